@@ -1,0 +1,26 @@
+"""The domain model: the one place the schema is declared, and the business rules.
+
+Flask-free: use cases take ids and a session and own the commit.
+"""
+
+from models.account import User
+from models.base import Base
+from models.coalition import Offer, Partner, Tie
+from models.geography import Gemeente, Postcode, Wijk
+from models.people import Inburgeraar, Need
+from models.referral import Referral, ReferralEvent
+
+__all__ = [
+    "Base",
+    "Gemeente",
+    "Inburgeraar",
+    "Need",
+    "Offer",
+    "Partner",
+    "Postcode",
+    "Referral",
+    "ReferralEvent",
+    "Tie",
+    "User",
+    "Wijk",
+]

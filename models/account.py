@@ -1,0 +1,41 @@
+"""User accounts: a coordinator, a klantmanager of one gemeente, or a partner's user."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, now_utc
+from models.coalition import Partner
+from models.geography import Gemeente
+from models.vocabulary import ROLES, in_set
+
+
+class User(Base):
+    # "user" is a reserved word in PostgreSQL.
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    gemeente_id: Mapped[int | None] = mapped_column(ForeignKey("gemeente.id"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+    gemeente: Mapped[Gemeente | None] = relationship()
+    partner: Mapped[Partner | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(in_set("role", ROLES), name="role"),
+        # A klantmanager belongs to a gemeente, a partner user to a partner,
+        # the coordinator to neither.
+        CheckConstraint(
+            "(role = 'klantmanager' AND gemeente_id IS NOT NULL AND partner_id IS NULL)"
+            " OR (role = 'partner' AND partner_id IS NOT NULL AND gemeente_id IS NULL)"
+            " OR (role = 'coordinator' AND partner_id IS NULL AND gemeente_id IS NULL)",
+            name="role_scope",
+        ),
+        CheckConstraint("email = lower(email) AND email LIKE '%_@_%'", name="email_format"),
+    )

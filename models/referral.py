@@ -1,0 +1,63 @@
+"""Referrals and the events of their lifecycle.
+
+Only ``models.referral_service`` changes ``Referral.status``; every change
+writes a ``ReferralEvent`` in the same transaction.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, now_utc
+from models.coalition import Offer
+from models.people import Inburgeraar
+from models.vocabulary import REFERRAL_STATUSES, in_set
+
+
+class Referral(Base):
+    __tablename__ = "referral"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inburgeraar_id: Mapped[int] = mapped_column(ForeignKey("inburgeraar.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    status_changed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=now_utc
+    )
+
+    inburgeraar: Mapped[Inburgeraar] = relationship()
+    offer: Mapped[Offer] = relationship()
+    events: Mapped[list["ReferralEvent"]] = relationship(
+        back_populates="referral", order_by="ReferralEvent.id"
+    )
+
+    __table_args__ = (CheckConstraint(in_set("status", REFERRAL_STATUSES), name="status"),)
+
+
+class ReferralEvent(Base):
+    """One change of a referral's state: who, when, from, to, why."""
+
+    __tablename__ = "referral_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    # None when the system acted (expiry).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    referral: Mapped[Referral] = relationship(back_populates="events")
+
+    __table_args__ = (
+        CheckConstraint(
+            f"from_status IS NULL OR {in_set('from_status', REFERRAL_STATUSES)}",
+            name="from_status",
+        ),
+        CheckConstraint(in_set("to_status", REFERRAL_STATUSES), name="to_status"),
+    )

@@ -1,0 +1,48 @@
+"""The closed sets of the domain, shared by the schema's CHECK constraints.
+
+They follow the scenario contract (``matching/contract/SCENARIO.md``).
+"""
+
+DOMAINS = ("taal", "werk", "opleiding", "sociaal_netwerk", "gezondheid", "opvoeding", "rondkomen")
+LEVELS = ("A0", "A1", "A2", "B1", "B2", "C1")
+LEERROUTES = ("b1", "onderwijs", "z")
+DAYPARTS = ("ochtend", "middag", "avond", "weekend")
+GENDERS = ("v", "m", "x")
+EDUCATION = ("geen", "basis", "voortgezet", "mbo", "hbo", "wo")
+PARTNER_KINDS = (
+    "taalschool",
+    "werkgever",
+    "maatjesproject",
+    "mentor",
+    "onderwijsinstelling",
+    "welzijn",
+    "overig",
+)
+OFFER_KINDS = (
+    "taalcursus",
+    "baan",
+    "stage",
+    "werkervaringsplek",
+    "vrijwilligerswerk",
+    "maatje",
+    "mentoraat",
+    "opleiding",
+    "activiteit",
+)
+REFERRAL_STATUSES = (
+    "sent",
+    "accepted",
+    "declined",
+    "withdrawn",
+    "expired",
+    "started",
+    "completed",
+    "dropped",
+)
+ROLES = ("coordinator", "klantmanager", "partner")
+
+
+def in_set(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a CHECK that ``column`` holds one of ``values``."""
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"

@@ -1,0 +1,2 @@
+class SeedError(Exception):
+    """A seed file is unusable; the message names file and line."""

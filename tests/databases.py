@@ -1,0 +1,63 @@
+"""Test databases: the suite's own, and throwaway ones for migrations and servers.
+
+The suite runs on SQLite by default and on PostgreSQL when ``DATABASE_URL``
+points there (as ``.ci/run`` does). Because the suite drops and recreates the
+schema, it refuses a PostgreSQL database whose name does not end in "test".
+"""
+
+import os
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, make_url, text
+
+from web.config import database_url
+
+
+def suite_database_url(tmp_dir: Path) -> str:
+    if not os.environ.get("DATABASE_URL"):
+        return f"sqlite:///{tmp_dir / 'suite.sqlite'}"
+    url = database_url(str(tmp_dir))
+    name = make_url(url).database or ""
+    if not name.endswith("test"):
+        raise RuntimeError(
+            f"DATABASE_URL names database {name!r}: the test suite only uses a database "
+            "whose name ends in 'test', because it wipes it"
+        )
+    return url
+
+
+def postgres_url() -> str | None:
+    """A PostgreSQL server for tests that need one, if configured."""
+    url = os.environ.get("WEGWIJS_TEST_POSTGRES_URL") or os.environ.get("DATABASE_URL") or ""
+    if not url.startswith(("postgres://", "postgresql")):
+        return None
+    return database_url("")
+
+
+def wipe_postgres_schema(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@contextmanager
+def scratch_database(like_url: str, tmp_dir: Path):
+    """A new, empty database of the same kind as ``like_url``, dropped afterwards."""
+    if like_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_dir / f'scratch-{uuid.uuid4().hex[:8]}.sqlite'}"
+        return
+    url = make_url(like_url)
+    name = f"{url.database}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,0 +1,66 @@
+"""Test data with sensible defaults; pass only what a test is about."""
+
+from itertools import count
+
+from sqlalchemy import select
+
+from models import Gemeente, Inburgeraar, Need, Offer, Partner, User
+from models.passwords import hash_password
+
+_serial = count(1)
+
+
+def gemeente(session, name="Utrecht") -> Gemeente:
+    return session.scalars(select(Gemeente).where(Gemeente.name == name)).one()
+
+
+def partner(session, **fields) -> Partner:
+    fields.setdefault("name", f"Testpartner {next(_serial)} (fictief)")
+    fields.setdefault("kind", "taalschool")
+    fields.setdefault("gemeente", gemeente(session))
+    fields.setdefault("postcode", "3512")
+    fields.setdefault("lat", 52.0907)
+    fields.setdefault("lon", 5.1214)
+    obj = Partner(**fields)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def offer(session, **fields) -> Offer:
+    if "partner" not in fields and "partner_id" not in fields:
+        fields["partner"] = partner(session)
+    fields.setdefault("title", "Testcursus")
+    fields.setdefault("domain", "taal")
+    fields.setdefault("kind", "taalcursus")
+    fields.setdefault("capacity", 3)
+    fields.setdefault("postcode", "3512")
+    obj = Offer(**fields)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def inburgeraar(session, needs=None, **fields) -> Inburgeraar:
+    fields.setdefault("pseudonym", f"IB-T{next(_serial):05d}")
+    fields.setdefault("gemeente", gemeente(session))
+    fields.setdefault("postcode", "3561")
+    fields.setdefault("level", "A1")
+    fields.setdefault("leerroute", "b1")
+    obj = Inburgeraar(**fields)
+    obj.needs = [Need(domain=d, weight=w) for d, w in (needs or {"taal": 2}).items()]
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def user(session, role="coordinator", password="wachtwoord-van-test", **fields) -> User:
+    fields.setdefault("email", f"gebruiker{next(_serial)}@wegwijs.example")
+    if role == "klantmanager":
+        fields.setdefault("gemeente", gemeente(session))
+    if role == "partner" and "partner" not in fields:
+        fields["partner"] = partner(session)
+    obj = User(role=role, password_hash=hash_password(password), **fields)
+    session.add(obj)
+    session.flush()
+    return obj

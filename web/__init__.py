@@ -1,0 +1,46 @@
+"""The Flask application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from models.database import configure_engine
+from web.config import from_environment, instance_secret_key
+from web.extensions import db, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; ``config`` (tests) overrides what the environment gives."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+
+
+def register_blueprints(app: Flask) -> None:
+    from web.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+
+
+def register_commands(app: Flask) -> None:
+    from web.commands import seed_command
+
+    app.cli.add_command(seed_command)

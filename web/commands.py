@@ -1,0 +1,36 @@
+"""Flask commands: thin wrappers that parse options and call seeds/ or models/."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from seeds.demo import DEFAULT_SEED, load_demo
+from seeds.errors import SeedError
+from seeds.geography import load_geography
+from web.extensions import db
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, help="Also create the fictional demo coalition.")
+@click.option("--seed", "seed", default=DEFAULT_SEED, show_default=True, help="Random seed.")
+@with_appcontext
+def seed_command(demo: bool, seed: int) -> None:
+    """Load the U16 geography and, with --demo, the demo coalition (once)."""
+    try:
+        counts = load_geography(db.session)
+        click.echo(
+            f"Geografie: {counts['gemeenten']} gemeenten, {counts['wijken']} wijken, "
+            f"{counts['postcodes']} postcodes."
+        )
+        if not demo:
+            return
+        password = current_app.config.get("WEGWIJS_DEMO_PASSWORD")
+        counts, generated = load_demo(db.session, seed=seed, password=password)
+    except SeedError as error:
+        raise click.ClickException(str(error)) from error
+    if counts is None:
+        click.echo("Demo-coalitie overgeslagen: de database heeft al partners.")
+        return
+    click.echo("Demo-coalitie: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+    if generated:
+        click.echo(f"Wachtwoord van de demo-accounts (wordt maar één keer getoond): {generated}")

@@ -1,0 +1,56 @@
+"""Configuration from the environment; see the table in README.md."""
+
+import os
+import secrets
+import time
+from pathlib import Path
+
+
+def from_environment(instance_path: str) -> dict:
+    """Settings read from environment variables, with defaults for a local install.
+
+    Without ``SECRET_KEY`` the factory falls back to ``instance_secret_key``.
+    """
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "WEGWIJS_DEMO_PASSWORD": os.environ.get("WEGWIJS_DEMO_PASSWORD"),
+    }
+
+
+def database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'wegwijs.sqlite'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The install's own secret key, generated on first use and kept in the instance folder.
+
+    Several gunicorn workers may start at once: the first to create the file
+    wins, the others read what it wrote.
+    """
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key(path)
+    with os.fdopen(fd, "w") as file:
+        file.write(secrets.token_hex(32))
+    return _read_key(path)
+
+
+def _read_key(path: Path) -> str:
+    # A worker that lost the race may read before the winner has written.
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty: remove it and start again")
