@@ -1,0 +1,147 @@
+"""Learned success: the chance a referral works out, learned from ``history``.
+
+A referral that was ``completed`` counts as a success; ``dropped`` and
+``declined`` count as failures; ``ongoing`` has no outcome yet and is left
+out. The model is a logistic regression on standardised features, its
+probabilities calibrated (sigmoid, cross-validated), in scikit-learn's manner.
+
+With too little history (fewer than ``min_rows`` labelled referrals, or fewer
+than ``min_minority`` of the rarer outcome, which includes having one outcome
+only) the model stays neutral: every pair gets ``NEUTRAL`` and the reason
+says so, rather than a number the data cannot support.
+
+Fairness: the features describe the *pair* (how far, how well the day parts,
+level, language support, childcare, sector and alfa fit) and the offer (its
+domain, kind and hours). They never include gender, age or birth year, the
+languages a person speaks as such, nationality, education or anything else
+about who the person is. The coalition-graph component is left out too: it is
+built from the same history, so it would leak the outcome into the features.
+"""
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
+
+from matching import vocab
+from matching.scoring import NEUTRAL
+
+__all__ = ["FEATURE_COMPONENTS", "SuccessModel", "pair_features"]
+
+TOO_LITTLE_HISTORY = "Te weinig eerdere verwijzingen om uit te leren"
+FEATURE_COMPONENTS = ("distance", "schedule", "language", "childcare", "sector", "level", "alfa")
+_OUTCOME_LABEL = {"completed": 1, "dropped": 0, "declined": 0}
+
+
+def pair_features(t, o, base):
+    """The model's feature matrix for pairs.
+
+    Parameters
+    ----------
+    t : ScenarioTables
+    o : numpy.ndarray of int
+        Offer rows of the pairs.
+    base : numpy.ndarray
+        The pairs' :func:`~matching.scoring.base_components`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, 25)
+    """
+    hours = t.offers.hours[o]
+    domain = np.eye(len(vocab.DOMAINS))[t.offers.domain[o]]
+    # Unknown kind is its own column (code -1 picks the last row).
+    kind = np.eye(len(vocab.OFFER_KINDS) + 1)[t.offers.kind[o]]
+    return np.column_stack([base[:, :len(FEATURE_COMPONENTS)],
+                            np.nan_to_num(hours / 40, nan=NEUTRAL), np.isnan(hours),
+                            domain, kind])
+
+
+def history_rows(scenario):
+    """Labelled (person row, offer row, label) arrays from a scenario's history."""
+    people = {i.id: k for k, i in enumerate(scenario.inburgeraars)}
+    offers = {o.id: k for k, o in enumerate(scenario.offers)}
+    rows = [(people[h.inburgeraar_id], offers[h.offer_id], _OUTCOME_LABEL[h.outcome])
+            for h in scenario.history if h.outcome in _OUTCOME_LABEL]
+    p, o, y = (np.array(c, dtype=np.int64) for c in zip(*rows, strict=True)) if rows else (
+        np.zeros(0, dtype=np.int64),) * 3
+    return p, o, y
+
+
+class SuccessModel(BaseEstimator):
+    """Calibrated probability that a referral succeeds, neutral without data.
+
+    Parameters
+    ----------
+    min_rows : int, default 20
+        Fewest labelled referrals to learn from.
+    min_minority : int, default 5
+        Fewest referrals of the rarer outcome to learn from.
+    C : float, default 1.0
+        Inverse regularisation strength of the logistic regression.
+    random_state : int or None
+        Seeds the cross-validation folds of the calibration.
+
+    Attributes
+    ----------
+    estimator_ : CalibratedClassifierCV or None
+        The fitted model, None when there was too little history.
+    n_labelled_ : int
+        Number of labelled referrals seen by ``fit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> model = SuccessModel().fit(np.zeros((3, 2)), np.array([1, 0, 1]))
+    >>> model.predict_success(np.zeros((2, 2))).tolist(), model.reason()
+    ([0.5, 0.5], 'Te weinig eerdere verwijzingen om uit te leren')
+    """
+
+    def __init__(self, min_rows=20, min_minority=5, C=1.0, random_state=None):
+        self.min_rows = min_rows
+        self.min_minority = min_minority
+        self.C = C
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        """Learn from features ``X`` and outcomes ``y`` (1 success, 0 failure).
+
+        Returns
+        -------
+        self
+        """
+        if len(y):
+            X, y = check_X_y(X, y)
+            self.n_features_in_ = X.shape[1]
+        y = np.asarray(y, dtype=int)
+        self.n_labelled_ = len(y)
+        minority = int(min(np.count_nonzero(y == 1), np.count_nonzero(y == 0)))
+        self.estimator_ = None
+        if self.n_labelled_ >= self.min_rows and minority >= max(self.min_minority, 2):
+            folds = StratifiedKFold(n_splits=min(3, minority), shuffle=True,
+                                    random_state=self.random_state)
+            base = make_pipeline(StandardScaler(), LogisticRegression(C=self.C))
+            self.estimator_ = CalibratedClassifierCV(base, method="sigmoid", cv=folds,
+                                                     ensemble=False).fit(X, y)
+        return self
+
+    def predict_success(self, X):
+        """Probability of success per row; ``NEUTRAL`` everywhere when not learned."""
+        check_is_fitted(self, "n_labelled_")
+        if self.estimator_ is None:
+            return np.full(len(X), NEUTRAL)
+        if len(X) == 0:
+            return np.zeros(0)
+        X = validate_data(self, X, reset=False)
+        return self.estimator_.predict_proba(X)[:, 1]
+
+    def reason(self, probability=None):
+        """The Dutch reason for the learned component of one pair."""
+        check_is_fitted(self, "n_labelled_")
+        if self.estimator_ is None:
+            return TOO_LITTLE_HISTORY
+        return f"Kans op slagen volgens eerdere verwijzingen: {round(100 * probability)}%"

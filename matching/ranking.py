@@ -1,0 +1,215 @@
+"""Ranking: the eligible offers for a person, best first, with reasons.
+
+:class:`Matcher` encodes a scenario once (arrays, coalition graph, learned
+model) and then ranks one person in milliseconds or everybody in batches.
+Ties in score are broken by offer id, so the order is always the same.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matching import vocab
+from matching.eligibility import distances, eligible, explain
+from matching.errors import UnknownObjectError
+from matching.learning import SuccessModel, history_rows, pair_features
+from matching.scoring import COMPONENTS, WEIGHTS, base_components, reasons
+from matching.tables import build_tables
+from matching.validation import check_scenario
+
+__all__ = ["Match", "Matcher"]
+
+_WEIGHTS = np.array([WEIGHTS[c] for c in COMPONENTS])
+# Pairs evaluated at once in batch work; bounds the memory of the masks.
+_BATCH_PAIRS = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One eligible offer for a person, with its score and why."""
+
+    offer_id: str
+    partner_id: str
+    domain: str
+    score: float
+    components: dict = field(default_factory=dict)
+    reasons: list = field(default_factory=list)
+
+    def to_dict(self):
+        """The contract's JSON shape, numbers rounded to 4 decimals."""
+        return {"offer_id": self.offer_id, "partner_id": self.partner_id, "domain": self.domain,
+                "score": round(self.score, 4),
+                "components": {k: round(v, 4) for k, v in self.components.items()},
+                "reasons": list(self.reasons)}
+
+
+class Matcher:
+    """Ranks and explains matches over one scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    random_state : int or None, default 0
+        Seeds the learned model, so that repeated runs give the same scores.
+    check : bool, default True
+        Run :func:`~matching.validation.check_scenario` first (references,
+        duplicates, postcodes); a scenario from :func:`read_scenario` is
+        already checked.
+
+    Examples
+    --------
+    >>> from matching.scenario import read_scenario
+    >>> m = Matcher(read_scenario("matching/contract/example-scenario.json"))
+    >>> [x.offer_id for x in m.rank("i1")]
+    ['o1', 'o4']
+    >>> [(f.rule, f.message) for f in m.explain_ineligible("i1", "o3")]
+    [('level', 'Taalniveau A1 ligt onder het minimum A2 van dit aanbod')]
+    """
+
+    def __init__(self, scenario, *, random_state=0, check=True):
+        if check:
+            check_scenario(scenario)
+        self.scenario = scenario
+        self.tables = build_tables(scenario)
+        p, o, y = history_rows(scenario)
+        features = pair_features(self.tables, o, self._base(p, o))
+        self.model = SuccessModel(random_state=random_state).fit(features, y)
+
+    def _base(self, p, o):
+        return base_components(self.tables, p, o, distances(self.tables, p, o))
+
+    def _person(self, inburgeraar_id):
+        try:
+            return self.tables.person_index[inburgeraar_id]
+        except KeyError:
+            raise UnknownObjectError("inburgeraar", inburgeraar_id) from None
+
+    def _offer(self, offer_id):
+        try:
+            return self.tables.offer_index[offer_id]
+        except KeyError:
+            raise UnknownObjectError("offer", offer_id) from None
+
+    def _columns(self, domain, ignore_capacity=False):
+        """Offer rows worth testing: open (unless ignored) and in the domain."""
+        offers = self.tables.offers
+        keep = np.ones(len(offers.ids), dtype=bool) if ignore_capacity else offers.capacity >= 1
+        if domain is not None:
+            keep &= offers.domain == vocab.DOMAINS.index(domain)
+        return np.flatnonzero(keep)
+
+    def eligible_pairs(self, people=None, domain=None):
+        """All eligible (person, offer) pairs with distances, in batches.
+
+        Parameters
+        ----------
+        people : array_like of int, optional
+            Person rows; all when omitted.
+        domain : str, optional
+            Only offers of this domain.
+
+        Yields
+        ------
+        tuple of numpy.ndarray
+            ``(p, o, km)`` aligned arrays, person rows ascending.
+        """
+        t = self.tables
+        rows = np.arange(len(t.people.ids)) if people is None else np.asarray(people)
+        cols = self._columns(domain)
+        if len(cols) == 0:
+            return
+        step = max(1, _BATCH_PAIRS // len(cols))
+        for start in range(0, len(rows), step):
+            p = rows[start:start + step, None]
+            km = distances(t, p, cols[None, :])
+            ok = eligible(t, p, cols[None, :], km)
+            i, j = np.nonzero(ok)
+            yield p[i, 0], cols[j], km[i, j]
+
+    def score_pairs(self, p, o, km):
+        """Component values (n, 9) and scores (n,) of aligned pairs."""
+        base = base_components(self.tables, p, o, km)
+        learned = self.model.predict_success(pair_features(self.tables, o, base))
+        values = np.column_stack([base, learned])
+        return values, values @ _WEIGHTS
+
+    def _match(self, p, o, km, values, score):
+        offer = self.scenario.offers[o]
+        named = dict(zip(COMPONENTS, map(float, values), strict=True))
+        learned_reason = self.model.reason(named["learned"])
+        return Match(offer.id, offer.partner_id, offer.domain, float(score), named,
+                     reasons(self.tables, p, o, km, named, learned_reason))
+
+    def _best(self, p, o, km, values, scores, top):
+        """Matches of the best ``top`` pairs per person, by person row."""
+        order = np.lexsort((self.tables.offers.id_rank[o], -scores, p))
+        p, o, km, values, scores = p[order], o[order], km[order], values[order], scores[order]
+        starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]]) if len(p) else np.zeros(0, int)
+        rank_in_group = np.arange(len(p)) - np.repeat(starts, np.diff(np.r_[starts, len(p)]))
+        out = {}
+        for k in np.flatnonzero(rank_in_group < top):
+            out.setdefault(int(p[k]), []).append(
+                self._match(int(p[k]), int(o[k]), float(km[k]), values[k], scores[k]))
+        return out
+
+    def rank(self, inburgeraar_id, domain=None, top=10):
+        """The eligible offers for one person, best first.
+
+        Parameters
+        ----------
+        inburgeraar_id : str
+        domain : str, optional
+            Only offers of this domain.
+        top : int, default 10
+            At most this many matches.
+
+        Returns
+        -------
+        list of Match
+
+        Raises
+        ------
+        UnknownObjectError
+            When no inburgeraar has this id.
+        """
+        return self.rank_many([inburgeraar_id], domain=domain, top=top)[inburgeraar_id]
+
+    def rank_many(self, inburgeraar_ids=None, domain=None, top=10):
+        """Rank several people (all when omitted) in vectorised batches.
+
+        Returns
+        -------
+        dict of str to list of Match
+            In the order of ``inburgeraar_ids`` (or of the scenario).
+        """
+        ids = self.tables.people.ids if inburgeraar_ids is None else list(inburgeraar_ids)
+        rows = np.array([self._person(i) for i in ids], dtype=np.int64)
+        found = {}
+        for p, o, km in self.eligible_pairs(np.unique(rows), domain):
+            values, scores = self.score_pairs(p, o, km)
+            found.update(self._best(p, o, km, values, scores, top))
+        return {i: found.get(int(r), []) for i, r in zip(ids, rows, strict=True)}
+
+    def explain_ineligible(self, inburgeraar_id, offer_id, ignore_capacity=True):
+        """The hard rules a person fails for an offer, with Dutch messages.
+
+        Parameters
+        ----------
+        inburgeraar_id, offer_id : str
+        ignore_capacity : bool, default True
+            Leave out rule 1, for a caller that counts places itself.
+
+        Returns
+        -------
+        list of RuleFailure
+            Empty when the person is eligible.
+        """
+        return explain(self.tables, self._person(inburgeraar_id), self._offer(offer_id),
+                       ignore_capacity=ignore_capacity)
+
+    def rankings(self, inburgeraar_id=None, domain=None, top=10):
+        """The ``rank`` command's JSON document as a dict."""
+        ids = None if inburgeraar_id is None else [inburgeraar_id]
+        ranked = self.rank_many(ids, domain=domain, top=top)
+        return {"rankings": [{"inburgeraar_id": i, "matches": [m.to_dict() for m in matches]}
+                             for i, matches in ranked.items()]}

@@ -1,0 +1,290 @@
+"""The scenario encoded as numpy arrays, built once per scenario.
+
+Rules and scores are evaluated over many (person, offer) pairs at once; this
+module turns the dataclasses into the arrays they need: level codes, bitmasks
+of day parts and leerroutes, packed bit sets of languages and sectors,
+coordinates, bounds, and the coalition graph's hop distances.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import shortest_path
+
+from matching import vocab
+from matching.errors import ScenarioError
+from matching.geo import pc4_table
+from matching.scenario import DEFAULT_MAX_TRAVEL_KM
+
+__all__ = ["OfferTable", "PersonTable", "ScenarioTables", "build_tables"]
+
+# Hop distances beyond this count as "not close" in the coalition graph.
+MAX_HOPS = 4
+_NO_BOUND_LOW, _NO_BOUND_HIGH = -1, 10_000
+
+
+def _codes(values, allowed, path):
+    lookup = {v: k for k, v in enumerate(allowed)}
+    out = np.full(len(values), -1, dtype=np.int16)
+    for k, v in enumerate(values):
+        if v is not None:
+            if v not in lookup:
+                raise ScenarioError(path(k), f"{v!r} is not a {vocab.noun_for(allowed)}")
+            out[k] = lookup[v]
+    return out
+
+
+def _masks(lists, allowed):
+    lookup = {v: 1 << k for k, v in enumerate(allowed)}
+    return np.array([sum(lookup[v] for v in set(items)) for items in lists], dtype=np.int64)
+
+
+def _bitsets(lists, vocabulary):
+    """Packed bit sets, one row per object, 64 members per uint64 word."""
+    words = max(1, -(-len(vocabulary) // 64))
+    out = np.zeros((len(lists), words), dtype=np.uint64)
+    for row, items in enumerate(lists):
+        for item in items:
+            k = vocabulary[item]
+            out[row, k // 64] |= np.uint64(1 << (k % 64))
+    return out
+
+
+def _location(obj):
+    if obj.lat is not None and obj.lon is not None:
+        return float(obj.lat), float(obj.lon)
+    if obj.postcode is not None and obj.postcode in pc4_table():
+        pc4 = pc4_table()[obj.postcode]
+        return pc4.lat, pc4.lon
+    return np.nan, np.nan
+
+
+def _unique_locations(lat, lon):
+    # Many objects share a PC4 centroid; distances are computed per location.
+    points = np.column_stack([lat, lon])
+    unique, inverse = np.unique(points, axis=0, return_inverse=True)
+    return unique[:, 0], unique[:, 1], inverse.reshape(-1).astype(np.int32)
+
+
+@dataclass(frozen=True, eq=False)
+class OfferTable:
+    """Per-offer arrays; row ``k`` is ``scenario.offers[k]``."""
+
+    ids: list
+    partner: np.ndarray
+    domain: np.ndarray
+    kind: np.ndarray
+    capacity: np.ndarray
+    min_level: np.ndarray
+    max_level: np.ndarray
+    leerroutes: np.ndarray
+    schedule: np.ndarray
+    women_only: np.ndarray
+    childcare: np.ndarray
+    alfa: np.ndarray
+    min_age: np.ndarray
+    max_age: np.ndarray
+    languages: np.ndarray
+    sectors: np.ndarray
+    hours: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    loc_lat: np.ndarray
+    loc_lon: np.ndarray
+    loc: np.ndarray
+    id_rank: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class PersonTable:
+    """Per-inburgeraar arrays; row ``k`` is ``scenario.inburgeraars[k]``."""
+
+    ids: list
+    needs: np.ndarray
+    level: np.ndarray
+    leerroute: np.ndarray
+    female: np.ndarray
+    availability: np.ndarray
+    age: np.ndarray
+    max_travel: np.ndarray
+    languages: np.ndarray
+    sectors: np.ndarray
+    childcare_needed: np.ndarray
+    latin: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    loc_lat: np.ndarray
+    loc_lon: np.ndarray
+    loc: np.ndarray
+
+
+class ScenarioTables:
+    """All arrays the rules and scores read, with id lookups and graph hops.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A checked scenario.
+    """
+
+    def __init__(self, scenario):
+        self.scenario = scenario
+        self.partner_index = {p.id: k for k, p in enumerate(scenario.partners)}
+        self.offer_index = {o.id: k for k, o in enumerate(scenario.offers)}
+        self.person_index = {i.id: k for k, i in enumerate(scenario.inburgeraars)}
+        languages = sorted({c for x in (*scenario.partners, *scenario.offers,
+                                        *scenario.inburgeraars) for c in x.languages})
+        sectors = sorted({s for x in (*scenario.offers, *scenario.inburgeraars) for s in x.sectors})
+        self.language_vocab = {c: k for k, c in enumerate(languages)}
+        self.sector_vocab = {s: k for k, s in enumerate(sectors)}
+        self.offers = self._offer_table(scenario)
+        self.people = self._person_table(scenario)
+        blocked = [(self.person_index[h.inburgeraar_id], self.offer_index[h.offer_id])
+                   for h in scenario.history if h.outcome in ("declined", "dropped")]
+        self.blocked_keys = np.unique(np.array([p * len(self.offers.ids) + o for p, o in blocked],
+                                               dtype=np.int64))
+        self.anchors = self._anchors(scenario)
+        self._closeness = {}
+        self._hops = {}
+
+    def _offer_table(self, s):
+        offers = s.offers
+        path = lambda field: lambda k: f"offers[{k}].{field}"  # noqa: E731
+        partners = s.partners
+        locs = []
+        for o in offers:
+            lat, lon = _location(o)
+            if np.isnan(lat):
+                lat, lon = _location(partners[self.partner_index[o.partner_id]])
+            locs.append((lat, lon))
+        lat = np.array([p[0] for p in locs], dtype=float).reshape(-1)
+        lon = np.array([p[1] for p in locs], dtype=float).reshape(-1)
+        min_level = _codes([o.min_level for o in offers], vocab.LEVELS, path("min_level"))
+        max_level = _codes([o.max_level for o in offers], vocab.LEVELS, path("max_level"))
+        order = sorted(range(len(offers)), key=lambda k: offers[k].id)
+        id_rank = np.empty(len(offers), dtype=np.int64)
+        id_rank[order] = np.arange(len(offers))
+        offer_languages = [o.languages or partners[self.partner_index[o.partner_id]].languages
+                           for o in offers]
+        return OfferTable(
+            ids=[o.id for o in offers],
+            partner=np.array([self.partner_index[o.partner_id] for o in offers], dtype=np.int64),
+            domain=_codes([o.domain for o in offers], vocab.DOMAINS, path("domain")),
+            kind=_codes([o.kind for o in offers], vocab.OFFER_KINDS, path("kind")),
+            capacity=np.array([o.capacity for o in offers], dtype=np.int64),
+            min_level=np.where(min_level < 0, _NO_BOUND_LOW, min_level),
+            max_level=np.where(max_level < 0, _NO_BOUND_HIGH, max_level),
+            leerroutes=_masks([o.leerroutes for o in offers], vocab.LEERROUTES),
+            schedule=_masks([o.schedule for o in offers], vocab.DAYPARTS),
+            women_only=np.array([bool(o.women_only) for o in offers], dtype=bool),
+            childcare=np.array([bool(o.childcare) for o in offers], dtype=bool),
+            alfa=np.array([bool(o.alfa) for o in offers], dtype=bool),
+            min_age=np.array([_NO_BOUND_LOW if o.min_age is None else o.min_age for o in offers],
+                             dtype=np.int64),
+            max_age=np.array([_NO_BOUND_HIGH if o.max_age is None else o.max_age for o in offers],
+                             dtype=np.int64),
+            languages=_bitsets(offer_languages, self.language_vocab),
+            sectors=_bitsets([o.sectors for o in offers], self.sector_vocab),
+            hours=np.array([np.nan if o.hours_per_week is None else o.hours_per_week
+                            for o in offers], dtype=float),
+            lat=lat, lon=lon, **dict(zip(("loc_lat", "loc_lon", "loc"),
+                                         _unique_locations(lat, lon), strict=True)),
+            id_rank=id_rank,
+        )
+
+    def _person_table(self, s):
+        people = s.inburgeraars
+        path = lambda field: lambda k: f"inburgeraars[{k}].{field}"  # noqa: E731
+        needs = np.zeros((len(people), len(vocab.DOMAINS)))
+        domain_code = {d: k for k, d in enumerate(vocab.DOMAINS)}
+        for row, person in enumerate(people):
+            for domain, weight in person.needs.items():
+                needs[row, domain_code[domain]] = weight
+        locs = [_location(i) for i in people]
+        lat = np.array([p[0] for p in locs], dtype=float).reshape(-1)
+        lon = np.array([p[1] for p in locs], dtype=float).reshape(-1)
+        year = s.reference_date.year
+        return PersonTable(
+            ids=[i.id for i in people],
+            needs=needs,
+            level=_codes([i.level for i in people], vocab.LEVELS, path("level")).astype(np.int64),
+            leerroute=_codes([i.leerroute for i in people], vocab.LEERROUTES,
+                             path("leerroute")).astype(np.int64),
+            female=np.array([i.gender == "v" for i in people], dtype=bool),
+            availability=_masks([i.availability for i in people], vocab.DAYPARTS),
+            age=np.array([-1 if i.birth_year is None else year - i.birth_year for i in people],
+                         dtype=np.int64),
+            max_travel=np.array([DEFAULT_MAX_TRAVEL_KM if i.max_travel_km is None
+                                 else i.max_travel_km for i in people], dtype=float),
+            languages=_bitsets([i.languages for i in people], self.language_vocab),
+            sectors=_bitsets([i.sectors for i in people], self.sector_vocab),
+            childcare_needed=np.array([bool(i.childcare_needed) for i in people], dtype=bool),
+            latin=np.array([-1 if i.latin_literate is None else int(i.latin_literate)
+                            for i in people], dtype=np.int64),
+            lat=lat, lon=lon, **dict(zip(("loc_lat", "loc_lon", "loc"),
+                                         _unique_locations(lat, lon), strict=True)),
+        )
+
+    def _anchors(self, s):
+        """Per person: the partners it is already linked to, mentor first."""
+        anchors = [[] for _ in s.inburgeraars]
+        for k, person in enumerate(s.inburgeraars):
+            if person.mentor_id is not None:
+                anchors[k].append(("mentor", self.partner_index[person.mentor_id]))
+        for h in s.history:
+            # A declined referral never reached the partner, so it links nobody.
+            if h.outcome != "declined":
+                partner = int(self.offers.partner[self.offer_index[h.offer_id]])
+                anchors[self.person_index[h.inburgeraar_id]].append(("eerder", partner))
+        return anchors
+
+    @cached_property
+    def _adjacency(self):
+        rows, cols = [], []
+        for p in self.scenario.partners:
+            for tie in p.ties:
+                a, b = self.partner_index[p.id], self.partner_index[tie]
+                if a != b:
+                    rows += [a, b]
+                    cols += [b, a]
+        n = len(self.scenario.partners)
+        return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+
+    def hops_from(self, partner):
+        """Hop distances in the ties graph from one partner to all (inf if unreachable)."""
+        if partner not in self._hops:
+            self._hops[partner] = shortest_path(self._adjacency, unweighted=True,
+                                                directed=False, indices=[partner])[0]
+        return self._hops[partner]
+
+    def closeness(self, person):
+        """Per partner, how close it is to the person's anchors, or None without anchors.
+
+        Returns ``(values, nearest)``: closeness ``1 - hops / (MAX_HOPS + 1)``
+        (0 beyond ``MAX_HOPS``), and for each partner the index into
+        ``anchors[person]`` of the anchor that gives it.
+        """
+        if not self.anchors[person]:
+            return None
+        if person not in self._closeness:
+            hops = np.array([self.hops_from(a) for _, a in self.anchors[person]])
+            nearest = np.argmin(hops, axis=0)
+            best = hops[nearest, np.arange(hops.shape[1])]
+            values = np.where(best <= MAX_HOPS, 1 - best / (MAX_HOPS + 1), 0.0)
+            self._closeness[person] = (values, nearest, best)
+        return self._closeness[person]
+
+
+def build_tables(scenario):
+    """Encode a checked scenario as :class:`ScenarioTables`.
+
+    Examples
+    --------
+    >>> from matching.scenario import read_scenario
+    >>> t = build_tables(read_scenario("matching/contract/example-scenario.json"))
+    >>> t.offers.capacity.tolist()
+    [2, 1, 1, 1, 0]
+    """
+    return ScenarioTables(scenario)

@@ -1,0 +1,60 @@
+"""The fixed vocabularies of the scenario format (see ``contract/SCENARIO.md``).
+
+Order matters where the contract gives one: levels are ordered, and the
+position of a value is its code in the engine's arrays.
+"""
+
+__all__ = [
+    "DAYPARTS",
+    "DOMAINS",
+    "EDUCATION",
+    "GENDERS",
+    "LEERROUTES",
+    "LEVELS",
+    "OFFER_KINDS",
+    "OUTCOMES",
+    "PARTNER_KINDS",
+    "noun_for",
+]
+
+DOMAINS = ("taal", "werk", "opleiding", "sociaal_netwerk", "gezondheid", "opvoeding", "rondkomen")
+LEVELS = ("A0", "A1", "A2", "B1", "B2", "C1")
+LEERROUTES = ("b1", "onderwijs", "z")
+DAYPARTS = ("ochtend", "middag", "avond", "weekend")
+PARTNER_KINDS = (
+    "taalschool", "werkgever", "maatjesproject", "mentor", "onderwijsinstelling", "welzijn",
+    "overig",
+)
+OFFER_KINDS = (
+    "taalcursus", "baan", "stage", "werkervaringsplek", "vrijwilligerswerk", "maatje",
+    "mentoraat", "opleiding", "activiteit",
+)
+GENDERS = ("v", "m", "x")
+EDUCATION = ("geen", "basis", "voortgezet", "mbo", "hbo", "wo")
+OUTCOMES = ("completed", "dropped", "declined", "ongoing")
+
+_NOUNS = {
+    DOMAINS: "domain",
+    LEVELS: "level",
+    LEERROUTES: "leerroute",
+    DAYPARTS: "day part",
+    PARTNER_KINDS: "partner kind",
+    OFFER_KINDS: "offer kind",
+    GENDERS: "gender",
+    EDUCATION: "education level",
+    OUTCOMES: "outcome",
+}
+
+
+def noun_for(values):
+    """The name of the vocabulary a list of allowed values is, for messages.
+
+    Examples
+    --------
+    >>> noun_for(["A0", "A1", "A2", "B1", "B2", "C1"])
+    'level'
+    >>> noun_for(["x", "y"])
+    "one of 'x', 'y'"
+    """
+    noun = _NOUNS.get(tuple(values))
+    return noun if noun else "one of " + ", ".join(repr(v) for v in values)
