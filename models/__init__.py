@@ -4,6 +4,7 @@ Flask-free: use cases take ids and a session and own the commit.
 """
 
 from models.account import User
+from models.auth import ApiToken, LoginFailure
 from models.base import Base
 from models.coalition import Offer, Partner, Tie
 from models.geography import Gemeente, Postcode, Wijk
@@ -11,9 +12,11 @@ from models.people import Inburgeraar, Need
 from models.referral import Referral, ReferralEvent
 
 __all__ = [
+    "ApiToken",
     "Base",
     "Gemeente",
     "Inburgeraar",
+    "LoginFailure",
     "Need",
     "Offer",
     "Partner",
