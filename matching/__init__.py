@@ -1,1 +1,68 @@
-"""placeholder"""
+"""Wegwijs matching engine: who fits where, how well, why, and who gets the places.
+
+Pure Python on numpy, scipy, networkx, scikit-learn and OR-Tools; it knows
+nothing of the web app or the database. Read a scenario (the JSON format of
+``contract/SCENARIO.md``) or build one from Python objects, then rank,
+explain, allocate or summarise the coalition graph.
+
+Examples
+--------
+>>> import matching
+>>> scenario = matching.read_scenario(matching.EXAMPLE_SCENARIO)
+>>> matcher = matching.Matcher(scenario)
+>>> [m.offer_id for m in matcher.rank("i1", domain="taal")]
+['o1']
+"""
+
+from importlib import resources
+
+from matching.allocation import Allocation, Assignment, Unassigned, allocate
+from matching.coalition import area_of, coalition_graph, graph_summary
+from matching.eligibility import RULES, RuleFailure
+from matching.errors import MatchingError, ScenarioError, UnknownObjectError
+from matching.generate import generate_scenario
+from matching.ranking import Match, Matcher
+from matching.scenario import (
+    HistoryEntry,
+    Inburgeraar,
+    Offer,
+    Partner,
+    Scenario,
+    load_scenario,
+    read_scenario,
+)
+from matching.scoring import COMPONENTS, WEIGHTS
+from matching.validation import check_scenario, validate_document
+
+__all__ = [
+    "COMPONENTS",
+    "EXAMPLE_SCENARIO",
+    "RULES",
+    "WEIGHTS",
+    "Allocation",
+    "Assignment",
+    "HistoryEntry",
+    "Inburgeraar",
+    "Match",
+    "Matcher",
+    "MatchingError",
+    "Offer",
+    "Partner",
+    "RuleFailure",
+    "Scenario",
+    "ScenarioError",
+    "Unassigned",
+    "UnknownObjectError",
+    "allocate",
+    "area_of",
+    "check_scenario",
+    "coalition_graph",
+    "generate_scenario",
+    "graph_summary",
+    "load_scenario",
+    "read_scenario",
+    "validate_document",
+]
+
+# The contract's example scenario, shipped with the package.
+EXAMPLE_SCENARIO = resources.files("matching") / "contract" / "example-scenario.json"

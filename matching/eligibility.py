@@ -32,7 +32,7 @@ __all__ = [
     "rule_need",
     "rule_schedule",
     "rule_women_only",
-    "shortage_reason",
+    "shortage_reasons",
 ]
 
 
@@ -252,36 +252,10 @@ def explain(t, p, o, ignore_capacity=True):
     return failures
 
 
-def shortage_reason(t, p, domain, offer_rows):
-    """Why a person has no eligible offer in a domain, in Dutch, for ``allocate``.
-
-    Names the rule that the most offers of the domain fail (the first in the
-    contract's order on a tie).
-
-    Parameters
-    ----------
-    t : ScenarioTables
-    p : int
-        Person row.
-    domain : int
-        Domain code.
-    offer_rows : numpy.ndarray of int
-        All offers of that domain.
-
-    Returns
-    -------
-    str
-    """
-    if len(offer_rows) == 0:
-        return "geen aanbod in dit domein"
-    km = distances(t, p, offer_rows)
-    counts = {name: int(np.count_nonzero(~(rule(t, p, offer_rows, km) if name == "distance"
-                                             else rule(t, p, offer_rows))))
-              for name, rule in RULES.items() if name != "need"}
-    rule = max(counts, key=counts.get)
+def _shortage_text(t, p, rule):
     person = t.scenario.inburgeraars[p]
     return {
-        "capacity": "alle plekken in dit domein zijn bezet",
+        "capacity": "het passende aanbod heeft geen vrije plekken",
         "level": f"geen aanbod op niveau {person.level or 'onbekend'}",
         "leerroute": f"geen aanbod voor de {LEERROUTE_NAMES.get(person.leerroute, 'leerroute')}",
         "women_only": "het passende aanbod is alleen voor vrouwen",
@@ -290,3 +264,49 @@ def shortage_reason(t, p, domain, offer_rows):
         "age": "geen aanbod voor deze leeftijd",
         "history": "het passende aanbod is eerder afgewezen of afgebroken",
     }[rule]
+
+
+def shortage_reasons(t, people, domain):
+    """Why people have no eligible offer in a domain, in Dutch, for ``allocate``.
+
+    Names the rule that, on its own, keeps the most offers of the domain out
+    (then the rule most offers fail; the first in the contract's order on a tie).
+
+    Parameters
+    ----------
+    t : ScenarioTables
+    people : numpy.ndarray of int
+        Person rows, each with a need in the domain and no eligible offer.
+    domain : int
+        Domain code.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from matching.scenario import read_scenario
+    >>> from matching.tables import build_tables
+    >>> t = build_tables(read_scenario("matching/contract/example-scenario.json"))
+    >>> shortage_reasons(t, np.array([0]), 1)
+    ['geen aanbod op niveau A1']
+    """
+    offers = np.flatnonzero(t.offers.domain == domain)
+    if len(offers) == 0:
+        return ["geen aanbod in dit domein"] * len(people)
+    names = [name for name in RULES if name != "need"]
+    out = []
+    step = max(1, 1_000_000 // len(offers))
+    for start in range(0, len(people), step):
+        p, o = np.asarray(people[start:start + step])[:, None], offers[None, :]
+        km = distances(t, p, o)
+        fails = np.stack([np.broadcast_to(
+            ~(RULES[n](t, p, o, km) if n == "distance" else RULES[n](t, p, o)), km.shape)
+            for n in names])
+        alone = fails & (fails.sum(axis=0) == 1)
+        # The rule that alone keeps the most offers out binds; else the most failed.
+        rank = alone.sum(axis=2) * (len(offers) + 1) + fails.sum(axis=2)
+        out += [_shortage_text(t, int(row), names[k])
+                for row, k in zip(p[:, 0], np.argmax(rank, axis=0), strict=True)]
+    return out

@@ -1,0 +1,262 @@
+"""Allocation: the optimal division of scarce places.
+
+Maximise the sum of need weight x score over assignments, with at most one
+offer per (inburgeraar, domain of need) and no offer over its capacity. That
+is a maximum-weight b-matching, solved exactly as a min-cost flow with
+OR-Tools: source -> (person, domain) with capacity 1; (person, domain) ->
+offer for each eligible pair, cost -weight; offer -> sink with the offer's
+capacity; and (person, domain) -> sink at cost 0, so a node may stay empty.
+Weights are scaled to integers with 2**30 as the largest, so rounding moves
+the objective by far less than 1e-6.
+
+Large instances have millions of eligible pairs, so the flow is solved by
+column generation, which stays exact: solve with each node's best few arcs,
+compute optimal dual prices of the restricted problem (a shortest-path
+problem on its residual structure), and add every left-out arc whose reduced
+weight ``w - y_u - z_o`` is positive. When no such arc remains, the duals
+are feasible for the full problem with equal objective, so by LP duality
+(the constraint matrix is totally unimodular) the restricted optimum is the
+optimum of the full problem.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from matching import vocab
+from matching.eligibility import shortage_reasons
+from matching.errors import MatchingError
+from matching.ranking import Matcher
+
+__all__ = ["Allocation", "Assignment", "Unassigned", "allocate"]
+
+FULL = "alle passende plekken zijn vol"
+_TOP = 2**30
+_INF = 2**60
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """One person placed in one offer for one domain of need."""
+
+    inburgeraar_id: str
+    offer_id: str
+    domain: str
+    score: float
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Unassigned:
+    """A (person, domain of need) left without an offer, and why."""
+
+    inburgeraar_id: str
+    domain: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """The result of :func:`allocate`."""
+
+    assignments: list
+    unassigned: list
+    objective: float
+
+    def to_dict(self):
+        """The contract's JSON shape, numbers rounded to 4 decimals."""
+        return {
+            "assignments": [{"inburgeraar_id": a.inburgeraar_id, "offer_id": a.offer_id,
+                             "domain": a.domain, "score": round(a.score, 4)}
+                            for a in self.assignments],
+            "unassigned": [{"inburgeraar_id": u.inburgeraar_id, "domain": u.domain,
+                            "reason": u.reason} for u in self.unassigned],
+            "objective": round(self.objective, 4),
+        }
+
+
+def _arcs(matcher, domain):
+    """Eligible arcs as (node key, offer, score, need x score), node key = person*7+domain."""
+    t = matcher.tables
+    parts = []
+    for p, o, km in matcher.eligible_pairs(domain=domain):
+        _, scores = matcher.score_pairs(p, o, km)
+        d = t.offers.domain[o]
+        parts.append((p * len(vocab.DOMAINS) + d, o, scores, t.people.needs[p, d] * scores))
+    if not parts:
+        return (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),) * 2
+    return tuple(np.concatenate(c) for c in zip(*parts, strict=True))
+
+
+def _shortest_from(source, n, tail, head, length):
+    """Bellman-Ford distances from ``source``, relaxing only edges of changed nodes."""
+    order = np.argsort(tail, kind="stable")
+    tail, head, length = tail[order], head[order], length[order]
+    starts = np.searchsorted(tail, np.arange(n + 1))
+    dist = np.full(n, _INF, dtype=np.int64)
+    dist[source] = 0
+    active = np.array([source])
+    for _ in range(n + 1):
+        counts = starts[active + 1] - starts[active]
+        total = int(counts.sum())
+        if total == 0:
+            return dist
+        first = np.repeat(starts[active] - np.cumsum(counts) + counts, counts)
+        edges = first + np.arange(total)
+        new = dist.copy()
+        np.minimum.at(new, head[edges], dist[tail[edges]] + length[edges])
+        active = np.flatnonzero(new < dist)
+        dist = new
+        if len(active) == 0:
+            return dist
+    raise MatchingError("allocation duals: negative cycle (the restricted flow was not optimal)")
+
+
+def _solve(n_nodes, capacity, node, offer, weight):
+    """Optimal b-matching on the given arcs; returns the index of each node's arc or -1."""
+    n_offers = len(capacity)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    source, sink = 0, 1
+    nodes = np.arange(n_nodes) + 2
+    offers = np.arange(n_offers) + 2 + n_nodes
+    flow.add_arcs_with_capacity_and_unit_cost(np.full(n_nodes, source), nodes,
+                                              np.ones(n_nodes, dtype=np.int64),
+                                              np.zeros(n_nodes, dtype=np.int64))
+    flow.add_arcs_with_capacity_and_unit_cost(nodes, np.full(n_nodes, sink),
+                                              np.ones(n_nodes, dtype=np.int64),
+                                              np.zeros(n_nodes, dtype=np.int64))
+    flow.add_arcs_with_capacity_and_unit_cost(offers, np.full(n_offers, sink), capacity,
+                                              np.zeros(n_offers, dtype=np.int64))
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(node + 2, offer + 2 + n_nodes,
+                                                     np.ones(len(node), dtype=np.int64), -weight)
+    flow.set_node_supply(source, n_nodes)
+    flow.set_node_supply(sink, -n_nodes)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise MatchingError(f"min-cost flow failed with status {status}")
+    used = np.flatnonzero(flow.flows(arcs) > 0)
+    chosen = np.full(n_nodes, -1, dtype=np.int64)
+    chosen[node[used]] = used
+    return chosen
+
+
+def _duals(n_nodes, capacity, node, offer, weight, chosen):
+    """Optimal dual prices (y per node, z per offer) of a solved restricted problem.
+
+    Complementary slackness turns them into difference constraints on z, with
+    a zero node Z (offer index ``len(capacity)``), solved by shortest paths:
+    a matched node u at offer m pays ``y_u = w_um - z_m >= w_uo - z_o`` for each
+    of its arcs (edge o -> m of length w_um - w_uo) and ``y_u >= 0`` (edge Z -> m,
+    w_um); an unmatched node has ``y_u = 0``, so ``z_o >= w_uo`` (edge o -> Z,
+    -w_uo); ``z >= 0`` (edges o -> Z, 0); an offer with room has ``z = 0``
+    (edges Z -> o, 0).
+    """
+    n_offers = len(capacity)
+    zero = n_offers
+    matched = chosen[node] >= 0
+    at = np.where(matched, offer[np.maximum(chosen[node], 0)], -1)
+    at_weight = np.where(matched, weight[np.maximum(chosen[node], 0)], 0)
+    others = matched & (offer != at)
+    used = np.bincount(offer[chosen[chosen >= 0]], minlength=n_offers)
+    room = np.flatnonzero(used < capacity)
+    best = chosen[chosen >= 0]
+    tail = np.concatenate([offer[others], np.full(len(best), zero), offer[~matched],
+                           np.arange(n_offers), np.full(len(room), zero)])
+    head = np.concatenate([at[others], offer[best], np.full(np.count_nonzero(~matched), zero),
+                           np.full(n_offers, zero), room])
+    length = np.concatenate([at_weight[others] - weight[others], weight[best], -weight[~matched],
+                             np.zeros(n_offers, dtype=np.int64), np.zeros(len(room), np.int64)])
+    z = _shortest_from(zero, n_offers + 1, tail, head, length)[:n_offers]
+    y = np.zeros(n_nodes, dtype=np.int64)
+    y[node[best]] = weight[best] - z[offer[best]]
+    return y, z
+
+
+def _optimal(n_nodes, capacity, node, offer, weight, initial_arcs):
+    """Column generation over arcs sorted by node, best first; returns chosen arcs."""
+    starts = np.flatnonzero(np.r_[True, node[1:] != node[:-1]]) if len(node) else []
+    rank = np.arange(len(node)) - np.repeat(starts, np.diff(np.r_[starts, len(node)]))
+    kept = rank < initial_arcs
+    while True:
+        idx = np.flatnonzero(kept)
+        chosen = _solve(n_nodes, capacity, node[idx], offer[idx], weight[idx])
+        chosen = np.where(chosen >= 0, idx[np.maximum(chosen, 0)], -1)
+        local = np.where(chosen >= 0, np.searchsorted(idx, np.maximum(chosen, 0)), -1)
+        y, z = _duals(n_nodes, capacity, node[idx], offer[idx], weight[idx], local)
+        gain = weight - y[node] - z[offer]
+        violated = np.flatnonzero(~kept & (gain > 0))
+        if len(violated) == 0:
+            return chosen
+        # Add each node's most violated arcs, as many as it started with.
+        order = violated[np.lexsort((-gain[violated], node[violated]))]
+        first = np.r_[True, node[order][1:] != node[order][:-1]]
+        group = np.cumsum(first) - 1
+        within = np.arange(len(order)) - np.flatnonzero(first)[group]
+        kept[order[within < initial_arcs]] = True
+
+
+def allocate(source, domain=None, initial_arcs=8):
+    """The optimal allocation of offers to inburgeraars.
+
+    Parameters
+    ----------
+    source : Scenario or Matcher
+        A scenario, or a matcher already built over one.
+    domain : str, optional
+        Only this domain.
+    initial_arcs : int, default 8
+        Arcs per (person, domain) in the first round of column generation; any
+        value gives the same optimum.
+
+    Returns
+    -------
+    Allocation
+
+    Examples
+    --------
+    >>> from matching.scenario import read_scenario
+    >>> result = allocate(read_scenario("matching/contract/example-scenario.json"))
+    >>> [(a.inburgeraar_id, a.offer_id) for a in result.assignments]
+    [('i1', 'o1'), ('i1', 'o4')]
+    >>> [(u.inburgeraar_id, u.domain, u.reason) for u in result.unassigned][:1]
+    [('i1', 'werk', 'geen aanbod op niveau A1')]
+    """
+    matcher = source if isinstance(source, Matcher) else Matcher(source)
+    t = matcher.tables
+    n_domains = len(vocab.DOMAINS)
+    needs = t.people.needs.copy()
+    if domain is not None:
+        needs[:, np.arange(n_domains) != vocab.DOMAINS.index(domain)] = 0
+    node_keys = np.flatnonzero(needs.reshape(-1) > 0)
+    key, offer, score, value = _arcs(matcher, domain)
+    node = np.searchsorted(node_keys, key)
+    top = value.max() if len(value) else 1.0
+    weight = np.maximum(np.rint(value * (_TOP / top)), 1).astype(np.int64)
+    order = np.lexsort((t.offers.id_rank[offer], -weight, node))
+    node, offer, score, value, weight = (a[order] for a in (node, offer, score, value, weight))
+    capacity = np.maximum(t.offers.capacity, 0)
+    chosen = _optimal(len(node_keys), capacity, node, offer, weight, initial_arcs)
+    has_arcs = np.zeros(len(node_keys), dtype=bool)
+    has_arcs[node] = True
+    return _result(t, node_keys, chosen, offer, score, value, has_arcs)
+
+
+def _result(t, node_keys, chosen, offer, score, value, has_arcs):
+    n_domains = len(vocab.DOMAINS)
+    people, domains = node_keys // n_domains, node_keys % n_domains
+    reason = {}
+    for d in np.unique(domains[~has_arcs]):
+        rows = np.flatnonzero(~has_arcs & (domains == d))
+        reason.update(zip(rows.tolist(), shortage_reasons(t, people[rows], int(d)), strict=True))
+    assignments, unassigned = [], []
+    for k in range(len(node_keys)):
+        person, d = t.people.ids[people[k]], vocab.DOMAINS[domains[k]]
+        arc = chosen[k]
+        if arc >= 0:
+            assignments.append(Assignment(person, t.offers.ids[offer[arc]], d,
+                                          float(score[arc]), float(value[arc])))
+        else:
+            unassigned.append(Unassigned(person, d, reason.get(k, FULL)))
+    objective = float(sum(a.weight for a in assignments))
+    return Allocation(assignments, unassigned, objective)

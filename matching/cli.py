@@ -1,0 +1,88 @@
+"""The command line: ``python -m matching rank|allocate|graph|generate``.
+
+One JSON document goes to standard output; progress and errors go to standard
+error. Bad input exits with status 2 and one line naming object and field.
+"""
+
+import argparse
+import json
+import sys
+import time
+
+from matching import vocab
+from matching.allocation import allocate
+from matching.coalition import graph_summary
+from matching.errors import MatchingError
+from matching.generate import generate_scenario
+from matching.ranking import Matcher
+from matching.scenario import read_scenario
+
+__all__ = ["main"]
+
+
+def _positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a whole number >= 1")
+    return value
+
+
+def _count(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a whole number >= 0")
+    return value
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="python -m matching",
+                                     description="The Wegwijs matching engine.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    rank = commands.add_parser("rank", help="eligible offers per inburgeraar, best first")
+    rank.add_argument("scenario", help="scenario JSON file, or - for standard input")
+    rank.add_argument("--inburgeraar", help="only this inburgeraar")
+    rank.add_argument("--domain", choices=vocab.DOMAINS)
+    rank.add_argument("--top", type=_positive, default=10)
+    alloc = commands.add_parser("allocate", help="the optimal allocation of places")
+    alloc.add_argument("scenario")
+    alloc.add_argument("--domain", choices=vocab.DOMAINS)
+    graph = commands.add_parser("graph", help="summary of the coalition graph")
+    graph.add_argument("scenario")
+    gen = commands.add_parser("generate", help="write a synthetic scenario")
+    gen.add_argument("--people", type=_count, required=True)
+    gen.add_argument("--offers", type=_count, required=True)
+    gen.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def _run(args):
+    if args.command == "generate":
+        return generate_scenario(args.people, args.offers, seed=args.seed)
+    scenario = read_scenario(sys.stdin if args.scenario == "-" else args.scenario)
+    if args.command == "graph":
+        return graph_summary(scenario)
+    matcher = Matcher(scenario, check=False)
+    if args.command == "rank":
+        return matcher.rankings(args.inburgeraar, domain=args.domain, top=args.top)
+    return allocate(matcher, domain=args.domain).to_dict()
+
+
+def main(argv=None):
+    """Run the command line; returns the exit status.
+
+    Examples
+    --------
+    >>> main(["graph", "no-such-file.json"])
+    2
+    """
+    args = _parser().parse_args(argv)
+    started = time.perf_counter()
+    try:
+        result = _run(args)
+    except MatchingError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    json.dump(result, sys.stdout, ensure_ascii=False, separators=(",", ":"))
+    sys.stdout.write("\n")
+    print(f"{args.command}: done in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    return 0
