@@ -1,7 +1,7 @@
 """The coalition: partners, the ties between them, and the offers they post."""
 
-from uuid import UUID, uuid4
 from datetime import date, datetime
+from uuid import UUID, uuid4
 
 from sqlalchemy import (
     JSON,

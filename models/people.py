@@ -62,9 +62,13 @@ class Inburgeraar(Base):
     __table_args__ = (
         CheckConstraint(f"gender IS NULL OR {in_set('gender', GENDERS)}", name="gender"),
         CheckConstraint(f"level IS NULL OR {in_set('level', LEVELS)}", name="level"),
-        CheckConstraint(f"leerroute IS NULL OR {in_set('leerroute', LEERROUTES)}", name="leerroute"),
+        CheckConstraint(
+            f"leerroute IS NULL OR {in_set('leerroute', LEERROUTES)}", name="leerroute"
+        ),
         CheckConstraint(f"education IS NULL OR {in_set('education', EDUCATION)}", name="education"),
-        CheckConstraint("birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100", name="birth_year"),
+        CheckConstraint(
+            "birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100", name="birth_year"
+        ),
         CheckConstraint("max_travel_km IS NULL OR max_travel_km > 0", name="max_travel_km"),
         CheckConstraint("length(pseudonym) > 0", name="pseudonym_not_empty"),
     )

@@ -25,9 +25,7 @@ class Referral(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
-    status_changed_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=now_utc
-    )
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
 
     inburgeraar: Mapped[Inburgeraar] = relationship()
     offer: Mapped[Offer] = relationship()

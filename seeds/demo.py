@@ -100,17 +100,22 @@ class _DemoBuilder:
         The last "overig" partner is left without ties, as real coalitions have
         members nobody works with yet.
         """
-        everyone = [p for kind in sorted(self.partners_by_kind) for p in self.partners_by_kind[kind]]
+        everyone = [
+            p for kind in sorted(self.partners_by_kind) for p in self.partners_by_kind[kind]
+        ]
         isolated = self.partners_by_kind["overig"][-1]
         pairs = set()
         for partner in everyone:
             if partner is isolated:
                 continue
             same_place = [
-                p for p in everyone
+                p
+                for p in everyone
                 if p is not partner and p is not isolated and p.gemeente_id == partner.gemeente_id
             ]
-            elsewhere = [p for p in everyone if p not in same_place and p not in (partner, isolated)]
+            elsewhere = [
+                p for p in everyone if p not in same_place and p not in (partner, isolated)
+            ]
             candidates = self.rng.sample(same_place, min(2, len(same_place)))
             candidates += self.rng.sample(elsewhere, 1)
             if partner.kind == "mentor":
@@ -155,32 +160,87 @@ class _DemoBuilder:
     def _language_courses(self, partner):
         rng = self.rng
         courses = [
-            dict(title="B1-route dagcursus", domain="taal", kind="taalcursus",
-                 capacity=rng.randint(8, 16), min_level="A0", max_level="A2", leerroutes=["b1"],
-                 schedule=["ochtend", "middag"], hours_per_week=12, childcare=rng.random() < 0.5),
-            dict(title="B1-route avondcursus", domain="taal", kind="taalcursus",
-                 capacity=rng.randint(6, 12), min_level="A1", max_level="B1", leerroutes=["b1"],
-                 schedule=["avond"], hours_per_week=6),
-            dict(title="Z-route praktijkgroep", domain="taal", kind="taalcursus",
-                 capacity=rng.randint(6, 10), max_level="A2", leerroutes=["z"],
-                 schedule=["ochtend"], hours_per_week=8, childcare=True),
+            dict(
+                title="B1-route dagcursus",
+                domain="taal",
+                kind="taalcursus",
+                capacity=rng.randint(8, 16),
+                min_level="A0",
+                max_level="A2",
+                leerroutes=["b1"],
+                schedule=["ochtend", "middag"],
+                hours_per_week=12,
+                childcare=rng.random() < 0.5,
+            ),
+            dict(
+                title="B1-route avondcursus",
+                domain="taal",
+                kind="taalcursus",
+                capacity=rng.randint(6, 12),
+                min_level="A1",
+                max_level="B1",
+                leerroutes=["b1"],
+                schedule=["avond"],
+                hours_per_week=6,
+            ),
+            dict(
+                title="Z-route praktijkgroep",
+                domain="taal",
+                kind="taalcursus",
+                capacity=rng.randint(6, 10),
+                max_level="A2",
+                leerroutes=["z"],
+                schedule=["ochtend"],
+                hours_per_week=8,
+                childcare=True,
+            ),
         ]
         if rng.random() < 0.6:
-            courses.append(dict(
-                title="Alfabetiseringscursus", domain="taal", kind="taalcursus",
-                capacity=rng.randint(4, 8), max_level="A1", leerroutes=["b1", "z"],
-                schedule=["ochtend"], hours_per_week=10, alfa=True, childcare=True,
-                description="Leren lezen en schrijven in het Latijnse schrift"))
+            courses.append(
+                dict(
+                    title="Alfabetiseringscursus",
+                    domain="taal",
+                    kind="taalcursus",
+                    capacity=rng.randint(4, 8),
+                    max_level="A1",
+                    leerroutes=["b1", "z"],
+                    schedule=["ochtend"],
+                    hours_per_week=10,
+                    alfa=True,
+                    childcare=True,
+                    description="Leren lezen en schrijven in het Latijnse schrift",
+                )
+            )
         if rng.random() < 0.5:
-            courses.append(dict(
-                title="Taalgroep voor vrouwen", domain="taal", kind="taalcursus",
-                capacity=rng.randint(4, 10), leerroutes=["z", "b1"], schedule=["ochtend"],
-                women_only=True, childcare=True, hours_per_week=6))
+            courses.append(
+                dict(
+                    title="Taalgroep voor vrouwen",
+                    domain="taal",
+                    kind="taalcursus",
+                    capacity=rng.randint(4, 10),
+                    leerroutes=["z", "b1"],
+                    schedule=["ochtend"],
+                    women_only=True,
+                    childcare=True,
+                    hours_per_week=6,
+                )
+            )
         if partner.name.startswith("NT2"):
-            courses.append(dict(
-                title="Onderwijsroute NT2 intensief", domain="taal", kind="taalcursus",
-                capacity=12, min_level="A2", max_level="B2", leerroutes=["onderwijs"],
-                schedule=["ochtend", "middag"], hours_per_week=20, min_age=16, max_age=30))
+            courses.append(
+                dict(
+                    title="Onderwijsroute NT2 intensief",
+                    domain="taal",
+                    kind="taalcursus",
+                    capacity=12,
+                    min_level="A2",
+                    max_level="B2",
+                    leerroutes=["onderwijs"],
+                    schedule=["ochtend", "middag"],
+                    hours_per_week=20,
+                    min_age=16,
+                    max_age=30,
+                )
+            )
         for course in courses:
             course["languages"] = self._some(cast.HOME_LANGUAGES, 0, 2)
             course["start"] = date(2027, 1, 4) + timedelta(weeks=rng.randint(0, 10))
@@ -189,44 +249,100 @@ class _DemoBuilder:
     def _plekken(self, partner):
         rng, sector = self.rng, self.sector_of[partner.name]
         return [
-            dict(title=f"Werkervaringsplek {sector}", domain="werk", kind="werkervaringsplek",
-                 capacity=rng.randint(1, 4), min_level="A1", sectors=[sector],
-                 schedule=["ochtend", "middag"], hours_per_week=24, min_age=18),
-            dict(title=f"Stage {sector}", domain="werk", kind="stage", capacity=rng.randint(1, 3),
-                 min_level="A2", sectors=[sector], schedule=["ochtend", "middag"],
-                 hours_per_week=32, min_age=18),
-            dict(title=f"Baan in de {sector}", domain="werk", kind="baan",
-                 capacity=rng.randint(1, 2), min_level=rng.choice(["A2", "B1"]),
-                 sectors=[sector], schedule=rng.choice([["ochtend", "middag"], ["middag", "avond"]]),
-                 hours_per_week=rng.choice([24, 32, 36]), min_age=18),
+            dict(
+                title=f"Werkervaringsplek {sector}",
+                domain="werk",
+                kind="werkervaringsplek",
+                capacity=rng.randint(1, 4),
+                min_level="A1",
+                sectors=[sector],
+                schedule=["ochtend", "middag"],
+                hours_per_week=24,
+                min_age=18,
+            ),
+            dict(
+                title=f"Stage {sector}",
+                domain="werk",
+                kind="stage",
+                capacity=rng.randint(1, 3),
+                min_level="A2",
+                sectors=[sector],
+                schedule=["ochtend", "middag"],
+                hours_per_week=32,
+                min_age=18,
+            ),
+            dict(
+                title=f"Baan in de {sector}",
+                domain="werk",
+                kind="baan",
+                capacity=rng.randint(1, 2),
+                min_level=rng.choice(["A2", "B1"]),
+                sectors=[sector],
+                schedule=rng.choice([["ochtend", "middag"], ["middag", "avond"]]),
+                hours_per_week=rng.choice([24, 32, 36]),
+                min_age=18,
+            ),
         ]
 
     def _maatjes(self, partner):
         rng = self.rng
         return [
-            dict(title="Maatje voor een jaar", domain="sociaal_netwerk", kind="maatje",
-                 capacity=rng.randint(5, 12), schedule=["avond", "weekend"],
-                 languages=self._some(cast.HOME_LANGUAGES, 0, 2)),
-            dict(title="Gezinsmaatje", domain="opvoeding", kind="maatje",
-                 capacity=rng.randint(2, 6), schedule=["middag", "weekend"]),
+            dict(
+                title="Maatje voor een jaar",
+                domain="sociaal_netwerk",
+                kind="maatje",
+                capacity=rng.randint(5, 12),
+                schedule=["avond", "weekend"],
+                languages=self._some(cast.HOME_LANGUAGES, 0, 2),
+            ),
+            dict(
+                title="Gezinsmaatje",
+                domain="opvoeding",
+                kind="maatje",
+                capacity=rng.randint(2, 6),
+                schedule=["middag", "weekend"],
+            ),
         ]
 
     def _mentoraat(self, partner):
         return [
-            dict(title="Mentoraat door een ervaringsdeskundige", domain="sociaal_netwerk",
-                 kind="mentoraat", capacity=self.rng.randint(1, 3), languages=partner.languages,
-                 schedule=["avond", "weekend"]),
+            dict(
+                title="Mentoraat door een ervaringsdeskundige",
+                domain="sociaal_netwerk",
+                kind="mentoraat",
+                capacity=self.rng.randint(1, 3),
+                languages=partner.languages,
+                schedule=["avond", "weekend"],
+            ),
         ]
 
     def _opleidingen(self, partner):
         rng = self.rng
         return [
-            dict(title="Entreeopleiding met taalondersteuning", domain="opleiding", kind="opleiding",
-                 capacity=rng.randint(8, 15), min_level="A2", leerroutes=["onderwijs", "b1"],
-                 schedule=["ochtend", "middag"], hours_per_week=20, min_age=16, max_age=35),
-            dict(title="Schakeljaar naar mbo/hbo", domain="opleiding", kind="opleiding",
-                 capacity=rng.randint(5, 10), min_level="B1", leerroutes=["onderwijs"],
-                 schedule=["ochtend", "middag"], hours_per_week=24, min_age=17, max_age=30),
+            dict(
+                title="Entreeopleiding met taalondersteuning",
+                domain="opleiding",
+                kind="opleiding",
+                capacity=rng.randint(8, 15),
+                min_level="A2",
+                leerroutes=["onderwijs", "b1"],
+                schedule=["ochtend", "middag"],
+                hours_per_week=20,
+                min_age=16,
+                max_age=35,
+            ),
+            dict(
+                title="Schakeljaar naar mbo/hbo",
+                domain="opleiding",
+                kind="opleiding",
+                capacity=rng.randint(5, 10),
+                min_level="B1",
+                leerroutes=["onderwijs"],
+                schedule=["ochtend", "middag"],
+                hours_per_week=24,
+                min_age=17,
+                max_age=30,
+            ),
         ]
 
     def _welzijn(self, partner):
@@ -239,23 +355,50 @@ class _DemoBuilder:
         own = [v for k, v in focus.items() if partner.name.startswith(k)]
         domain, title = own[0] if own else (rng.choice(["gezondheid", "rondkomen"]), None)
         offers = [
-            dict(title=title or "Spreekuur geldzaken en gezondheid", domain=domain,
-                 kind="activiteit", capacity=rng.randint(6, 20), schedule=["middag"],
-                 languages=self._some(cast.HOME_LANGUAGES, 0, 2), childcare=rng.random() < 0.4),
-            dict(title="Vrijwilligerswerk in de buurt", domain="werk", kind="vrijwilligerswerk",
-                 capacity=rng.randint(3, 8), schedule=["middag", "weekend"], hours_per_week=8),
-            dict(title="Buurtactiviteit en ontmoeting", domain="sociaal_netwerk", kind="activiteit",
-                 capacity=rng.randint(8, 20), schedule=["middag", "avond"]),
+            dict(
+                title=title or "Spreekuur geldzaken en gezondheid",
+                domain=domain,
+                kind="activiteit",
+                capacity=rng.randint(6, 20),
+                schedule=["middag"],
+                languages=self._some(cast.HOME_LANGUAGES, 0, 2),
+                childcare=rng.random() < 0.4,
+            ),
+            dict(
+                title="Vrijwilligerswerk in de buurt",
+                domain="werk",
+                kind="vrijwilligerswerk",
+                capacity=rng.randint(3, 8),
+                schedule=["middag", "weekend"],
+                hours_per_week=8,
+            ),
+            dict(
+                title="Buurtactiviteit en ontmoeting",
+                domain="sociaal_netwerk",
+                kind="activiteit",
+                capacity=rng.randint(8, 20),
+                schedule=["middag", "avond"],
+            ),
         ]
         return offers
 
     def _activiteiten(self, partner):
         rng = self.rng
         return [
-            dict(title="Sporten en ontmoeten", domain="gezondheid", kind="activiteit",
-                 capacity=rng.randint(6, 15), schedule=["avond", "weekend"]),
-            dict(title="Taalcafé", domain="sociaal_netwerk", kind="activiteit",
-                 capacity=rng.randint(6, 15), schedule=["middag", "avond"]),
+            dict(
+                title="Sporten en ontmoeten",
+                domain="gezondheid",
+                kind="activiteit",
+                capacity=rng.randint(6, 15),
+                schedule=["avond", "weekend"],
+            ),
+            dict(
+                title="Taalcafé",
+                domain="sociaal_netwerk",
+                kind="activiteit",
+                capacity=rng.randint(6, 15),
+                schedule=["middag", "avond"],
+            ),
         ]
 
     def people(self):
@@ -268,7 +411,9 @@ class _DemoBuilder:
                 pseudonym = self._pseudonym(pseudonyms)
                 place = self._place(gemeente)
                 leerroute = rng.choices(["b1", "z", "onderwijs"], weights=[65, 20, 15])[0]
-                birth_year = rng.randint(1990, 2007) if leerroute == "onderwijs" else rng.randint(1965, 2006)
+                birth_year = (
+                    rng.randint(1990, 2007) if leerroute == "onderwijs" else rng.randint(1965, 2006)
+                )
                 level = rng.choices(LEVELS[:5], weights=[25, 30, 25, 15, 5])[0]
                 if leerroute == "z":
                     level = rng.choice(["A0", "A1"])
@@ -280,19 +425,25 @@ class _DemoBuilder:
                     gender=rng.choices(["v", "m", "x"], weights=[48, 51, 1])[0],
                     birth_year=birth_year,
                     arrived_on=date(2024, 1, 1) + timedelta(days=rng.randint(0, 1000)),
-                    languages=self._some(cast.HOME_LANGUAGES, 1, 1) + self._some(cast.SECOND_LANGUAGES, 0, 1),
+                    languages=self._some(cast.HOME_LANGUAGES, 1, 1)
+                    + self._some(cast.SECOND_LANGUAGES, 0, 1),
                     level=level,
                     leerroute=leerroute,
                     education=rng.choices(
                         ["geen", "basis", "voortgezet", "mbo", "hbo", "wo"],
-                        weights=[10, 25, 30, 15, 12, 8])[0],
-                    availability=sorted(rng.sample(["ochtend", "middag", "avond", "weekend"], rng.randint(2, 4))),
+                        weights=[10, 25, 30, 15, 12, 8],
+                    )[0],
+                    availability=sorted(
+                        rng.sample(["ochtend", "middag", "avond", "weekend"], rng.randint(2, 4))
+                    ),
                     childcare_needed=rng.random() < 0.3,
                     max_travel_km=rng.choice([5, 10, 15, 15, 20]),
                     sectors=rng.sample(cast.SECTORS, rng.randint(0, 2)),
                     mentor_id=rng.choice(mentors).id if rng.random() < 0.15 else None,
                     latin_literate=latin_literate,
-                    goals=rng.choice([None, "Werk vinden", "Een opleiding volgen", "Mensen leren kennen"]),
+                    goals=rng.choice(
+                        [None, "Werk vinden", "Een opleiding volgen", "Mensen leren kennen"]
+                    ),
                 )
                 person.needs = self._needs(leerroute)
                 self.session.add(person)
@@ -302,9 +453,14 @@ class _DemoBuilder:
     def _needs(self, leerroute: str) -> list[Need]:
         rng = self.rng
         weights = {"taal": rng.choice([2, 3, 3])}
-        chance = {"werk": 0.5 if leerroute != "onderwijs" else 0.15,
-                  "opleiding": 0.7 if leerroute == "onderwijs" else 0.1,
-                  "sociaal_netwerk": 0.6, "gezondheid": 0.25, "opvoeding": 0.25, "rondkomen": 0.35}
+        chance = {
+            "werk": 0.5 if leerroute != "onderwijs" else 0.15,
+            "opleiding": 0.7 if leerroute == "onderwijs" else 0.1,
+            "sociaal_netwerk": 0.6,
+            "gezondheid": 0.25,
+            "opvoeding": 0.25,
+            "rondkomen": 0.35,
+        }
         for domain in DOMAINS[1:]:
             if rng.random() < chance[domain]:
                 weights[domain] = rng.choice([1, 1, 2, 3])

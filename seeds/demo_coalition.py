@@ -87,6 +87,26 @@ DEMO_ACCOUNTS = [
 ]
 
 # Languages spoken among statushouders in the region (ISO 639), with rough weights.
-HOME_LANGUAGES = {"ar": 30, "ti": 20, "fa": 8, "prs": 8, "ps": 3, "so": 8, "kmr": 6, "am": 4, "tr": 4}
+HOME_LANGUAGES = {
+    "ar": 30,
+    "ti": 20,
+    "fa": 8,
+    "prs": 8,
+    "ps": 3,
+    "so": 8,
+    "kmr": 6,
+    "am": 4,
+    "tr": 4,
+}
 SECOND_LANGUAGES = {"en": 5, "fr": 2}
-SECTORS = ["zorg", "logistiek", "horeca", "ict", "techniek", "schoonmaak", "retail", "bouw", "groen"]
+SECTORS = [
+    "zorg",
+    "logistiek",
+    "horeca",
+    "ict",
+    "techniek",
+    "schoonmaak",
+    "retail",
+    "bouw",
+    "groen",
+]

@@ -1,4 +1,9 @@
-"""Test data with sensible defaults; pass only what a test is about."""
+"""Test data with sensible defaults; pass only what a test is about.
+
+Each factory commits, as the application would have before a use case runs:
+a use case that fails rolls back to there. (The ``session`` fixture still
+rolls everything back after the test.)
+"""
 
 from itertools import count
 
@@ -8,6 +13,7 @@ from models import Gemeente, Inburgeraar, Need, Offer, Partner, User
 from models.passwords import hash_password
 
 _serial = count(1)
+_hashes: dict[str, str] = {}
 
 
 def gemeente(session, name="Utrecht") -> Gemeente:
@@ -21,27 +27,22 @@ def partner(session, **fields) -> Partner:
     fields.setdefault("postcode", "3512")
     fields.setdefault("lat", 52.0907)
     fields.setdefault("lon", 5.1214)
-    obj = Partner(**fields)
-    session.add(obj)
-    session.flush()
-    return obj
+    return _save(session, Partner(**fields))
 
 
-def offer(session, **fields) -> Offer:
+def offer(session, save=True, **fields) -> Offer:
     if "partner" not in fields and "partner_id" not in fields:
-        fields["partner"] = partner(session)
+        fields["partner_id"] = partner(session).id
     fields.setdefault("title", "Testcursus")
     fields.setdefault("domain", "taal")
     fields.setdefault("kind", "taalcursus")
     fields.setdefault("capacity", 3)
     fields.setdefault("postcode", "3512")
     obj = Offer(**fields)
-    session.add(obj)
-    session.flush()
-    return obj
+    return _save(session, obj) if save else obj
 
 
-def inburgeraar(session, needs=None, **fields) -> Inburgeraar:
+def inburgeraar(session, needs=None, save=True, **fields) -> Inburgeraar:
     fields.setdefault("pseudonym", f"IB-T{next(_serial):05d}")
     fields.setdefault("gemeente", gemeente(session))
     fields.setdefault("postcode", "3561")
@@ -49,9 +50,7 @@ def inburgeraar(session, needs=None, **fields) -> Inburgeraar:
     fields.setdefault("leerroute", "b1")
     obj = Inburgeraar(**fields)
     obj.needs = [Need(domain=d, weight=w) for d, w in (needs or {"taal": 2}).items()]
-    session.add(obj)
-    session.flush()
-    return obj
+    return _save(session, obj) if save else obj
 
 
 def user(session, role="coordinator", password="wachtwoord-van-test", **fields) -> User:
@@ -59,8 +58,13 @@ def user(session, role="coordinator", password="wachtwoord-van-test", **fields) 
     if role == "klantmanager":
         fields.setdefault("gemeente", gemeente(session))
     if role == "partner" and "partner" not in fields:
-        fields["partner"] = partner(session)
-    obj = User(role=role, password_hash=hash_password(password), **fields)
+        fields["partner_id"] = partner(session).id
+    if password not in _hashes:  # argon2 is slow on purpose; hash each password once
+        _hashes[password] = hash_password(password)
+    return _save(session, User(role=role, password_hash=_hashes[password], **fields))
+
+
+def _save(session, obj):
     session.add(obj)
-    session.flush()
+    session.commit()
     return obj

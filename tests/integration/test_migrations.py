@@ -2,17 +2,26 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from conftest import make_test_app
+from databases import scratch_database
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from conftest import make_test_app
-from databases import scratch_database
 from models import Base
 from web.extensions import db
 
 TABLES = {
-    "gemeente", "wijk", "postcode", "partner", "tie", "offer", "inburgeraar", "need",
-    "referral", "referral_event", "user_account",
+    "gemeente",
+    "wijk",
+    "postcode",
+    "partner",
+    "tie",
+    "offer",
+    "inburgeraar",
+    "need",
+    "referral",
+    "referral_event",
+    "user_account",
 }
 
 
@@ -23,7 +32,7 @@ def test_migrations_up_down_up(database_url, tmp_path):
             assert not set(inspect(db.engine).get_table_names()) & TABLES
 
             upgrade()
-            assert TABLES <= set(inspect(db.engine).get_table_names())
+            assert set(inspect(db.engine).get_table_names()) >= TABLES
             head_tables = set(inspect(db.engine).get_table_names())
 
             downgrade(revision="-1")

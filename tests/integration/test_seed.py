@@ -3,11 +3,11 @@
 import shutil
 
 import pytest
-from sqlalchemy import func, select
-
 from conftest import DEMO_PASSWORD, make_test_app
 from databases import scratch_database
 from flask_migrate import upgrade
+from sqlalchemy import func, select
+
 from models import Gemeente, Inburgeraar, Offer, Partner, Postcode, Tie, User, Wijk
 from models.accounts import authenticate
 from models.vocabulary import DOMAINS
@@ -46,8 +46,15 @@ def test_seed_twice_duplicates_nothing(runner, session):
 def test_demo_coalition_is_plausible(session):
     load_demo(session, password=DEMO_PASSWORD)
     kinds = set(session.scalars(select(Partner.kind)))
-    assert kinds == {"taalschool", "werkgever", "maatjesproject", "mentor",
-                     "onderwijsinstelling", "welzijn", "overig"}
+    assert kinds == {
+        "taalschool",
+        "werkgever",
+        "maatjesproject",
+        "mentor",
+        "onderwijsinstelling",
+        "welzijn",
+        "overig",
+    }
     assert all(name.endswith("(fictief)") for name in session.scalars(select(Partner.name)))
     open_domains = set(session.scalars(select(Offer.domain).where(Offer.capacity > 0)))
     assert open_domains == set(DOMAINS)
@@ -60,9 +67,12 @@ def test_demo_coalition_is_plausible(session):
 def test_demo_accounts_log_in_with_the_configured_password(session):
     load_demo(session, password=DEMO_PASSWORD)
     emails = [
-        "coordinator@wegwijs.example", "klantmanager.utrecht@wegwijs.example",
-        "klantmanager.zeist@wegwijs.example", "taalschool@wegwijs.example",
-        "werkgever@wegwijs.example", "maatjes@wegwijs.example",
+        "coordinator@wegwijs.example",
+        "klantmanager.utrecht@wegwijs.example",
+        "klantmanager.zeist@wegwijs.example",
+        "taalschool@wegwijs.example",
+        "werkgever@wegwijs.example",
+        "maatjes@wegwijs.example",
     ]
     for email in emails:
         assert authenticate(session, email, DEMO_PASSWORD) is not None, email
@@ -79,10 +89,17 @@ def test_demo_password_is_generated_when_not_configured(session):
 
 
 def fingerprint(session):
-    partners = [(p.uuid, p.name, p.postcode) for p in session.scalars(select(Partner).order_by(Partner.name))]
-    offers = [(o.uuid, o.capacity, o.domain) for o in session.scalars(select(Offer).order_by(Offer.uuid))]
-    people = [(i.pseudonym, i.postcode, i.level, tuple(sorted(i.needs_by_domain.items())))
-              for i in session.scalars(select(Inburgeraar).order_by(Inburgeraar.pseudonym))]
+    partners = [
+        (p.uuid, p.name, p.postcode)
+        for p in session.scalars(select(Partner).order_by(Partner.name))
+    ]
+    offers = [
+        (o.uuid, o.capacity, o.domain) for o in session.scalars(select(Offer).order_by(Offer.uuid))
+    ]
+    people = [
+        (i.pseudonym, i.postcode, i.level, tuple(sorted(i.needs_by_domain.items())))
+        for i in session.scalars(select(Inburgeraar).order_by(Inburgeraar.pseudonym))
+    ]
     return partners, offers, people
 
 
@@ -115,13 +132,25 @@ def _corrupt(tmp_path, file, line_no, new_line):
 @pytest.mark.parametrize(
     ("file", "line_no", "new_line", "message"),
     [
-        ("pc4_u16.csv", 5, "1426,not-a-number,4.8166,de Hoef,De Ronde Venen,0736,Utrecht",
-         "pc4_u16.csv:5: lat 'not-a-number' is not a number"),
-        ("pc4_u16.csv", 3, "13X3,52.27,5.02,Nigtevecht,Stichtse Vecht,1904,Utrecht",
-         "pc4_u16.csv:3: postcode '13X3' is not 4 digits"),
+        (
+            "pc4_u16.csv",
+            5,
+            "1426,not-a-number,4.8166,de Hoef,De Ronde Venen,0736,Utrecht",
+            "pc4_u16.csv:5: lat 'not-a-number' is not a number",
+        ),
+        (
+            "pc4_u16.csv",
+            3,
+            "13X3,52.27,5.02,Nigtevecht,Stichtse Vecht,1904,Utrecht",
+            "pc4_u16.csv:3: postcode '13X3' is not 4 digits",
+        ),
         ("municipalities_u16.csv", 2, "Bunnik,0312", "municipalities_u16.csv:2: expected"),
-        ("utrecht_wijken.csv", 11, "Vleuten-De Meern,52.1,5.0,3451 9999,approx",
-         "utrecht_wijken.csv:11: pc4_used names '9999'"),
+        (
+            "utrecht_wijken.csv",
+            11,
+            "Vleuten-De Meern,52.1,5.0,3451 9999,approx",
+            "utrecht_wijken.csv:11: pc4_used names '9999'",
+        ),
     ],
 )
 def test_corrupt_geography_names_file_and_line_and_writes_nothing(
@@ -130,7 +159,9 @@ def test_corrupt_geography_names_file_and_line_and_writes_nothing(
     data = _corrupt(tmp_path, file, line_no, new_line)
     # A valid change earlier in the load must not be written either.
     municipalities = data / "municipalities_u16.csv"
-    municipalities.write_text(municipalities.read_text().replace("Bunnik,0312,3,52.047", "Bunnik,0312,3,52.999"))
+    municipalities.write_text(
+        municipalities.read_text().replace("Bunnik,0312,3,52.047", "Bunnik,0312,3,52.999")
+    )
     before = counts(session)
     with pytest.raises(SeedError, match=message.replace("(", r"\(")):
         load_geography(session, data)

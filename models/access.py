@@ -1,0 +1,96 @@
+"""Who may see what: the scoping rules of every role, in one place.
+
+A klantmanager sees the inburgeraars and referrals of their own gemeente; a
+partner sees their own offers and the referrals sent to them; the
+coordinator sees everything. Whatever lies outside a user's reach is
+reported as ``NotFound``, exactly as if it did not exist; a role that may
+not use a kind of object at all gets ``Forbidden``.
+"""
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from models.account import User
+from models.coalition import Offer
+from models.errors import Forbidden, NotFound
+from models.people import Inburgeraar
+from models.referral import Referral
+
+INBURGERAAR_ROLES = ("klantmanager", "coordinator")
+
+
+def get_actor(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise Forbidden("Dit account bestaat niet of is geblokkeerd.")
+    return user
+
+
+def inburgeraars_visible_to(user: User) -> Select:
+    if user.role not in INBURGERAAR_ROLES:
+        raise Forbidden("Deze rol heeft geen toegang tot inburgeraars.")
+    query = select(Inburgeraar)
+    if user.role == "klantmanager":
+        query = query.where(Inburgeraar.gemeente_id == user.gemeente_id)
+    return query
+
+
+def get_inburgeraar(session: Session, user: User, inburgeraar_id: int) -> Inburgeraar:
+    query = inburgeraars_visible_to(user).where(Inburgeraar.id == inburgeraar_id)
+    person = session.scalars(query).first()
+    if person is None:
+        raise NotFound("Deze inburgeraar bestaat niet.")
+    return person
+
+
+def referrals_visible_to(user: User) -> Select:
+    query = select(Referral)
+    if user.role == "klantmanager":
+        query = query.join(Referral.inburgeraar).where(Inburgeraar.gemeente_id == user.gemeente_id)
+    elif user.role == "partner":
+        query = query.join(Referral.offer).where(Offer.partner_id == user.partner_id)
+    return query
+
+
+def get_referral(session: Session, user: User, referral_id: int, *, lock: bool = False) -> Referral:
+    query = referrals_visible_to(user).where(Referral.id == referral_id)
+    if lock:
+        query = query.with_for_update(of=Referral)
+    referral = session.scalars(query).first()
+    if referral is None:
+        raise NotFound("Deze verwijzing bestaat niet.")
+    return referral
+
+
+def offers_visible_to(user: User) -> Select:
+    """Open offers for everyone; a partner also sees its own closed ones, the coordinator all."""
+    query = select(Offer)
+    if user.role == "coordinator":
+        return query
+    if user.role == "partner":
+        return query.where((Offer.closed_at.is_(None)) | (Offer.partner_id == user.partner_id))
+    return query.where(Offer.closed_at.is_(None))
+
+
+def get_offer(session: Session, user: User, offer_id: int) -> Offer:
+    offer = session.scalars(offers_visible_to(user).where(Offer.id == offer_id)).first()
+    if offer is None:
+        raise NotFound("Dit aanbod bestaat niet.")
+    return offer
+
+
+def get_offer_to_manage(
+    session: Session, user: User, offer_id: int, *, lock: bool = False
+) -> Offer:
+    """An offer the user may change: their own (partner) or any (coordinator)."""
+    if user.role not in ("partner", "coordinator"):
+        raise Forbidden("Alleen de partner zelf of de coördinator beheert aanbod.")
+    query = select(Offer).where(Offer.id == offer_id)
+    if user.role == "partner":
+        query = query.where(Offer.partner_id == user.partner_id)
+    if lock:
+        query = query.with_for_update()
+    offer = session.scalars(query).first()
+    if offer is None:
+        raise NotFound("Dit aanbod bestaat niet.")
+    return offer

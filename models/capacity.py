@@ -1,0 +1,46 @@
+"""Capacity holds: which referrals occupy a place of an offer.
+
+``sent``, ``accepted`` and ``started`` hold one place; every other state
+frees it. ``Offer.capacity`` is the number of places in total; the free
+places are derived, never stored, so they cannot drift from the referrals.
+"""
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.coalition import Offer
+from models.referral import Referral
+
+HOLDING_STATUSES = frozenset({"sent", "accepted", "started"})
+
+
+def held_places(session: Session, offer_ids: Iterable[int]) -> dict[int, int]:
+    """Places held by referrals, per offer id (0 for offers without any)."""
+    ids = list(offer_ids)
+    held = dict.fromkeys(ids, 0)
+    if not ids:
+        return held
+    rows = session.execute(
+        select(Referral.offer_id, func.count())
+        .where(Referral.offer_id.in_(ids), Referral.status.in_(HOLDING_STATUSES))
+        .group_by(Referral.offer_id)
+    )
+    held.update({offer_id: count for offer_id, count in rows})
+    return held
+
+
+def free_places(session: Session, offer_ids: Iterable[int]) -> dict[int, int]:
+    """Free places per offer id: capacity less what referrals hold (0 when closed)."""
+    ids = list(offer_ids)
+    held = held_places(session, ids)
+    capacities = (
+        session.execute(select(Offer.id, Offer.capacity, Offer.closed_at).where(Offer.id.in_(ids)))
+        if ids
+        else []
+    )
+    return {
+        offer_id: 0 if closed_at else max(capacity - held[offer_id], 0)
+        for offer_id, capacity, closed_at in capacities
+    }

@@ -1,0 +1,173 @@
+"""Build the engine's scenario from the database.
+
+The matcher (``matching/``) knows nothing of the database; this module turns
+rows into its plain objects. Ids become strings of the integer ids. An
+offer's ``capacity`` in the scenario is its number of *free* places, as the
+contract defines it.
+"""
+
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from matching import scenario as engine
+from matching.eligibility import explain
+from matching.tables import build_tables
+from models.capacity import free_places
+from models.coalition import Offer, Partner, Tie
+from models.people import Inburgeraar
+from models.referral import Referral
+
+# A referral's state as an outcome the matcher learns from. Withdrawn and
+# expired referrals say nothing about the fit and are left out.
+OUTCOME_OF_STATUS = {
+    "completed": "completed",
+    "dropped": "dropped",
+    "declined": "declined",
+    "sent": "ongoing",
+    "accepted": "ongoing",
+    "started": "ongoing",
+}
+
+
+def engine_partner(partner: Partner, ties: list[str]) -> engine.Partner:
+    return engine.Partner(
+        id=str(partner.id),
+        kind=partner.kind,
+        name=partner.name,
+        gemeente=partner.gemeente.name,
+        postcode=partner.postcode,
+        lat=partner.lat,
+        lon=partner.lon,
+        languages=tuple(partner.languages),
+        ties=tuple(ties),
+    )
+
+
+def engine_offer(offer: Offer, free: int) -> engine.Offer:
+    return engine.Offer(
+        id=str(offer.id),
+        partner_id=str(offer.partner_id),
+        domain=offer.domain,
+        capacity=max(free, 0) if offer.closed_at is None else 0,
+        title=offer.title,
+        kind=offer.kind,
+        postcode=offer.postcode,
+        lat=offer.lat,
+        lon=offer.lon,
+        min_level=offer.min_level,
+        max_level=offer.max_level,
+        leerroutes=tuple(offer.leerroutes),
+        schedule=tuple(offer.schedule),
+        languages=tuple(offer.languages),
+        women_only=offer.women_only,
+        childcare=offer.childcare,
+        min_age=offer.min_age,
+        max_age=offer.max_age,
+        sectors=tuple(offer.sectors),
+        hours_per_week=offer.hours_per_week,
+        start=offer.start.isoformat() if offer.start else None,
+        description=offer.description,
+        alfa=offer.alfa,
+    )
+
+
+def engine_inburgeraar(person: Inburgeraar) -> engine.Inburgeraar:
+    return engine.Inburgeraar(
+        id=str(person.id),
+        needs=person.needs_by_domain,
+        gemeente=person.gemeente.name,
+        postcode=person.postcode,
+        gender=person.gender,
+        birth_year=person.birth_year,
+        arrived_on=person.arrived_on.isoformat() if person.arrived_on else None,
+        languages=tuple(person.languages),
+        level=person.level,
+        leerroute=person.leerroute,
+        education=person.education,
+        availability=tuple(person.availability),
+        childcare_needed=person.childcare_needed,
+        max_travel_km=person.max_travel_km,
+        sectors=tuple(person.sectors),
+        mentor_id=str(person.mentor_id) if person.mentor_id else None,
+        goals=person.goals,
+        latin_literate=person.latin_literate,
+    )
+
+
+def build_scenario(
+    session: Session,
+    *,
+    inburgeraar_ids: list[int] | None = None,
+    offer_ids: list[int] | None = None,
+    reference_date: date | None = None,
+) -> engine.Scenario:
+    """The scenario of the given people (all when None) against the open offers.
+
+    People and closed offers that occur in the history come along, so the
+    learned component and the history rule see every earlier referral.
+    """
+    history_rows = session.execute(
+        select(Referral.inburgeraar_id, Referral.offer_id, Referral.status, Referral.created_at)
+        .where(Referral.status.in_(OUTCOME_OF_STATUS))
+        .order_by(Referral.id)
+    ).all()
+    people_query = select(Inburgeraar).options(
+        selectinload(Inburgeraar.needs), selectinload(Inburgeraar.gemeente)
+    )
+    if inburgeraar_ids is not None:
+        wanted = set(inburgeraar_ids) | {row.inburgeraar_id for row in history_rows}
+        people_query = people_query.where(Inburgeraar.id.in_(wanted))
+    people = session.scalars(people_query.order_by(Inburgeraar.id)).all()
+
+    offer_filter = Offer.closed_at.is_(None)
+    if offer_ids is not None:
+        offer_filter = Offer.id.in_(offer_ids)
+    history_offer_ids = {row.offer_id for row in history_rows}
+    offers = session.scalars(
+        select(Offer).where(or_(offer_filter, Offer.id.in_(history_offer_ids))).order_by(Offer.id)
+    ).all()
+    free = free_places(session, [o.id for o in offers])
+
+    partners = session.scalars(
+        select(Partner).options(selectinload(Partner.gemeente)).order_by(Partner.id)
+    ).all()
+    ties: dict[int, list[str]] = {p.id: [] for p in partners}
+    for tie in session.scalars(select(Tie)):
+        ties[tie.partner_a_id].append(str(tie.partner_b_id))
+        ties[tie.partner_b_id].append(str(tie.partner_a_id))
+
+    return engine.Scenario(
+        reference_date=reference_date or date.today(),
+        partners=[engine_partner(p, ties[p.id]) for p in partners],
+        offers=[engine_offer(o, free[o.id]) for o in offers],
+        inburgeraars=[engine_inburgeraar(p) for p in people],
+        history=[
+            engine.HistoryEntry(
+                inburgeraar_id=str(row.inburgeraar_id),
+                offer_id=str(row.offer_id),
+                outcome=OUTCOME_OF_STATUS[row.status],
+                referred_on=row.created_at.date().isoformat(),
+            )
+            for row in history_rows
+        ],
+    )
+
+
+def eligibility_failures(
+    session: Session, inburgeraar_id: int, offer_id: int, reference_date: date | None = None
+) -> list[tuple[str, str]]:
+    """The engine's hard rules this pair fails (free places aside), as (rule, Dutch message)."""
+    scenario = build_scenario(
+        session,
+        inburgeraar_ids=[inburgeraar_id],
+        offer_ids=[offer_id],
+        reference_date=reference_date,
+    )
+    tables = build_tables(scenario)
+    person_row = next(i for i, p in enumerate(scenario.inburgeraars) if p.id == str(inburgeraar_id))
+    offer_row = next(i for i, o in enumerate(scenario.offers) if o.id == str(offer_id))
+    return [
+        (f.rule, f.message) for f in explain(tables, person_row, offer_row, ignore_capacity=True)
+    ]

@@ -1,0 +1,230 @@
+"""The referral lifecycle: one transition table, and the use cases that walk it.
+
+``sent`` → ``accepted`` | ``declined`` | ``withdrawn`` | ``expired``;
+``accepted`` → ``started`` | ``withdrawn``; ``started`` → ``completed`` | ``dropped``.
+The partner answers and follows up, the klantmanager withdraws, the system
+expires referrals unanswered for 14 days. Nothing else assigns
+``Referral.status``: every change goes through ``_move``, which writes the
+``ReferralEvent`` in the same transaction.
+
+Capacity under concurrency: a new referral locks its offer's row
+(``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every transaction begins
+IMMEDIATE, see models/database.py) before counting the places held, so any
+number of simultaneous referrals never exceed the offer's capacity.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import access
+from models.base import now_utc
+from models.capacity import HOLDING_STATUSES, held_places
+from models.coalition import Offer
+from models.errors import (
+    AlreadyReferred,
+    Forbidden,
+    IllegalTransition,
+    InvalidInput,
+    NotEligible,
+    NotFound,
+    OfferFull,
+)
+from models.matching_bridge import eligibility_failures
+from models.referral import Referral, ReferralEvent
+
+SYSTEM = "system"
+EXPIRY_AFTER = timedelta(days=14)
+NOTE_MAX_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    role: str  # who may make it: "partner", "klantmanager" or SYSTEM
+    needs_reason: bool = False
+
+
+TRANSITIONS = {
+    (t.source, t.target): t
+    for t in (
+        Transition("sent", "accepted", "partner"),
+        Transition("sent", "declined", "partner", needs_reason=True),
+        Transition("sent", "withdrawn", "klantmanager"),
+        Transition("sent", "expired", SYSTEM),
+        Transition("accepted", "started", "partner"),
+        Transition("accepted", "withdrawn", "klantmanager"),
+        Transition("started", "completed", "partner"),
+        Transition("started", "dropped", "partner", needs_reason=True),
+    )
+}
+
+STATUS_LABELS = {
+    "sent": "verstuurd",
+    "accepted": "geaccepteerd",
+    "declined": "afgewezen",
+    "withdrawn": "ingetrokken",
+    "expired": "verlopen",
+    "started": "gestart",
+    "completed": "afgerond",
+    "dropped": "voortijdig gestopt",
+}
+
+
+def refer(
+    session: Session, *, actor_id: int, inburgeraar_id: int, offer_id: int, note: str | None = None
+) -> Referral:
+    """A klantmanager refers an inburgeraar of their gemeente to an open offer.
+
+    Raises NotFound (person or offer out of reach), Forbidden (not a
+    klantmanager), NotEligible (a hard rule of the matcher fails),
+    AlreadyReferred, or OfferFull. Commits on success, changes nothing otherwise.
+    """
+    try:
+        actor = access.get_actor(session, actor_id)
+        if actor.role != "klantmanager":
+            raise Forbidden("Alleen een klantmanager verwijst door.")
+        _check_note(note)
+        person = access.get_inburgeraar(session, actor, inburgeraar_id)
+        if (
+            session.scalars(
+                select(Offer.id).where(Offer.id == offer_id, Offer.closed_at.is_(None))
+            ).first()
+            is None
+        ):
+            raise NotFound("Dit aanbod bestaat niet.")
+        failures = eligibility_failures(session, person.id, offer_id)
+        if failures:
+            raise NotEligible(
+                "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
+                + "; ".join(message for _, message in failures),
+                failures,
+            )
+        # From here on the offer's row is locked until the commit.
+        offer = session.scalars(select(Offer).where(Offer.id == offer_id).with_for_update()).one()
+        if session.scalars(
+            select(Referral.id).where(
+                Referral.inburgeraar_id == person.id,
+                Referral.offer_id == offer.id,
+                Referral.status.in_(HOLDING_STATUSES),
+            )
+        ).first():
+            raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
+        if held_places(session, [offer.id])[offer.id] >= offer.capacity:
+            raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
+        now = now_utc()
+        referral = Referral(
+            inburgeraar_id=person.id,
+            offer_id=offer.id,
+            status="sent",
+            note=note,
+            created_by_id=actor.id,
+            created_at=now,
+            status_changed_at=now,
+        )
+        session.add(referral)
+        session.flush()
+        session.add(
+            ReferralEvent(
+                referral_id=referral.id, actor_id=actor.id, at=now, to_status="sent", reason=note
+            )
+        )
+        session.commit()
+        return referral
+    except Exception:
+        session.rollback()
+        raise
+
+
+def change_status(
+    session: Session, *, actor_id: int, referral_id: int, to_status: str, reason: str | None = None
+) -> Referral:
+    """The partner or the klantmanager moves a referral on, as the transition table allows.
+
+    Raises NotFound (out of reach), Forbidden (the coordinator answers no
+    referral), IllegalTransition, or InvalidInput (a reason that is required).
+    """
+    try:
+        actor = access.get_actor(session, actor_id)
+        if actor.role not in ("partner", "klantmanager"):
+            raise Forbidden("Alleen de partner of de klantmanager wijzigt een verwijzing.")
+        referral = access.get_referral(session, actor, referral_id, lock=True)
+        _move(session, referral, to_status, role=actor.role, actor_id=actor.id, reason=reason)
+        session.commit()
+        return referral
+    except Exception:
+        session.rollback()
+        raise
+
+
+def expire_referrals(session: Session, *, now: datetime | None = None) -> list[int]:
+    """Expire referrals left unanswered (still ``sent``) for 14 days; returns their ids.
+
+    Safe to run from several machines at once: rows another run has locked
+    are skipped (``FOR UPDATE SKIP LOCKED``), so no referral expires twice.
+    """
+    now = now or now_utc()
+    try:
+        stale = session.scalars(
+            select(Referral)
+            .where(Referral.status == "sent", Referral.status_changed_at < now - EXPIRY_AFTER)
+            .order_by(Referral.id)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for referral in stale:
+            _move(
+                session,
+                referral,
+                "expired",
+                role=SYSTEM,
+                actor_id=None,
+                reason=f"Niet beantwoord binnen {EXPIRY_AFTER.days} dagen",
+                now=now,
+            )
+        session.commit()
+        return [r.id for r in stale]
+    except Exception:
+        session.rollback()
+        raise
+
+
+def allowed_targets(status: str, role: str) -> list[str]:
+    """The states a role may move a referral to from ``status``, for buttons and docs."""
+    return [t.target for t in TRANSITIONS.values() if t.source == status and t.role == role]
+
+
+def _move(session, referral, to_status, *, role, actor_id, reason, now=None):
+    transition = TRANSITIONS.get((referral.status, to_status))
+    if transition is None or transition.role != role:
+        raise IllegalTransition(
+            f"Een verwijzing die {STATUS_LABELS.get(referral.status, referral.status)} is, "
+            f"kan niet naar '{to_status}'."
+        )
+    reason = (reason or "").strip() or None
+    if transition.needs_reason and not reason:
+        raise InvalidInput(
+            "Geef een reden op.", [{"field": "reason", "message": "Geef een reden op."}]
+        )
+    _check_note(reason, field="reason")
+    now = now or now_utc()
+    session.add(
+        ReferralEvent(
+            referral_id=referral.id,
+            actor_id=actor_id,
+            at=now,
+            from_status=referral.status,
+            to_status=to_status,
+            reason=reason,
+        )
+    )
+    referral.status = to_status
+    referral.status_changed_at = now
+
+
+def _check_note(text: str | None, field: str = "note") -> None:
+    if text is not None and len(text) > NOTE_MAX_LENGTH:
+        message = f"Maximaal {NOTE_MAX_LENGTH} tekens."
+        raise InvalidInput(message, [{"field": field, "message": message}])

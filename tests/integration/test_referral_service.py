@@ -1,0 +1,258 @@
+"""The referral lifecycle and capacity holds, at the use-case level."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+import factories
+from models.base import now_utc
+from models.capacity import free_places
+from models.errors import (
+    AlreadyReferred,
+    Forbidden,
+    IllegalTransition,
+    InvalidInput,
+    NotEligible,
+    NotFound,
+    OfferFull,
+)
+from models.referral import Referral, ReferralEvent
+from models.referral_service import (
+    TRANSITIONS,
+    allowed_targets,
+    change_status,
+    expire_referrals,
+    refer,
+)
+from models.vocabulary import REFERRAL_STATUSES
+
+
+@pytest.fixture
+def world(session):
+    """A klantmanager of Utrecht, a partner with an offer, and an eligible inburgeraar."""
+    partner_user = factories.user(session, role="partner")
+    offer = factories.offer(session, partner=partner_user.partner, capacity=2)
+    return {
+        "km": factories.user(session, role="klantmanager"),
+        "partner": partner_user,
+        "offer": offer,
+        "person": factories.inburgeraar(session),
+    }
+
+
+def referral_in(session, world, status):
+    """A referral brought to ``status`` by the legal path, each step by its role."""
+    referral = refer(
+        session,
+        actor_id=world["km"].id,
+        inburgeraar_id=world["person"].id,
+        offer_id=world["offer"].id,
+    )
+    path = {
+        "sent": [],
+        "accepted": ["accepted"],
+        "declined": ["declined"],
+        "withdrawn": ["withdrawn"],
+        "started": ["accepted", "started"],
+        "completed": ["accepted", "started", "completed"],
+        "dropped": ["accepted", "started", "dropped"],
+    }
+    if status == "expired":
+        expire_referrals(session, now=now_utc() + timedelta(days=15))
+        session.refresh(referral)
+        return referral
+    for step in path[status]:
+        actor = world["km"] if step == "withdrawn" else world["partner"]
+        change_status(
+            session, actor_id=actor.id, referral_id=referral.id, to_status=step, reason="reden"
+        )
+    return referral
+
+
+def test_refer_writes_sent_and_its_event(session, world):
+    referral = refer(
+        session,
+        actor_id=world["km"].id,
+        inburgeraar_id=world["person"].id,
+        offer_id=world["offer"].id,
+        note="Graag vóór januari",
+    )
+    assert referral.status == "sent"
+    [event] = referral.events
+    assert (event.from_status, event.to_status, event.actor_id) == (None, "sent", world["km"].id)
+    assert free_places(session, [world["offer"].id]) == {world["offer"].id: 1}
+
+
+@pytest.mark.parametrize(("source", "target"), sorted(TRANSITIONS))
+def test_every_legal_move_by_its_role(session, world, source, target):
+    transition = TRANSITIONS[(source, target)]
+    referral = referral_in(session, world, source)
+    if transition.role == "system":
+        expire_referrals(session, now=now_utc() + timedelta(days=15))
+    else:
+        actor = world["partner"] if transition.role == "partner" else world["km"]
+        change_status(
+            session, actor_id=actor.id, referral_id=referral.id, to_status=target, reason="reden"
+        )
+    session.refresh(referral)
+    assert referral.status == target
+    last = referral.events[-1]
+    assert (last.from_status, last.to_status) == (source, target)
+
+
+ILLEGAL = [
+    (source, target, role)
+    for source in REFERRAL_STATUSES
+    if source != "expired"
+    for target in REFERRAL_STATUSES
+    for role in ("partner", "klantmanager")
+    if not ((source, target) in TRANSITIONS and TRANSITIONS[(source, target)].role == role)
+]
+
+
+@pytest.mark.parametrize(("source", "target", "role"), ILLEGAL)
+def test_every_illegal_move_is_refused_and_changes_nothing(session, world, source, target, role):
+    referral = referral_in(session, world, source)
+    events_before = len(referral.events)
+    actor = world["partner"] if role == "partner" else world["km"]
+    with pytest.raises(IllegalTransition):
+        change_status(
+            session, actor_id=actor.id, referral_id=referral.id, to_status=target, reason="reden"
+        )
+    session.refresh(referral)
+    assert referral.status == source
+    assert len(referral.events) == events_before
+
+
+def test_holding_states_take_a_place_and_the_others_free_it(session, world):
+    offer_id = world["offer"].id
+    referral = referral_in(session, world, "started")
+    assert free_places(session, [offer_id])[offer_id] == 1
+    change_status(
+        session,
+        actor_id=world["partner"].id,
+        referral_id=referral.id,
+        to_status="completed",
+    )
+    assert free_places(session, [offer_id])[offer_id] == 2
+
+
+def test_full_offer_refuses_and_writes_nothing(session, world):
+    world["offer"].capacity = 1
+    referral_in(session, world, "sent")
+    other = factories.inburgeraar(session)
+    count = session.scalar(select(func.count()).select_from(Referral))
+    with pytest.raises(OfferFull):
+        refer(session, actor_id=world["km"].id, inburgeraar_id=other.id, offer_id=world["offer"].id)
+    assert session.scalar(select(func.count()).select_from(Referral)) == count
+
+
+def test_ineligible_names_the_rule(session, world):
+    world["offer"].min_level = "B1"
+    with pytest.raises(NotEligible) as raised:
+        refer(
+            session,
+            actor_id=world["km"].id,
+            inburgeraar_id=world["person"].id,
+            offer_id=world["offer"].id,
+        )
+    assert [rule for rule, _ in raised.value.failures] == ["level"]
+    assert session.scalar(select(func.count()).select_from(Referral)) == 0
+
+
+def test_no_second_referral_holding_a_place(session, world):
+    referral_in(session, world, "accepted")
+    with pytest.raises(AlreadyReferred):
+        refer(
+            session,
+            actor_id=world["km"].id,
+            inburgeraar_id=world["person"].id,
+            offer_id=world["offer"].id,
+        )
+
+
+def test_declined_offer_cannot_be_referred_again(session, world):
+    referral_in(session, world, "declined")
+    with pytest.raises(NotEligible) as raised:
+        refer(
+            session,
+            actor_id=world["km"].id,
+            inburgeraar_id=world["person"].id,
+            offer_id=world["offer"].id,
+        )
+    assert [rule for rule, _ in raised.value.failures] == ["history"]
+
+
+def test_klantmanager_of_another_gemeente_gets_not_found(session, world):
+    zeist = factories.user(
+        session, role="klantmanager", gemeente=factories.gemeente(session, "Zeist")
+    )
+    with pytest.raises(NotFound):
+        refer(
+            session,
+            actor_id=zeist.id,
+            inburgeraar_id=world["person"].id,
+            offer_id=world["offer"].id,
+        )
+    referral = referral_in(session, world, "sent")
+    with pytest.raises(NotFound):
+        change_status(session, actor_id=zeist.id, referral_id=referral.id, to_status="withdrawn")
+
+
+def test_other_partner_gets_not_found(session, world):
+    referral = referral_in(session, world, "sent")
+    stranger = factories.user(session, role="partner")
+    with pytest.raises(NotFound):
+        change_status(session, actor_id=stranger.id, referral_id=referral.id, to_status="accepted")
+
+
+def test_only_klantmanagers_refer(session, world):
+    for role in ("coordinator", "partner"):
+        with pytest.raises(Forbidden):
+            refer(
+                session,
+                actor_id=world[role if role == "partner" else "km"].id
+                if role == "partner"
+                else factories.user(session, role="coordinator").id,
+                inburgeraar_id=world["person"].id,
+                offer_id=world["offer"].id,
+            )
+
+
+def test_decline_needs_a_reason(session, world):
+    referral = referral_in(session, world, "sent")
+    with pytest.raises(InvalidInput) as raised:
+        change_status(
+            session, actor_id=world["partner"].id, referral_id=referral.id, to_status="declined"
+        )
+    assert raised.value.errors[0]["field"] == "reason"
+    session.refresh(referral)
+    assert referral.status == "sent"
+
+
+def test_expiry_takes_only_referrals_unanswered_for_14_days(session, world):
+    old = referral_in(session, world, "sent")
+    fresh_person = factories.inburgeraar(session)
+    fresh = refer(
+        session, actor_id=world["km"].id, inburgeraar_id=fresh_person.id, offer_id=world["offer"].id
+    )
+    old.status_changed_at = now_utc() - timedelta(days=15)
+    session.flush()
+    expired = expire_referrals(session)
+    assert expired == [old.id]
+    session.refresh(fresh)
+    assert fresh.status == "sent"
+    event = session.scalars(
+        select(ReferralEvent)
+        .where(ReferralEvent.referral_id == old.id)
+        .order_by(ReferralEvent.id.desc())
+    ).first()
+    assert (event.to_status, event.actor_id) == ("expired", None)
+    assert expire_referrals(session) == []
+
+
+def test_allowed_targets_follow_the_table():
+    assert allowed_targets("sent", "partner") == ["accepted", "declined"]
+    assert allowed_targets("sent", "klantmanager") == ["withdrawn"]
+    assert allowed_targets("completed", "partner") == []
