@@ -19,15 +19,9 @@ built from the same history, so it would leak the outcome into the features.
 """
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
 
 from matching import vocab
+from matching.errors import MatchingError
 from matching.scoring import NEUTRAL
 
 __all__ = ["FEATURE_COMPONENTS", "SuccessModel", "pair_features"]
@@ -72,7 +66,7 @@ def history_rows(scenario):
     return p, o, y
 
 
-class SuccessModel(BaseEstimator):
+class SuccessModel:
     """Calibrated probability that a referral succeeds, neutral without data.
 
     Parameters
@@ -92,6 +86,12 @@ class SuccessModel(BaseEstimator):
         The fitted model, None when there was too little history.
     n_labelled_ : int
         Number of labelled referrals seen by ``fit``.
+
+    Notes
+    -----
+    Follows scikit-learn's conventions without deriving from its base class:
+    scikit-learn is imported only when there is enough history to learn from,
+    since importing it costs over a second on every command-line run.
 
     Examples
     --------
@@ -114,14 +114,20 @@ class SuccessModel(BaseEstimator):
         -------
         self
         """
-        if len(y):
-            X, y = check_X_y(X, y)
-            self.n_features_in_ = X.shape[1]
-        y = np.asarray(y, dtype=int)
+        X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=int)
+        if X.ndim != 2 or len(X) != len(y):
+            raise MatchingError(f"features of shape {X.shape} do not fit {len(y)} outcomes")
+        self.n_features_in_ = X.shape[1]
         self.n_labelled_ = len(y)
         minority = int(min(np.count_nonzero(y == 1), np.count_nonzero(y == 0)))
         self.estimator_ = None
         if self.n_labelled_ >= self.min_rows and minority >= max(self.min_minority, 2):
+            from sklearn.calibration import CalibratedClassifierCV
+            from sklearn.linear_model import LogisticRegression
+            from sklearn.model_selection import StratifiedKFold
+            from sklearn.pipeline import make_pipeline
+            from sklearn.preprocessing import StandardScaler
+
             folds = StratifiedKFold(n_splits=min(3, minority), shuffle=True,
                                     random_state=self.random_state)
             base = make_pipeline(StandardScaler(), LogisticRegression(C=self.C))
@@ -129,19 +135,22 @@ class SuccessModel(BaseEstimator):
                                                      ensemble=False).fit(X, y)
         return self
 
+    def _check_fitted(self):
+        if not hasattr(self, "n_labelled_"):
+            raise MatchingError("SuccessModel is not fitted yet; call fit first")
+
     def predict_success(self, X):
         """Probability of success per row; ``NEUTRAL`` everywhere when not learned."""
-        check_is_fitted(self, "n_labelled_")
+        self._check_fitted()
         if self.estimator_ is None:
             return np.full(len(X), NEUTRAL)
         if len(X) == 0:
             return np.zeros(0)
-        X = validate_data(self, X, reset=False)
-        return self.estimator_.predict_proba(X)[:, 1]
+        return self.estimator_.predict_proba(np.asarray(X, dtype=float))[:, 1]
 
     def reason(self, probability=None):
         """The Dutch reason for the learned component of one pair."""
-        check_is_fitted(self, "n_labelled_")
+        self._check_fitted()
         if self.estimator_ is None:
             return TOO_LITTLE_HISTORY
         return f"Kans op slagen volgens eerdere verwijzingen: {round(100 * probability)}%"

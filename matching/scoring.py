@@ -112,7 +112,8 @@ def base_components(t, p, o, km):
                         np.clip(1 - np.nan_to_num(km) / people.max_travel[p], 0, 1))
     schedule_mask, available = offers.schedule[o], people.availability[p]
     schedule = np.where((schedule_mask == 0) | (available == 0), NEUTRAL,
-                        _POPCOUNT[schedule_mask & available] / _POPCOUNT[schedule_mask])
+                        _POPCOUNT[schedule_mask & available]
+                        / np.maximum(_POPCOUNT[schedule_mask], 1))
     p_lang, o_lang = people.languages[p], offers.languages[o]
     language = np.where((p_lang == 0).all(-1) | (o_lang == 0).all(-1), NEUTRAL,
                         _overlap(p_lang, o_lang).astype(float))

@@ -1,0 +1,177 @@
+"""The command line end to end on the contract's example, and on bad input."""
+
+import copy
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import EXAMPLE
+
+from matching.cli import main
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "matching", *map(str, args)], input=stdin,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def ranked():
+    result = run("rank", EXAMPLE)
+    assert result.returncode == 0, result.stderr
+    return {r["inburgeraar_id"]: r["matches"] for r in json.loads(result.stdout)["rankings"]}
+
+
+def test_rank_example_shape_and_rules(ranked):
+    assert list(ranked) == ["i1", "i2", "i3"]
+    offers = {m["offer_id"] for matches in ranked.values() for m in matches}
+    assert "o5" not in offers  # capacity 0
+    assert "o1" not in {m["offer_id"] for m in ranked["i2"]}  # declined before, and z-route
+    assert ranked["i3"] == []  # no needs
+    assert all("o2" not in {m["offer_id"] for m in ranked[i]} for i in ("i2", "i3"))  # women only
+    assert "o3" not in {m["offer_id"] for m in ranked["i1"]}  # A1 below min A2
+    first = ranked["i1"][0]
+    assert set(first) == {"offer_id", "partner_id", "domain", "score", "components", "reasons"}
+    assert (first["offer_id"], first["partner_id"], first["domain"]) == ("o1", "p1", "taal")
+    assert "Cursus met kinderopvang" in first["reasons"]
+    assert "Docent spreekt Arabisch" in first["reasons"]
+    assert any(r.startswith("Op ") and r.endswith(" km van huis") and "," in r
+               for r in first["reasons"])
+    scores = [m["score"] for m in ranked["i1"]]
+    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
+
+
+def test_rank_options(tmp_path):
+    result = run("rank", EXAMPLE, "--inburgeraar", "i1", "--domain", "sociaal_netwerk",
+                 "--top", "1")
+    doc = json.loads(result.stdout)
+    assert [r["inburgeraar_id"] for r in doc["rankings"]] == ["i1"]
+    assert [m["offer_id"] for m in doc["rankings"][0]["matches"]] == ["o4"]
+
+
+def test_rank_reads_stdin():
+    result = run("rank", "-", "--top", "1", stdin=EXAMPLE.read_text())
+    assert result.returncode == 0 and json.loads(result.stdout)["rankings"][0]["matches"]
+
+
+def test_allocate_example():
+    result = run("allocate", EXAMPLE)
+    doc = json.loads(result.stdout)
+    assert set(doc) == {"assignments", "unassigned", "objective"}
+    pairs = {(a["inburgeraar_id"], a["offer_id"]) for a in doc["assignments"]}
+    assert pairs == {("i1", "o1"), ("i1", "o4")}
+    reasons = {(u["inburgeraar_id"], u["domain"]): u["reason"] for u in doc["unassigned"]}
+    assert reasons[("i1", "werk")] == "geen aanbod op niveau A1"
+    assert reasons[("i2", "taal")] == "het passende aanbod is alleen voor vrouwen"
+    assert set(reasons) == {("i1", "werk"), ("i2", "taal"), ("i2", "sociaal_netwerk")}
+    weights = {"taal": 3, "sociaal_netwerk": 2}
+    assert doc["objective"] == pytest.approx(
+        sum(weights[a["domain"]] * a["score"] for a in doc["assignments"]), abs=1e-3)
+
+
+def test_allocate_domain_restricts():
+    doc = json.loads(run("allocate", EXAMPLE, "--domain", "taal").stdout)
+    assert {a["domain"] for a in doc["assignments"]} == {"taal"}
+    assert {u["domain"] for u in doc["unassigned"]} == {"taal"}
+
+
+def test_graph_example():
+    doc = json.loads(run("graph", EXAMPLE).stdout)
+    assert doc["nodes"]["total"] == 4 and doc["edges"]["total"] == 3
+    assert doc["edges"]["by_kinds"] == {"maatjesproject–mentor": 1, "maatjesproject–werkgever": 1,
+                                        "taalschool–werkgever": 1}
+    assert doc["components"] == {"count": 1, "sizes": [4], "isolated": []}
+    overvecht = next(a for a in doc["areas"] if a["area"] == "Utrecht – Overvecht")
+    assert overvecht["domains"]["taal"]["free_capacity"] == 1  # o2 at 3562
+    noordoost = next(a for a in doc["areas"] if a["wijk"] == "Noordoost")
+    assert noordoost["domains"]["taal"]["demand"] == 1  # i1 at 3561
+
+
+def test_generate_is_deterministic_and_valid(tmp_path):
+    first = run("generate", "--people", 30, "--offers", 40, "--seed", 7)
+    second = run("generate", "--people", 30, "--offers", 40, "--seed", 7)
+    other = run("generate", "--people", 30, "--offers", 40, "--seed", 8)
+    assert first.returncode == 0 and first.stdout == second.stdout != other.stdout
+    path = tmp_path / "s.json"
+    path.write_text(first.stdout)
+    assert run("rank", path, "--top", 1).returncode == 0
+
+
+def _mutate(doc, change):
+    doc = copy.deepcopy(doc)
+    change(doc)
+    return json.dumps(doc)
+
+
+BAD = [
+    ("not json", None, "$: not valid JSON"),
+    ("wrong type", lambda d: d["offers"][0].update(capacity="2"), "offers[0].capacity: '2'"),
+    ("unknown domain", lambda d: d["offers"][1].update(domain="sport"),
+     "offers[1].domain: 'sport' is not a domain"),
+    ("unknown level", lambda d: d["offers"][3].update(min_level="B3"),
+     "offers[3].min_level: 'B3' is not a level"),
+    ("unknown need", lambda d: d["inburgeraars"][0]["needs"].update(sport=1),
+     "inburgeraars[0].needs.sport: 'sport' is not a domain"),
+    ("missing field", lambda d: d["offers"][1].pop("capacity"), "offers[1].capacity: "),
+    ("unknown field", lambda d: d["inburgeraars"][2].update(shoe=42), "inburgeraars[2].shoe: "),
+    ("bad date", lambda d: d.update(reference_date="2026-13-01"), "reference_date: "),
+    ("unknown partner", lambda d: d["offers"][2].update(partner_id="p9"),
+     "offers[2].partner_id: 'p9' is not a partner"),
+    ("unknown tie", lambda d: d["partners"][1]["ties"].append("p7"),
+     "partners[1].ties[2]: 'p7' is not a partner"),
+    ("duplicate id", lambda d: d["offers"][4].update(id="o1"), "offers[4].id: duplicate id"),
+    ("mentor kind", lambda d: d["inburgeraars"][1].update(mentor_id="p3"),
+     "inburgeraars[1].mentor_id: 'p3' is not a partner of kind mentor"),
+    ("level order", lambda d: d["offers"][0].update(min_level="B1"),
+     "offers[0].min_level: 'B1' is above max_level 'A2'"),
+    ("age order", lambda d: d["offers"][2].update(max_age=16), "offers[2].min_age: 18 is above"),
+    ("postcode", lambda d: d["inburgeraars"][0].update(postcode="1000"),
+     "inburgeraars[0].postcode: '1000' is not in the postcode table"),
+    ("history person", lambda d: d["history"][0].update(inburgeraar_id="i9"),
+     "history[0].inburgeraar_id: 'i9' is not an inburgeraar"),
+    ("history offer", lambda d: d["history"][1].update(offer_id="o9"),
+     "history[1].offer_id: 'o9' is not an offer"),
+    ("first in document order", lambda d: (d["offers"][3].update(min_level="B3"),
+                                           d["offers"][1].update(domain="sport")),
+     "offers[1].domain: "),
+    ("semantic order", lambda d: (d["history"][0].update(offer_id="o9"),
+                                  d["offers"][2].update(partner_id="p9")),
+     "offers[2].partner_id: "),
+]
+
+
+def _bad_text(doc, change):
+    return "{ nope" if change is None else _mutate(doc, change)
+
+
+@pytest.mark.parametrize("case", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_exits_2_with_one_line(case, example_doc, monkeypatch, capsys):
+    _, change, expected = case
+    monkeypatch.setattr(sys, "stdin", io.StringIO(_bad_text(example_doc, change)))
+    assert main(["rank", "-"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.splitlines()) == 1 and err.startswith(expected), err
+
+
+@pytest.mark.parametrize("command", ["rank", "allocate", "graph"])
+@pytest.mark.parametrize("case", [BAD[0], BAD[3], BAD[8]], ids=lambda b: b[0])
+def test_bad_input_through_a_process(command, case, example_doc):
+    _, change, expected = case
+    result = run(command, "-", stdin=_bad_text(example_doc, change))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(expected), result.stderr
+
+
+def test_usage_error_exits_2():
+    assert run("rank", EXAMPLE, "--top", "0").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_unknown_inburgeraar_exits_2():
+    result = run("rank", EXAMPLE, "--inburgeraar", "i9")
+    assert result.returncode == 2 and result.stdout == "" and "i9" in result.stderr
