@@ -35,12 +35,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from web.api import register_api
     from web.health import bp as health_bp
+    from web.hsds import bp as hsds_bp
 
     app.register_blueprint(health_bp)
+    register_api(app)
+    app.register_blueprint(hsds_bp)
 
 
 def register_commands(app: Flask) -> None:
-    from web.commands import seed_command
+    from web.commands import expire_referrals_command, seed_command
 
     app.cli.add_command(seed_command)
+    app.cli.add_command(expire_referrals_command)
