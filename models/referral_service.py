@@ -75,9 +75,17 @@ STATUS_LABELS = {
 
 
 def refer(
-    session: Session, *, actor_id: int, inburgeraar_id: int, offer_id: int, note: str | None = None
+    session: Session,
+    *,
+    actor_id: int,
+    inburgeraar_id: int,
+    offer_id: int,
+    note: str | None = None,
+    at: datetime | None = None,
 ) -> Referral:
     """A klantmanager refers an inburgeraar of their gemeente to an open offer.
+
+    ``at`` backdates the referral (loading history); it defaults to now.
 
     Raises NotFound (person or offer out of reach), Forbidden (not a
     klantmanager), NotEligible (a hard rule of the matcher fails),
@@ -115,7 +123,7 @@ def refer(
             raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
         if held_places(session, [offer.id])[offer.id] >= offer.capacity:
             raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
-        now = now_utc()
+        now = at or now_utc()
         referral = Referral(
             inburgeraar_id=person.id,
             offer_id=offer.id,
@@ -140,7 +148,13 @@ def refer(
 
 
 def change_status(
-    session: Session, *, actor_id: int, referral_id: int, to_status: str, reason: str | None = None
+    session: Session,
+    *,
+    actor_id: int,
+    referral_id: int,
+    to_status: str,
+    reason: str | None = None,
+    at: datetime | None = None,
 ) -> Referral:
     """The partner or the klantmanager moves a referral on, as the transition table allows.
 
@@ -152,7 +166,9 @@ def change_status(
         if actor.role not in ("partner", "klantmanager"):
             raise Forbidden("Alleen de partner of de klantmanager wijzigt een verwijzing.")
         referral = access.get_referral(session, actor, referral_id, lock=True)
-        _move(session, referral, to_status, role=actor.role, actor_id=actor.id, reason=reason)
+        _move(
+            session, referral, to_status, role=actor.role, actor_id=actor.id, reason=reason, now=at
+        )
         session.commit()
         return referral
     except Exception:

@@ -1,10 +1,14 @@
 """Flask commands: thin wrappers that parse options and call seeds/ or models/."""
 
+from datetime import date
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from models.referral_service import expire_referrals
 from seeds.demo import DEFAULT_SEED, load_demo
+from seeds.demo_history import load_demo_history
 from seeds.errors import SeedError
 from seeds.geography import load_geography
 from web.extensions import db
@@ -32,5 +36,15 @@ def seed_command(demo: bool, seed: int) -> None:
         click.echo("Demo-coalitie overgeslagen: de database heeft al partners.")
         return
     click.echo("Demo-coalitie: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+    referrals = load_demo_history(db.session, seed=seed, today=date.today())
+    click.echo(f"Demo-verwijzingen uit de afgelopen maanden: {referrals}.")
     if generated:
         click.echo(f"Wachtwoord van de demo-accounts (wordt maar één keer getoond): {generated}")
+
+
+@click.command("expire-referrals")
+@with_appcontext
+def expire_referrals_command() -> None:
+    """Expire referrals unanswered for 14 days; safe to run on several machines at once."""
+    expired = expire_referrals(db.session)
+    click.echo(f"{len(expired)} verwijzing(en) verlopen.")

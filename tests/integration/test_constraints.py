@@ -1,9 +1,9 @@
 """Rules the database itself keeps, on SQLite and PostgreSQL alike."""
 
-import factories
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+import factories
 from models import Need, Referral, User
 
 

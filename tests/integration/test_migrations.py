@@ -2,11 +2,11 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import make_test_app
-from databases import scratch_database
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
+from conftest import make_test_app
+from databases import scratch_database
 from models import Base
 from web.extensions import db
 

@@ -3,11 +3,11 @@
 import shutil
 
 import pytest
-from conftest import DEMO_PASSWORD, make_test_app
-from databases import scratch_database
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from conftest import DEMO_PASSWORD, make_test_app
+from databases import scratch_database
 from models import Gemeente, Inburgeraar, Offer, Partner, Postcode, Tie, User, Wijk
 from models.accounts import authenticate
 from models.vocabulary import DOMAINS
