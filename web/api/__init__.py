@@ -1,0 +1,21 @@
+"""The JSON API, version 1, under ``/api/v1`` (see shared contract API.md).
+
+Views parse and validate (``web.api.schemas`` through spectree), call the
+use cases under ``models/`` with ids, and map domain errors to problem+json
+(``web.api.errors``). The OpenAPI document is generated from these routes.
+"""
+
+from flask import Blueprint, Flask
+
+from web.api import coalition, docs, inburgeraars, offers, referrals, tokens
+from web.api.errors import register_error_handlers
+
+URL_PREFIX = "/api/v1"
+
+
+def register_api(app: Flask) -> None:
+    bp = Blueprint("api", __name__, url_prefix=URL_PREFIX)
+    for module in (tokens, offers, inburgeraars, referrals, coalition, docs):
+        bp.register_blueprint(module.bp)
+    register_error_handlers(bp)
+    app.register_blueprint(bp)

@@ -1,0 +1,119 @@
+"""``/api/v1/inburgeraars``: a klantmanager's own gemeente's people, or all for the coordinator."""
+
+from flask import Blueprint
+from sqlalchemy.orm import selectinload
+
+from matching import UnknownObjectError
+from models import access
+from models.errors import NotFound
+from models.inburgeraars import create_inburgeraar, update_inburgeraar
+from models.people import Inburgeraar
+from web.api import representations, schemas
+from web.api.auth import current_user, roles
+from web.api.matcher_cache import current_matcher
+from web.api.spec import api, responses
+from web.extensions import db
+
+bp = Blueprint("api_inburgeraars", __name__)
+
+ROLES = access.INBURGERAAR_ROLES
+PERSON_ID = "<int(max=2147483647):inburgeraar_id>"
+FORBIDDEN = {"HTTP_403": schemas.Problem}
+UNKNOWN = {"HTTP_403": schemas.Problem, "HTTP_404": schemas.Problem}
+
+
+@bp.get("/inburgeraars")
+@roles(*ROLES)
+@api.validate(resp=responses(HTTP_200=schemas.InburgeraarList, **FORBIDDEN), tags=["inburgeraars"])
+def list_inburgeraars():
+    """The inburgeraars of the klantmanager's gemeente (all for the coordinator)."""
+    statement = (
+        access.inburgeraars_visible_to(current_user())
+        .options(selectinload(Inburgeraar.needs))
+        .order_by(Inburgeraar.id)
+    )
+    people = db.session.scalars(statement).all()
+    return schemas.InburgeraarList(inburgeraars=[representations.inburgeraar(p) for p in people])
+
+
+@bp.post("/inburgeraars")
+@roles(*ROLES)
+@api.validate(
+    json=schemas.InburgeraarCreate,
+    resp=responses(HTTP_201=schemas.Inburgeraar, **FORBIDDEN),
+    tags=["inburgeraars"],
+)
+def post_inburgeraar(json: schemas.InburgeraarCreate):
+    """Record an inburgeraar, pseudonymously, with the needs of the brede intake."""
+    fields = json.model_dump(exclude_unset=True, exclude={"gemeente_id", "pseudonym", "needs"})
+    person = create_inburgeraar(
+        db.session,
+        actor_id=current_user().id,
+        gemeente_id=json.gemeente_id,
+        pseudonym=json.pseudonym,
+        fields=fields,
+        needs=json.needs,
+    )
+    return representations.inburgeraar(person), 201
+
+
+@bp.get(f"/inburgeraars/{PERSON_ID}")
+@roles(*ROLES)
+@api.validate(resp=responses(HTTP_200=schemas.Inburgeraar, **UNKNOWN), tags=["inburgeraars"])
+def get_inburgeraar(inburgeraar_id: int):
+    """One inburgeraar with their needs."""
+    person = access.get_inburgeraar(db.session, current_user(), inburgeraar_id)
+    return representations.inburgeraar(person)
+
+
+@bp.patch(f"/inburgeraars/{PERSON_ID}")
+@roles(*ROLES)
+@api.validate(
+    json=schemas.InburgeraarChange,
+    resp=responses(HTTP_200=schemas.Inburgeraar, **UNKNOWN),
+    tags=["inburgeraars"],
+)
+def patch_inburgeraar(inburgeraar_id: int, json: schemas.InburgeraarChange):
+    """Change an inburgeraar; ``needs``, when given, replaces every need."""
+    person = update_inburgeraar(
+        db.session,
+        actor_id=current_user().id,
+        inburgeraar_id=inburgeraar_id,
+        changes=json.model_dump(exclude_unset=True, exclude={"needs"}),
+        needs=json.needs,
+    )
+    return representations.inburgeraar(person)
+
+
+@bp.get(f"/inburgeraars/{PERSON_ID}/matches")
+@roles(*ROLES)
+@api.validate(
+    query=schemas.MatchQuery,
+    resp=responses(HTTP_200=schemas.MatchList, **UNKNOWN),
+    tags=["inburgeraars"],
+)
+def get_matches(inburgeraar_id: int, query: schemas.MatchQuery):
+    """The eligible open offers for this inburgeraar, best first, with scores and reasons.
+
+    Items as the matcher's ``rank`` gives them: ``offer_id``, ``partner_id``,
+    ``domain``, ``score`` in [0, 1], ``components`` and Dutch ``reasons``.
+    """
+    person = access.get_inburgeraar(db.session, current_user(), inburgeraar_id)
+    matcher = current_matcher(db.session)
+    try:
+        found = matcher.rank(str(person.id), domain=query.domain, top=query.top)
+    except UnknownObjectError:
+        raise NotFound("Deze inburgeraar bestaat niet.") from None
+    return schemas.MatchList(
+        matches=[
+            schemas.Match(
+                offer_id=int(m.offer_id),
+                partner_id=int(m.partner_id),
+                domain=m.domain,
+                score=round(m.score, 4),
+                components={k: round(v, 4) for k, v in m.components.items()},
+                reasons=list(m.reasons),
+            )
+            for m in found
+        ]
+    )

@@ -1,0 +1,108 @@
+"""``/api/v1/referrals``: through ``models.referral_service`` only; views never set a status."""
+
+from flask import Blueprint
+from sqlalchemy.orm import selectinload
+
+from models import access, referral_service
+from models.referral import Referral
+from web.api import representations, schemas
+from web.api.auth import ALL_ROLES, current_user, roles
+from web.api.spec import api, responses
+from web.extensions import db
+
+bp = Blueprint("api_referrals", __name__)
+
+REFERRAL_ID = "<int(max=2147483647):referral_id>"
+_LOADED = (selectinload(Referral.inburgeraar), selectinload(Referral.events))
+
+
+def _represent(referral_id: int) -> schemas.Referral:
+    user = current_user()
+    referral = access.get_referral(db.session, user, referral_id)
+    return representations.referral(referral, user)
+
+
+@bp.get("/referrals")
+@roles(*ALL_ROLES)
+@api.validate(
+    query=schemas.ReferralQuery, resp=responses(HTTP_200=schemas.ReferralList), tags=["referrals"]
+)
+def list_referrals(query: schemas.ReferralQuery):
+    """The referrals in reach, filtered by ``status`` and ``offer_id``.
+
+    A klantmanager's gemeente's, a partner's incoming, all for the coordinator.
+    """
+    user = current_user()
+    statement = access.referrals_visible_to(user).options(*_LOADED).order_by(Referral.id)
+    if query.status:
+        statement = statement.where(Referral.status == query.status)
+    if query.offer_id:
+        statement = statement.where(Referral.offer_id == query.offer_id)
+    referrals = db.session.scalars(statement).unique().all()
+    return schemas.ReferralList(
+        referrals=[representations.referral(r, user) for r in referrals]
+    )
+
+
+@bp.post("/referrals")
+@roles("klantmanager")
+@api.validate(
+    json=schemas.ReferralCreate,
+    resp=responses(
+        HTTP_201=schemas.Referral,
+        HTTP_403=schemas.Problem,
+        HTTP_404=schemas.Problem,
+        HTTP_409=schemas.Problem,
+    ),
+    tags=["referrals"],
+)
+def post_referral(json: schemas.ReferralCreate):
+    """Refer an inburgeraar of the klantmanager's gemeente to an open offer: status ``sent``.
+
+    409 when the offer has no free place (or the person is already referred
+    to it); 422 naming the rule when the person is not eligible for it.
+    """
+    referral = referral_service.refer(
+        db.session,
+        actor_id=current_user().id,
+        inburgeraar_id=json.inburgeraar_id,
+        offer_id=json.offer_id,
+        note=json.note,
+    )
+    return _represent(referral.id), 201
+
+
+@bp.get(f"/referrals/{REFERRAL_ID}")
+@roles(*ALL_ROLES)
+@api.validate(
+    resp=responses(HTTP_200=schemas.Referral, HTTP_404=schemas.Problem), tags=["referrals"]
+)
+def get_referral(referral_id: int):
+    """One referral with its history of state changes."""
+    return _represent(referral_id)
+
+
+@bp.patch(f"/referrals/{REFERRAL_ID}")
+@roles("partner", "klantmanager")
+@api.validate(
+    json=schemas.ReferralChange,
+    resp=responses(
+        HTTP_200=schemas.Referral,
+        HTTP_403=schemas.Problem,
+        HTTP_404=schemas.Problem,
+        HTTP_409=schemas.Problem,
+    ),
+    tags=["referrals"],
+)
+def patch_referral(referral_id: int, json: schemas.ReferralChange):
+    """Move a referral on: the partner accepts, declines, starts, completes or drops it;
+    the klantmanager withdraws it. Any other move is 409.
+    """
+    referral_service.change_status(
+        db.session,
+        actor_id=current_user().id,
+        referral_id=referral_id,
+        to_status=json.status,
+        reason=json.reason,
+    )
+    return _represent(referral_id)

@@ -1,0 +1,87 @@
+"""Rows as API bodies; what each role may see of them is decided here."""
+
+from models.account import User
+from models.coalition import Offer
+from models.people import Inburgeraar
+from models.referral import Referral
+from web.api import schemas
+
+
+def offer(row: Offer, free: int) -> schemas.Offer:
+    return schemas.Offer(
+        id=row.id,
+        partner_id=row.partner_id,
+        title=row.title,
+        domain=row.domain,
+        kind=row.kind,
+        capacity=row.capacity,
+        free=free,
+        postcode=row.postcode,
+        lat=row.lat,
+        lon=row.lon,
+        min_level=row.min_level,
+        max_level=row.max_level,
+        leerroutes=row.leerroutes,
+        schedule=row.schedule,
+        languages=row.languages,
+        women_only=row.women_only,
+        childcare=row.childcare,
+        min_age=row.min_age,
+        max_age=row.max_age,
+        sectors=row.sectors,
+        hours_per_week=row.hours_per_week,
+        start=row.start,
+        description=row.description,
+        alfa=row.alfa,
+        closed=row.closed_at is not None,
+    )
+
+
+def inburgeraar(row: Inburgeraar) -> schemas.Inburgeraar:
+    return schemas.Inburgeraar(
+        id=row.id,
+        pseudonym=row.pseudonym,
+        gemeente_id=row.gemeente_id,
+        postcode=row.postcode,
+        gender=row.gender,
+        birth_year=row.birth_year,
+        arrived_on=row.arrived_on,
+        languages=row.languages,
+        level=row.level,
+        leerroute=row.leerroute,
+        education=row.education,
+        availability=row.availability,
+        childcare_needed=row.childcare_needed,
+        max_travel_km=row.max_travel_km,
+        sectors=row.sectors,
+        mentor_id=row.mentor_id,
+        goals=row.goals,
+        latin_literate=row.latin_literate,
+        needs=row.needs_by_domain,
+    )
+
+
+def referral(row: Referral, viewer: User) -> schemas.Referral:
+    """A partner sees the pseudonym, level, leerroute, availability and note: no more."""
+    person = row.inburgeraar
+    return schemas.Referral(
+        id=row.id,
+        offer_id=row.offer_id,
+        inburgeraar_id=None if viewer.role == "partner" else row.inburgeraar_id,
+        inburgeraar=schemas.ReferredPerson(
+            pseudonym=person.pseudonym,
+            level=person.level,
+            leerroute=person.leerroute,
+            availability=person.availability,
+        ),
+        status=row.status,
+        note=row.note,
+        created_at=row.created_at,
+        status_changed_at=row.status_changed_at,
+        events=[
+            schemas.ReferralEvent(
+                at=e.at, from_status=e.from_status, to_status=e.to_status, reason=e.reason
+            )
+            for e in row.events
+        ],
+    )

@@ -1,0 +1,306 @@
+"""Request and response bodies of API v1, as pydantic models.
+
+The same declarations validate the requests (through spectree) and make the
+OpenAPI document. Vocabularies come from ``models.vocabulary``, so the API
+accepts exactly what the database's CHECK constraints do.
+"""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from models.vocabulary import (
+    DAYPARTS,
+    DOMAINS,
+    EDUCATION,
+    GENDERS,
+    LEERROUTES,
+    LEVELS,
+    OFFER_KINDS,
+    REFERRAL_STATUSES,
+)
+
+# Query parameters are absent rather than null, hence SkipJsonSchema[None] there.
+Domain = Literal[DOMAINS]
+Level = Literal[LEVELS]
+Leerroute = Literal[LEERROUTES]
+Daypart = Literal[DAYPARTS]
+Gender = Literal[GENDERS]
+Education = Literal[EDUCATION]
+OfferKind = Literal[OFFER_KINDS]
+ReferralStatus = Literal[REFERRAL_STATUSES]
+
+# Ids are PostgreSQL integers; larger numbers cannot name anything.
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+# PostgreSQL text cannot hold NUL characters.
+_NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, Field(max_length=2000, pattern=_NO_NUL)]
+ShortText = Annotated[str, Field(max_length=200, pattern=_NO_NUL)]
+Title = Annotated[str, Field(min_length=1, max_length=200, pattern=_NO_NUL)]
+Pc4 = Annotated[str, Field(pattern=r"^[1-9][0-9]{3}$", examples=["3512"])]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$", examples=["nl", "ar", "ti"])]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+Age = Annotated[int, Field(ge=0, le=120)]
+Weight = Annotated[float, Field(gt=0, le=100)]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+# --- tokens -----------------------------------------------------------------------
+
+
+class TokenRequest(Schema):
+    email: Annotated[str, Field(min_length=1, max_length=254, pattern=_NO_NUL)]
+    password: Annotated[str, Field(min_length=1, max_length=1024, pattern=_NO_NUL)]
+
+
+class TokenResponse(Schema):
+    token: str
+    expires_at: datetime
+
+
+# --- offers -----------------------------------------------------------------------
+
+
+class OfferFields(Schema):
+    """Fields of an offer as the scenario contract names them; all optional here."""
+
+    title: Title | None = None
+    domain: Domain | None = None
+    kind: OfferKind | None = None
+    capacity: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    postcode: Pc4 | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    min_level: Level | None = None
+    max_level: Level | None = None
+    leerroutes: list[Leerroute] | None = None
+    schedule: list[Daypart] | None = None
+    languages: list[Language] | None = None
+    women_only: bool | None = None
+    childcare: bool | None = None
+    min_age: Age | None = None
+    max_age: Age | None = None
+    sectors: list[ShortText] | None = None
+    hours_per_week: Annotated[float, Field(ge=0, le=60)] | None = None
+    start: date | None = None
+    description: Text | None = None
+    alfa: bool | None = None
+
+
+class OfferCreate(OfferFields):
+    """A new offer; ``partner_id`` is the caller's own partner when left out."""
+
+    partner_id: Id | None = None
+    title: Title
+    domain: Domain
+    capacity: Annotated[int, Field(ge=0, le=10_000)]
+
+
+class OfferChange(OfferFields):
+    """The fields to change; fields left out stay as they are."""
+
+
+class Offer(BaseModel):
+    id: int
+    partner_id: int
+    title: str
+    domain: Domain
+    kind: OfferKind | None
+    capacity: int = Field(description="Plekken in totaal")
+    free: int = Field(description="Plekken die geen verwijzing vasthoudt (alleen-lezen)")
+    postcode: str | None
+    lat: float | None
+    lon: float | None
+    min_level: Level | None
+    max_level: Level | None
+    leerroutes: list[str]
+    schedule: list[str]
+    languages: list[str]
+    women_only: bool
+    childcare: bool
+    min_age: int | None
+    max_age: int | None
+    sectors: list[str]
+    hours_per_week: float | None
+    start: date | None
+    description: str | None
+    alfa: bool
+    closed: bool
+
+
+class OfferList(BaseModel):
+    offers: list[Offer]
+
+
+class OfferQuery(Schema):
+    domain: Domain | SkipJsonSchema[None] = None
+    partner_id: Id | SkipJsonSchema[None] = None
+
+
+# --- inburgeraars -----------------------------------------------------------------
+
+
+class InburgeraarFields(Schema):
+    postcode: Pc4 | None = None
+    gender: Gender | None = None
+    birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    arrived_on: date | None = None
+    languages: list[Language] | None = None
+    level: Level | None = None
+    leerroute: Leerroute | None = None
+    education: Education | None = None
+    availability: list[Daypart] | None = None
+    childcare_needed: bool | None = None
+    max_travel_km: Annotated[float, Field(gt=0, le=500)] | None = None
+    sectors: list[ShortText] | None = None
+    mentor_id: Id | None = None
+    goals: Text | None = None
+    latin_literate: bool | None = None
+    needs: dict[Domain, Weight] | None = Field(
+        default=None, description="Per domein het gewicht van de hulpvraag (> 0)"
+    )
+
+
+class InburgeraarCreate(InburgeraarFields):
+    """A new inburgeraar; a klantmanager's own gemeente when ``gemeente_id`` is left out."""
+
+    pseudonym: Annotated[str, Field(pattern=r"^[A-Z0-9-]{3,16}$")] | None = Field(
+        default=None, description="Gegenereerd wanneer weggelaten"
+    )
+    gemeente_id: Id | None = None
+
+
+class InburgeraarChange(InburgeraarFields):
+    """The fields to change; ``needs``, when given, replaces all needs."""
+
+
+class Inburgeraar(BaseModel):
+    id: int
+    pseudonym: str
+    gemeente_id: int
+    postcode: str | None
+    gender: Gender | None
+    birth_year: int | None
+    arrived_on: date | None
+    languages: list[str]
+    level: Level | None
+    leerroute: Leerroute | None
+    education: Education | None
+    availability: list[str]
+    childcare_needed: bool
+    max_travel_km: float | None
+    sectors: list[str]
+    mentor_id: int | None
+    goals: str | None
+    latin_literate: bool
+    needs: dict[str, float]
+
+
+class InburgeraarList(BaseModel):
+    inburgeraars: list[Inburgeraar]
+
+
+class MatchQuery(Schema):
+    domain: Domain | SkipJsonSchema[None] = None
+    top: Annotated[int, Field(ge=1, le=100)] = 10
+
+
+class Match(BaseModel):
+    offer_id: int
+    partner_id: int
+    domain: Domain
+    score: float
+    components: dict[str, float]
+    reasons: list[str]
+
+
+class MatchList(BaseModel):
+    matches: list[Match]
+
+
+# --- referrals --------------------------------------------------------------------
+
+
+class ReferralCreate(Schema):
+    inburgeraar_id: Id
+    offer_id: Id
+    note: Text | None = None
+
+
+class ReferralChange(Schema):
+    status: ReferralStatus
+    reason: Text | None = None
+
+
+class ReferralQuery(Schema):
+    status: ReferralStatus | SkipJsonSchema[None] = None
+    offer_id: Id | SkipJsonSchema[None] = None
+
+
+class ReferredPerson(BaseModel):
+    """What the receiving partner needs of the inburgeraar, and no more."""
+
+    pseudonym: str
+    level: Level | None
+    leerroute: Leerroute | None
+    availability: list[str]
+
+
+class ReferralEvent(BaseModel):
+    at: datetime
+    from_status: ReferralStatus | None
+    to_status: ReferralStatus
+    reason: str | None
+
+
+class Referral(BaseModel):
+    id: int
+    offer_id: int
+    inburgeraar_id: int | None = Field(description="Niet voor partners: die zien het pseudoniem")
+    inburgeraar: ReferredPerson
+    status: ReferralStatus
+    note: str | None
+    created_at: datetime
+    status_changed_at: datetime
+    events: list[ReferralEvent]
+
+
+class ReferralList(BaseModel):
+    referrals: list[Referral]
+
+
+# --- coalition and errors ---------------------------------------------------------
+
+
+class CoalitionSummary(BaseModel):
+    """The coalition graph's summary, as ``python -m matching graph`` gives it."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+    rule: str | None = Field(default=None, description="De regel van de matcher, bij 422")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; ``title`` and messages in Dutch."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = None
+
+    @model_validator(mode="after")
+    def _status_is_an_error(self):
+        if not 400 <= self.status <= 599:
+            raise ValueError("status must be an error status")
+        return self
