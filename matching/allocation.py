@@ -175,14 +175,14 @@ def _duals(n_nodes, capacity, node, offer, weight, chosen):
 
 def _optimal(n_nodes, capacity, node, offer, weight, initial_arcs):
     """Column generation over arcs sorted by node, best first; returns chosen arcs."""
-    starts = np.flatnonzero(np.r_[True, node[1:] != node[:-1]]) if len(node) else []
+    starts = np.flatnonzero(np.r_[True, node[1:] != node[:-1]]) if len(node) else node[:0]
     rank = np.arange(len(node)) - np.repeat(starts, np.diff(np.r_[starts, len(node)]))
     kept = rank < initial_arcs
     while True:
         idx = np.flatnonzero(kept)
-        chosen = _solve(n_nodes, capacity, node[idx], offer[idx], weight[idx])
-        chosen = np.where(chosen >= 0, idx[np.maximum(chosen, 0)], -1)
-        local = np.where(chosen >= 0, np.searchsorted(idx, np.maximum(chosen, 0)), -1)
+        local = _solve(n_nodes, capacity, node[idx], offer[idx], weight[idx])
+        chosen = np.full(n_nodes, -1, dtype=np.int64)
+        chosen[local >= 0] = idx[local[local >= 0]]
         y, z = _duals(n_nodes, capacity, node[idx], offer[idx], weight[idx], local)
         gain = weight - y[node] - z[offer]
         violated = np.flatnonzero(~kept & (gain > 0))

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import EXAMPLE
 
+from conftest import EXAMPLE
 from matching.cli import main
 
 

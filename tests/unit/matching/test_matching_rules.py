@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from conftest import KM_PER_DEGREE_LAT, tiny
 
+from conftest import KM_PER_DEGREE_LAT, tiny
 from matching import HistoryEntry, Matcher
 from matching.eligibility import RULES, eligible
 from matching.tables import build_tables
