@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install migrate seed lint
+.PHONY: run test install assets migrate seed lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,14 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The portal's front-end packages (NL Design System CSS, axe-core) from the committed lock;
+# reinstalled only when the lock changes.
+node_modules/.installed: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: node_modules/.installed
+
 migrate: install
 	$(FLASK) db upgrade
 
@@ -26,11 +34,11 @@ migrate: install
 seed: migrate
 	$(FLASK) seed --demo
 
-run: seed
+run: seed assets
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # pytest exits 5 when it collected no test: that is a failure too.
-test: install
+test: install assets
 	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest ran no test" >&2; exit 1; fi; exit $$status
 

@@ -38,10 +38,12 @@ def register_blueprints(app: Flask) -> None:
     from web.api import register_api
     from web.health import bp as health_bp
     from web.hsds import bp as hsds_bp
+    from web.portal import init_portal
 
     app.register_blueprint(health_bp)
     register_api(app)
     app.register_blueprint(hsds_bp)
+    init_portal(app)
 
 
 def register_commands(app: Flask) -> None:

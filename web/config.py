@@ -15,6 +15,8 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "WEGWIJS_DEMO_PASSWORD": os.environ.get("WEGWIJS_DEMO_PASSWORD"),
+        # Served over HTTPS (directly or behind a TLS proxy): cookies only over HTTPS.
+        "WEGWIJS_HTTPS": os.environ.get("WEGWIJS_HTTPS") == "1",
     }
 
 

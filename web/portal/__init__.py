@@ -1,0 +1,72 @@
+"""The portal: server-rendered Dutch pages for partners, werkgevers, klantmanagers, coordinator.
+
+Views parse a form, call the use cases under models/ with ids, and show
+domain errors beside the fields; they hold no rule of their own.
+"""
+
+from flask import Flask, current_app, request
+
+from web.portal import assets, auth, home
+from web.portal.errors import register_error_pages
+from web.portal.extensions import csrf, login_manager
+from web.portal.filters import register_filters
+from web.portal.navigation import add_nav_item
+
+# Blueprints authenticated by bearer token, not by cookie: CSRF does not apply.
+CSRF_FREE_BLUEPRINTS = ("api",)
+
+COORDINATOR_PAGES = (
+    ("Capaciteit en vraag", "coordinator.capacity"),
+    ("Verwijzingen", "coordinator.funnel"),
+    ("Netwerk", "coordinator.network"),
+    ("Kaart", "coordinator.map"),
+)
+
+
+def init_portal(app: Flask) -> None:
+    configure_cookies(app)
+    app.config.setdefault("WTF_I18N_ENABLED", False)
+    # CSRF is checked by the hook below, for every blueprint but the token API.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf.init_app(app)
+    app.before_request(_check_csrf)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in om deze pagina te zien."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    for module in (assets, auth, home):
+        app.register_blueprint(module.bp)
+    register_navigation(app)
+    register_error_pages(app)
+    register_filters(app)
+
+
+def configure_cookies(app: Flask) -> None:
+    secure = bool(app.config.get("WEGWIJS_HTTPS"))
+    for prefix in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
+        app.config.setdefault(f"{prefix}_HTTPONLY", True)
+        app.config.setdefault(f"{prefix}_SAMESITE", "Lax")
+        app.config[f"{prefix}_SECURE"] = secure
+    app.config.setdefault("SESSION_COOKIE_NAME", "wegwijs_sessie")
+
+
+def register_navigation(app: Flask) -> None:
+    add_nav_item(app, "Mijn aanbod", "partner.offers", ("partner",), werkgever=False)
+    add_nav_item(app, "Verwijzingen", "partner.referrals", ("partner",), werkgever=False)
+    add_nav_item(app, "Mijn plekken", "werkgever.plekken", ("partner",), werkgever=True)
+    add_nav_item(app, "Verwijzingen", "werkgever.referrals", ("partner",), werkgever=True)
+    add_nav_item(app, "Inburgeraars", "klantmanager.inburgeraars", ("klantmanager",))
+    add_nav_item(app, "Verwijzingen", "klantmanager.referrals", ("klantmanager",))
+    add_nav_item(app, "Verdeelvoorstel", "klantmanager.allocation", ("klantmanager",))
+    add_nav_item(app, "Overzicht", "home.index", ("coordinator",))
+    for label, endpoint in COORDINATOR_PAGES:
+        add_nav_item(app, label, endpoint, ("coordinator",))
+
+
+def _check_csrf() -> None:
+    if not current_app.config["WTF_CSRF_ENABLED"] or request.endpoint is None:
+        return
+    if request.blueprint and request.blueprint.split(".")[0] in CSRF_FREE_BLUEPRINTS:
+        return
+    csrf.protect()

@@ -1,0 +1,77 @@
+"""Log in and out of the portal, with the same throttle as the API's tokens."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from wtforms import EmailField, PasswordField
+from wtforms.validators import InputRequired, Length
+
+from models.account import User
+from models.accounts import authenticate
+from models.base import now_utc
+from models.tokens import InvalidCredentials, TooManyAttempts, _record_attempt
+from web.extensions import db
+from web.portal.forms import PortalForm
+from web.portal.security import PortalUser
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(PortalForm):
+    email = EmailField(
+        "E-mailadres",
+        validators=[InputRequired("Vul uw e-mailadres in."), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Wachtwoord",
+        validators=[InputRequired("Vul uw wachtwoord in."), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = _throttled_login(form.email.data, form.password.data)
+        except (InvalidCredentials, TooManyAttempts) as error:
+            form.form_errors.append(error.message)
+        else:
+            login_user(PortalUser(user))
+            flash("U bent ingelogd.", "ok")
+            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/uitloggen")
+def logout():
+    logout_user()
+    flash("U bent uitgelogd.", "ok")
+    return redirect(url_for("auth.login"))
+
+
+def _throttled_login(email: str, password: str) -> User:
+    """The API's throttle (models/tokens.py) around the password check."""
+    attempt = _record_attempt(db.session, email.strip().lower(), now_utc())
+    user = authenticate(db.session, email, password)
+    if user is None:
+        raise InvalidCredentials("Het e-mailadres of het wachtwoord klopt niet.")
+    db.session.delete(attempt)
+    db.session.commit()
+    return user
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never send someone elsewhere after logging in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -1,0 +1,54 @@
+"""The coordinator's filter forms. They only read, so they travel by GET, without CSRF token."""
+
+from datetime import date, timedelta
+
+from wtforms import DateField, SelectField
+from wtforms.validators import InputRequired
+
+from models.vocabulary import DOMAINS
+from web.portal.forms import PortalForm
+from web.portal.labels import DOMAIN_LABELS
+
+DEFAULT_PERIOD_DAYS = 90
+
+
+class DutchDateField(DateField):
+    """A date (``jjjj-mm-dd``, as ``<input type="date">`` sends it) with a Dutch message."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None  # InputRequired reports the empty field
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Vul een geldige datum in, bijvoorbeeld 2025-11-01.") from None
+
+
+class FilterForm(PortalForm):
+    class Meta:
+        csrf = False
+
+
+class PeriodForm(FilterForm):
+    van = DutchDateField("Van", validators=[InputRequired("Vul een begindatum in.")])
+    tot = DutchDateField("Tot en met", validators=[InputRequired("Vul een einddatum in.")])
+
+    def validate_tot(self, field):
+        if self.van.data and field.data and field.data < self.van.data:
+            raise ValueError("De einddatum ligt vóór de begindatum.")
+
+    @staticmethod
+    def defaults(today: date | None = None) -> dict[str, str]:
+        """The last 90 days up to today, when no period is asked for."""
+        today = today or date.today()
+        start = today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+        return {"van": start.isoformat(), "tot": today.isoformat()}
+
+
+class DomainForm(FilterForm):
+    domein = SelectField(
+        "Domein",
+        choices=[("", "Alle domeinen"), *((d, DOMAIN_LABELS[d]) for d in DOMAINS)],
+        default="",
+    )

@@ -1,0 +1,130 @@
+"""The coordinator's tables, each with its Dutch caption and headers.
+
+One definition serves the HTML page and its CSV export, so both always show
+the same columns.
+"""
+
+from dataclasses import dataclass
+
+from models.reports.capacity import CapacityReport
+from models.reports.funnel import Funnel
+from models.reports.network import NetworkReport
+from models.vocabulary import DOMAINS
+from web.portal.labels import DOMAIN_LABELS, PARTNER_KIND_LABELS, STATUS_LABELS
+
+Value = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # for the CSV's file name
+    caption: str
+    headers: list[str]
+    rows: list[list[Value]]
+
+
+def capacity_table(report: CapacityReport) -> Table:
+    """Demand and free places, one row per area and domain."""
+    return Table(
+        "capaciteit-en-vraag",
+        "Vraag en vrije plaatsen per gebied en domein",
+        ["Gebied", "Gemeente", "Wijk", "Domein", "Vraag", "Vrije plaatsen", "Tekort"],
+        [
+            [
+                row.area,
+                row.gemeente,
+                row.wijk or "",
+                DOMAIN_LABELS[domain],
+                cell.demand,
+                cell.free,
+                cell.shortage,
+            ]
+            for row in report.rows
+            for domain, cell in ((d, row.cells[d]) for d in DOMAINS)
+        ],
+    )
+
+
+def funnel_table(funnel: Funnel, exit_statuses: list[str]) -> Table:
+    """Per stage: how many reached it in the period, and how many left from it, and why."""
+    return Table(
+        f"verwijzingen-{funnel.start.isoformat()}-tot-{funnel.end.isoformat()}",
+        f"Verwijzingen van {funnel.start:%d-%m-%Y} tot en met {funnel.end:%d-%m-%Y}",
+        ["Fase", "Bereikt", *(f"Uitgevallen: {STATUS_LABELS[s]}" for s in exit_statuses),
+         "Uitgevallen totaal"],
+        [
+            [
+                STATUS_LABELS[stage.status],
+                stage.reached,
+                *(_exit_count(stage, status) for status in exit_statuses),
+                stage.left,
+            ]
+            for stage in funnel.stages
+        ],
+    )
+
+
+def _exit_count(stage, status: str) -> int | None:
+    """None where the lifecycle has no such exit from this stage (shown as a dash)."""
+    counts = {e.status: e.count for e in stage.exits}
+    return counts.get(status)
+
+
+def partner_kinds_table(report: NetworkReport) -> Table:
+    return Table(
+        "partners-per-soort",
+        "Partners per soort",
+        ["Soort partner", "Aantal"],
+        [[PARTNER_KIND_LABELS.get(k, k), n] for k, n in report.partners_by_kind.items()],
+    )
+
+
+def ties_table(report: NetworkReport) -> Table:
+    return Table(
+        "banden-per-soort",
+        "Banden tussen partners, naar de soorten die ze verbinden",
+        ["Tussen", "Aantal banden"],
+        [[kind_pair_label(pair), n] for pair, n in report.ties_by_kinds.items()],
+    )
+
+
+def centrality_table(report: NetworkReport) -> Table:
+    return Table(
+        "centrale-partners",
+        "Partners naar centraliteit: wie het netwerk verbindt",
+        ["Rang", "Partner", "Soort", "Gemeente", "Aantal banden", "Tussenpositie"],
+        [
+            [rank, p.name, PARTNER_KIND_LABELS.get(p.kind, p.kind), p.gemeente, p.degree,
+             p.betweenness]
+            for rank, p in enumerate(report.centrality, start=1)
+        ],
+    )
+
+
+def isolated_table(report: NetworkReport) -> Table:
+    return Table(
+        "partners-zonder-banden",
+        "Partners zonder banden met andere partners",
+        ["Partner", "Soort", "Gemeente"],
+        [[p.name, PARTNER_KIND_LABELS.get(p.kind, p.kind), p.gemeente] for p in report.isolated],
+    )
+
+
+def map_table(report: CapacityReport, domain: str | None) -> Table:
+    """The map's figures: per area its demand and free places, for one or every domain."""
+    what = DOMAIN_LABELS[domain].lower() if domain else "alle domeinen"
+    return Table(
+        f"kaart-{domain or 'alle-domeinen'}",
+        f"Vraag en vrije plaatsen per gebied ({what})",
+        ["Gebied", "Vraag", "Vrije plaatsen", "Breedtegraad", "Lengtegraad"],
+        [
+            [row.area, cell.demand, cell.free, row.lat, row.lon]
+            for row in report.rows
+            for cell in [row.cells[domain] if domain else row.total]
+        ],
+    )
+
+
+def kind_pair_label(pair: str) -> str:
+    """The engine's edge kind (``"taalschool–werkgever"``) in Dutch words."""
+    return " en ".join(PARTNER_KIND_LABELS.get(kind, kind) for kind in pair.split("–"))

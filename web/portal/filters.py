@@ -1,0 +1,47 @@
+"""Jinja filters and globals: Dutch labels, dates and numbers."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from web.portal import labels
+from web.portal.navigation import nav_items
+
+LOCAL = ZoneInfo("Europe/Amsterdam")
+
+
+def register_filters(app: Flask) -> None:
+    filters = {
+        "domain": lambda code: labels.DOMAIN_LABELS.get(code, code),
+        "status": lambda code: labels.STATUS_LABELS.get(code, code),
+        "status_badge": lambda code: labels.STATUS_BADGES.get(code, "neutral"),
+        "offer_kind": lambda code: labels.OFFER_KIND_LABELS.get(code, code or "—"),
+        "partner_kind": lambda code: labels.PARTNER_KIND_LABELS.get(code, code),
+        "leerroute": lambda code: labels.LEERROUTE_NAMES.get(code, code or "—"),
+        "component": lambda code: labels.COMPONENT_LABELS.get(code, code),
+        "action": lambda code: labels.ACTION_LABELS.get(code, code),
+        "language": labels.language_name,
+        "dayparts": lambda codes: ", ".join(codes) if codes else "—",
+        "moment": moment,
+        "decimal": decimal,
+        "percent": lambda value: f"{round(value * 100)}%",
+    }
+    app.jinja_env.filters.update(filters)
+    app.jinja_env.globals["nav_items"] = nav_items
+
+
+def moment(value: datetime | None) -> str:
+    """A timestamp in Dutch local time: 25-11-2025 14:03."""
+    if value is None:
+        return "—"
+    if value.tzinfo is None:  # SQLite returns UTC without its zone
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LOCAL).strftime("%d-%m-%Y %H:%M")
+
+
+def decimal(value: float | None, places: int = 2) -> str:
+    """A number with the Dutch decimal comma."""
+    if value is None:
+        return "—"
+    return f"{value:.{places}f}".replace(".", ",")

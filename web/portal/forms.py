@@ -1,0 +1,35 @@
+"""The base of every portal form: Flask-WTF (CSRF) with WTForms' Dutch messages."""
+
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
+
+from models.errors import InvalidInput
+
+
+class PortalForm(FlaskForm):
+    class Meta:
+        # WTForms' own Dutch translations ("Ongeldig getal."); see WTF_I18N_ENABLED in init_portal.
+        locales = ("nl",)
+
+    def add_domain_errors(self, error: InvalidInput, fields: dict[str, str] | None = None) -> None:
+        """Show a use case's field errors beside the fields (``fields`` maps names across)."""
+        for item in error.errors:
+            name = (fields or {}).get(item["field"], item["field"])
+            field = getattr(self, name, None)
+            if field is None:
+                self.form_errors.append(item["message"])
+            else:
+                field.errors = [*field.errors, item["message"]]
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes (day parts, sectors, ...): one value per ticked box."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        allowed = {str(value) for value, _ in self.choices}
+        for value in self.data or []:
+            if str(value) not in allowed:
+                raise ValueError(self.gettext("Ongeldige keuze."))

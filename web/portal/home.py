@@ -1,0 +1,20 @@
+"""The start page: each role lands on its own overview."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from web.portal.navigation import is_werkgever_user, nav_items
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    if current_user.role == "klantmanager":
+        return redirect(url_for("klantmanager.inburgeraars"))
+    if current_user.role == "partner":
+        return redirect(url_for("werkgever.plekken" if is_werkgever_user() else "partner.offers"))
+    # The coordinator's pages are their own blueprint; this page links to whichever exist.
+    pages = [item for item in nav_items() if item["url"] != "/"]
+    return render_template("coordinator_home.html", pages=pages)

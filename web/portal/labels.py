@@ -1,0 +1,88 @@
+"""Dutch labels for the domain's codes, as people read them in the portal."""
+
+from matching.dutch import LEERROUTE_NAMES, language_name
+from models.referral_service import STATUS_LABELS
+
+DOMAIN_LABELS = {
+    "taal": "Taal",
+    "werk": "Werk",
+    "opleiding": "Opleiding",
+    "sociaal_netwerk": "Sociaal netwerk",
+    "gezondheid": "Gezondheid",
+    "opvoeding": "Opvoeding",
+    "rondkomen": "Rondkomen",
+}
+DAYPART_LABELS = {"ochtend": "ochtend", "middag": "middag", "avond": "avond", "weekend": "weekend"}
+OFFER_KIND_LABELS = {
+    "taalcursus": "Taalcursus",
+    "baan": "Baan",
+    "stage": "Stage",
+    "werkervaringsplek": "Werkervaringsplek",
+    "vrijwilligerswerk": "Vrijwilligerswerk",
+    "maatje": "Maatje",
+    "mentoraat": "Mentoraat",
+    "opleiding": "Opleiding",
+    "activiteit": "Activiteit",
+}
+PARTNER_KIND_LABELS = {
+    "taalschool": "taalschool",
+    "werkgever": "werkgever",
+    "maatjesproject": "maatjesproject",
+    "mentor": "mentor",
+    "onderwijsinstelling": "onderwijsinstelling",
+    "welzijn": "welzijnsorganisatie",
+    "overig": "overige partner",
+}
+COMPONENT_LABELS = {
+    "distance": "Afstand",
+    "schedule": "Rooster",
+    "language": "Voertaal",
+    "childcare": "Kinderopvang",
+    "sector": "Sector",
+    "level": "Taalniveau",
+    "alfa": "Alfabetisering",
+    "graph": "Netwerk",
+    "learned": "Eerder succes",
+}
+GENDER_LABELS = {"v": "vrouw", "m": "man", "x": "anders / onbekend"}
+EDUCATION_LABELS = {
+    "geen": "geen",
+    "basis": "basisonderwijs",
+    "voortgezet": "voortgezet onderwijs",
+    "mbo": "mbo",
+    "hbo": "hbo",
+    "wo": "wo",
+}
+ACTION_LABELS = {
+    "accepted": "Accepteren",
+    "declined": "Afwijzen",
+    "started": "Gestart",
+    "completed": "Afgerond",
+    "dropped": "Voortijdig gestopt",
+    "withdrawn": "Intrekken",
+}
+STATUS_BADGES = {
+    "sent": "neutral",
+    "accepted": "active",
+    "started": "active",
+    "completed": "success",
+    "declined": "warning",
+    "dropped": "warning",
+    "withdrawn": "inactive",
+    "expired": "inactive",
+}
+
+__all__ = [
+    "ACTION_LABELS",
+    "COMPONENT_LABELS",
+    "DAYPART_LABELS",
+    "DOMAIN_LABELS",
+    "EDUCATION_LABELS",
+    "GENDER_LABELS",
+    "LEERROUTE_NAMES",
+    "OFFER_KIND_LABELS",
+    "PARTNER_KIND_LABELS",
+    "STATUS_BADGES",
+    "STATUS_LABELS",
+    "language_name",
+]
