@@ -47,7 +47,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from web.commands import expire_referrals_command, seed_command
+    from web.commands import expire_referrals_command, import_hsds_command, seed_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(expire_referrals_command)
+    app.cli.add_command(import_hsds_command)

@@ -1,11 +1,13 @@
 """Flask commands: thin wrappers that parse options and call seeds/ or models/."""
 
 from datetime import date
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from models.hsds_import import HsdsImportError, import_hsds, read_hsds_path
 from models.referral_service import expire_referrals
 from seeds.demo import DEFAULT_SEED, load_demo
 from seeds.demo_history import load_demo_history
@@ -48,3 +50,27 @@ def expire_referrals_command() -> None:
     """Expire referrals unanswered for 14 days; safe to run on several machines at once."""
     expired = expire_referrals(db.session)
     click.echo(f"{len(expired)} verwijzing(en) verlopen.")
+
+
+@click.command("import-hsds")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--gemeente", help="Gemeente voor organisaties zonder locatie in Nederland.")
+@click.option("--domein", "domain", help="Domein voor diensten zonder Wegwijs-domeinterm.")
+@with_appcontext
+def import_hsds_command(path: Path, gemeente: str | None, domain: str | None) -> None:
+    """Import HSDS 3.1 organizations and services (a JSON file or a folder): all or nothing."""
+    try:
+        result = import_hsds(
+            db.session, read_hsds_path(path), default_gemeente=gemeente, default_domain=domain
+        )
+    except HsdsImportError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(error.message) from error
+    for what in ("organisaties", "diensten"):
+        click.echo(
+            f"{what.capitalize()}: {result.created[what]} nieuw, {result.updated[what]} "
+            f"bijgewerkt, {result.unchanged[what]} ongewijzigd."
+        )
+    for note in result.skipped:
+        click.echo(f"Overgeslagen: {note}.")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import Gemeente, Offer, Partner, Postcode, Referral, Tie
 from models.capacity import free_places
+from models.hsds_vocabulary import stable_id
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,16 @@ class Directory:
             ))
         self.services = sorted(services, key=lambda s: (s.offer.title, str(s.offer.uuid)))
         self._services_by_id = {str(s.offer.uuid): s for s in self.services}
+        self._services_by_place_id = {
+            stable_id("service_at_location", s.offer.uuid): s for s in self.services
+        }
         self._organizations_by_id = {str(p.uuid): p for p in self.organizations}
 
     def service(self, service_id: str) -> Service | None:
         return self._services_by_id.get(service_id)
+
+    def service_at_location(self, service_at_location_id: str) -> Service | None:
+        return self._services_by_place_id.get(service_at_location_id)
 
     def organization(self, organization_id: str) -> Partner | None:
         return self._organizations_by_id.get(organization_id)

@@ -122,11 +122,10 @@ def service_at_locations():
 
 @bp.get("/service_at_locations/<service_at_location_id>")
 def service_at_location(service_at_location_id: str):
-    for found in Directory(db.session).services:
-        document = service_at_location_document(found, full=True)
-        if document["id"] == service_at_location_id:
-            return jsonify(document)
-    return not_found("dienst op locatie")
+    found = Directory(db.session).service_at_location(service_at_location_id)
+    if found is None:
+        return not_found("dienst op locatie")
+    return jsonify(service_at_location_document(found, full=True))
 
 
 @bp.get("/taxonomies")
