@@ -1,0 +1,154 @@
+"""``flask import-hsds``: official examples, all-or-nothing refusal, idempotence, round trip."""
+
+import copy
+import json
+from pathlib import Path
+from uuid import UUID
+
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+import factories
+from conftest import DEMO_PASSWORD, make_test_app
+from databases import scratch_database
+from models import Offer, Partner
+from models.hsds_import import HsdsImportError, SourceFile, import_hsds
+from models.hsds_vocabulary import DOMAIN_TERMS, FEATURE_TERMS
+from seeds.demo import load_demo
+from seeds.geography import load_geography
+from web.extensions import db
+
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+EXAMPLE_ORGANIZATION = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
+EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
+
+
+def counts(session) -> tuple[int, int]:
+    return (session.scalar(select(func.count()).select_from(Partner)),
+            session.scalar(select(func.count()).select_from(Offer)))
+
+
+def export(client) -> dict[str, list[dict]]:
+    """Every organization and service, fully nested, sorted by id."""
+    documents = {}
+    for what, query in (("organizations", "full=true&full_service=true"),
+                        ("services", "full=true")):
+        page = client.get(f"/hsds/{what}?per_page=500&{query}").get_json()
+        assert page["last_page"]
+        documents[what] = sorted(page["contents"], key=lambda d: d["id"])
+    return documents
+
+
+def test_the_official_examples_import(runner, session):
+    result = runner.invoke(args=["import-hsds", str(EXAMPLES), "--gemeente", "Zeist",
+                                 "--domein", "gezondheid"])
+    assert result.exit_code == 0, result.output
+    assert "Organisaties: 1 nieuw" in result.output and "Diensten: 1 nieuw" in result.output
+    partner = session.scalars(select(Partner).where(
+        Partner.uuid == UUID(EXAMPLE_ORGANIZATION))).one()
+    assert (partner.name, partner.kind, partner.gemeente.name) == (
+        "Example Organization Inc.", "overig", "Zeist")
+    offer = session.scalars(select(Offer).where(Offer.partner_id == partner.id)).one()
+    assert str(offer.uuid) == EXAMPLE_SERVICE
+    assert (offer.title, offer.domain, offer.min_age, offer.max_age) == (
+        "Community Counselling", "gezondheid", 12, 100)
+    assert offer.languages == ["ur"]
+    # Thursday and Friday 10:00-18:00 touch the morning and the afternoon.
+    assert offer.schedule == ["ochtend", "middag"]
+    assert offer.capacity == 0  # its capacity is in kilograms, not Wegwijs places
+
+    again = runner.invoke(args=["import-hsds", str(EXAMPLES), "--gemeente", "Zeist",
+                                "--domein", "gezondheid"])
+    assert again.exit_code == 0, again.output
+    assert "Organisaties: 0 nieuw, 0 bijgewerkt, 1 ongewijzigd" in again.output
+    assert "Diensten: 0 nieuw, 0 bijgewerkt, 1 ongewijzigd" in again.output
+
+
+def test_examples_without_a_place_or_domain_are_refused_naming_the_field(runner, session):
+    before = counts(session)
+    result = runner.invoke(args=["import-hsds", str(EXAMPLES / "service_full.json")])
+    assert result.exit_code != 0
+    assert "service_full.json [0] organization/locations:" in result.output
+    assert "service_full.json [0] attributes: Geen Wegwijs-domein" in result.output
+    assert "Niets geïmporteerd" in result.output
+    assert counts(session) == before
+
+
+def test_a_broken_record_is_refused_whole_with_its_file_index_and_field(tmp_path, runner, session):
+    page = json.loads((EXAMPLES / "service_list.json").read_text())
+    good = page["contents"][0]
+    second = copy.deepcopy(good) | {"id": "0b9a1f53-6f1e-4a36-9d53-5c3f6f3b2c11",
+                                    "name": "Tweede dienst", "status": "bestaat niet"}
+    page["contents"].append(second)
+    (tmp_path / "a_services.json").write_text(json.dumps(page))
+    organization = json.loads((EXAMPLES / "organization_full.json").read_text())
+    organization["locations"][0]["addresses"][0] |= {"postal_code": "1012 AB", "country": "NL"}
+    (tmp_path / "b_organization.json").write_text(json.dumps(organization))
+    before = counts(session)
+
+    result = runner.invoke(args=["import-hsds", str(tmp_path), "--domein", "taal"])
+
+    assert result.exit_code != 0
+    assert "a_services.json [1] status:" in result.output
+    assert ("b_organization.json [0] locations/0/addresses/0/postal_code: Postcode 1012 ligt "
+            "buiten de regio Utrecht (U16).") in result.output
+    assert counts(session) == before
+
+
+def test_nothing_is_written_when_one_record_of_many_fails(session):
+    partner = factories.partner(session, name="Bestaande partner (fictief)")
+    good = {"id": "5b1f7f8e-3b8f-4c59-8f0a-0a4c0b3f7e21", "name": "Nieuwe organisatie",
+            "description": "x", "locations": [
+                {"id": "5b1f7f8e-3b8f-4c59-8f0a-0a4c0b3f7e22", "location_type": "physical",
+                 "external_identifier_type": "PC4", "external_identifier": "3563"}]}
+    bad_level = {"id": "5b1f7f8e-3b8f-4c59-8f0a-0a4c0b3f7e23", "name": "Cursus",
+                 "status": "active", "organization_id": str(partner.uuid), "attributes": [
+                     {"id": "5b1f7f8e-3b8f-4c59-8f0a-0a4c0b3f7e24",
+                      "taxonomy_term_id": DOMAIN_TERMS["taal"].id},
+                     {"id": "5b1f7f8e-3b8f-4c59-8f0a-0a4c0b3f7e25",
+                      "taxonomy_term_id": FEATURE_TERMS["min_niveau"].id, "value": "Z9"}]}
+    before = counts(session)
+    try:
+        import_hsds(session, [SourceFile("org.json", good),
+                              SourceFile("diensten.json", [bad_level])])
+    except HsdsImportError as error:
+        assert [str(p) for p in error.problems] == [
+            "diensten.json [0] attributes/1/value: 'Z9' is geen geldige waarde voor min_niveau."]
+    else:
+        raise AssertionError("the import should have been refused")
+    assert counts(session) == before
+
+    bad_level["attributes"][1]["value"] = "A1"
+    result = import_hsds(session, [SourceFile("org.json", good),
+                                   SourceFile("diensten.json", [bad_level])])
+    assert result.created == {"organisaties": 1, "diensten": 1}
+    offer = session.scalars(select(Offer).where(Offer.partner_id == partner.id)).one()
+    assert (offer.domain, offer.min_level, offer.postcode) == ("taal", "A1", "3512")
+
+
+def test_round_trip_export_import_into_an_empty_database_export_again(
+        client, session, database_url, tmp_path):
+    load_demo(session, password=DEMO_PASSWORD)
+    first = export(client)
+    folder = tmp_path / "hsds"
+    folder.mkdir()
+    for what, documents in first.items():
+        (folder / f"{what}.json").write_text(json.dumps(documents, ensure_ascii=False))
+
+    with scratch_database(database_url, tmp_path) as url:
+        other = make_test_app(url)
+        with other.app_context():
+            upgrade()
+            load_geography(db.session)
+            db.session.remove()
+        result = other.test_cli_runner().invoke(args=["import-hsds", str(folder)])
+        assert result.exit_code == 0, result.output
+        second = export(other.test_client())
+        again = other.test_cli_runner().invoke(args=["import-hsds", str(folder)])
+        assert "Diensten: 0 nieuw, 0 bijgewerkt" in again.output, again.output
+        assert "Organisaties: 0 nieuw, 0 bijgewerkt" in again.output
+        with other.app_context():
+            db.engine.dispose()
+
+    assert len(second["services"]) == len(first["services"]) > 100
+    assert second == first
