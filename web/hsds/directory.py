@@ -51,14 +51,17 @@ class Service:
 
 class Directory:
     def __init__(self, session: Session):
-        postcodes = {p.pc4: p for p in session.scalars(select(Postcode))}
+        with_gemeente = selectinload(Postcode.gemeente)
+        postcodes = {p.pc4: p for p in session.scalars(select(Postcode).options(with_gemeente))}
         partners = session.scalars(select(Partner).options(selectinload(Partner.gemeente))).all()
         self._postcodes = postcodes
         self.organizations = sorted(
             (p for p in partners if p.kind != "mentor"), key=lambda p: (p.name, str(p.uuid))
         )
         project_of = _projects_of_mentors(session, partners)
-        offers = session.scalars(select(Offer).where(Offer.closed_at.is_(None))).all()
+        offers = session.scalars(
+            select(Offer).where(Offer.closed_at.is_(None)).options(selectinload(Offer.partner))
+        ).all()
         free = free_places(session, [offer.id for offer in offers])
         changes = _last_referral_changes(session)
         services = []
