@@ -82,7 +82,7 @@ def main(argv=None):
     except MatchingError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    json.dump(result, sys.stdout, ensure_ascii=False, separators=(",", ":"))
-    sys.stdout.write("\n")
+    # dumps uses the C encoder; dump would encode chunk by chunk in Python.
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n")
     print(f"{args.command}: done in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return 0

@@ -135,9 +135,9 @@ class Matcher:
 
     def _match(self, p, o, km, values, score):
         offer = self.scenario.offers[o]
-        named = dict(zip(COMPONENTS, map(float, values), strict=True))
+        named = dict(zip(COMPONENTS, values, strict=True))
         learned_reason = self.model.reason(named["learned"])
-        return Match(offer.id, offer.partner_id, offer.domain, float(score), named,
+        return Match(offer.id, offer.partner_id, offer.domain, score, named,
                      reasons(self.tables, p, o, km, named, learned_reason))
 
     def _best(self, p, o, km, values, scores, top):
@@ -146,10 +146,12 @@ class Matcher:
         p, o, km, values, scores = p[order], o[order], km[order], values[order], scores[order]
         starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]]) if len(p) else np.zeros(0, int)
         rank_in_group = np.arange(len(p)) - np.repeat(starts, np.diff(np.r_[starts, len(p)]))
+        keep = rank_in_group < top
         out = {}
-        for k in np.flatnonzero(rank_in_group < top):
-            out.setdefault(int(p[k]), []).append(
-                self._match(int(p[k]), int(o[k]), float(km[k]), values[k], scores[k]))
+        # Plain Python values: this loop runs once per match shown.
+        for row in zip(p[keep].tolist(), o[keep].tolist(), km[keep].tolist(),
+                       values[keep].tolist(), scores[keep].tolist(), strict=True):
+            out.setdefault(row[0], []).append(self._match(*row))
         return out
 
     def rank(self, inburgeraar_id, domain=None, top=10):

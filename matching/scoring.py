@@ -83,10 +83,15 @@ def _alfa(t, p, o):
 
 def _graph(t, p, o):
     out = np.full(len(p), NEUTRAL)
-    for person in np.unique(p):
-        close = t.closeness(int(person))
+    if len(p) == 0:
+        return out
+    order = np.argsort(p, kind="stable")
+    people, starts = np.unique(p[order], return_index=True)
+    for person, start, stop in zip(people.tolist(), starts.tolist(),
+                                   [*starts[1:].tolist(), len(p)], strict=True):
+        close = t.closeness(person)
         if close is not None:
-            rows = p == person
+            rows = order[start:stop]
             out[rows] = close[0][t.offers.partner[o[rows]]]
     return out
 

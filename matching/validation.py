@@ -43,10 +43,23 @@ def scenario_schema():
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _inline(node, defs):
+    if isinstance(node, dict):
+        if set(node) == {"$ref"}:
+            return _inline(defs[node["$ref"].removeprefix("#/$defs/")], defs)
+        return {k: _inline(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
+
+
 @cache
 def _validator():
+    # The schema's $refs are inlined (it has no recursion): resolving them for
+    # every object is a third of the validation time of a large scenario.
+    schema = scenario_schema()
     checker = Draft202012Validator.FORMAT_CHECKER
-    return Draft202012Validator(scenario_schema(), format_checker=checker)
+    return Draft202012Validator(_inline(schema, schema["$defs"]), format_checker=checker)
 
 
 def format_path(parts):
