@@ -33,7 +33,10 @@ def postgres_url() -> str | None:
     url = os.environ.get("WEGWIJS_TEST_POSTGRES_URL") or os.environ.get("DATABASE_URL") or ""
     if not url.startswith(("postgres://", "postgresql")):
         return None
-    return database_url("")
+    # Normalise this URL (not DATABASE_URL's) to the psycopg driver.
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
 
 
 def wipe_postgres_schema(url: str) -> None:
