@@ -53,10 +53,9 @@ def distances(t, p, o):
     p_loc, o_loc = people.loc[p], offers.loc[o]
     if np.ndim(p) == 2 and np.ndim(o) == 2 and p.shape[1] == 1 and o.shape[0] == 1:
         up, p_inv = np.unique(p_loc[:, 0], return_inverse=True)
-        uo, o_inv = np.unique(o_loc[0], return_inverse=True)
         km = haversine_km(people.loc_lat[up][:, None], people.loc_lon[up][:, None],
-                          offers.loc_lat[uo][None, :], offers.loc_lon[uo][None, :])
-        return km[p_inv.reshape(-1)][:, o_inv.reshape(-1)]
+                          offers.loc_lat[None, :], offers.loc_lon[None, :])
+        return km[p_inv.reshape(-1)][:, o_loc[0]]
     return haversine_km(people.loc_lat[p_loc], people.loc_lon[p_loc],
                         offers.loc_lat[o_loc], offers.loc_lon[o_loc])
 
@@ -116,7 +115,9 @@ def rule_history(t, p, o):
     """Rule 9: no earlier referral of this pair was declined or dropped."""
     if len(t.blocked_keys) == 0:
         return np.ones(np.broadcast_shapes(np.shape(p), np.shape(o)), dtype=bool)
-    return ~np.isin(np.asarray(p) * len(t.offers.ids) + o, t.blocked_keys)
+    keys = np.asarray(p) * len(t.offers.ids) + o
+    at = np.minimum(np.searchsorted(t.blocked_keys, keys), len(t.blocked_keys) - 1)
+    return t.blocked_keys[at] != keys
 
 
 RULES = {
