@@ -6,7 +6,7 @@ domain errors beside the fields; they hold no rule of their own.
 
 from flask import Flask, current_app, request
 
-from web.portal import assets, auth, home
+from web.portal import assets, auth, home, klantmanager, partner, werkgever
 from web.portal.errors import register_error_pages
 from web.portal.extensions import csrf, login_manager
 from web.portal.filters import register_filters
@@ -35,7 +35,7 @@ def init_portal(app: Flask) -> None:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    for module in (assets, auth, home):
+    for module in (assets, auth, home, partner, werkgever, klantmanager):
         app.register_blueprint(module.bp)
     register_navigation(app)
     register_error_pages(app)
@@ -54,7 +54,7 @@ def configure_cookies(app: Flask) -> None:
 def register_navigation(app: Flask) -> None:
     add_nav_item(app, "Mijn aanbod", "partner.offers", ("partner",), werkgever=False)
     add_nav_item(app, "Verwijzingen", "partner.referrals", ("partner",), werkgever=False)
-    add_nav_item(app, "Mijn plekken", "werkgever.plekken", ("partner",), werkgever=True)
+    add_nav_item(app, "Mijn plekken", "werkgever.offers", ("partner",), werkgever=True)
     add_nav_item(app, "Verwijzingen", "werkgever.referrals", ("partner",), werkgever=True)
     add_nav_item(app, "Inburgeraars", "klantmanager.inburgeraars", ("klantmanager",))
     add_nav_item(app, "Verwijzingen", "klantmanager.referrals", ("klantmanager",))

@@ -1,9 +1,10 @@
 """The base of every portal form: Flask-WTF (CSRF) with WTForms' Dutch messages."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import SelectField, SelectMultipleField, widgets
 
 from models.errors import InvalidInput
+from web.portal.choices import optional
 
 
 class PortalForm(FlaskForm):
@@ -33,3 +34,8 @@ class CheckboxesField(SelectMultipleField):
         for value in self.data or []:
             if str(value) not in allowed:
                 raise ValueError(self.gettext("Ongeldige keuze."))
+
+
+def optional_select(label: str, options: list[tuple[str, str]], **kwargs) -> SelectField:
+    """A select that may stay empty ("— geen —"), also when the field is not sent at all."""
+    return SelectField(label, choices=optional(options), default="", **kwargs)

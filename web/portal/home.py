@@ -14,7 +14,7 @@ def index():
     if current_user.role == "klantmanager":
         return redirect(url_for("klantmanager.inburgeraars"))
     if current_user.role == "partner":
-        return redirect(url_for("werkgever.plekken" if is_werkgever_user() else "partner.offers"))
+        return redirect(url_for("werkgever.offers" if is_werkgever_user() else "partner.offers"))
     # The coordinator's pages are their own blueprint; this page links to whichever exist.
     pages = [item for item in nav_items() if item["url"] != "/"]
     return render_template("coordinator_home.html", pages=pages)

@@ -1,0 +1,48 @@
+"""The allocation proposal for the gemeente's whole caseload (the engine's ``allocate``)."""
+
+from collections import Counter
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from models import access
+from models.caseload import caseload_allocation
+from models.coalition import Offer
+from models.people import Inburgeraar
+from web.extensions import db
+from web.portal.klantmanager import bp
+from web.portal.security import actor_id
+
+
+@bp.get("/verdeelvoorstel")
+def allocation():
+    user = access.get_actor(db.session, actor_id())
+    result = caseload_allocation(db.session, user.gemeente_id)
+    person_ids = {int(a.inburgeraar_id) for a in result.assignments}
+    person_ids |= {int(u.inburgeraar_id) for u in result.unassigned}
+    people = {
+        p.id: p
+        for p in db.session.scalars(
+            access.inburgeraars_visible_to(user).where(Inburgeraar.id.in_(person_ids))
+        )
+    }
+    offer_ids = {int(a.offer_id) for a in result.assignments}
+    offers = {
+        o.id: o
+        for o in db.session.scalars(
+            select(Offer).where(Offer.id.in_(offer_ids)).options(selectinload(Offer.partner))
+        )
+    }
+    assignments = sorted(
+        result.assignments,
+        key=lambda a: (people[int(a.inburgeraar_id)].pseudonym, a.domain),
+    )
+    unassigned = sorted(
+        result.unassigned, key=lambda u: (people[int(u.inburgeraar_id)].pseudonym, u.domain)
+    )
+    return render_template(
+        "klantmanager/allocation.html", assignments=assignments, unassigned=unassigned,
+        people=people, offers=offers, objective=result.objective,
+        reasons=Counter(u.reason for u in result.unassigned).most_common(),
+    )

@@ -1,0 +1,98 @@
+"""One inburgeraar: profile, the ranked matches per domain of need, and "verwijs door"."""
+
+from flask import flash, redirect, render_template, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from models import access
+from models.capacity import free_places
+from models.coalition import Offer
+from models.errors import AlreadyReferred, InvalidInput, NotEligible, NotFound, OfferFull
+from models.referral import Referral
+from models.referral_service import refer
+from web.api.matcher_cache import current_matcher
+from web.extensions import db
+from web.portal.forms import PortalForm
+from web.portal.klantmanager import bp
+from web.portal.security import actor_id
+
+TOP = 5
+
+
+class ReferForm(PortalForm):
+    offer_id = HiddenField(validators=[
+        InputRequired("Kies een aanbod uit de lijst."),
+        Regexp(r"^\d{1,9}$", message="Kies een aanbod uit de lijst."),
+    ])
+    note = TextAreaField(
+        "Toelichting voor de partner", validators=[Optional(), Length(max=2000)],
+        description="Wat de partner moet weten om te beginnen; geen naam of BSN.",
+    )
+
+
+@bp.get("/inburgeraars/<int:inburgeraar_id>")
+def inburgeraar(inburgeraar_id: int):
+    return render_person(inburgeraar_id)
+
+
+@bp.post("/inburgeraars/<int:inburgeraar_id>/verwijzen")
+def refer_person(inburgeraar_id: int):
+    form = ReferForm()
+    if form.validate():
+        try:
+            referral = refer(
+                db.session, actor_id=actor_id(), inburgeraar_id=inburgeraar_id,
+                offer_id=int(form.offer_id.data), note=form.note.data or None,
+            )
+        except InvalidInput as error:
+            form.add_domain_errors(error)
+        except (NotEligible, OfferFull, AlreadyReferred, NotFound) as error:
+            # Shown beside the matches; a person out of reach still gets the 404 page below.
+            form.form_errors.append(error.message)
+        else:
+            flash(f"{referral.inburgeraar.pseudonym} is doorverwezen naar "
+                  f"“{referral.offer.title}”. De partner krijgt de verwijzing te zien.", "ok")
+            return redirect(url_for("klantmanager.referral", referral_id=referral.id))
+    return render_person(inburgeraar_id, failed=form, status=422)
+
+
+def render_person(inburgeraar_id: int, failed: ReferForm | None = None, status: int = 200):
+    user = access.get_actor(db.session, actor_id())
+    person = access.get_inburgeraar(db.session, user, inburgeraar_id)
+    by_domain = ranked_matches(person)
+    referrals = db.session.scalars(
+        select(Referral).where(Referral.inburgeraar_id == person.id)
+        .options(selectinload(Referral.offer)).order_by(Referral.id.desc())
+    ).all()
+    return render_template(
+        "klantmanager/inburgeraar.html", person=person, by_domain=by_domain,
+        referrals=referrals, failed=failed,
+    ), status
+
+
+def ranked_matches(person) -> list[dict]:
+    """Per domain of need (heaviest first): the engine's best offers with their details."""
+    matcher = current_matcher(db.session)
+    domains = sorted(person.needs_by_domain.items(), key=lambda item: (-item[1], item[0]))
+    ranked = {domain: matcher.rank(str(person.id), domain=domain, top=TOP) for domain, _ in domains}
+    offer_ids = {int(m.offer_id) for matches in ranked.values() for m in matches}
+    offers = {
+        o.id: o
+        for o in db.session.scalars(
+            select(Offer).where(Offer.id.in_(offer_ids)).options(selectinload(Offer.partner))
+        )
+    }
+    free = free_places(db.session, offer_ids)
+    return [
+        {
+            "domain": domain,
+            "weight": weight,
+            "matches": [
+                {"match": m, "offer": offers[int(m.offer_id)], "free": free[int(m.offer_id)]}
+                for m in ranked[domain]
+            ],
+        }
+        for domain, weight in domains
+    ]

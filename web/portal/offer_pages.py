@@ -1,0 +1,174 @@
+"""The pages a partner user works in: their offers (or plekken) and the referrals to them.
+
+Taalscholen, maatjesprojecten and the like get the ``partner`` blueprint,
+werkgevers the ``werkgever`` blueprint with plekken; both are built here
+from one set of views, so the two never drift apart.
+"""
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from models import access
+from models.capacity import held_places
+from models.coalition import Offer
+from models.errors import IllegalTransition, InvalidInput
+from models.offers import close_offer, create_offer, update_offer
+from models.people import Inburgeraar
+from models.referral import Referral
+from models.referral_service import STATUS_LABELS, allowed_targets, change_status
+from models.vocabulary import REFERRAL_STATUSES
+from web.extensions import db
+from web.portal.navigation import is_werkgever_user
+from web.portal.offer_forms import CapacityForm, OfferForm, PlekForm, StatusForm
+from web.portal.security import actor_id, role_required
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What the offers are called on these pages."""
+
+    offers_title: str  # "Mijn aanbod"
+    offer: str  # "aanbod"
+    new_offer: str  # "Nieuw aanbod"
+    places: str  # "plaatsen"
+
+
+def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wording) -> Blueprint:
+    bp = Blueprint(name, __name__, url_prefix=url_prefix)
+    form_class = PlekForm if werkgever else OfferForm
+
+    @bp.before_request
+    @role_required("partner")
+    def only_this_kind_of_partner():
+        # A werkgever's user works in /werkgever, every other partner's in /partner.
+        if is_werkgever_user() != werkgever:
+            abort(403)
+
+    def render_offers(failed: CapacityForm | None = None, status: int = 200):
+        user = access.get_actor(db.session, actor_id())
+        offers = db.session.scalars(
+            select(Offer).where(Offer.partner_id == user.partner_id)
+            .order_by(Offer.closed_at.is_not(None), Offer.title, Offer.id)
+        ).all()
+        held = held_places(db.session, [o.id for o in offers])
+        forms = {}
+        for offer in offers:
+            if failed is not None and failed.offer_id.data == str(offer.id):
+                forms[offer.id] = failed
+            else:
+                forms[offer.id] = CapacityForm(
+                    formdata=None, prefix=f"aanbod-{offer.id}", offer_id=offer.id,
+                    capacity=offer.capacity,
+                )
+        return render_template(
+            "partner/offers.html", offers=offers, held=held, forms=forms, wording=wording,
+            bp=name, werkgever=werkgever,
+        ), status
+
+    @bp.get("/aanbod")
+    def offers():
+        return render_offers()
+
+    @bp.route("/aanbod/nieuw", methods=["GET", "POST"])
+    def new_offer():
+        form = form_class()
+        if form.validate_on_submit():
+            try:
+                offer = create_offer(
+                    db.session, actor_id=actor_id(), partner_id=None, fields=form.offer_fields()
+                )
+            except InvalidInput as error:
+                form.add_domain_errors(error)
+            else:
+                flash(f"“{offer.title}” is geplaatst.", "ok")
+                return redirect(url_for(f"{name}.offers"))
+        status = 422 if form.is_submitted() else 200
+        return render_template(
+            "partner/offer_form.html", form=form, wording=wording, werkgever=werkgever
+        ), status
+
+    @bp.post("/aanbod/<int:offer_id>/plaatsen")
+    def change_capacity(offer_id: int):
+        form = CapacityForm(prefix=f"aanbod-{offer_id}")
+        form.offer_id.data = str(offer_id)
+        if form.validate():
+            try:
+                update_offer(
+                    db.session, actor_id=actor_id(), offer_id=offer_id,
+                    changes={"capacity": form.capacity.data},
+                )
+            except InvalidInput as error:
+                form.add_domain_errors(error)
+            else:
+                flash(f"Het aantal {wording.places} is nu {form.capacity.data}.", "ok")
+                return redirect(url_for(f"{name}.offers"))
+        return render_offers(failed=form, status=422)
+
+    @bp.post("/aanbod/<int:offer_id>/sluiten")
+    def close(offer_id: int):
+        close_offer(db.session, actor_id=actor_id(), offer_id=offer_id)
+        flash("Gesloten: er komen geen nieuwe verwijzingen meer bij.", "ok")
+        return redirect(url_for(f"{name}.offers"))
+
+    @bp.get("/verwijzingen")
+    def referrals():
+        user = access.get_actor(db.session, actor_id())
+        status = request.args.get("status") or None
+        query = access.referrals_visible_to(user).options(
+            selectinload(Referral.inburgeraar), selectinload(Referral.offer)
+        )
+        if status in REFERRAL_STATUSES:
+            query = query.where(Referral.status == status)
+        rows = db.session.scalars(
+            query.order_by(Referral.status_changed_at.desc(), Referral.id.desc())
+        ).all()
+        return render_template(
+            "partner/referrals.html", referrals=rows, status=status, statuses=REFERRAL_STATUSES,
+            bp=name,
+        )
+
+    def render_referral(referral_id: int, form: StatusForm | None = None, status: int = 200):
+        user = access.get_actor(db.session, actor_id())
+        referral = access.get_referral(db.session, user, referral_id)
+        person: Inburgeraar = referral.inburgeraar
+        # Exactly what the referral needs of the person, and nothing else.
+        shown = {
+            "pseudonym": person.pseudonym,
+            "level": person.level,
+            "leerroute": person.leerroute,
+            "availability": person.availability,
+        }
+        return render_template(
+            "partner/referral.html", referral=referral, person=shown,
+            targets=allowed_targets(referral.status, "partner"),
+            form=form or StatusForm(formdata=None), bp=name, wording=wording,
+        ), status
+
+    @bp.get("/verwijzingen/<int:referral_id>")
+    def referral(referral_id: int):
+        return render_referral(referral_id)
+
+    @bp.post("/verwijzingen/<int:referral_id>/status")
+    def move_referral(referral_id: int):
+        form = StatusForm()
+        if form.validate():
+            try:
+                moved = change_status(
+                    db.session, actor_id=actor_id(), referral_id=referral_id,
+                    to_status=form.to_status.data, reason=form.reason.data,
+                )
+            except InvalidInput as error:
+                form.add_domain_errors(error)
+            except IllegalTransition as error:
+                form.form_errors.append(error.message)
+            else:
+                flash(f"De verwijzing van {moved.inburgeraar.pseudonym} is nu "
+                      f"{STATUS_LABELS[moved.status]}.", "ok")
+                return redirect(url_for(f"{name}.referral", referral_id=referral_id))
+        return render_referral(referral_id, form=form, status=422)
+
+    return bp
+
