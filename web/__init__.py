@@ -39,11 +39,13 @@ def register_blueprints(app: Flask) -> None:
     from web.health import bp as health_bp
     from web.hsds import bp as hsds_bp
     from web.portal import init_portal
+    from web.portal.coordinator import bp as coordinator_bp
 
     app.register_blueprint(health_bp)
     register_api(app)
     app.register_blueprint(hsds_bp)
     init_portal(app)
+    app.register_blueprint(coordinator_bp)
 
 
 def register_commands(app: Flask) -> None:

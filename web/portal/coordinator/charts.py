@@ -144,5 +144,3 @@ KIND_COLOURS = {
     "welzijn": "#c2185b",
     "overig": "#5f5f5f",
 }
-DEMAND_COLOUR = "#c24e00"
-FREE_COLOUR = "#1f5fa8"

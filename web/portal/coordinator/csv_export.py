@@ -17,13 +17,15 @@ from web.portal.coordinator.tables import Table, Value
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_response(table: Table, today: date | None = None) -> Response:
+def csv_response(table: Table, dated: bool = True, today: date | None = None) -> Response:
+    """The table as a download; ``dated`` adds today's date to the file name."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(table.headers)
     writer.writerows([_cell(value) for value in row] for row in table.rows)
-    filename = f"wegwijs-{table.name}-{(today or date.today()).isoformat()}.csv"
+    stem = f"wegwijs-{table.name}"
+    filename = f"{stem}-{(today or date.today()).isoformat()}.csv" if dated else f"{stem}.csv"
     return Response(
         buffer.getvalue(),
         mimetype="text/csv",

@@ -3,7 +3,8 @@
 from datetime import date, timedelta
 
 from wtforms import DateField, SelectField
-from wtforms.validators import InputRequired
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, InputRequired, ValidationError
 
 from models.vocabulary import DOMAINS
 from web.portal.forms import PortalForm
@@ -36,7 +37,7 @@ class PeriodForm(FilterForm):
 
     def validate_tot(self, field):
         if self.van.data and field.data and field.data < self.van.data:
-            raise ValueError("De einddatum ligt vóór de begindatum.")
+            raise ValidationError("De einddatum ligt vóór de begindatum.")
 
     @staticmethod
     def defaults(today: date | None = None) -> dict[str, str]:
@@ -49,6 +50,11 @@ class PeriodForm(FilterForm):
 class DomainForm(FilterForm):
     domein = SelectField(
         "Domein",
-        choices=[("", "Alle domeinen"), *((d, DOMAIN_LABELS[d]) for d in DOMAINS)],
+        choices=[
+            SelectChoice("", "Alle domeinen"),
+            *(SelectChoice(d, DOMAIN_LABELS[d]) for d in DOMAINS),
+        ],
         default="",
+        validate_choice=False,
+        validators=[AnyOf(["", *DOMAINS], message="Kies een domein uit de lijst.")],
     )

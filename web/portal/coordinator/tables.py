@@ -50,8 +50,12 @@ def funnel_table(funnel: Funnel, exit_statuses: list[str]) -> Table:
     return Table(
         f"verwijzingen-{funnel.start.isoformat()}-tot-{funnel.end.isoformat()}",
         f"Verwijzingen van {funnel.start:%d-%m-%Y} tot en met {funnel.end:%d-%m-%Y}",
-        ["Fase", "Bereikt", *(f"Uitgevallen: {STATUS_LABELS[s]}" for s in exit_statuses),
-         "Uitgevallen totaal"],
+        [
+            "Fase",
+            "Bereikt",
+            *(f"Uitgevallen: {STATUS_LABELS[s]}" for s in exit_statuses),
+            "Uitgevallen totaal",
+        ],
         [
             [
                 STATUS_LABELS[stage.status],
@@ -94,8 +98,14 @@ def centrality_table(report: NetworkReport) -> Table:
         "Partners naar centraliteit: wie het netwerk verbindt",
         ["Rang", "Partner", "Soort", "Gemeente", "Aantal banden", "Tussenpositie"],
         [
-            [rank, p.name, PARTNER_KIND_LABELS.get(p.kind, p.kind), p.gemeente, p.degree,
-             p.betweenness]
+            [
+                rank,
+                p.name,
+                PARTNER_KIND_LABELS.get(p.kind, p.kind),
+                p.gemeente,
+                p.degree,
+                p.betweenness,
+            ]
             for rank, p in enumerate(report.centrality, start=1)
         ],
     )

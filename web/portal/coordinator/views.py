@@ -1,0 +1,124 @@
+"""The coordinator's pages and their CSV exports; the figures come from models.reports."""
+
+from flask import abort, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from models.reports.capacity import capacity_report
+from models.reports.funnel import STAGES, exits_from, referral_funnel
+from models.reports.network import network_report
+from models.vocabulary import DOMAINS
+from web.extensions import db
+from web.portal.coordinator import bp, charts, tables
+from web.portal.coordinator.csv_export import csv_response
+from web.portal.coordinator.forms import DomainForm, PeriodForm
+from web.portal.coordinator.maps import u16_map
+
+INVALID = 422
+
+
+@bp.get("/capaciteit")
+def capacity():
+    report = capacity_report(db.session)
+    return render_template(
+        "coordinator/capacity.html",
+        report=report,
+        domains=DOMAINS,
+        heat_of=charts.heat_of,
+        heat_scale=charts.HEAT_SCALE,
+    )
+
+
+@bp.get("/capaciteit.csv")
+def capacity_csv():
+    return csv_response(tables.capacity_table(capacity_report(db.session)))
+
+
+@bp.get("/verwijzingen")
+def funnel():
+    form = _period_form()
+    if not form.validate():
+        return render_template("coordinator/funnel.html", form=form, funnel=None), INVALID
+    funnel = referral_funnel(db.session, form.van.data, form.tot.data)
+    return render_template(
+        "coordinator/funnel.html",
+        form=form,
+        funnel=funnel,
+        table=tables.funnel_table(funnel, _exit_statuses()),
+    )
+
+
+@bp.get("/verwijzingen.csv")
+def funnel_csv():
+    form = _period_form()
+    if not form.validate():
+        return render_template("coordinator/funnel.html", form=form, funnel=None), INVALID
+    funnel = referral_funnel(db.session, form.van.data, form.tot.data)
+    # The file name carries the period already.
+    return csv_response(tables.funnel_table(funnel, _exit_statuses()), dated=False)
+
+
+NETWORK_TABLES = {
+    "soorten": tables.partner_kinds_table,
+    "banden": tables.ties_table,
+    "centraliteit": tables.centrality_table,
+    "zonder-banden": tables.isolated_table,
+}
+
+
+@bp.get("/netwerk")
+def network():
+    report = network_report(db.session)
+    layout = charts.network_layout([p.partner_id for p in report.centrality], report.ties)
+    return render_template(
+        "coordinator/network.html",
+        report=report,
+        tables={name: build(report) for name, build in NETWORK_TABLES.items()},
+        layout=layout,
+        kind_colours=charts.KIND_COLOURS,
+    )
+
+
+@bp.get("/netwerk/<name>.csv")
+def network_csv(name):
+    if name not in NETWORK_TABLES:
+        abort(404)
+    return csv_response(NETWORK_TABLES[name](network_report(db.session)))
+
+
+@bp.get("/kaart", endpoint="map")
+def map_page():
+    form = DomainForm(request.args)
+    if not form.validate():
+        return render_template("coordinator/map.html", form=form, picture=None), INVALID
+    domain = form.domein.data or None
+    report = capacity_report(db.session)
+    return render_template(
+        "coordinator/map.html",
+        form=form,
+        domain=domain,
+        picture=u16_map(db.session, report, domain),
+        table=tables.map_table(report, domain),
+    )
+
+
+@bp.get("/kaart.csv")
+def map_csv():
+    form = DomainForm(request.args)
+    if not form.validate():
+        return render_template("coordinator/map.html", form=form, picture=None), INVALID
+    report = capacity_report(db.session)
+    return csv_response(tables.map_table(report, form.domein.data or None))
+
+
+def _period_form() -> PeriodForm:
+    """The period asked for, or the last 90 days when the page opens without one."""
+    asked = "van" in request.args or "tot" in request.args
+    return PeriodForm(request.args if asked else MultiDict(PeriodForm.defaults()))
+
+
+def _exit_statuses() -> list[str]:
+    """Every way out of the funnel, in the order of the stages they leave."""
+    seen: list[str] = []
+    for stage in STAGES:
+        seen += [s for s in exits_from(stage) if s not in seen]
+    return seen
