@@ -106,7 +106,7 @@ def get_matches(inburgeraar_id: int, query: schemas.MatchQuery):
         raise NotFound("Deze inburgeraar bestaat niet.") from None
     return schemas.MatchList(
         matches=[
-            schemas.Match(
+            schemas.Match.model_construct(
                 offer_id=int(m.offer_id),
                 partner_id=int(m.partner_id),
                 domain=m.domain,
