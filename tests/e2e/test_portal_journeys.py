@@ -1,0 +1,200 @@
+"""The portal in a real browser against gunicorn on the demo coalition.
+
+Each journey is what a person does from logging in to the end of their task;
+a screenshot of each lands in test-output/screenshots/.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from conftest import DEMO_PASSWORD, make_test_app
+from e2e.browser import log_in, screenshot
+from models import Offer, Referral, User
+from models.capacity import free_places
+from models.inburgeraars import create_inburgeraar
+from models.referral_service import refer
+from web.extensions import db
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+KLANTMANAGER = "klantmanager.utrecht@wegwijs.example"
+TAALSCHOOL = "taalschool@wegwijs.example"
+MAATJES = "maatjes@wegwijs.example"
+
+
+def referral_to(server, partner_email: str, note: str) -> tuple[int, str]:
+    """A new ``sent`` referral to one of the partner's open offers: (referral id, pseudonym).
+
+    The person is made to fit the offer, so the hard rules all pass.
+    """
+    app = make_test_app(server.database_url)
+    with app.app_context():
+        session = db.session
+        partner_id = session.scalars(
+            select(User.partner_id).where(User.email == partner_email)
+        ).one()
+        offers = session.scalars(
+            select(Offer).where(Offer.partner_id == partner_id, Offer.closed_at.is_(None))
+            .order_by(Offer.id)
+        ).all()
+        free = free_places(session, [o.id for o in offers])
+        offer = next(o for o in offers if free[o.id] > 0)
+        klantmanager = session.scalars(select(User).where(User.email == KLANTMANAGER)).one()
+        person = create_inburgeraar(
+            session, actor_id=klantmanager.id, gemeente_id=None, pseudonym=None,
+            fields={
+                "postcode": offer.postcode, "gender": "v", "birth_year": 1990,
+                "level": offer.min_level or "A2",
+                "leerroute": offer.leerroutes[0] if offer.leerroutes else "b1",
+                "availability": list(offer.schedule), "latin_literate": not offer.alfa,
+            },
+            needs={offer.domain: 3},
+        )
+        referral = refer(session, actor_id=klantmanager.id, inburgeraar_id=person.id,
+                         offer_id=offer.id, note=note)
+        result = referral.id, person.pseudonym
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+def count_rows(server, model) -> int:
+    app = make_test_app(server.database_url)
+    with app.app_context():
+        total = db.session.scalar(select(func.count()).select_from(model))
+        db.session.remove()
+        db.engine.dispose()
+    return total
+
+
+def test_klantmanager_journey_intake_matches_and_refer(page, demo_server):
+    base = demo_server.url
+    log_in(page, base, KLANTMANAGER, DEMO_PASSWORD)
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("Inburgeraars van gemeente Utrecht")
+
+    page.get_by_role("link", name="Nieuwe intake").click()
+    page.get_by_label("Taal", exact=True).select_option("3")
+    page.get_by_label("Werk", exact=True).select_option("1")
+    page.get_by_label("Taalniveau Nederlands").select_option("A1")
+    page.get_by_label("Leerroute").select_option("b1")
+    page.get_by_label("Arabisch").check()
+    page.get_by_label("Postcode (4 cijfers)").fill("3531")
+    for daypart in ("ochtend", "middag", "avond"):
+        page.get_by_role("checkbox", name=daypart, exact=True).check()
+    page.get_by_role("button", name="Intake opslaan").click()
+
+    expect(page.locator(".utrecht-alert")).to_contain_text("is opgeslagen")
+    pseudonym = page.get_by_role("heading", level=1).inner_text()
+    taal = page.locator("section", has=page.get_by_role("heading", name=re.compile("^Taal")))
+    first = taal.locator("article.ww-match").first
+    expect(first).to_contain_text("score")
+    # Each component as a bar with its value in text, and the Dutch reasons.
+    expect(first.locator(".ww-components dt").first).to_have_text("Afstand")
+    expect(first.locator(".ww-components dd").nth(1)).to_have_text(re.compile(r"^\d+%$"))
+    assert first.locator(".ww-reasons li").count() >= 1
+    offer_title = first.get_by_role("heading", level=4).inner_text().split(". ", 1)[1]
+
+    first.locator("summary", has_text="Verwijs door").click()
+    first.get_by_label(re.compile("^Toelichting voor")).fill("Wil graag snel beginnen, ochtenden.")
+    first.get_by_role("button", name=re.compile("^Verwijzing versturen")).click()
+
+    expect(page.locator(".utrecht-alert")).to_contain_text(f"{pseudonym} is doorverwezen")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Verwijzing van {pseudonym}")
+    expect(page.locator("main")).to_contain_text(offer_title)
+    expect(page.locator(".ww-timeline li")).to_have_count(1)
+    expect(page.locator(".ww-timeline")).to_contain_text("verstuurd")
+    screenshot(page, "klantmanager-journey")
+
+
+def test_partner_journey_accept_start_complete(page, demo_server):
+    referral_id, pseudonym = referral_to(demo_server, TAALSCHOOL, "Heeft ochtenden vrij.")
+    base = demo_server.url
+    log_in(page, base, TAALSCHOOL, DEMO_PASSWORD)
+    page.get_by_role("link", name="Verwijzingen").click()
+    page.get_by_role("link", name=pseudonym).click()
+
+    main = page.locator("main")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Verwijzing van {pseudonym}")
+    expect(main).to_contain_text("Heeft ochtenden vrij.")
+    keys = main.locator(".utrecht-data-list__item-key").all_inner_texts()
+    assert keys == ["Pseudoniem", "Taalniveau", "Leerroute", "Beschikbaar",
+                    "Toelichting van de klantmanager"]
+
+    for button, status in (("Accepteren", "geaccepteerd"), ("Gestart", "gestart"),
+                           ("Afgerond", "afgerond")):
+        page.get_by_role("button", name=button, exact=True).click()
+        expect(page.locator(".utrecht-alert")).to_contain_text(f"is nu {status}")
+    expect(page.locator(".ww-timeline li")).to_have_count(4)
+    expect(main).to_contain_text("u hoeft niets meer te doen")
+    screenshot(page, "partner-journey")
+    assert page.url.endswith(f"/partner/verwijzingen/{referral_id}")
+
+
+def test_bad_input_shows_the_dutch_error_beside_the_field_and_saves_nothing(page, demo_server):
+    offers_before = count_rows(demo_server, Offer)
+    log_in(page, demo_server.url, TAALSCHOOL, DEMO_PASSWORD)
+    page.goto(demo_server.url + "/partner/aanbod/nieuw")
+    page.get_by_label("Aantal plaatsen").fill("-3")
+    page.get_by_label("Beschrijving").fill("Een cursus voor beginners")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Plaatsen").click()
+
+    assert navigation.value.status == 422
+    title_field = page.locator(".utrecht-form-field", has=page.get_by_label("Titel"))
+    expect(title_field).to_contain_text("Geef een titel op.")
+    capacity_field = page.locator(".utrecht-form-field", has=page.get_by_label("Aantal plaatsen"))
+    expect(capacity_field).to_contain_text("Een aantal van 0 tot 10.000.")
+    expect(page.get_by_label("Titel")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Beschrijving")).to_have_value("Een cursus voor beginners")
+    expect(page.get_by_label("Aantal plaatsen")).to_have_value("-3")
+    expect(page.locator(".ww-form-alert")).to_contain_text("Er is niets opgeslagen.")
+
+    # A rule of the use case (the postcode must lie in the U16) comes back beside its field too.
+    page.get_by_label("Titel").fill("Taalcafé op zaterdag")
+    page.get_by_label("Aantal plaatsen").fill("8")
+    page.get_by_label("Postcode (4 cijfers) van de locatie").fill("1011")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Plaatsen").click()
+    assert navigation.value.status == 422
+    postcode_field = page.locator(
+        ".utrecht-form-field", has=page.get_by_label("Postcode (4 cijfers) van de locatie")
+    )
+    expect(postcode_field).to_contain_text("Deze postcode ligt niet in de regio Utrecht (U16).")
+    expect(page.get_by_label("Titel")).to_have_value("Taalcafé op zaterdag")
+    screenshot(page, "bad-input")
+    assert count_rows(demo_server, Offer) == offers_before
+
+
+def test_a_post_without_csrf_token_is_refused(page, demo_server):
+    referral_id, _ = referral_to(demo_server, TAALSCHOOL, "CSRF-test")
+    log_in(page, demo_server.url, TAALSCHOOL, DEMO_PASSWORD)
+    url = f"{demo_server.url}/partner/verwijzingen/{referral_id}/status"
+
+    response = page.request.post(url, form={"to_status": "accepted"})
+
+    assert response.status == 400
+    assert "Het formulier is verlopen" in response.text()
+    page.goto(f"{demo_server.url}/partner/verwijzingen/{referral_id}")
+    expect(page.locator("main .utrecht-status-badge").first).to_have_text("verstuurd")
+
+
+def test_a_partner_cannot_open_another_partners_referral(page, demo_server):
+    referral_id, pseudonym = referral_to(demo_server, TAALSCHOOL, "Niet voor maatjes")
+    log_in(page, demo_server.url, MAATJES, DEMO_PASSWORD)
+
+    response = page.goto(f"{demo_server.url}/partner/verwijzingen/{referral_id}")
+
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pagina niet gevonden")
+    expect(page.locator("main")).not_to_contain_text(pseudonym)
+    moved = page.request.post(
+        f"{demo_server.url}/partner/verwijzingen/{referral_id}/status",
+        form={"to_status": "declined", "reason": "x",
+              "csrf_token": page.locator("input[name=csrf_token]").first.input_value()},
+    )
+    assert moved.status == 404
+    assert count_rows(demo_server, Referral) > 0
