@@ -1,4 +1,4 @@
-"""The command line: ``python -m matching rank|allocate|graph|generate``.
+"""The command line: ``python -m matching rank|allocate|graph|generate|evaluate``.
 
 One JSON document goes to standard output; progress and errors go to standard
 error. Bad input exits with status 2 and one line naming object and field.
@@ -13,6 +13,7 @@ from matching import vocab
 from matching.allocation import allocate
 from matching.coalition import graph_summary
 from matching.errors import MatchingError
+from matching.evaluation import evaluate, summary, write_report
 from matching.generate import generate_scenario
 from matching.ranking import Matcher
 from matching.scenario import read_scenario
@@ -52,12 +53,22 @@ def _parser():
     gen.add_argument("--people", type=_count, required=True)
     gen.add_argument("--offers", type=_count, required=True)
     gen.add_argument("--seed", type=int, default=0)
+    ev = commands.add_parser("evaluate", help="Wegwijs against an oracle and simple rules, "
+                                              "in a simulator")
+    ev.add_argument("--seed", type=int, required=True)
+    ev.add_argument("--cohorts", type=_positive, default=20)
+    ev.add_argument("--people", type=_positive, default=500, help="people per cohort")
+    ev.add_argument("--offers", type=_positive, default=300, help="offers of the coalition")
+    ev.add_argument("--history", type=_positive, default=2000, help="people in the history")
+    ev.add_argument("--out", help="folder for report.md and the figures")
     return parser
 
 
 def _run(args):
     if args.command == "generate":
         return generate_scenario(args.people, args.offers, seed=args.seed)
+    if args.command == "evaluate":
+        return _evaluate(args)
     scenario = read_scenario(sys.stdin if args.scenario == "-" else args.scenario)
     if args.command == "graph":
         return graph_summary(scenario)
@@ -65,6 +76,14 @@ def _run(args):
     if args.command == "rank":
         return matcher.rankings(args.inburgeraar, domain=args.domain, top=args.top)
     return allocate(matcher, domain=args.domain).to_dict()
+
+
+def _evaluate(args):
+    results = evaluate(args.seed, cohorts=args.cohorts, people=args.people, offers=args.offers,
+                       history=args.history, progress=lambda m: print(m, file=sys.stderr))
+    if args.out is not None:
+        print(f"report written to {write_report(results, args.out)}", file=sys.stderr)
+    return summary(results)
 
 
 def main(argv=None):
