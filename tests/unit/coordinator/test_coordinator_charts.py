@@ -71,6 +71,8 @@ def test_network_layout_is_repeatable_and_inside_the_drawing():
     assert layout == network_layout([1, 2, 3, 4, 5], ties, width=300, height=200, margin=10)
     assert set(layout) == {1, 2, 3, 4, 5}
     assert all(10 <= x <= 290 and 10 <= y <= 190 for x, y in layout.values())
+    # The partner without ties stands on the bottom row, the others above it.
+    assert layout[5][1] == 190 and all(layout[n][1] <= 170 for n in (1, 2, 3, 4))
     assert network_layout([], []) == {}
 
 

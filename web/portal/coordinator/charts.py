@@ -115,20 +115,40 @@ def radius(value: int, largest: int, max_radius: float = 26.0) -> float:
 def network_layout(
     partner_ids: list[int], ties: list[tuple[int, int]], width=720.0, height=480.0, margin=24.0
 ) -> dict[int, tuple[float, float]]:
-    """Positions for drawing the coalition: a spring layout, the same on every request."""
+    """Positions for drawing the coalition, the same on every request.
+
+    Partners with ties get a spring layout over the drawing; partners without
+    any stand in a row along the bottom, so they neither vanish into a corner
+    nor squeeze the rest.
+    """
     graph = nx.Graph()
     graph.add_nodes_from(partner_ids)
     graph.add_edges_from(ties)
-    if not partner_ids:
-        return {}
-    positions = nx.spring_layout(graph, seed=2026)
+    alone = [node for node in partner_ids if graph.degree(node) == 0]
+    tied = graph.subgraph(node for node in partner_ids if graph.degree(node) > 0)
+    bottom = height - margin
+    network_bottom = bottom - 2 * margin if alone else bottom
+    positions = (
+        _fit(nx.spring_layout(tied, seed=2026), margin, width - margin, margin, network_bottom)
+        if tied
+        else {}
+    )
+    step = (width - 2 * margin) / max(len(alone), 1)
+    positions.update(
+        {node: (round(margin + step * (i + 0.5), 1), bottom) for i, node in enumerate(alone)}
+    )
+    return positions
+
+
+def _fit(positions, left, right, top, bottom):
+    """Scale a layout's coordinates into the box, each axis on its own."""
     xs = [x for x, _ in positions.values()]
     ys = [y for _, y in positions.values()]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
     return {
         node: (
-            round(margin + (x - min(xs)) / span_x * (width - 2 * margin), 1),
-            round(margin + (y - min(ys)) / span_y * (height - 2 * margin), 1),
+            round(left + (x - min(xs)) / span_x * (right - left), 1),
+            round(top + (y - min(ys)) / span_y * (bottom - top), 1),
         )
         for node, (x, y) in positions.items()
     }
