@@ -133,7 +133,7 @@ RULES = {
 }
 
 
-def eligible(t, p, o, km=None, ignore_capacity=False):
+def eligible(t, p, o, km=None, ignore_capacity=False, skip=()):
     """Whether each (person, offer) pair satisfies all nine rules.
 
     Parameters
@@ -145,6 +145,8 @@ def eligible(t, p, o, km=None, ignore_capacity=False):
         Precomputed distances for the same pairs.
     ignore_capacity : bool
         Leave rule 1 out, for a caller that checks places itself under a lock.
+    skip : tuple of str
+        Rules the caller has already applied to these pairs.
 
     Returns
     -------
@@ -158,11 +160,13 @@ def eligible(t, p, o, km=None, ignore_capacity=False):
     >>> eligible(t, 0, np.arange(5)).tolist()
     [True, False, False, True, False]
     """
-    km = distances(t, p, o) if km is None else km
-    ok = rule_distance(t, p, o, km)
+    skip = set(skip) | ({"capacity"} if ignore_capacity else set())
+    ok = np.ones(np.broadcast_shapes(np.shape(p), np.shape(o)), dtype=bool)
+    if "distance" not in skip:
+        ok &= rule_distance(t, p, o, distances(t, p, o) if km is None else km)
     for name, rule in RULES.items():
-        if name != "distance" and not (ignore_capacity and name == "capacity"):
-            ok = ok & rule(t, p, o)
+        if name != "distance" and name not in skip:
+            ok &= rule(t, p, o)
     return ok
 
 

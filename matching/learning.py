@@ -27,15 +27,34 @@ from matching import vocab
 from matching.errors import MatchingError
 from matching.scoring import NEUTRAL
 
-__all__ = ["FEATURE_COMPONENTS", "SuccessModel", "pair_features"]
+__all__ = ["FEATURE_COMPONENTS", "SuccessModel", "offer_features", "pair_features"]
 
 TOO_LITTLE_HISTORY = "Te weinig eerdere verwijzingen om uit te leren"
 FEATURE_COMPONENTS = ("distance", "schedule", "language", "childcare", "sector", "level", "alfa")
 _OUTCOME_LABEL = {"completed": 1, "dropped": 0, "declined": 0}
 
 
+def offer_features(t):
+    """The offer's own features: hours, domain and kind, one row per offer.
+
+    Parameters
+    ----------
+    t : ScenarioTables
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_offers, 19)
+    """
+    hours = t.offers.hours
+    domain = np.eye(len(vocab.DOMAINS))[t.offers.domain]
+    # Unknown kind is its own column (code -1 picks the last row).
+    kind = np.eye(len(vocab.OFFER_KINDS) + 1)[t.offers.kind]
+    return np.column_stack([np.nan_to_num(hours / 40, nan=NEUTRAL), np.isnan(hours), domain,
+                            kind])
+
+
 def pair_features(t, o, base):
-    """The model's feature matrix for pairs.
+    """The model's feature matrix for pairs: pair components, then offer features.
 
     Parameters
     ----------
@@ -47,15 +66,9 @@ def pair_features(t, o, base):
 
     Returns
     -------
-    numpy.ndarray, shape (n, 25)
+    numpy.ndarray, shape (n, 26)
     """
-    hours = t.offers.hours[o]
-    domain = np.eye(len(vocab.DOMAINS))[t.offers.domain[o]]
-    # Unknown kind is its own column (code -1 picks the last row).
-    kind = np.eye(len(vocab.OFFER_KINDS) + 1)[t.offers.kind[o]]
-    return np.column_stack([base[:, :len(FEATURE_COMPONENTS)],
-                            np.nan_to_num(hours / 40, nan=NEUTRAL), np.isnan(hours),
-                            domain, kind])
+    return np.column_stack([base[:, :len(FEATURE_COMPONENTS)], offer_features(t)[o]])
 
 
 def history_rows(scenario):
@@ -157,9 +170,16 @@ class SuccessModel:
         self._check_fitted()
         if self.estimator_ is None:
             return np.full(len(X), NEUTRAL)
+        return self.probability(np.asarray(X, dtype=float) @ self.coef_ + self.intercept_)
+
+    def probability(self, decision):
+        """Calibrated probability of success for decision values ``X @ coef_ + intercept_``.
+
+        Lets a caller that holds part of the features fixed (the offer's own)
+        compute the decision in two parts.
+        """
         slope, offset = self.calibration_
-        decision = np.asarray(X, dtype=float) @ self.coef_ + self.intercept_
-        return 1 / (1 + np.exp(-(slope * decision + offset)))
+        return 1 / (1 + np.exp(-(slope * np.asarray(decision) + offset)))
 
     def reason(self, probability=None):
         """The Dutch reason for the learned component of one pair."""

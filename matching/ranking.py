@@ -12,8 +12,14 @@ import numpy as np
 from matching import vocab
 from matching.eligibility import distances, eligible, explain
 from matching.errors import UnknownObjectError
-from matching.learning import SuccessModel, history_rows, pair_features
-from matching.scoring import COMPONENTS, WEIGHTS, base_components, reasons
+from matching.learning import (
+    FEATURE_COMPONENTS,
+    SuccessModel,
+    history_rows,
+    offer_features,
+    pair_features,
+)
+from matching.scoring import COMPONENTS, NEUTRAL, WEIGHTS, base_components, reasons
 from matching.tables import build_tables
 from matching.validation import check_scenario
 
@@ -74,6 +80,10 @@ class Matcher:
         p, o, y = history_rows(scenario)
         features = pair_features(self.tables, o, self._base(p, o))
         self.model = SuccessModel(random_state=random_state).fit(features, y)
+        # The offer's part of each decision value, computed once for all its pairs.
+        n = len(FEATURE_COMPONENTS)
+        self._offer_decision = None if self.model.estimator_ is None else (
+            offer_features(self.tables) @ self.model.coef_[n:] + self.model.intercept_)
 
     def _base(self, p, o):
         return base_components(self.tables, p, o, distances(self.tables, p, o))
@@ -90,16 +100,11 @@ class Matcher:
         except KeyError:
             raise UnknownObjectError("offer", offer_id) from None
 
-    def _columns(self, domain, ignore_capacity=False):
-        """Offer rows worth testing: open (unless ignored) and in the domain."""
-        offers = self.tables.offers
-        keep = np.ones(len(offers.ids), dtype=bool) if ignore_capacity else offers.capacity >= 1
-        if domain is not None:
-            keep &= offers.domain == vocab.DOMAINS.index(domain)
-        return np.flatnonzero(keep)
-
     def eligible_pairs(self, people=None, domain=None):
         """All eligible (person, offer) pairs with distances, in batches.
+
+        Works domain by domain, on people with a need there and open offers
+        of it; the distance rule prunes the pairs before the other rules run.
 
         Parameters
         ----------
@@ -111,25 +116,34 @@ class Matcher:
         Yields
         ------
         tuple of numpy.ndarray
-            ``(p, o, km)`` aligned arrays, person rows ascending.
+            ``(p, o, km)`` aligned arrays.
         """
         t = self.tables
         rows = np.arange(len(t.people.ids)) if people is None else np.asarray(people)
-        cols = self._columns(domain)
-        if len(cols) == 0:
-            return
-        step = max(1, _BATCH_PAIRS // len(cols))
-        for start in range(0, len(rows), step):
-            p = rows[start:start + step, None]
-            km = distances(t, p, cols[None, :])
-            ok = eligible(t, p, cols[None, :], km)
-            i, j = np.nonzero(ok)
-            yield p[i, 0], cols[j], km[i, j]
+        codes = range(len(vocab.DOMAINS)) if domain is None else [vocab.DOMAINS.index(domain)]
+        for d in codes:
+            cols = np.flatnonzero((t.offers.domain == d) & (t.offers.capacity >= 1))
+            needy = rows[t.people.needs[rows, d] > 0]
+            if len(cols) == 0 or len(needy) == 0:
+                continue
+            step = max(1, _BATCH_PAIRS // len(cols))
+            for start in range(0, len(needy), step):
+                p = needy[start:start + step]
+                km = distances(t, p[:, None], cols[None, :])
+                i, j = np.nonzero(~(km > t.people.max_travel[p][:, None]))
+                p, o, km = p[i], cols[j], km[i, j]
+                ok = eligible(t, p, o, km, skip=("capacity", "need", "distance"))
+                yield p[ok], o[ok], km[ok]
 
     def score_pairs(self, p, o, km):
         """Component values (n, 9) and scores (n,) of aligned pairs."""
         base = base_components(self.tables, p, o, km)
-        learned = self.model.predict_success(pair_features(self.tables, o, base))
+        if self._offer_decision is None:
+            learned = np.full(len(p), NEUTRAL)
+        else:
+            n = len(FEATURE_COMPONENTS)
+            learned = self.model.probability(base[:, :n] @ self.model.coef_[:n]
+                                             + self._offer_decision[o])
         values = np.column_stack([base, learned])
         return values, values @ _WEIGHTS
 
@@ -140,13 +154,18 @@ class Matcher:
         return Match(offer.id, offer.partner_id, offer.domain, score, named,
                      reasons(self.tables, p, o, km, named, learned_reason))
 
+    def _top(self, p, o, scores, top):
+        """Indices of the best ``top`` pairs per person, best first per person."""
+        order = np.lexsort((self.tables.offers.id_rank[o], -scores, p))
+        grouped = p[order]
+        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(p) else (
+            grouped[:0])
+        rank_in_group = np.arange(len(p)) - np.repeat(starts, np.diff(np.r_[starts, len(p)]))
+        return order[rank_in_group < top]
+
     def _best(self, p, o, km, values, scores, top):
         """Matches of the best ``top`` pairs per person, by person row."""
-        order = np.lexsort((self.tables.offers.id_rank[o], -scores, p))
-        p, o, km, values, scores = p[order], o[order], km[order], values[order], scores[order]
-        starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]]) if len(p) else np.zeros(0, int)
-        rank_in_group = np.arange(len(p)) - np.repeat(starts, np.diff(np.r_[starts, len(p)]))
-        keep = rank_in_group < top
+        keep = self._top(p, o, scores, top)
         out = {}
         # Plain Python values: this loop runs once per match shown.
         for row in zip(p[keep].tolist(), o[keep].tolist(), km[keep].tolist(),
@@ -186,10 +205,14 @@ class Matcher:
         """
         ids = self.tables.people.ids if inburgeraar_ids is None else list(inburgeraar_ids)
         rows = np.array([self._person(i) for i in ids], dtype=np.int64)
-        found = {}
+        parts = []
         for p, o, km in self.eligible_pairs(np.unique(rows), domain):
             values, scores = self.score_pairs(p, o, km)
-            found.update(self._best(p, o, km, values, scores, top))
+            # Each batch keeps its best `top` per person; the best of those is exact.
+            best = self._top(p, o, scores, top)
+            parts.append((p[best], o[best], km[best], values[best], scores[best]))
+        found = self._best(*(np.concatenate(c) for c in zip(*parts, strict=True)), top) if (
+            parts) else {}
         return {i: found.get(int(r), []) for i, r in zip(ids, rows, strict=True)}
 
     def explain_ineligible(self, inburgeraar_id, offer_id, ignore_capacity=True):
