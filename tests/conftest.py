@@ -1,11 +1,11 @@
 """Fixtures shared by the whole suite (see tests/README.md for the layout)."""
 
 import pytest
-from databases import suite_database_url, wipe_postgres_schema
 from flask.globals import app_ctx
 from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+from databases import suite_database_url, wipe_postgres_schema
 from seeds.geography import load_geography
 from web import create_app
 from web.extensions import db
@@ -19,6 +19,8 @@ def make_test_app(database_url: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key",
         "WEGWIJS_DEMO_PASSWORD": DEMO_PASSWORD,
+        # Tests write through the session as well as through requests: no caching.
+        "WEGWIJS_CACHE_SECONDS": 0,
     }
     config.update(overrides)
     return create_app(config)

@@ -1,17 +1,26 @@
-"""One ``matching.Matcher`` per worker process, rebuilt only when the coalition changes.
+"""Per-worker caches of what is costly to build from the coalition's data.
 
-Building a Matcher (arrays of every person and offer, the coalition graph,
-the learned model's fit) takes far longer than ranking one person with it,
-so a worker keeps the one it built. Before each use it asks the database for
-a cheap fingerprint of everything the Matcher was built from (counts and
-latest change times); when another worker or machine changed anything, the
-fingerprint differs and the Matcher is built anew. Workers share nothing
-but the database, so this stays correct behind a load balancer.
+Building a ``matching.Matcher`` (arrays of every person and offer, the
+coalition graph, the learned model's fit) takes far longer than ranking one
+person with it, and the list of open offers with their free places is read
+far more often than it changes. So a worker keeps both, and drops them when
+the data they were built from changes.
+
+How a worker knows: a cheap fingerprint of the data (counts and latest
+change times, one round trip). It is checked at most once per
+``WEGWIJS_CACHE_SECONDS`` (default 1 s; 0 checks on every use), and right
+after any write this worker made, so a worker always sees its own writes and
+another worker's within that interval. Workers share nothing but the
+database, so this stays correct behind a load balancer. Rules that must
+never see stale data (capacity when referring, scoping) do not use it.
 """
 
 import threading
+import time
+from collections.abc import Callable, Hashable
 from datetime import date
 
+from flask import Flask, current_app, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,12 +30,13 @@ from models.matching_bridge import build_scenario
 from models.people import Inburgeraar, Need
 from models.referral import Referral
 
+DEFAULT_CACHE_SECONDS = 1.0
 _lock = threading.Lock()
-_cached: dict = {"fingerprint": None, "matcher": None}
+_state: dict = {"fingerprint": None, "checked_at": 0.0, "matcher": None, "values": {}}
 
 
 def fingerprint(session: Session) -> tuple:
-    """What the scenario depends on, in one round trip; equal tuples, equal scenarios."""
+    """What the cached values depend on, in one round trip; equal tuples, equal data."""
     measures = [
         (Offer, func.count()),
         (Offer, func.max(Offer.updated_at)),
@@ -48,11 +58,47 @@ def fingerprint(session: Session) -> tuple:
     return (date.today(), *row)
 
 
+def _refresh(session: Session) -> None:
+    """Drop the cached values when the fingerprint, checked when due, has changed."""
+    interval = current_app.config.get("WEGWIJS_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+    now = time.monotonic()
+    if _state["fingerprint"] is not None and now - _state["checked_at"] < interval:
+        return
+    key = fingerprint(session)
+    if key != _state["fingerprint"]:
+        _state.update(fingerprint=key, matcher=None, values={})
+    _state["checked_at"] = now
+
+
 def current_matcher(session: Session) -> matching.Matcher:
     """The worker's Matcher for the database as it is now."""
-    key = fingerprint(session)
     with _lock:
-        if _cached["fingerprint"] != key:
-            _cached["matcher"] = matching.Matcher(build_scenario(session))
-            _cached["fingerprint"] = key
-        return _cached["matcher"]
+        _refresh(session)
+        if _state["matcher"] is None:
+            _state["matcher"] = matching.Matcher(build_scenario(session))
+        return _state["matcher"]
+
+
+def cached(session: Session, key: Hashable, build: Callable[[], object]) -> object:
+    """The value ``build()`` gave for ``key`` since the data last changed.
+
+    ``key`` must hold everything the value depends on besides the data, such
+    as the caller's scope and the query's filters.
+    """
+    with _lock:
+        _refresh(session)
+        values = _state["values"]
+        if key not in values:
+            values[key] = build()
+        return values[key]
+
+
+def forget_on_write(app: Flask) -> None:
+    """After any request that may have written, check the fingerprint on next use."""
+
+    @app.after_request
+    def _check_again_after_write(response):
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            with _lock:
+                _state["checked_at"] = float("-inf")
+        return response

@@ -8,6 +8,7 @@ from models.coalition import Offer
 from models.offers import close_offer, create_offer, update_offer
 from web.api import representations, schemas
 from web.api.auth import ALL_ROLES, current_user, roles
+from web.api.matcher_cache import cached
 from web.api.spec import api, responses
 from web.extensions import db
 
@@ -29,7 +30,15 @@ def list_offers(query: schemas.OfferQuery):
 
     A partner also sees its own closed offers; the coordinator sees every offer.
     """
-    statement = access.offers_visible_to(current_user()).order_by(Offer.id)
+    user = current_user()
+    # What the list depends on besides the data: the caller's scope and the filters.
+    scope = user.partner_id if user.role == "partner" else user.role == "coordinator"
+    key = ("offers", scope, query.domain, query.partner_id)
+    return cached(db.session, key, lambda: _offer_list(user, query))
+
+
+def _offer_list(user, query: schemas.OfferQuery) -> schemas.OfferList:
+    statement = access.offers_visible_to(user).order_by(Offer.id)
     if query.domain:
         statement = statement.where(Offer.domain == query.domain)
     if query.partner_id:
