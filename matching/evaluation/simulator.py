@@ -25,7 +25,7 @@ from matching.generate import generate_scenario
 from matching.ranking import Matcher
 from matching.scenario import HistoryEntry, Inburgeraar, load_scenario
 
-__all__ = ["Cohort", "HiddenTruth", "Simulator"]
+__all__ = ["Cohort", "HiddenTruth", "Simulator", "logging_policy"]
 
 _TAAL = vocab.DOMAINS.index("taal")
 _COURSES = np.array([d in ("taal", "opleiding") for d in vocab.DOMAINS])
@@ -192,7 +192,7 @@ class Simulator:
         noise = self._noise(self.truth, self._rng(_HISTORY_NOISE), len(self._history_people))
         p, o, km = (np.concatenate(c) for c in zip(*matcher.eligible_pairs(), strict=True))
         node = p * len(vocab.DOMAINS) + t.offers.domain[o]
-        picked = _logging_policy(node, km, self.explore, self._rng(_LOGGING))
+        picked = logging_policy(node, km, self.explore, self._rng(_LOGGING))
         p, o, km = p[picked], o[picked], km[picked]
         success = 1 / (1 + np.exp(-(self.truth.logit(t, p, o, km) + noise[p, o])))
         rng = self._rng(_OUTCOMES)
@@ -231,7 +231,7 @@ class Simulator:
         return 1 / (1 + np.exp(-logit))
 
 
-def _logging_policy(node, km, explore, rng, scale_km=2.0):
+def logging_policy(node, km, explore, rng, scale_km=2.0):
     """One referral per (person, domain) node: near offers likely, any offer sometimes.
 
     Gumbel-max sampling picks from softmax(-km / scale_km) per node; with
