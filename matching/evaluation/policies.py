@@ -17,7 +17,8 @@ from matching.errors import MatchingError
 from matching.ranking import Matcher
 from matching.scoring import COMPONENTS, WEIGHTS
 
-__all__ = ["DIAGNOSTICS", "LABELS", "POLICIES", "Market", "build_market", "oracle", "optimal_arcs"]
+__all__ = ["DIAGNOSTICS", "LABELS", "POLICIES", "Market", "build_market", "oracle", "optimal_arcs",
+           "pair_components"]
 
 # Largest integer weight in the flow; rounding moves the objective by < 1e-8 relative.
 _TOP = 2**36
@@ -115,16 +116,23 @@ def wegwijs(market):
 _WITHOUT_LEARNING = np.array([0.0 if c == "learned" else WEIGHTS[c] for c in COMPONENTS])
 
 
+def pair_components(market):
+    """The arcs' component values, shape (n, 9), and the engine's scores (n,)."""
+    values, scores = market.matcher.score_pairs(market.person, market.offer, market.km)
+    # The engine may hand the components over as a list of columns.
+    return (np.column_stack(values) if isinstance(values, list) else values), scores
+
+
 def wegwijs_without_learning(market):
     """The engine's allocation with the learned component left out, weights renormalised."""
-    values, _ = market.matcher.score_pairs(market.person, market.offer, market.km)
+    values, _ = pair_components(market)
     score = values @ (_WITHOUT_LEARNING / _WITHOUT_LEARNING.sum())
     return optimal_arcs(market, market.need[market.node] * score)
 
 
 def learned_only(market):
     """Diagnostic: the exact allocation on the learned probability alone."""
-    values, _ = market.matcher.score_pairs(market.person, market.offer, market.km)
+    values, _ = pair_components(market)
     return optimal_arcs(market, market.need[market.node] * values[:, COMPONENTS.index("learned")])
 
 

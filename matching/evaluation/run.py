@@ -9,7 +9,13 @@ from matching.evaluation.metrics import (
     learned_model_quality,
     outcome_metrics,
 )
-from matching.evaluation.policies import DIAGNOSTICS, POLICIES, build_market, oracle
+from matching.evaluation.policies import (
+    DIAGNOSTICS,
+    POLICIES,
+    build_market,
+    oracle,
+    pair_components,
+)
 from matching.evaluation.simulator import Simulator
 
 __all__ = ["evaluate"]
@@ -38,7 +44,7 @@ def _allocate_cohort(sim, cohort, per_cohort, tally, km, agreement):
         per_cohort.setdefault(name, []).append(outcome_metrics(market, truth, arcs))
         tally.add(name, market, truth, arcs)
         km.setdefault(name, []).append(market.km[arcs])
-    values, scores = market.matcher.score_pairs(market.person, market.offer, market.km)
+    values, scores = pair_components(market)
     agreement.append((values[:, _LEARNED], scores, truth))
 
 
