@@ -4,6 +4,7 @@ Flask-free: use cases take ids and a session and own the commit.
 """
 
 from models.account import User
+from models.audit import AccessLog
 from models.auth import ApiToken, LoginFailure
 from models.base import Base
 from models.coalition import Offer, Partner, Tie
@@ -12,6 +13,7 @@ from models.people import Inburgeraar, Need
 from models.referral import Referral, ReferralEvent
 
 __all__ = [
+    "AccessLog",
     "ApiToken",
     "Base",
     "Gemeente",

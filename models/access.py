@@ -29,7 +29,8 @@ def get_actor(session: Session, user_id: int) -> User:
 def inburgeraars_visible_to(user: User) -> Select:
     if user.role not in INBURGERAAR_ROLES:
         raise Forbidden("Deze rol heeft geen toegang tot inburgeraars.")
-    query = select(Inburgeraar)
+    # Purged people (models/subject.py) are no one's case any more.
+    query = select(Inburgeraar).where(Inburgeraar.purged_at.is_(None))
     if user.role == "klantmanager":
         query = query.where(Inburgeraar.gemeente_id == user.gemeente_id)
     return query

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, now_utc
@@ -22,6 +22,9 @@ class User(Base):
     gemeente_id: Mapped[int | None] = mapped_column(ForeignKey("gemeente.id"))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Lockout (models/lockout.py): failed logins in a row, and until when logging in is refused.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
 
     gemeente: Mapped[Gemeente | None] = relationship()

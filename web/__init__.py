@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     register_extensions(app)
     register_blueprints(app)
+    register_security(app)
     register_commands(app)
     return app
 
@@ -48,9 +49,20 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(coordinator_bp)
 
 
+def register_security(app: Flask) -> None:
+    from web.audit import init_audit
+    from web.hardening import init_hardening
+
+    init_audit(app)
+    init_hardening(app)
+
+
 def register_commands(app: Flask) -> None:
     from web.commands import expire_referrals_command, import_hsds_command, seed_command
+    from web.subject_commands import export_subject_command, purge_command, unlock_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(expire_referrals_command)
     app.cli.add_command(import_hsds_command)
+    for command in (export_subject_command, purge_command, unlock_command):
+        app.cli.add_command(command)

@@ -17,6 +17,10 @@ def from_environment(instance_path: str) -> dict:
         "WEGWIJS_DEMO_PASSWORD": os.environ.get("WEGWIJS_DEMO_PASSWORD"),
         # Served over HTTPS (directly or behind a TLS proxy): cookies only over HTTPS.
         "WEGWIJS_HTTPS": os.environ.get("WEGWIJS_HTTPS") == "1",
+        # How many proxies in front set X-Forwarded-For; 0 (none) trusts no such header.
+        "WEGWIJS_PROXY_COUNT": int(os.environ.get("WEGWIJS_PROXY_COUNT") or 0),
+        # Personal data is purged this many days after the traject ended.
+        "WEGWIJS_RETENTION_DAYS": int(os.environ.get("WEGWIJS_RETENTION_DAYS") or 730),
     }
 
 

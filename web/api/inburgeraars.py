@@ -12,6 +12,7 @@ from web.api import representations, schemas
 from web.api.auth import current_user, roles
 from web.api.matcher_cache import current_matcher
 from web.api.spec import api, responses
+from web.audit import log_access
 from web.extensions import db
 
 bp = Blueprint("api_inburgeraars", __name__)
@@ -33,7 +34,9 @@ def list_inburgeraars():
         .order_by(Inburgeraar.id)
     )
     people = db.session.scalars(statement).all()
-    return schemas.InburgeraarList(inburgeraars=[representations.inburgeraar(p) for p in people])
+    body = schemas.InburgeraarList(inburgeraars=[representations.inburgeraar(p) for p in people])
+    log_access("list", [p.id for p in people])
+    return body
 
 
 @bp.post("/inburgeraars")
@@ -54,7 +57,9 @@ def post_inburgeraar(json: schemas.InburgeraarCreate):
         fields=fields,
         needs=json.needs,
     )
-    return representations.inburgeraar(person), 201
+    body = representations.inburgeraar(person)
+    log_access("create", [person.id])
+    return body, 201
 
 
 @bp.get(f"/inburgeraars/{PERSON_ID}")
@@ -63,7 +68,9 @@ def post_inburgeraar(json: schemas.InburgeraarCreate):
 def get_inburgeraar(inburgeraar_id: int):
     """One inburgeraar with their needs."""
     person = access.get_inburgeraar(db.session, current_user(), inburgeraar_id)
-    return representations.inburgeraar(person)
+    body = representations.inburgeraar(person)
+    log_access("read", [person.id])
+    return body
 
 
 @bp.patch(f"/inburgeraars/{PERSON_ID}")
@@ -82,7 +89,9 @@ def patch_inburgeraar(inburgeraar_id: int, json: schemas.InburgeraarChange):
         changes=json.model_dump(exclude_unset=True, exclude={"needs"}),
         needs=json.needs,
     )
-    return representations.inburgeraar(person)
+    body = representations.inburgeraar(person)
+    log_access("update", [person.id])
+    return body
 
 
 @bp.get(f"/inburgeraars/{PERSON_ID}/matches")
@@ -104,6 +113,7 @@ def get_matches(inburgeraar_id: int, query: schemas.MatchQuery):
         found = matcher.rank(str(person.id), domain=query.domain, top=query.top)
     except UnknownObjectError:
         raise NotFound("Deze inburgeraar bestaat niet.") from None
+    log_access("match", [person.id])
     return schemas.MatchList(
         matches=[
             schemas.Match.model_construct(

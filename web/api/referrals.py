@@ -8,6 +8,7 @@ from models.referral import Referral
 from web.api import representations, schemas
 from web.api.auth import ALL_ROLES, current_user, roles
 from web.api.spec import api, responses
+from web.audit import log_access
 from web.extensions import db
 
 bp = Blueprint("api_referrals", __name__)
@@ -16,10 +17,13 @@ REFERRAL_ID = "<int(max=2147483647):referral_id>"
 _LOADED = (selectinload(Referral.inburgeraar), selectinload(Referral.events))
 
 
-def _represent(referral_id: int) -> schemas.Referral:
+def _represent(referral_id: int, action: str) -> schemas.Referral:
+    """The referral as the caller may see it; showing it is an access to the person's data."""
     user = current_user()
     referral = access.get_referral(db.session, user, referral_id)
-    return representations.referral(referral, user)
+    body = representations.referral(referral, user)
+    log_access(action, [referral.inburgeraar_id])
+    return body
 
 
 @bp.get("/referrals")
@@ -39,9 +43,9 @@ def list_referrals(query: schemas.ReferralQuery):
     if query.offer_id:
         statement = statement.where(Referral.offer_id == query.offer_id)
     referrals = db.session.scalars(statement).unique().all()
-    return schemas.ReferralList(
-        referrals=[representations.referral(r, user) for r in referrals]
-    )
+    body = schemas.ReferralList(referrals=[representations.referral(r, user) for r in referrals])
+    log_access("list", [r.inburgeraar_id for r in referrals])
+    return body
 
 
 @bp.post("/referrals")
@@ -69,7 +73,7 @@ def post_referral(json: schemas.ReferralCreate):
         offer_id=json.offer_id,
         note=json.note,
     )
-    return _represent(referral.id), 201
+    return _represent(referral.id, "refer"), 201
 
 
 @bp.get(f"/referrals/{REFERRAL_ID}")
@@ -79,7 +83,7 @@ def post_referral(json: schemas.ReferralCreate):
 )
 def get_referral(referral_id: int):
     """One referral with its history of state changes."""
-    return _represent(referral_id)
+    return _represent(referral_id, "read")
 
 
 @bp.patch(f"/referrals/{REFERRAL_ID}")
@@ -105,4 +109,4 @@ def patch_referral(referral_id: int, json: schemas.ReferralChange):
         to_status=json.status,
         reason=json.reason,
     )
-    return _represent(referral_id)
+    return _represent(referral_id, "status")

@@ -1,0 +1,73 @@
+"""Account lockout: after ``LOCKOUT_AFTER`` failed logins in a row an account is locked.
+
+The per-email throttle (models/tokens.py) slows guessing to ten tries a
+minute; the lockout stops a slow, patient guesser: once locked, no password
+is checked until ``LOCKOUT_DURATION`` has passed or the coordinator unlocks
+the account. ``is_active`` stays as it is: a lock is not a deactivation.
+
+While locked, the answer is the same whatever the password, so guessing on
+during the lock teaches nothing.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from models import access
+from models.account import User
+from models.base import now_utc
+from models.errors import DomainError, Forbidden, NotFound
+
+LOCKOUT_AFTER = 10
+LOCKOUT_DURATION = timedelta(minutes=30)
+
+
+class AccountLocked(DomainError):
+    """Too many failed logins in a row: the account is locked for a while."""
+
+
+def check_not_locked(user: User, now: datetime) -> None:
+    if user.locked_until is not None and _aware(user.locked_until) > now:
+        raise AccountLocked(
+            "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen om in te loggen. "
+            "Probeer het over een half uur opnieuw of vraag de coördinator het te deblokkeren."
+        )
+
+
+def record_failure(user: User, now: datetime) -> None:
+    """One more failure in a row; the ``LOCKOUT_AFTER``-th locks the account."""
+    user.failed_logins += 1
+    if user.failed_logins >= LOCKOUT_AFTER:
+        user.locked_until = now + LOCKOUT_DURATION
+        user.failed_logins = 0
+
+
+def record_success(user: User) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def unlock_account(session: Session, *, actor_id: int | None, user_id: int) -> User:
+    """The coordinator (or an operator at the command line: ``actor_id=None``) unlocks."""
+    try:
+        if actor_id is not None and access.get_actor(session, actor_id).role != "coordinator":
+            raise Forbidden("Alleen de coördinator deblokkeert accounts.")
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound("Dit account bestaat niet.")
+        record_success(user)
+        session.commit()
+        return user
+    except Exception:
+        session.rollback()
+        raise
+
+
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    now = now or now_utc()
+    return user.locked_until is not None and _aware(user.locked_until) > now
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; they are stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,204 @@
+"""The rights of the data subject: inzage (export) and the purge after the retention period.
+
+Export: everything Wegwijs holds about one inburgeraar, as one JSON-able
+document: the person, their needs, their referrals with every event, and the
+access-log rows about them. Nothing about anyone else: partners appear by
+name (organisations), other users only by role.
+
+Purge: people whose traject ended more than the retention period ago
+(``WEGWIJS_RETENTION_DAYS``, default 730 days) lose everything personal.
+The rows stay, so the coalition's figures (the funnel, capacity history)
+keep their totals: the person keeps their id and gemeente, gets a random
+"verwijderd-…" pseudonym and no other field; their needs are deleted; their
+referrals keep offer, status and dates but lose the free-text note, and the
+events lose their free-text reason. The access log keeps its rows (the
+accountability record); they point at the now anonymous id.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from models.audit import Access, AccessLog, record_access
+from models.base import now_utc
+from models.coalition import Offer
+from models.errors import NotFound
+from models.people import Inburgeraar, Need
+from models.referral import Referral, ReferralEvent
+
+DEFAULT_RETENTION_DAYS = 730
+PURGED_PREFIX = "verwijderd-"
+_PURGED_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+PERSON_FIELDS = (
+    "id", "pseudonym", "postcode", "gender", "birth_year", "arrived_on", "languages", "level",
+    "leerroute", "education", "availability", "childcare_needed", "max_travel_km", "sectors",
+    "mentor_id", "goals", "latin_literate", "traject_ended_on", "created_at", "updated_at",
+    "purged_at",
+)
+# What the purge sets; the columns not named here (id, gemeente, dates of the
+# record itself) stay.
+ANONYMOUS_VALUES = {
+    "postcode": None, "gender": None, "birth_year": None, "arrived_on": None, "languages": [],
+    "level": None, "leerroute": None, "education": None, "availability": [],
+    "childcare_needed": False, "max_travel_km": None, "sectors": [], "mentor_id": None,
+    "goals": None, "latin_literate": True,
+}
+
+
+def export_subject(session: Session, inburgeraar_id: int) -> dict:
+    """Everything held about one inburgeraar; raises NotFound when there is no such person."""
+    person = session.scalars(
+        select(Inburgeraar).where(Inburgeraar.id == inburgeraar_id)
+        .options(selectinload(Inburgeraar.needs), selectinload(Inburgeraar.gemeente))
+    ).first()
+    if person is None:
+        raise NotFound("Deze inburgeraar bestaat niet.")
+    referrals = session.scalars(
+        select(Referral).where(Referral.inburgeraar_id == person.id)
+        .options(
+            selectinload(Referral.events),
+            selectinload(Referral.offer).selectinload(Offer.partner),
+        )
+        .order_by(Referral.id)
+    ).all()
+    accesses = session.scalars(
+        select(AccessLog).where(AccessLog.inburgeraar_id == person.id).order_by(AccessLog.id)
+    ).all()
+    return {
+        "inburgeraar": {
+            **{name: _plain(getattr(person, name)) for name in PERSON_FIELDS},
+            "gemeente": person.gemeente.name,
+        },
+        "needs": person.needs_by_domain,
+        "referrals": [_referral(r) for r in referrals],
+        "access_log": [_access(a) for a in accesses],
+    }
+
+
+def _referral(referral: Referral) -> dict:
+    return {
+        "id": referral.id,
+        "offer_id": referral.offer_id,
+        "offer_title": referral.offer.title,
+        "partner": referral.offer.partner.name,
+        "status": referral.status,
+        "note": referral.note,
+        "created_at": _plain(referral.created_at),
+        "status_changed_at": _plain(referral.status_changed_at),
+        "events": [
+            {
+                "at": _plain(e.at),
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "reason": e.reason,
+            }
+            for e in referral.events
+        ],
+    }
+
+
+def _access(row: AccessLog) -> dict:
+    # Which account looked is the coalition's business; the person sees the role and channel.
+    return {
+        "at": _plain(row.at),
+        "role": row.role,
+        "action": row.action,
+        "channel": row.channel,
+        "route": row.route,
+    }
+
+
+def _plain(value):
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # SQLite hands back UTC without its zone
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+@dataclass
+class PurgeResult:
+    """What a purge did, or (dry run) would do."""
+
+    cutoff: date
+    dry_run: bool
+    inburgeraar_ids: list[int] = field(default_factory=list)
+    needs: int = 0
+    notes: int = 0
+    reasons: int = 0
+
+
+def purge(
+    session: Session,
+    *,
+    retention_days: int = DEFAULT_RETENTION_DAYS,
+    today: date | None = None,
+    dry_run: bool = False,
+    access: Access | None = None,
+) -> PurgeResult:
+    """Anonymise everyone whose traject ended more than ``retention_days`` ago.
+
+    A dry run counts what would change and changes nothing. A real run
+    writes all of it in one transaction, with an access-log row (action
+    ``purge``) for each person, made by ``access`` (a command by default).
+    """
+    if retention_days < 0:
+        raise ValueError("retention_days must not be negative")
+    cutoff = (today or date.today()) - timedelta(days=retention_days)
+    try:
+        people = session.scalars(
+            select(Inburgeraar.id).where(
+                Inburgeraar.traject_ended_on < cutoff, Inburgeraar.purged_at.is_(None)
+            ).order_by(Inburgeraar.id)
+        ).all()
+        result = PurgeResult(cutoff=cutoff, dry_run=dry_run, inburgeraar_ids=list(people))
+        referrals = select(Referral.id).where(Referral.inburgeraar_id.in_(people))
+        result.needs = _count(session, select(Need.id).where(Need.inburgeraar_id.in_(people)))
+        result.notes = _count(session, referrals.where(Referral.note.is_not(None)))
+        result.reasons = _count(
+            session,
+            select(ReferralEvent.id).where(
+                ReferralEvent.referral_id.in_(referrals), ReferralEvent.reason.is_not(None)
+            ),
+        )
+        if dry_run or not people:
+            return result
+        now = now_utc()
+        session.execute(delete(Need).where(Need.inburgeraar_id.in_(people)))
+        session.execute(update(Referral).where(Referral.id.in_(referrals)).values(note=None))
+        session.execute(
+            update(ReferralEvent)
+            .where(ReferralEvent.referral_id.in_(referrals))
+            .values(reason=None)
+        )
+        taken: set[str] = set()
+        for person_id in people:
+            session.execute(
+                update(Inburgeraar).where(Inburgeraar.id == person_id).values(
+                    pseudonym=_purged_pseudonym(session, taken), purged_at=now,
+                    updated_at=now, **ANONYMOUS_VALUES,
+                )
+            )
+        record_access(session, access or Access(None, "cli", "purge"), "purge", people)
+        session.commit()
+        return result
+    except Exception:
+        session.rollback()
+        raise
+
+
+def _count(session: Session, ids) -> int:
+    return session.scalar(select(func.count()).select_from(ids.subquery()))
+
+
+def _purged_pseudonym(session: Session, taken: set[str]) -> str:
+    # 16 characters in all, as the column allows: "verwijderd-" and five random ones.
+    while True:
+        candidate = PURGED_PREFIX + "".join(secrets.choice(_PURGED_ALPHABET) for _ in range(5))
+        if candidate not in taken and not session.scalars(
+            select(Inburgeraar.id).where(Inburgeraar.pseudonym == candidate)
+        ).first():
+            taken.add(candidate)
+            return candidate

@@ -1,0 +1,107 @@
+"""Bodies of the coordinator's audit routes: the inzage export and the access log.
+
+Kept apart from ``web.api.schemas`` (the contract's resources); the names are
+unique across both, as the OpenAPI document needs.
+"""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from models.audit import ACTIONS, CHANNELS
+from web.api.schemas import Id, ReferralStatus, Schema
+
+Action = Literal[ACTIONS]
+Channel = Literal[CHANNELS]
+
+
+class ExportedPerson(BaseModel):
+    id: int
+    pseudonym: str
+    gemeente: str
+    postcode: str | None
+    gender: str | None
+    birth_year: int | None
+    arrived_on: date | None
+    languages: list[str]
+    level: str | None
+    leerroute: str | None
+    education: str | None
+    availability: list[str]
+    childcare_needed: bool
+    max_travel_km: float | None
+    sectors: list[str]
+    mentor_id: int | None
+    goals: str | None
+    latin_literate: bool
+    traject_ended_on: date | None
+    created_at: datetime
+    updated_at: datetime
+    purged_at: datetime | None = Field(description="Wanneer de persoonsgegevens zijn verwijderd")
+
+
+class ExportedEvent(BaseModel):
+    at: datetime
+    from_status: ReferralStatus | None
+    to_status: ReferralStatus
+    reason: str | None
+
+
+class ExportedReferral(BaseModel):
+    id: int
+    offer_id: int
+    offer_title: str
+    partner: str
+    status: ReferralStatus
+    note: str | None
+    created_at: datetime
+    status_changed_at: datetime
+    events: list[ExportedEvent]
+
+
+class ExportedAccess(BaseModel):
+    at: datetime
+    role: str | None
+    action: Action
+    channel: Channel
+    route: str
+
+
+class SubjectExport(BaseModel):
+    """Everything Wegwijs holds about one inburgeraar (inzage, AVG artikel 15)."""
+
+    inburgeraar: ExportedPerson
+    needs: dict[str, float]
+    referrals: list[ExportedReferral]
+    access_log: list[ExportedAccess]
+
+
+class AccessLogQuery(Schema):
+    user_id: Id | SkipJsonSchema[None] = None
+    inburgeraar_id: Id | SkipJsonSchema[None] = None
+    action: Action | SkipJsonSchema[None] = None
+    channel: Channel | SkipJsonSchema[None] = None
+    since: datetime | SkipJsonSchema[None] = Field(default=None, description="Vanaf (inclusief)")
+    until: datetime | SkipJsonSchema[None] = Field(default=None, description="Tot (exclusief)")
+    limit: Annotated[int, Field(ge=1, le=1000)] = 100
+    offset: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+
+
+class AccessLogEntry(BaseModel):
+    id: int
+    at: datetime
+    user_id: int | None
+    role: str | None
+    inburgeraar_id: int | None
+    action: Action
+    channel: Channel
+    route: str
+    remote_addr: str | None
+
+
+class AccessLogPage(BaseModel):
+    """Newest first; ask for the next page with ``offset``."""
+
+    entries: list[AccessLogEntry]
