@@ -61,14 +61,14 @@ def pair_features(t, o, base):
     t : ScenarioTables
     o : numpy.ndarray of int
         Offer rows of the pairs.
-    base : numpy.ndarray
+    base : list of numpy.ndarray
         The pairs' :func:`~matching.scoring.base_components`.
 
     Returns
     -------
     numpy.ndarray, shape (n, 26)
     """
-    return np.column_stack([base[:, :len(FEATURE_COMPONENTS)], offer_features(t)[o]])
+    return np.column_stack([*base[:len(FEATURE_COMPONENTS)], offer_features(t)[o]])
 
 
 def history_rows(scenario):

@@ -136,16 +136,19 @@ class Matcher:
                 yield p[ok], o[ok], km[ok]
 
     def score_pairs(self, p, o, km):
-        """Component values (n, 9) and scores (n,) of aligned pairs."""
-        base = base_components(self.tables, p, o, km)
+        """Component values (a list of 9 arrays) and scores of aligned pairs."""
+        values = base_components(self.tables, p, o, km)
         if self._offer_decision is None:
-            learned = np.full(len(p), NEUTRAL)
+            values.append(np.full(len(p), NEUTRAL))
         else:
-            n = len(FEATURE_COMPONENTS)
-            learned = self.model.probability(base[:, :n] @ self.model.coef_[:n]
-                                             + self._offer_decision[o])
-        values = np.column_stack([base, learned])
-        return values, values @ _WEIGHTS
+            decision = self._offer_decision[o].copy()
+            for k, coef in enumerate(self.model.coef_[:len(FEATURE_COMPONENTS)]):
+                decision += coef * values[k]
+            values.append(self.model.probability(decision))
+        scores = np.zeros(len(p))
+        for weight, value in zip(_WEIGHTS, values, strict=True):
+            scores += weight * value
+        return values, scores
 
     def _match(self, p, o, km, values, score):
         offer = self.scenario.offers[o]
@@ -210,7 +213,8 @@ class Matcher:
             values, scores = self.score_pairs(p, o, km)
             # Each batch keeps its best `top` per person; the best of those is exact.
             best = self._top(p, o, scores, top)
-            parts.append((p[best], o[best], km[best], values[best], scores[best]))
+            parts.append((p[best], o[best], km[best], np.column_stack([v[best] for v in values]),
+                          scores[best]))
         found = self._best(*(np.concatenate(c) for c in zip(*parts, strict=True)), top) if (
             parts) else {}
         return {i: found.get(int(r), []) for i, r in zip(ids, rows, strict=True)}

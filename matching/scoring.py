@@ -97,7 +97,7 @@ def _graph(t, p, o):
 
 
 def base_components(t, p, o, km):
-    """All components but ``learned`` for aligned pair arrays, shape (n, 8).
+    """All components but ``learned`` for aligned pair arrays.
 
     Parameters
     ----------
@@ -109,8 +109,8 @@ def base_components(t, p, o, km):
 
     Returns
     -------
-    numpy.ndarray
-        Columns in the order of ``COMPONENTS[:-1]``.
+    list of numpy.ndarray
+        One array per component, in the order of ``COMPONENTS[:-1]``.
     """
     people, offers = t.people, t.offers
     distance = np.where(np.isnan(km), NEUTRAL,
@@ -126,8 +126,8 @@ def base_components(t, p, o, km):
     p_sect, o_sect = people.sectors[p], offers.sectors[o]
     sector = np.where((p_sect == 0).all(-1) | (o_sect == 0).all(-1), NEUTRAL,
                       _overlap(p_sect, o_sect).astype(float))
-    return np.column_stack([distance, schedule, language, childcare, sector,
-                            _level(t, p, o), _alfa(t, p, o), _graph(t, p, o)])
+    return [distance, schedule, language, childcare, sector, _level(t, p, o), _alfa(t, p, o),
+            _graph(t, p, o)]
 
 
 def _graph_reason(t, p, o):
