@@ -61,7 +61,10 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    # bypass_csp: only so that axe-core can be injected; the pages' own scripts stay as served.
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()

@@ -45,10 +45,9 @@ def init_portal(app: Flask) -> None:
 def configure_cookies(app: Flask) -> None:
     secure = bool(app.config.get("WEGWIJS_HTTPS"))
     for prefix in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
-        app.config.setdefault(f"{prefix}_HTTPONLY", True)
-        app.config.setdefault(f"{prefix}_SAMESITE", "Lax")
+        app.config[f"{prefix}_HTTPONLY"] = True
+        app.config[f"{prefix}_SAMESITE"] = "Lax"
         app.config[f"{prefix}_SECURE"] = secure
-    app.config.setdefault("SESSION_COOKIE_NAME", "wegwijs_sessie")
 
 
 def register_navigation(app: Flask) -> None:

@@ -23,14 +23,17 @@ PAGE_SIZE = 50
 
 class SearchForm(PortalForm):
     q = StringField("Zoek op pseudoniem", validators=[Optional(), Length(max=16)])
+    # default "": a filter left out of the query string means "all".
     domain = SelectField(
-        "Vraag in domein", choices=[("", "alle domeinen"), *choices.DOMAIN_CHOICES]
+        "Vraag in domein", choices=[("", "alle domeinen"), *choices.DOMAIN_CHOICES], default=""
     )
-    level = SelectField("Taalniveau", choices=[("", "alle niveaus"), *choices.LEVEL_CHOICES])
+    level = SelectField(
+        "Taalniveau", choices=[("", "alle niveaus"), *choices.LEVEL_CHOICES], default=""
+    )
     leerroute = SelectField(
-        "Leerroute", choices=[("", "alle leerroutes"), *choices.LEERROUTE_CHOICES]
+        "Leerroute", choices=[("", "alle leerroutes"), *choices.LEERROUTE_CHOICES], default=""
     )
-    wijk = SelectField("Wijk", choices=[("", "alle wijken")])
+    wijk = SelectField("Wijk", choices=[("", "alle wijken")], default="")
     postcode = StringField("Postcode", validators=[Optional(), Length(max=4)])
 
 
