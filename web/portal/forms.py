@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice
 
 from models.errors import InvalidInput
 from web.portal.choices import optional
@@ -30,12 +31,12 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
     def pre_validate(self, form) -> None:
-        allowed = {str(value) for value, _ in self.choices}
+        allowed = {str(choice.value) for choice in self.choices}
         for value in self.data or []:
             if str(value) not in allowed:
                 raise ValueError(self.gettext("Ongeldige keuze."))
 
 
-def optional_select(label: str, options: list[tuple[str, str]], **kwargs) -> SelectField:
+def optional_select(label: str, options: list[SelectChoice], **kwargs) -> SelectField:
     """A select that may stay empty ("— geen —"), also when the field is not sent at all."""
     return SelectField(label, choices=optional(options), default="", **kwargs)

@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from models.people import Inburgeraar
@@ -22,8 +23,10 @@ from web.portal import choices
 from web.portal.forms import CheckboxesField, PortalForm, optional_select
 from web.portal.offer_forms import POSTCODE, SECTORS
 
-WEIGHT_CHOICES = [("0", "0 – geen vraag"), ("1", "1 – laag"), ("2", "2 – gemiddeld"),
-                  ("3", "3 – hoog")]
+WEIGHT_CHOICES = [
+    SelectChoice("0", "0 – geen vraag"), SelectChoice("1", "1 – laag"),
+    SelectChoice("2", "2 – gemiddeld"), SelectChoice("3", "3 – hoog"),
+]
 PSEUDONYM = Regexp(
     r"^[A-Za-z0-9-]{3,16}$", message="3 tot 16 letters, cijfers of streepjes; geen naam."
 )

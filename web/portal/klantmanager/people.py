@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from models import access
@@ -25,15 +26,17 @@ class SearchForm(PortalForm):
     q = StringField("Zoek op pseudoniem", validators=[Optional(), Length(max=16)])
     # default "": a filter left out of the query string means "all".
     domain = SelectField(
-        "Vraag in domein", choices=[("", "alle domeinen"), *choices.DOMAIN_CHOICES], default=""
+        "Vraag in domein", choices=choices.optional(choices.DOMAIN_CHOICES, "alle domeinen"),
+        default="",
     )
     level = SelectField(
-        "Taalniveau", choices=[("", "alle niveaus"), *choices.LEVEL_CHOICES], default=""
+        "Taalniveau", choices=choices.optional(choices.LEVEL_CHOICES, "alle niveaus"), default=""
     )
     leerroute = SelectField(
-        "Leerroute", choices=[("", "alle leerroutes"), *choices.LEERROUTE_CHOICES], default=""
+        "Leerroute", choices=choices.optional(choices.LEERROUTE_CHOICES, "alle leerroutes"),
+        default="",
     )
-    wijk = SelectField("Wijk", choices=[("", "alle wijken")], default="")
+    wijk = SelectField("Wijk", choices=choices.optional([], "alle wijken"), default="")
     postcode = StringField("Postcode", validators=[Optional(), Length(max=4)])
 
 
@@ -44,7 +47,9 @@ def inburgeraars():
     wijken = db.session.scalars(
         select(Wijk).where(Wijk.gemeente_id == user.gemeente_id).order_by(Wijk.name)
     ).all()
-    form.wijk.choices = [("", "alle wijken"), *((str(w.id), w.name) for w in wijken)]
+    form.wijk.choices = choices.optional(
+        [SelectChoice(str(w.id), w.name) for w in wijken], "alle wijken"
+    )
     query = access.inburgeraars_visible_to(user).options(selectinload(Inburgeraar.needs))
     if form.validate():
         query = _filtered(query, form)
