@@ -49,7 +49,7 @@ class Inburgeraar(Base):
     latin_literate: Mapped[bool] = mapped_column(Boolean, default=True)
     # When the inburgering traject ended; the purge of personal data counts from here.
     traject_ended_on: Mapped[date | None] = mapped_column(Date)
-    # Set by the purge (models/subject.py): the personal data is gone, the row stays for the figures.
+    # Set by the purge (models/subject.py): the personal data is gone, the row stays for figures.
     purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(

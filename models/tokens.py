@@ -51,17 +51,33 @@ def issue_token(
     had too many failures, and ``InvalidCredentials`` otherwise on a mismatch.
     """
     now = now or now_utc()
-    email = email.strip().lower()
-    attempt = _record_attempt(session, email, now)
-    user = authenticate(session, email, password)
-    if user is None:
-        raise InvalidCredentials("Het e-mailadres of het wachtwoord klopt niet.")
-    session.delete(attempt)
+    user = check_credentials(session, email, password, now=now)
     token = secrets.token_urlsafe(32)
     expires_at = now + TOKEN_LIFETIME
     session.add(ApiToken(user_id=user.id, token_hash=token_digest(token), expires_at=expires_at))
     session.commit()
     return token, expires_at
+
+
+def check_credentials(
+    session: Session, email: str, password: str, *, now: datetime | None = None
+) -> User:
+    """The user with these credentials, through the throttle and the lockout; commits.
+
+    Raises ``TooManyAttempts`` before checking the password when the email
+    had too many failures, ``AccountLocked`` (models/lockout.py) while the
+    account is locked, and ``InvalidCredentials`` on a mismatch.
+    """
+    now = now or now_utc()
+    email = email.strip().lower()
+    attempt = _record_attempt(session, email, now)
+    user = authenticate(session, email, password, now)
+    if user is None:
+        session.commit()  # the account's count of failures in a row
+        raise InvalidCredentials("Het e-mailadres of het wachtwoord klopt niet.")
+    session.delete(attempt)
+    session.commit()
+    return user
 
 
 def _record_attempt(session: Session, email: str, now: datetime) -> LoginFailure:

@@ -105,3 +105,11 @@ class AccessLogPage(BaseModel):
     """Newest first; ask for the next page with ``offset``."""
 
     entries: list[AccessLogEntry]
+
+
+class PasswordChange(Schema):
+    current_password: Annotated[str, Field(min_length=1, max_length=1024, pattern=r"^[^\x00]*$")]
+    new_password: Annotated[
+        str, Field(min_length=1, max_length=1024, pattern=r"^[^\x00]*$",
+                   description="Minstens 12 tekens, niet het e-mailadres, niet veelgebruikt")
+    ]

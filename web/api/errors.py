@@ -19,6 +19,7 @@ from models.errors import (
     NotFound,
     OfferFull,
 )
+from models.lockout import AccountLocked
 from models.tokens import InvalidCredentials, TooManyAttempts
 from web.api.auth import unauthorized
 from web.api.spec import request_is_api
@@ -49,6 +50,7 @@ _DOMAIN_STATUS = [
     (Forbidden, 403, "Geen toegang", "forbidden"),
     (TooManyAttempts, 429, "Te veel pogingen", "too-many-attempts"),
     (InvalidCredentials, 401, "Inloggen mislukt", "invalid-credentials"),
+    (AccountLocked, 401, "Account geblokkeerd", "account-locked"),
     (NotEligible, 422, "Niet geschikt voor dit aanbod", "not-eligible"),
     (InvalidInput, 422, "Ongeldige invoer", "invalid-input"),
 ]

@@ -1,0 +1,156 @@
+"""Lockout after failed logins in a row, unlock by the coordinator, password rules and change,
+security headers, and the client address behind a proxy."""
+
+from datetime import timedelta
+
+import api_world
+import pytest
+from api_world import assert_problem
+from sqlalchemy import select
+
+import factories
+from conftest import make_test_app
+from models.audit import AccessLog
+from models.auth import ApiToken
+from models.base import now_utc
+from models.lockout import LOCKOUT_AFTER, AccountLocked
+from models.passwords import password_problems
+from models.tokens import InvalidCredentials, check_credentials
+
+world = api_world.world
+PASSWORD = "een-lang-en-goed-wachtwoord"
+
+
+def _login(client, email, password):
+    return client.post("/api/v1/tokens", json={"email": email, "password": password})
+
+
+def test_failures_in_a_row_lock_the_account_whatever_the_password(session):
+    user = factories.user(session, role="coordinator", password=PASSWORD)
+    start = now_utc()
+    # One failure every two minutes: the per-minute throttle never steps in.
+    for n in range(LOCKOUT_AFTER):
+        with pytest.raises(InvalidCredentials):
+            check_credentials(session, user.email, "geraden", now=start + timedelta(minutes=2 * n))
+    later = start + timedelta(minutes=2 * LOCKOUT_AFTER)
+    with pytest.raises(AccountLocked):
+        check_credentials(session, user.email, PASSWORD, now=later)
+    with pytest.raises(AccountLocked):
+        check_credentials(session, user.email, "geraden", now=later)
+    assert user.is_active
+    # The lock ends by itself after half an hour.
+    assert check_credentials(session, user.email, PASSWORD, now=later + timedelta(minutes=31))
+
+
+def test_a_success_resets_the_count(session):
+    user = factories.user(session, role="coordinator", password=PASSWORD)
+    start = now_utc()
+    for n in range(LOCKOUT_AFTER - 1):
+        with pytest.raises(InvalidCredentials):
+            check_credentials(session, user.email, "geraden", now=start + timedelta(minutes=2 * n))
+    check_credentials(session, user.email, PASSWORD, now=start + timedelta(hours=1))
+    with pytest.raises(InvalidCredentials):
+        check_credentials(session, user.email, "geraden", now=start + timedelta(hours=2))
+    assert user.failed_logins == 1 and user.locked_until is None
+
+
+def test_locked_account_gets_401_and_the_coordinator_unlocks_it(client, session, world):
+    user = factories.user(session, role="klantmanager", password=PASSWORD)
+    user.locked_until = now_utc() + timedelta(minutes=30)
+    session.commit()
+    body = assert_problem(_login(client, user.email, PASSWORD), 401)
+    assert body["type"].endswith("account-locked") and "geblokkeerd" in body["detail"]
+    unlock = f"/api/v1/users/{user.id}/unlock"
+    assert_problem(client.post(unlock, headers=world["auth"]["km_utrecht"]), 403)
+    assert client.post(unlock, headers=world["auth"]["coordinator"]).status_code == 204
+    assert _login(client, user.email, PASSWORD).status_code == 201
+
+
+def test_unlock_command(runner, session):
+    user = factories.user(session, role="coordinator", password=PASSWORD)
+    user.locked_until = now_utc() + timedelta(minutes=30)
+    session.commit()
+    result = runner.invoke(args=["unlock", user.email.upper()])
+    assert result.exit_code == 0 and "gedeblokkeerd" in result.output
+    session.expire_all()
+    assert user.locked_until is None
+    assert runner.invoke(args=["unlock", "niemand@wegwijs.example"]).exit_code == 1
+
+
+@pytest.mark.parametrize("password, problem", [
+    ("kort", "minstens 12"),
+    ("wachtwoord123", "te makkelijk"),
+    ("aaaaaaaaaaaaaaaa", "te makkelijk"),
+    ("mijn-naam-is-jansen-en-zo", "e-mailadres"),
+])
+def test_password_rules(password, problem):
+    assert any(problem in p for p in password_problems(password, "jansen@wegwijs.example"))
+
+
+def test_a_good_password_breaks_no_rule():
+    assert password_problems("paard batterij nietje correct", "jansen@wegwijs.example") == []
+
+
+def test_changing_the_password_revokes_every_token(client, session):
+    user = factories.user(session, role="partner", password=PASSWORD)
+    first = _login(client, user.email, PASSWORD).get_json()["token"]
+    second = _login(client, user.email, PASSWORD).get_json()["token"]
+    headers = {"Authorization": f"Bearer {first}"}
+    bad = client.post("/api/v1/account/password", headers=headers,
+                      json={"current_password": PASSWORD, "new_password": "kort"})
+    assert [e["field"] for e in assert_problem(bad, 422)["errors"]] == ["new_password"]
+    wrong = client.post("/api/v1/account/password", headers=headers,
+                        json={"current_password": "fout", "new_password": "paard batterij nietje"})
+    assert [e["field"] for e in assert_problem(wrong, 422)["errors"]] == ["current_password"]
+    assert client.get("/api/v1/offers", headers=headers).status_code == 200  # nothing changed
+
+    changed = client.post("/api/v1/account/password", headers=headers,
+                          json={"current_password": PASSWORD,
+                                "new_password": "paard batterij nietje"})
+    assert changed.status_code == 204
+    for token in (first, second):
+        assert client.get("/api/v1/offers",
+                          headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert session.scalars(select(ApiToken.revoked_at).where(ApiToken.user_id == user.id)).all()
+    assert _login(client, user.email, PASSWORD).status_code == 401
+    assert _login(client, user.email, "paard batterij nietje").status_code == 201
+
+
+def test_security_headers_on_pages_and_api(client):
+    for url in ("/inloggen", "/api/v1/openapi.json", "/api/v1/docs", "/health"):
+        response = client.get(url)
+        csp = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+        assert "'unsafe-inline'" not in csp.split("style-src-attr")[0]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Cache-Control"] == "no-store"
+        # Plain HTTP on 127.0.0.1 keeps working: no HSTS, no redirect.
+        assert "Strict-Transport-Security" not in response.headers
+        assert response.status_code == 200
+
+
+def test_the_api_docs_inline_style_carries_the_nonce(client):
+    response = client.get("/api/v1/docs")
+    nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<style nonce="{nonce}">' in response.get_data(as_text=True)
+
+
+def test_https_mode_redirects_and_sends_hsts(database_url):
+    app = make_test_app(database_url, WEGWIJS_HTTPS=True)
+    client = app.test_client()
+    assert client.get("/health").status_code in (301, 302)
+    secure = client.get("/health", base_url="https://localhost")
+    assert secure.status_code == 200
+    assert "max-age=31536000" in secure.headers["Strict-Transport-Security"]
+
+
+def test_behind_a_proxy_the_log_has_the_clients_address(database_url, session, world):
+    person = world["person_utrecht"]
+    forwarded = {**world["auth"]["km_utrecht"], "X-Forwarded-For": "203.0.113.7"}
+    url = f"/api/v1/inburgeraars/{person.id}"
+    for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.7")):
+        app = make_test_app(database_url, WEGWIJS_PROXY_COUNT=proxies)
+        assert app.test_client().get(url, headers=forwarded).status_code == 200
+        row = session.scalars(select(AccessLog).order_by(AccessLog.id.desc())).first()
+        assert row.remote_addr == expected

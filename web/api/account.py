@@ -1,0 +1,42 @@
+"""Accounts through the API: change one's own password; the coordinator unlocks an account."""
+
+from flask import Blueprint
+
+from models.accounts import change_password
+from models.lockout import unlock_account
+from web.api import audit_schemas as schemas
+from web.api.auth import ALL_ROLES, current_user, roles
+from web.api.schemas import Problem
+from web.api.spec import api, responses
+from web.extensions import db
+
+bp = Blueprint("api_account", __name__)
+
+USER_ID = "<int(max=2147483647):user_id>"
+
+
+@bp.post("/account/password")
+@roles(*ALL_ROLES)
+@api.validate(json=schemas.PasswordChange, resp=responses(HTTP_204=None), tags=["tokens"])
+def post_password(json: schemas.PasswordChange):
+    """Change one's own password. Every token of the account is revoked, this one too.
+
+    422 naming ``current_password`` when it is wrong, or ``new_password``
+    when it breaks a rule (at least 12 characters, not the email, not common).
+    """
+    change_password(
+        db.session, user_id=current_user().id, current_password=json.current_password,
+        new_password=json.new_password,
+    )
+    return "", 204
+
+
+@bp.post(f"/users/{USER_ID}/unlock")
+@roles("coordinator")
+@api.validate(
+    resp=responses(HTTP_204=None, HTTP_403=Problem, HTTP_404=Problem), tags=["tokens"]
+)
+def post_unlock(user_id: int):
+    """Unlock an account locked after too many failed logins in a row."""
+    unlock_account(db.session, actor_id=current_user().id, user_id=user_id)
+    return "", 204
