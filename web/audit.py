@@ -12,7 +12,6 @@ from flask import Flask, g, request
 from flask_login import current_user
 
 from models.audit import Access, record_access
-from web.api.spec import request_is_api
 from web.extensions import db
 
 
@@ -23,7 +22,8 @@ def log_access(action: str, inburgeraar_ids: Iterable[int]) -> None:
 
 
 def current_access() -> Access:
-    if request_is_api():
+    # The API's bearer-token check (web.api.auth.roles) leaves its user in g.
+    if "api_user" in g:
         user, channel = g.api_user, "api"
     else:
         user, channel = current_user.user, "portal"

@@ -20,6 +20,7 @@ from models.people import Inburgeraar
 from models.referral import Referral
 from models.referral_service import STATUS_LABELS, allowed_targets, change_status
 from models.vocabulary import REFERRAL_STATUSES
+from web.audit import log_access
 from web.extensions import db
 from web.portal.navigation import is_werkgever_user
 from web.portal.offer_forms import CapacityForm, OfferForm, PlekForm, StatusForm
@@ -125,6 +126,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
         rows = db.session.scalars(
             query.order_by(Referral.status_changed_at.desc(), Referral.id.desc())
         ).all()
+        log_access("list", [r.inburgeraar_id for r in rows])
         return render_template(
             "partner/referrals.html", referrals=rows, status=status, statuses=REFERRAL_STATUSES,
             bp=name,
@@ -134,6 +136,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
         user = access.get_actor(db.session, actor_id())
         referral = access.get_referral(db.session, user, referral_id)
         person: Inburgeraar = referral.inburgeraar
+        log_access("read", [person.id])
         # Exactly what the referral needs of the person, and nothing else.
         shown = {
             "pseudonym": person.pseudonym,
@@ -165,6 +168,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
             except IllegalTransition as error:
                 form.form_errors.append(error.message)
             else:
+                log_access("status", [moved.inburgeraar_id])
                 flash(f"De verwijzing van {moved.inburgeraar.pseudonym} is nu "
                       f"{STATUS_LABELS[moved.status]}.", "ok")
                 return redirect(url_for(f"{name}.referral", referral_id=referral_id))

@@ -10,6 +10,7 @@ from models import access
 from models.caseload import caseload_allocation
 from models.coalition import Offer
 from models.people import Inburgeraar
+from web.audit import log_access
 from web.extensions import db
 from web.portal.klantmanager import bp
 from web.portal.security import actor_id
@@ -41,6 +42,7 @@ def allocation():
     unassigned = sorted(
         result.unassigned, key=lambda u: (people[int(u.inburgeraar_id)].pseudonym, u.domain)
     )
+    log_access("list", people)
     return render_template(
         "klantmanager/allocation.html", assignments=assignments, unassigned=unassigned,
         people=people, offers=offers, objective=result.objective,

@@ -13,6 +13,7 @@ from models.errors import AlreadyReferred, InvalidInput, NotEligible, NotFound, 
 from models.referral import Referral
 from models.referral_service import refer
 from web.api.matcher_cache import current_matcher
+from web.audit import log_access
 from web.extensions import db
 from web.portal.forms import PortalForm
 from web.portal.klantmanager import bp
@@ -52,6 +53,7 @@ def refer_person(inburgeraar_id: int):
             # Shown beside the matches; a person out of reach still gets the 404 page below.
             form.form_errors.append(error.message)
         else:
+            log_access("refer", [inburgeraar_id])
             flash(f"{referral.inburgeraar.pseudonym} is doorverwezen naar "
                   f"“{referral.offer.title}”. De partner krijgt de verwijzing te zien.", "ok")
             return redirect(url_for("klantmanager.referral", referral_id=referral.id))
@@ -66,6 +68,8 @@ def render_person(inburgeraar_id: int, failed: ReferForm | None = None, status: 
         select(Referral).where(Referral.inburgeraar_id == person.id)
         .options(selectinload(Referral.offer)).order_by(Referral.id.desc())
     ).all()
+    log_access("read", [person.id])
+    log_access("match", [person.id])
     return render_template(
         "klantmanager/inburgeraar.html", person=person, by_domain=by_domain,
         referrals=referrals, failed=failed,

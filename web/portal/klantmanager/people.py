@@ -12,6 +12,7 @@ from models.errors import InvalidInput
 from models.geography import Postcode, Wijk
 from models.inburgeraars import create_inburgeraar, update_inburgeraar
 from models.people import Inburgeraar, Need
+from web.audit import log_access
 from web.extensions import db
 from web.portal import choices
 from web.portal.forms import PortalForm
@@ -55,6 +56,7 @@ def inburgeraars():
         query = _filtered(query, form)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     people = db.session.scalars(query.order_by(Inburgeraar.pseudonym).limit(PAGE_SIZE)).all()
+    log_access("list", [p.id for p in people])
     return render_template(
         "klantmanager/inburgeraars.html", form=form, people=people, total=total,
         page_size=PAGE_SIZE, has_wijken=bool(wijken),
@@ -93,6 +95,7 @@ def new_inburgeraar():
         except InvalidInput as error:
             form.add_domain_errors(error)
         else:
+            log_access("create", [person.id])
             flash(f"De intake van {person.pseudonym} is opgeslagen.", "ok")
             return redirect(url_for("klantmanager.inburgeraar", inburgeraar_id=person.id))
     status = 422 if form.is_submitted() else 200
@@ -113,7 +116,9 @@ def intake(inburgeraar_id: int):
         except InvalidInput as error:
             form.add_domain_errors(error)
         else:
+            log_access("update", [person.id])
             flash(f"De intake van {person.pseudonym} is bijgewerkt.", "ok")
             return redirect(url_for("klantmanager.inburgeraar", inburgeraar_id=person.id))
     status = 422 if form.is_submitted() else 200
+    log_access("read", [person.id])
     return render_template("klantmanager/intake.html", form=form, person=person), status

@@ -8,6 +8,7 @@ from models.errors import IllegalTransition, InvalidInput
 from models.referral import Referral
 from models.referral_service import STATUS_LABELS, allowed_targets, change_status
 from models.vocabulary import REFERRAL_STATUSES
+from web.audit import log_access
 from web.extensions import db
 from web.portal.klantmanager import bp
 from web.portal.offer_forms import StatusForm
@@ -26,6 +27,7 @@ def referrals():
     rows = db.session.scalars(
         query.order_by(Referral.status_changed_at.desc(), Referral.id.desc())
     ).all()
+    log_access("list", [r.inburgeraar_id for r in rows])
     return render_template(
         "klantmanager/referrals.html", referrals=rows, status=status, statuses=REFERRAL_STATUSES
     )
@@ -50,6 +52,7 @@ def move_referral(referral_id: int):
         except IllegalTransition as error:
             form.form_errors.append(error.message)
         else:
+            log_access("status", [moved.inburgeraar_id])
             flash(f"De verwijzing is nu {STATUS_LABELS[moved.status]}.", "ok")
             return redirect(url_for("klantmanager.referral", referral_id=referral_id))
     return render_referral(referral_id, form=form, status=422)
@@ -58,6 +61,7 @@ def move_referral(referral_id: int):
 def render_referral(referral_id: int, form: StatusForm | None = None, status: int = 200):
     user = access.get_actor(db.session, actor_id())
     referral = access.get_referral(db.session, user, referral_id)
+    log_access("read", [referral.inburgeraar_id])
     return render_template(
         "klantmanager/referral.html", referral=referral,
         targets=allowed_targets(referral.status, "klantmanager"),
