@@ -10,7 +10,7 @@ from models.inburgeraars import create_inburgeraar, update_inburgeraar
 from models.people import Inburgeraar
 from web.api import representations, schemas
 from web.api.auth import current_user, roles
-from web.api.matcher_cache import current_matcher
+from web.api.matcher_cache import cached, current_matcher
 from web.api.spec import api, responses
 from web.audit import log_access
 from web.extensions import db
@@ -108,22 +108,26 @@ def get_matches(inburgeraar_id: int, query: schemas.MatchQuery):
     ``domain``, ``score`` in [0, 1], ``components`` and Dutch ``reasons``.
     """
     person = access.get_inburgeraar(db.session, current_user(), inburgeraar_id)
+    key = ("matches", person.id, query.domain, query.top)
+    matches = cached(db.session, key, lambda: _ranked(person.id, query))
+    log_access("match", [person.id])
+    return schemas.MatchList(matches=matches)
+
+
+def _ranked(person_id: int, query: schemas.MatchQuery) -> list[schemas.Match]:
     matcher = current_matcher(db.session)
     try:
-        found = matcher.rank(str(person.id), domain=query.domain, top=query.top)
+        found = matcher.rank(str(person_id), domain=query.domain, top=query.top)
     except UnknownObjectError:
         raise NotFound("Deze inburgeraar bestaat niet.") from None
-    log_access("match", [person.id])
-    return schemas.MatchList(
-        matches=[
-            schemas.Match.model_construct(
-                offer_id=int(m.offer_id),
-                partner_id=int(m.partner_id),
-                domain=m.domain,
-                score=round(m.score, 4),
-                components={k: round(v, 4) for k, v in m.components.items()},
-                reasons=list(m.reasons),
-            )
-            for m in found
-        ]
-    )
+    return [
+        schemas.Match.model_construct(
+            offer_id=int(m.offer_id),
+            partner_id=int(m.partner_id),
+            domain=m.domain,
+            score=round(m.score, 4),
+            components={k: round(v, 4) for k, v in m.components.items()},
+            reasons=list(m.reasons),
+        )
+        for m in found
+    ]

@@ -31,7 +31,8 @@ from models.people import Inburgeraar, Need
 from models.referral import Referral
 
 DEFAULT_CACHE_SECONDS = 1.0
-_lock = threading.Lock()
+# Re-entrant: a cached value may be built from the cached Matcher.
+_lock = threading.RLock()
 _state: dict = {"fingerprint": None, "checked_at": 0.0, "matcher": None, "values": {}}
 
 
