@@ -31,6 +31,8 @@ from models.people import Inburgeraar, Need
 from models.referral import Referral
 
 DEFAULT_CACHE_SECONDS = 1.0
+# Bounds a worker's memory when many people are looked at between two changes.
+MAX_VALUES = 5000
 # Re-entrant: a cached value may be built from the cached Matcher.
 _lock = threading.RLock()
 _state: dict = {"fingerprint": None, "checked_at": 0.0, "matcher": None, "values": {}}
@@ -90,6 +92,8 @@ def cached(session: Session, key: Hashable, build: Callable[[], object]) -> obje
         _refresh(session)
         values = _state["values"]
         if key not in values:
+            if len(values) >= MAX_VALUES:
+                values.clear()
             values[key] = build()
         return values[key]
 
