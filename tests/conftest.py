@@ -8,6 +8,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from databases import suite_database_url, wipe_postgres_schema
 from seeds.geography import load_geography
 from web import create_app
+from web.api.matcher_cache import forget_everything
 from web.extensions import db
 
 DEMO_PASSWORD = "demo-wachtwoord-voor-tests"
@@ -62,6 +63,7 @@ def session(app):
         finally:
             scoped.remove()
             db.session = original
+            forget_everything()
             outer.rollback()
             connection.close()
 

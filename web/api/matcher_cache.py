@@ -98,6 +98,12 @@ def cached(session: Session, key: Hashable, build: Callable[[], object]) -> obje
         return values[key]
 
 
+def forget_everything() -> None:
+    """Drop every cached value (tests roll back data the fingerprint cannot tell apart)."""
+    with _lock:
+        _state.update(fingerprint=None, checked_at=0.0, matcher=None, values={})
+
+
 def forget_on_write(app: Flask) -> None:
     """After any request that may have written, check the fingerprint on next use."""
 
