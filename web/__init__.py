@@ -52,9 +52,11 @@ def register_blueprints(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     from web.audit import init_audit
     from web.hardening import init_hardening
+    from web.portal.audit_pages import init_audit_pages
 
     init_audit(app)
     init_hardening(app)
+    init_audit_pages(app)
 
 
 def register_commands(app: Flask) -> None:
