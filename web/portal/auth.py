@@ -1,4 +1,4 @@
-"""Log in and out of the portal, with the same throttle as the API's tokens."""
+"""Log in and out of the portal, through the same throttle and lockout as the API's tokens."""
 
 from urllib.parse import urlsplit
 
@@ -7,10 +7,8 @@ from flask_login import current_user, login_user, logout_user
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from models.account import User
-from models.accounts import authenticate
-from models.base import now_utc
-from models.tokens import InvalidCredentials, TooManyAttempts, _record_attempt
+from models.lockout import AccountLocked
+from models.tokens import InvalidCredentials, TooManyAttempts, check_credentials
 from web.extensions import db
 from web.portal.forms import PortalForm
 from web.portal.security import PortalUser
@@ -38,8 +36,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = _throttled_login(form.email.data, form.password.data)
-        except (InvalidCredentials, TooManyAttempts) as error:
+            # The API's throttle and lockout (models/tokens.py): one rule for both doors.
+            user = check_credentials(db.session, form.email.data, form.password.data)
+        except (InvalidCredentials, TooManyAttempts, AccountLocked) as error:
             form.form_errors.append(error.message)
         else:
             login_user(PortalUser(user))
@@ -54,17 +53,6 @@ def logout():
     logout_user()
     flash("U bent uitgelogd.", "ok")
     return redirect(url_for("auth.login"))
-
-
-def _throttled_login(email: str, password: str) -> User:
-    """The API's throttle (models/tokens.py) around the password check."""
-    attempt = _record_attempt(db.session, email.strip().lower(), now_utc())
-    user = authenticate(db.session, email, password)
-    if user is None:
-        raise InvalidCredentials("Het e-mailadres of het wachtwoord klopt niet.")
-    db.session.delete(attempt)
-    db.session.commit()
-    return user
 
 
 def _safe_next(target: str | None) -> str | None:
