@@ -27,7 +27,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
+from http.client import HTTPConnection, HTTPException
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy import create_engine, make_url, text
@@ -126,6 +128,7 @@ def run_load(base: str, rate: float, seconds: float, headers: dict, people: list
             paths.append(f"/api/v1/inburgeraars/{rng.choice(people)}/matches{domain}")
         else:
             paths.append(rng.choice(["/api/v1/offers", "/api/v1/offers?domain=taal"]))
+    host, port = urlsplit(base).hostname, urlsplit(base).port
     latencies, errors = [], []
     lock = threading.Lock()
     local = threading.local()
@@ -136,11 +139,18 @@ def run_load(base: str, rate: float, seconds: float, headers: dict, people: list
         delay = due - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-        session = getattr(local, "session", None) or requests.Session()
-        local.session = session
+        # http.client rather than requests: the load generator shares the 2 cores
+        # with the server, so it should spend as little of them as it can.
+        connection = getattr(local, "connection", None)
+        if connection is None:
+            connection = local.connection = HTTPConnection(host, port, timeout=10)
         try:
-            ok = session.get(base + paths[i], headers=headers, timeout=10).status_code == 200
-        except requests.RequestException:
+            connection.request("GET", paths[i], headers=headers)
+            response = connection.getresponse()
+            response.read()
+            ok = response.status == 200
+        except (OSError, HTTPException):
+            connection.close()
             ok = False
         elapsed = time.perf_counter() - due
         with lock:
