@@ -52,10 +52,12 @@ def register_blueprints(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     from web.audit import init_audit
     from web.hardening import init_hardening
+    from web.outage import init_outage
     from web.portal.audit_pages import init_audit_pages
 
     init_audit(app)
     init_hardening(app)
+    init_outage(app)
     init_audit_pages(app)
 
 
