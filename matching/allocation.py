@@ -76,17 +76,36 @@ class Allocation:
         }
 
 
-def _arcs(matcher, domain):
-    """Eligible arcs as (node key, offer, score, need x score), node key = person*7+domain."""
+def _domain_arcs(matcher, d):
+    """Eligible arcs of domain ``d`` as (person, offer, score, need x score), person-major."""
     t = matcher.tables
     parts = []
-    for p, o, km in matcher.eligible_pairs(domain=domain):
+    for p, o, km in matcher.eligible_pairs(domain=vocab.DOMAINS[d]):
         _, scores = matcher.score_pairs(p, o, km)
-        d = t.offers.domain[o]
-        parts.append((p * len(vocab.DOMAINS) + d, o, scores, t.people.needs[p, d] * scores))
-    if not parts:
-        return (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),) * 2
-    return tuple(np.concatenate(c) for c in zip(*parts, strict=True))
+        parts.append((p, o, scores, t.people.needs[p, d] * scores))
+    arcs = tuple(np.concatenate(c) for c in zip(*parts, strict=True)) if parts else ()
+    return arcs if arcs and len(arcs[0]) else None
+
+
+def _best_per_group(starts, key, k):
+    """Mask of the ``k`` smallest keys of each contiguous group (keys unique in a group).
+
+    ``k`` passes of a segmented minimum: far cheaper than sorting millions of arcs.
+    """
+    counts = np.diff(np.r_[starts, len(key)])
+    mask = np.repeat(counts <= k, counts)
+    big = counts > k
+    rows = np.flatnonzero(~mask)
+    if len(rows) == 0:
+        return mask
+    sub = key[rows].copy()
+    sizes = counts[big]
+    sub_starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    for _ in range(k):
+        hit = sub == np.repeat(np.minimum.reduceat(sub, sub_starts), sizes)
+        mask[rows[hit]] = True
+        sub[hit] = np.iinfo(np.int64).max
+    return mask
 
 
 def _shortest_from(source, n, tail, head, length):
@@ -173,23 +192,27 @@ def _duals(n_nodes, capacity, node, offer, weight, chosen):
     return y, z
 
 
-def _optimal(n_nodes, capacity, node, offer, weight, initial_arcs):
-    """Column generation over arcs sorted by node, best first; returns chosen arcs."""
+def _optimal(n_nodes, capacity, node, offer, weight, key, initial_arcs):
+    """Column generation over arcs grouped by node; returns each node's chosen arc or -1.
+
+    ``key`` orders a node's arcs best first (unique per node); the solver gets
+    the kept arcs node by node in that order, so ties resolve the same way.
+    """
     starts = np.flatnonzero(np.r_[True, node[1:] != node[:-1]]) if len(node) else node[:0]
-    rank = np.arange(len(node)) - np.repeat(starts, np.diff(np.r_[starts, len(node)]))
-    kept = rank < initial_arcs
+    kept = _best_per_group(starts, key, initial_arcs)
     while True:
         idx = np.flatnonzero(kept)
+        idx = idx[np.lexsort((key[idx], node[idx]))]
         local = _solve(n_nodes, capacity, node[idx], offer[idx], weight[idx])
         chosen = np.full(n_nodes, -1, dtype=np.int64)
         chosen[local >= 0] = idx[local[local >= 0]]
         y, z = _duals(n_nodes, capacity, node[idx], offer[idx], weight[idx], local)
         gain = weight - y[node] - z[offer]
-        violated = np.flatnonzero(~kept & (gain > 0))
+        violated = np.flatnonzero((gain > 0) & ~kept)
         if len(violated) == 0:
             return chosen
         # Add each node's most violated arcs, as many as it started with.
-        order = violated[np.lexsort((-gain[violated], node[violated]))]
+        order = violated[np.lexsort((key[violated], -gain[violated], node[violated]))]
         first = np.r_[True, node[order][1:] != node[order][:-1]]
         group = np.cumsum(first) - 1
         within = np.arange(len(order)) - np.flatnonzero(first)[group]
@@ -198,6 +221,10 @@ def _optimal(n_nodes, capacity, node, offer, weight, initial_arcs):
 
 def allocate(source, domain=None, initial_arcs=8):
     """The optimal allocation of offers to inburgeraars.
+
+    The problem falls apart by domain (each offer has one domain, and a
+    (person, domain) node only reaches offers of it), so each domain is
+    solved on its own; together they give the joint optimum.
 
     Parameters
     ----------
@@ -229,34 +256,57 @@ def allocate(source, domain=None, initial_arcs=8):
     if domain is not None:
         needs[:, np.arange(n_domains) != vocab.DOMAINS.index(domain)] = 0
     node_keys = np.flatnonzero(needs.reshape(-1) > 0)
-    key, offer, score, value = _arcs(matcher, domain)
-    node = np.searchsorted(node_keys, key)
-    top = value.max() if len(value) else 1.0
-    weight = np.maximum(np.rint(value * (_TOP / top)), 1).astype(np.int64)
-    order = np.lexsort((t.offers.id_rank[offer], -weight, node))
-    node, offer, score, value, weight = (a[order] for a in (node, offer, score, value, weight))
+    chosen = _Chosen(len(node_keys))
     capacity = np.maximum(t.offers.capacity, 0)
-    chosen = _optimal(len(node_keys), capacity, node, offer, weight, initial_arcs)
-    has_arcs = np.zeros(len(node_keys), dtype=bool)
-    has_arcs[node] = True
-    return _result(t, node_keys, chosen, offer, score, value, has_arcs)
+    for d in np.unique(node_keys % n_domains).tolist():
+        arcs = _domain_arcs(matcher, d)
+        if arcs is None:
+            continue
+        p, o, score, value = arcs
+        needy = np.flatnonzero(needs[:, d] > 0)
+        cols = np.flatnonzero(t.offers.domain == d)
+        node, offer = np.searchsorted(needy, p), np.searchsorted(cols, o)
+        weight = np.maximum(np.rint(value * (_TOP / value.max())), 1).astype(np.int64)
+        # Best first: higher weight, then lower offer id; unique per node.
+        key = (_TOP - weight) * len(t.offers.ids) + t.offers.id_rank[o]
+        arc = _optimal(len(needy), capacity[cols], node, offer, weight, key, initial_arcs)
+        at = np.searchsorted(node_keys, p * n_domains + d)
+        chosen.has_arcs[at] = True
+        done = arc[arc >= 0]
+        chosen.offer[at[done]] = o[done]
+        chosen.score[at[done]] = score[done]
+        chosen.value[at[done]] = value[done]
+    return _result(t, node_keys, chosen)
 
 
-def _result(t, node_keys, chosen, offer, score, value, has_arcs):
+class _Chosen:
+    """Per (person, domain) node: whether it has arcs, and its chosen arc's offer and values."""
+
+    def __init__(self, n):
+        self.has_arcs = np.zeros(n, dtype=bool)
+        self.offer = np.full(n, -1, dtype=np.int64)
+        self.score = np.zeros(n)
+        self.value = np.zeros(n)
+
+
+def _result(t, node_keys, chosen):
     n_domains = len(vocab.DOMAINS)
     people, domains = node_keys // n_domains, node_keys % n_domains
+    has_arcs = chosen.has_arcs
     reason = {}
     for d in np.unique(domains[~has_arcs]):
         rows = np.flatnonzero(~has_arcs & (domains == d))
         reason.update(zip(rows.tolist(), shortage_reasons(t, people[rows], int(d)), strict=True))
     assignments, unassigned = [], []
-    for k in range(len(node_keys)):
-        person, d = t.people.ids[people[k]], vocab.DOMAINS[domains[k]]
-        arc = chosen[k]
-        if arc >= 0:
-            assignments.append(Assignment(person, t.offers.ids[offer[arc]], d,
-                                          float(score[arc]), float(value[arc])))
+    person_ids, offer_ids = t.people.ids, t.offers.ids
+    for k, (person, d, offer, score, value) in enumerate(zip(
+            people.tolist(), domains.tolist(), chosen.offer.tolist(), chosen.score.tolist(),
+            chosen.value.tolist(), strict=True)):
+        if offer >= 0:
+            assignments.append(Assignment(person_ids[person], offer_ids[offer],
+                                          vocab.DOMAINS[d], score, value))
         else:
-            unassigned.append(Unassigned(person, d, reason.get(k, FULL)))
+            unassigned.append(Unassigned(person_ids[person], vocab.DOMAINS[d],
+                                         reason.get(k, FULL)))
     objective = float(sum(a.weight for a in assignments))
     return Allocation(assignments, unassigned, objective)
