@@ -265,18 +265,25 @@ def allocate(source, domain=None, initial_arcs=8):
         p, o, score, value = arcs
         needy = np.flatnonzero(needs[:, d] > 0)
         cols = np.flatnonzero(t.offers.domain == d)
-        node, offer = np.searchsorted(needy, p), np.searchsorted(cols, o)
+        node, offer = _positions(needy, len(t.people.ids))[p], _positions(cols, len(capacity))[o]
         weight = np.maximum(np.rint(value * (_TOP / value.max())), 1).astype(np.int64)
         # Best first: higher weight, then lower offer id; unique per node.
         key = (_TOP - weight) * len(t.offers.ids) + t.offers.id_rank[o]
         arc = _optimal(len(needy), capacity[cols], node, offer, weight, key, initial_arcs)
-        at = np.searchsorted(node_keys, p * n_domains + d)
-        chosen.has_arcs[at] = True
+        at = np.searchsorted(node_keys, needy * n_domains + d)
+        chosen.has_arcs[at[np.bincount(node, minlength=len(needy)) > 0]] = True
         done = arc[arc >= 0]
-        chosen.offer[at[done]] = o[done]
-        chosen.score[at[done]] = score[done]
-        chosen.value[at[done]] = value[done]
+        chosen.offer[at[node[done]]] = o[done]
+        chosen.score[at[node[done]]] = score[done]
+        chosen.value[at[node[done]]] = value[done]
     return _result(t, node_keys, chosen)
+
+
+def _positions(rows, n):
+    """Lookup from a row to its index in the sorted ``rows`` (a gather, not a search)."""
+    out = np.full(n, -1, dtype=np.int64)
+    out[rows] = np.arange(len(rows))
+    return out
 
 
 class _Chosen:

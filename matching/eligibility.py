@@ -113,11 +113,16 @@ def rule_age(t, p, o):
 
 def rule_history(t, p, o):
     """Rule 9: no earlier referral of this pair was declined or dropped."""
+    p, o = np.broadcast_arrays(p, o)
+    ok = np.ones(p.shape, dtype=bool)
     if len(t.blocked_keys) == 0:
-        return np.ones(np.broadcast_shapes(np.shape(p), np.shape(o)), dtype=bool)
-    keys = np.asarray(p) * len(t.offers.ids) + o
-    at = np.minimum(np.searchsorted(t.blocked_keys, keys), len(t.blocked_keys) - 1)
-    return t.blocked_keys[at] != keys
+        return ok
+    # Only people with a blocked referral need the lookup: usually few pairs.
+    at = t.blocked_people[p]
+    keys = p[at] * len(t.offers.ids) + o[at]
+    found = np.minimum(np.searchsorted(t.blocked_keys, keys), len(t.blocked_keys) - 1)
+    ok[at] = t.blocked_keys[found] != keys
+    return ok
 
 
 RULES = {

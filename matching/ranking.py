@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matching import vocab
-from matching.eligibility import distances, eligible, explain
+from matching.eligibility import distances, eligible, explain, rule_history
 from matching.errors import UnknownObjectError
 from matching.learning import (
     FEATURE_COMPONENTS,
@@ -104,7 +104,9 @@ class Matcher:
         """All eligible (person, offer) pairs with distances, in batches.
 
         Works domain by domain, on people with a need there and open offers
-        of it; the distance rule prunes the pairs before the other rules run.
+        of it. People alike in everything the rules read but place and
+        history (a profile) share one evaluation of those rules over the
+        domain's offers; per batch only distance and history are per pair.
 
         Parameters
         ----------
@@ -116,7 +118,9 @@ class Matcher:
         Yields
         ------
         tuple of numpy.ndarray
-            ``(p, o, km)`` aligned arrays.
+            ``(p, o, km)`` aligned arrays; within a domain person by person
+            in the order of ``people`` (ascending when omitted), each
+            person's offers in row order.
         """
         t = self.tables
         rows = np.arange(len(t.people.ids)) if people is None else np.asarray(people)
@@ -126,14 +130,39 @@ class Matcher:
             needy = rows[t.people.needs[rows, d] > 0]
             if len(cols) == 0 or len(needy) == 0:
                 continue
+            allowed = self._profile_rules(needy, cols)
             step = max(1, _BATCH_PAIRS // len(cols))
             for start in range(0, len(needy), step):
-                p = needy[start:start + step]
+                batch = slice(start, start + step)
+                p = needy[batch]
                 km = distances(t, p[:, None], cols[None, :])
-                i, j = np.nonzero(~(km > t.people.max_travel[p][:, None]))
+                ok = allowed[0][allowed[1][batch]]
+                ok &= ~(km > t.people.max_travel[p][:, None])
+                i, j = np.nonzero(ok)
                 p, o, km = p[i], cols[j], km[i, j]
-                ok = eligible(t, p, o, km, skip=("capacity", "need", "distance"))
-                yield p[ok], o[ok], km[ok]
+                if len(t.blocked_keys):
+                    keep = rule_history(t, p, o)
+                    p, o, km = p[keep], o[keep], km[keep]
+                yield p, o, km
+
+    def _profile_rules(self, people, cols):
+        """Rules 3-6 and 8 per profile over ``cols``, and each person's profile.
+
+        Returns ``(mask, profile)``: ``mask[k]`` says which of ``cols`` people
+        of profile ``k`` pass; ages count only by where they fall among the
+        offers' age bounds, so all ages between two bounds share a profile.
+        """
+        t = self.tables
+        offers, persons = t.offers, t.people
+        bounds = np.unique(np.r_[offers.min_age[cols], offers.max_age[cols] + 1])
+        age = persons.age[people]
+        traits = np.column_stack([persons.level[people], persons.leerroute[people],
+                                  persons.female[people], persons.availability[people],
+                                  age >= 0, np.searchsorted(bounds, age, side="right")])
+        _, first, profile = np.unique(traits, axis=0, return_index=True, return_inverse=True)
+        mask = eligible(t, people[first][:, None], cols[None, :],
+                        skip=("capacity", "need", "distance", "history"))
+        return mask, profile.reshape(-1)
 
     def score_pairs(self, p, o, km):
         """Component values (a list of 9 arrays) and scores of aligned pairs."""

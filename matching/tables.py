@@ -145,6 +145,8 @@ class ScenarioTables:
                    for h in scenario.history if h.outcome in ("declined", "dropped")]
         self.blocked_keys = np.unique(np.array([p * len(self.offers.ids) + o for p, o in blocked],
                                                dtype=np.int64))
+        self.blocked_people = np.zeros(len(self.people.ids), dtype=bool)
+        self.blocked_people[self.blocked_keys // max(len(self.offers.ids), 1)] = True
         self.anchors = self._anchors(scenario)
         self._closeness = {}
         self._hops = {}
