@@ -11,6 +11,7 @@ import re
 from functools import cache
 from importlib import resources
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from matching import vocab
@@ -60,6 +61,17 @@ def _validator():
     schema = scenario_schema()
     checker = Draft202012Validator.FORMAT_CHECKER
     return Draft202012Validator(_inline(schema, schema["$defs"]), format_checker=checker)
+
+
+@cache
+def _compiled():
+    # A valid document is the common case: a compiled check passes it many
+    # times faster; only a rejected one goes through jsonschema for its message.
+    schema = scenario_schema()
+    plain = {k: v for k, v in _inline(schema, schema["$defs"]).items()
+             if k not in ("$schema", "$id")}
+    checker = Draft202012Validator.FORMAT_CHECKER
+    return fastjsonschema.compile(plain, formats={"date": lambda v: checker.conforms(v, "date")})
 
 
 def format_path(parts):
@@ -153,6 +165,11 @@ def validate_document(doc):
     ...
     matching.errors.ScenarioError: offers[0].min_level: 'B3' is not a level
     """
+    try:
+        _compiled()(doc)
+        return
+    except fastjsonschema.JsonSchemaException:
+        pass
     found = [_describe(e) for e in _validator().iter_errors(doc)]
     if found:
         path, message = min(found, key=lambda f: _position(doc, f[0]))
