@@ -151,9 +151,14 @@ class SuccessModel:
             folds = StratifiedKFold(n_splits=min(3, minority), shuffle=True,
                                     random_state=self.random_state)
             model = make_pipeline(StandardScaler(), LogisticRegression(C=self.C))
-            held_out = cross_val_predict(model, X, y, cv=folds, method="decision_function")
-            platt = LogisticRegression(C=1e6).fit(held_out[:, None], y)
-            model.fit(X, y)
+            from threadpoolctl import threadpool_limits
+
+            # One BLAS thread: the fits are small, and on a busy machine extra
+            # threads only wait for each other.
+            with threadpool_limits(limits=1):
+                held_out = cross_val_predict(model, X, y, cv=folds, method="decision_function")
+                platt = LogisticRegression(C=1e6).fit(held_out[:, None], y)
+                model.fit(X, y)
             scaler, linear = model[0], model[1]
             self.estimator_ = model
             self.coef_ = linear.coef_[0] / scaler.scale_

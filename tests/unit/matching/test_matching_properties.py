@@ -144,3 +144,29 @@ def test_column_generation_from_one_arc_matches_milp_on_a_scarce_instance():
     for initial_arcs in (1, 8):
         assert allocate(matcher, initial_arcs=initial_arcs).objective == pytest.approx(
             expected, rel=1e-9)
+
+
+@FAST
+@given(scenarios())
+def test_allocation_is_the_sum_of_its_domains(scenario):
+    matcher = Matcher(scenario)
+    whole = allocate(matcher)
+    parts = [allocate(matcher, domain=d) for d in sorted({o.domain for o in scenario.offers})]
+    assert whole.objective == pytest.approx(sum(p.objective for p in parts), rel=1e-9, abs=1e-12)
+    assert whole.objective == pytest.approx(milp_optimum(matcher, scenario), rel=1e-6, abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=30), st.integers(1, 4),
+       st.integers(0, 10_000))
+def test_best_per_group_picks_the_smallest_keys(sizes, k, seed):
+    from matching.allocation import _best_per_group
+
+    rng = np.random.default_rng(seed)
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    key = np.concatenate([rng.permutation(50)[:n] for n in sizes]).astype(np.int64)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    order = np.lexsort((key, group))
+    rank = np.empty(len(key), dtype=np.int64)
+    rank[order] = np.arange(len(key)) - np.repeat(starts, sizes)
+    assert (_best_per_group(starts, key, k) == (rank < k)).all()
