@@ -7,23 +7,21 @@ from one set of views, so the two never drift apart.
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from models import access
 from models.capacity import held_places
 from models.coalition import Offer
-from models.errors import IllegalTransition, InvalidInput
+from models.errors import InvalidInput
 from models.offers import close_offer, create_offer, update_offer
 from models.people import Inburgeraar
-from models.referral import Referral
-from models.referral_service import STATUS_LABELS, allowed_targets, change_status
-from models.vocabulary import REFERRAL_STATUSES
+from models.referral_service import STATUS_LABELS, allowed_targets
 from web.audit import log_access
 from web.extensions import db
 from web.portal.navigation import is_werkgever_user
 from web.portal.offer_forms import CapacityForm, OfferForm, PlekForm, StatusForm
+from web.portal.referral_pages import list_referrals, submit_status_change
 from web.portal.security import actor_id, role_required
 
 
@@ -116,21 +114,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
 
     @bp.get("/verwijzingen")
     def referrals():
-        user = access.get_actor(db.session, actor_id())
-        status = request.args.get("status") or None
-        query = access.referrals_visible_to(user).options(
-            selectinload(Referral.inburgeraar), selectinload(Referral.offer)
-        )
-        if status in REFERRAL_STATUSES:
-            query = query.where(Referral.status == status)
-        rows = db.session.scalars(
-            query.order_by(Referral.status_changed_at.desc(), Referral.id.desc())
-        ).all()
-        log_access("list", [r.inburgeraar_id for r in rows])
-        return render_template(
-            "partner/referrals.html", referrals=rows, status=status, statuses=REFERRAL_STATUSES,
-            bp=name,
-        )
+        return render_template("partner/referrals.html", **list_referrals(), bp=name)
 
     def render_referral(referral_id: int, form: StatusForm | None = None, status: int = 200):
         user = access.get_actor(db.session, actor_id())
@@ -156,23 +140,12 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
 
     @bp.post("/verwijzingen/<int:referral_id>/status")
     def move_referral(referral_id: int):
-        form = StatusForm()
-        if form.validate():
-            try:
-                moved = change_status(
-                    db.session, actor_id=actor_id(), referral_id=referral_id,
-                    to_status=form.to_status.data, reason=form.reason.data,
-                )
-            except InvalidInput as error:
-                form.add_domain_errors(error)
-            except IllegalTransition as error:
-                form.form_errors.append(error.message)
-            else:
-                log_access("status", [moved.inburgeraar_id])
-                flash(f"De verwijzing van {moved.inburgeraar.pseudonym} is nu "
-                      f"{STATUS_LABELS[moved.status]}.", "ok")
-                return redirect(url_for(f"{name}.referral", referral_id=referral_id))
-        return render_referral(referral_id, form=form, status=422)
+        form, moved = submit_status_change(referral_id)
+        if moved is None:
+            return render_referral(referral_id, form=form, status=422)
+        flash(f"De verwijzing van {moved.inburgeraar.pseudonym} is nu "
+              f"{STATUS_LABELS[moved.status]}.", "ok")
+        return redirect(url_for(f"{name}.referral", referral_id=referral_id))
 
     return bp
 
