@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from models import access
 from models.account import User
-from models.base import now_utc
 from models.errors import DomainError, Forbidden, NotFound
 
 LOCKOUT_AFTER = 10
@@ -61,11 +60,6 @@ def unlock_account(session: Session, *, actor_id: int | None, user_id: int) -> U
     except Exception:
         session.rollback()
         raise
-
-
-def is_locked(user: User, now: datetime | None = None) -> bool:
-    now = now or now_utc()
-    return user.locked_until is not None and _aware(user.locked_until) > now
 
 
 def _aware(moment: datetime) -> datetime:

@@ -25,7 +25,6 @@ from models.reports.summary import coalition_summary
 from models.vocabulary import DOMAINS
 
 UTRECHT = "Utrecht"
-UNKNOWN_AREA = "onbekend"
 
 
 @dataclass(frozen=True)
