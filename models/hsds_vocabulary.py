@@ -8,7 +8,7 @@ namespace, so the same thing gets the same id in every database.
 from dataclasses import dataclass
 from uuid import NAMESPACE_URL, uuid5
 
-from models.vocabulary import DOMAINS, OFFER_KINDS, PARTNER_KINDS
+from models.vocabulary import DOMAINS, OFFER_KIND_NAMES, OFFER_KINDS, PARTNER_KINDS
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://wegwijs.example/hsds")
 
@@ -75,17 +75,6 @@ _DOMAIN_NAMES = {
     "opvoeding": ("Opvoeding en gezin", "Steun bij opvoeden en het gezinsleven."),
     "rondkomen": ("Rondkomen", "Geldzaken, formulieren en schulden voorkomen."),
 }
-_OFFER_KIND_NAMES = {
-    "taalcursus": "Taalcursus",
-    "baan": "Baan",
-    "stage": "Stage",
-    "werkervaringsplek": "Werkervaringsplek",
-    "vrijwilligerswerk": "Vrijwilligerswerk",
-    "maatje": "Maatje",
-    "mentoraat": "Mentoraat",
-    "opleiding": "Opleiding",
-    "activiteit": "Activiteit",
-}
 _PARTNER_KIND_NAMES = {
     "taalschool": "Taalschool",
     "werkgever": "Werkgever",
@@ -114,7 +103,7 @@ DOMAIN_TERMS = {
     code: Term(DOMAIN_TAXONOMY, code, *_DOMAIN_NAMES[code]) for code in DOMAINS
 }
 OFFER_KIND_TERMS = {
-    code: Term(OFFER_KIND_TAXONOMY, code, _OFFER_KIND_NAMES[code], f"Aanbod van de soort {code}.")
+    code: Term(OFFER_KIND_TAXONOMY, code, OFFER_KIND_NAMES[code], f"Aanbod van de soort {code}.")
     for code in OFFER_KINDS
 }
 PARTNER_KIND_TERMS = {

@@ -29,6 +29,18 @@ OFFER_KINDS = (
     "opleiding",
     "activiteit",
 )
+# What people read for each offer kind (portal, HSDS taxonomy).
+OFFER_KIND_NAMES = {
+    "taalcursus": "Taalcursus",
+    "baan": "Baan",
+    "stage": "Stage",
+    "werkervaringsplek": "Werkervaringsplek",
+    "vrijwilligerswerk": "Vrijwilligerswerk",
+    "maatje": "Maatje",
+    "mentoraat": "Mentoraat",
+    "opleiding": "Opleiding",
+    "activiteit": "Activiteit",
+}
 REFERRAL_STATUSES = (
     "sent",
     "accepted",

@@ -2,6 +2,7 @@
 
 from matching.dutch import LEERROUTE_NAMES, language_name
 from models.referral_service import STATUS_LABELS
+from models.vocabulary import OFFER_KIND_NAMES
 
 DOMAIN_LABELS = {
     "taal": "Taal",
@@ -13,17 +14,7 @@ DOMAIN_LABELS = {
     "rondkomen": "Rondkomen",
 }
 DAYPART_LABELS = {"ochtend": "ochtend", "middag": "middag", "avond": "avond", "weekend": "weekend"}
-OFFER_KIND_LABELS = {
-    "taalcursus": "Taalcursus",
-    "baan": "Baan",
-    "stage": "Stage",
-    "werkervaringsplek": "Werkervaringsplek",
-    "vrijwilligerswerk": "Vrijwilligerswerk",
-    "maatje": "Maatje",
-    "mentoraat": "Mentoraat",
-    "opleiding": "Opleiding",
-    "activiteit": "Activiteit",
-}
+OFFER_KIND_LABELS = OFFER_KIND_NAMES
 PARTNER_KIND_LABELS = {
     "taalschool": "taalschool",
     "werkgever": "werkgever",
