@@ -46,14 +46,18 @@ def test_the_reverse_history_reverses_the_learned_component():
 @pytest.mark.parametrize("outcome", [lambda km: "completed", lambda km: "declined",
                                      lambda km: "ongoing"], ids=["success", "failure", "open"])
 def test_single_class_or_unlabelled_history_is_neutral(outcome):
-    for match in Matcher(scenario_with_history(outcome)).rank("i1"):
+    matches = Matcher(scenario_with_history(outcome)).rank("i1")
+    assert {m.offer_id for m in matches} == {"near", "far"}
+    for match in matches:
         assert match.components["learned"] == 0.5
         assert TOO_LITTLE_HISTORY in match.reasons
 
 
 def test_empty_history_is_neutral():
     scenario = scenario_with_history(lambda km: "completed", n_people=0)
-    assert all(m.components["learned"] == 0.5 for m in Matcher(scenario).rank("i1"))
+    matches = Matcher(scenario).rank("i1")
+    assert {m.offer_id for m in matches} == {"near", "far"}
+    assert all(m.components["learned"] == 0.5 for m in matches)
 
 
 def test_too_few_rows_is_neutral_and_enough_rows_learn():
