@@ -11,10 +11,12 @@ during the lock teaches nothing.
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import access
 from models.account import User
+from models.base import now_utc
 from models.errors import DomainError, Forbidden, NotFound
 
 LOCKOUT_AFTER = 10
@@ -44,6 +46,13 @@ def record_failure(user: User, now: datetime) -> None:
 def record_success(user: User) -> None:
     user.failed_logins = 0
     user.locked_until = None
+
+
+def locked_accounts(session: Session) -> list[User]:
+    """The accounts locked now, by email: what the coordinator may unlock."""
+    return list(session.scalars(
+        select(User).where(User.locked_until > now_utc()).order_by(User.email)
+    ))
 
 
 def unlock_account(session: Session, *, actor_id: int | None, user_id: int) -> User:

@@ -11,8 +11,7 @@ from wtforms.validators import NumberRange, Optional
 
 from models.account import User
 from models.audit import AccessLog, LogFilter, access_log_query
-from models.base import now_utc
-from models.lockout import unlock_account
+from models.lockout import locked_accounts, unlock_account
 from models.people import Inburgeraar
 from web.extensions import db
 from web.portal.choices import optional
@@ -76,10 +75,7 @@ def access_log():
 
 @bp.get("/accounts")
 def accounts():
-    locked = db.session.scalars(
-        select(User).where(User.locked_until > now_utc()).order_by(User.email)
-    ).all()
-    return render_template("audit/accounts.html", locked=locked)
+    return render_template("audit/accounts.html", locked=locked_accounts(db.session))
 
 
 @bp.post("/accounts/<int:user_id>/deblokkeren")
