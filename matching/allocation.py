@@ -132,8 +132,13 @@ def _shortest_from(source, n, tail, head, length):
     raise MatchingError("allocation duals: negative cycle (the restricted flow was not optimal)")
 
 
-def _solve(n_nodes, capacity, node, offer, weight):
-    """Optimal b-matching on the given arcs; returns the index of each node's arc or -1."""
+def solve_b_matching(n_nodes, capacity, node, offer, weight):
+    """Optimal b-matching on the given arcs; returns the index of each node's arc or -1.
+
+    Each node takes at most one arc, each offer at most ``capacity`` arcs;
+    the integer ``weight`` summed over the chosen arcs is maximal. The
+    evaluation's policies (``matching.evaluation.policies``) solve with it too.
+    """
     n_offers = len(capacity)
     flow = min_cost_flow.SimpleMinCostFlow()
     source, sink = 0, 1
@@ -203,7 +208,7 @@ def _optimal(n_nodes, capacity, node, offer, weight, key, initial_arcs):
     while True:
         idx = np.flatnonzero(kept)
         idx = idx[np.lexsort((key[idx], node[idx]))]
-        local = _solve(n_nodes, capacity, node[idx], offer[idx], weight[idx])
+        local = solve_b_matching(n_nodes, capacity, node[idx], offer[idx], weight[idx])
         chosen = np.full(n_nodes, -1, dtype=np.int64)
         chosen[local >= 0] = idx[local[local >= 0]]
         y, z = _duals(n_nodes, capacity, node[idx], offer[idx], weight[idx], local)

@@ -9,11 +9,9 @@ no offer over capacity. Only :func:`oracle` is also given the hidden truth.
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 from matching import vocab
-from matching.allocation import allocate
-from matching.errors import MatchingError
+from matching.allocation import allocate, solve_b_matching
 from matching.ranking import Matcher
 from matching.scoring import COMPONENTS, WEIGHTS
 
@@ -77,25 +75,9 @@ def optimal_arcs(market, value):
     if len(use) == 0:
         return use
     weight = np.rint(value[use] * (_TOP / value[use].max())).astype(np.int64)
-    n_nodes, n_offers = len(market.nodes), len(market.capacity)
-    flow = min_cost_flow.SimpleMinCostFlow()
-    source, sink, first_node, first_offer = 0, 1, 2, 2 + n_nodes
-    nodes = np.arange(n_nodes) + first_node
-    offers = np.arange(n_offers) + first_offer
-    ones, zeros = np.ones(n_nodes, dtype=np.int64), np.zeros(n_nodes, dtype=np.int64)
-    flow.add_arcs_with_capacity_and_unit_cost(np.full(n_nodes, source), nodes, ones, zeros)
-    flow.add_arcs_with_capacity_and_unit_cost(nodes, np.full(n_nodes, sink), ones, zeros)
-    flow.add_arcs_with_capacity_and_unit_cost(offers, np.full(n_offers, sink), market.capacity,
-                                              np.zeros(n_offers, dtype=np.int64))
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        market.node[use] + first_node, market.offer[use] + first_offer,
-        np.ones(len(use), dtype=np.int64), -weight)
-    flow.set_node_supply(source, n_nodes)
-    flow.set_node_supply(sink, -n_nodes)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise MatchingError(f"min-cost flow failed with status {status}")
-    return np.sort(use[flow.flows(arcs) > 0])
+    chosen = solve_b_matching(
+        len(market.nodes), market.capacity, market.node[use], market.offer[use], weight)
+    return np.sort(use[chosen[chosen >= 0]])
 
 
 def oracle(market, truth):
