@@ -28,7 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # No pool_pre_ping: it costs a database round trip on every request. A dead
+    # connection makes SQLAlchemy invalidate the pool instead (see web/outage.py).
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)

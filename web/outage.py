@@ -2,9 +2,9 @@
 
 Any request that hits a lost or refused database connection ends here
 instead of in a stack trace: a problem+json for the JSON routes, the Dutch
-error page for the portal. Nothing else is needed to recover: the engine's
-``pool_pre_ping`` (web/__init__.py) replaces dead connections on the next
-checkout, so once the database is back the next request simply works.
+error page for the portal. Nothing else is needed to recover: when a
+connection turns out dead, SQLAlchemy invalidates the worker's pool, so once
+the database is back the next request gets a fresh connection and works.
 """
 
 from flask import Flask, g, request
