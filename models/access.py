@@ -36,6 +36,15 @@ def inburgeraars_visible_to(user: User) -> Select:
     return query
 
 
+def visible_inburgeraar_id(session: Session, user: User, inburgeraar_id: int) -> int:
+    """The id when the user may see this inburgeraar, else NotFound; loads no personal data."""
+    query = inburgeraars_visible_to(user).where(Inburgeraar.id == inburgeraar_id)
+    found = session.scalars(query.with_only_columns(Inburgeraar.id)).first()
+    if found is None:
+        raise NotFound("Deze inburgeraar bestaat niet.")
+    return found
+
+
 def get_inburgeraar(session: Session, user: User, inburgeraar_id: int) -> Inburgeraar:
     query = inburgeraars_visible_to(user).where(Inburgeraar.id == inburgeraar_id)
     person = session.scalars(query).first()

@@ -107,10 +107,10 @@ def get_matches(inburgeraar_id: int, query: schemas.MatchQuery):
     Items as the matcher's ``rank`` gives them: ``offer_id``, ``partner_id``,
     ``domain``, ``score`` in [0, 1], ``components`` and Dutch ``reasons``.
     """
-    person = access.get_inburgeraar(db.session, current_user(), inburgeraar_id)
-    key = ("matches", person.id, query.domain, query.top)
-    matches = cached(db.session, key, lambda: _ranked(person.id, query))
-    log_access("match", [person.id])
+    person_id = access.visible_inburgeraar_id(db.session, current_user(), inburgeraar_id)
+    key = ("matches", person_id, query.domain, query.top)
+    matches = cached(db.session, key, lambda: _ranked(person_id, query))
+    log_access("match", [person_id])
     return schemas.MatchList(matches=matches)
 
 
