@@ -177,9 +177,15 @@ def main() -> None:
             headers = token(base, "klantmanager.utrecht@wegwijs.example")
             people = [p["id"] for p in requests.get(
                 f"{base}/api/v1/inburgeraars", headers=headers).json()["inburgeraars"]]
-            # Let every worker build its matcher before measuring.
-            for person in people[: 8 * args.workers]:
-                requests.get(f"{base}/api/v1/inburgeraars/{person}/matches", headers=headers)
+            # Let every worker build its Matcher (about a second each) before
+            # measuring: concurrent requests reach all workers, sequential ones
+            # may keep landing on the same one.
+            with ThreadPoolExecutor(max_workers=2 * args.workers) as pool:
+                list(pool.map(
+                    lambda person: requests.get(
+                        f"{base}/api/v1/inburgeraars/{person}/matches", headers=headers),
+                    people * 2,
+                ))
             latencies, errors, wall = run_load(base, args.rate, args.seconds, headers, people)
 
     latencies.sort()
