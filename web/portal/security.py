@@ -4,6 +4,8 @@
 gets a small wrapper around it: ``current_user.user`` is the model row.
 """
 
+import hashlib
+import hmac
 from functools import wraps
 
 from flask import abort
@@ -26,13 +28,25 @@ class PortalUser(UserMixin):
     def is_active(self) -> bool:
         return self.user.is_active
 
+    def get_id(self) -> str:
+        # The session (and remember cookie) name the account *and* its current
+        # password: a password change ends every portal session of the account.
+        return f"{self.user.id}:{_password_stamp(self.user)}"
+
+
+def _password_stamp(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
 
 @login_manager.user_loader
-def load_user(user_id: str) -> PortalUser | None:
+def load_user(session_id: str) -> PortalUser | None:
+    user_id, _, stamp = session_id.partition(":")
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    return PortalUser(user) if user is not None and user.is_active else None
+    if user is None or not user.is_active or not hmac.compare_digest(stamp, _password_stamp(user)):
+        return None
+    return PortalUser(user)
 
 
 def role_required(*roles: str):

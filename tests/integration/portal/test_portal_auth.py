@@ -3,7 +3,13 @@
 from datetime import timedelta
 
 from flask import Flask
-from portal_world import PASSWORD, csrf_token, log_in
+from portal_world import (  # noqa: F401  (fixtures)
+    PASSWORD,
+    csrf_token,
+    form_app_fixture,
+    form_client_fixture,
+    log_in,
+)
 
 import factories
 from models.auth import LoginFailure
@@ -115,3 +121,25 @@ def test_the_design_system_css_is_served_locally(client):
     assert ".utrecht-button" in response.get_data(as_text=True)
     assert client.get("/assets/utrecht-components/../package.json").status_code == 404
     assert client.get("/assets/elders/index.css").status_code == 404
+
+
+def test_a_password_change_ends_the_portal_sessions(form_client, session):
+    user = factories.user(session, role="coordinator", password=PASSWORD)
+    log_in(form_client, user)
+    assert form_client.get("/").status_code == 200
+
+    api = form_client.application.test_client()
+    token = api.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+    changed = api.post(
+        "/api/v1/account/password",
+        json={"current_password": PASSWORD, "new_password": "een-heel-nieuw-wachtwoord-42"},
+        headers=headers,
+    )
+    assert changed.status_code == 204, changed.get_data(as_text=True)
+
+    response = form_client.get("/")
+    assert response.status_code == 302
+    assert response.location.startswith("/inloggen")
+    log_in(form_client, user, "een-heel-nieuw-wachtwoord-42")
+    assert form_client.get("/").status_code == 200
