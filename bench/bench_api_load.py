@@ -21,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -32,10 +33,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from databases import scratch_database  # noqa: E402  (the test suite's scratch databases)
 
 PASSWORD = "bench-wachtwoord-" + uuid.uuid4().hex[:8]
 
@@ -48,21 +51,6 @@ def server_url() -> str:
     if url.startswith(("postgres://", "postgresql://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
-
-
-@contextmanager
-def scratch_database(like: str):
-    url = make_url(like)
-    name = f"wegwijs_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def seed(url: str) -> None:
@@ -171,7 +159,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     args = parser.parse_args()
 
-    with scratch_database(server_url()) as url:
+    with scratch_database(server_url(), Path(tempfile.gettempdir())) as url:
         seed(url)
         with gunicorn(url, args.workers) as base:
             headers = token(base, "klantmanager.utrecht@wegwijs.example")
