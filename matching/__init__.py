@@ -31,14 +31,15 @@ from matching.scenario import (
     load_scenario,
     read_scenario,
 )
-from matching.scoring import COMPONENTS, WEIGHTS
+from matching.scoring import COMPONENTS, PRIOR_INTERCEPT, REGISTRY
 from matching.validation import check_scenario, validate_document
 
 __all__ = [
     "COMPONENTS",
     "EXAMPLE_SCENARIO",
+    "PRIOR_INTERCEPT",
+    "REGISTRY",
     "RULES",
-    "WEIGHTS",
     "Allocation",
     "Assignment",
     "HistoryEntry",

@@ -1,6 +1,6 @@
 """Allocation: the optimal division of scarce places.
 
-Maximise the sum of need weight x score over assignments, with at most one
+Maximise the sum of need weight x score (the chance of success) over assignments, with at most one
 offer per (inburgeraar, domain of need) and no offer over its capacity. That
 is a maximum-weight b-matching, solved exactly as a min-cost flow with
 OR-Tools: source -> (person, domain) with capacity 1; (person, domain) ->
@@ -81,7 +81,7 @@ def _domain_arcs(matcher, d):
     t = matcher.tables
     parts = []
     for p, o, km in matcher.eligible_pairs(domain=vocab.DOMAINS[d]):
-        _, scores = matcher.score_pairs(p, o, km)
+        scores = matcher.score_pairs(p, o, km)
         parts.append((p, o, scores, t.people.needs[p, d] * scores))
     arcs = tuple(np.concatenate(c) for c in zip(*parts, strict=True)) if parts else ()
     return arcs if arcs and len(arcs[0]) else None
@@ -320,5 +320,8 @@ def _result(t, node_keys, chosen):
         else:
             unassigned.append(Unassigned(person_ids[person], vocab.DOMAINS[d],
                                          reason.get(k, FULL)))
-    objective = float(sum(a.weight for a in assignments))
+    # The contract's objective is over the scores as printed (4 decimals).
+    objective = float(sum(t.people.needs[t.person_index[a.inburgeraar_id],
+                                         vocab.DOMAINS.index(a.domain)] * round(a.score, 4)
+                          for a in assignments))
     return Allocation(assignments, unassigned, objective)

@@ -112,7 +112,8 @@ def rule_age(t, p, o):
 
 
 def rule_history(t, p, o):
-    """Rule 9: no earlier referral of this pair was declined or dropped."""
+    """Rule 9: no earlier referral of this pair was declined (but for ``vol``), dropped or
+    is still ongoing."""
     p, o = np.broadcast_arrays(p, o)
     ok = np.ones(p.shape, dtype=bool)
     if len(t.blocked_keys) == 0:
@@ -223,7 +224,7 @@ def _message(t, rule, p, o, km):
         if t.people.age[p] < 0:
             return f"Leeftijd onbekend, terwijl dit aanbod een leeftijdsgrens heeft ({bounds})"
         return f"Leeftijd {int(t.people.age[p])} valt buiten de leeftijdsgrens ({bounds})"
-    return "Een eerdere verwijzing naar dit aanbod is afgewezen of afgebroken"
+    return "Er loopt al een verwijzing naar dit aanbod, of een eerdere is afgewezen of afgebroken"
 
 
 def explain(t, p, o, ignore_capacity=True):
@@ -272,7 +273,7 @@ def _shortage_text(t, p, rule):
         "schedule": "geen aanbod op de beschikbare dagdelen",
         "distance": f"geen passend aanbod binnen {format_km(t.people.max_travel[p])} km",
         "age": "geen aanbod voor deze leeftijd",
-        "history": "het passende aanbod is eerder afgewezen of afgebroken",
+        "history": "het passende aanbod loopt al of is eerder afgewezen of afgebroken",
     }[rule]
 
 

@@ -154,7 +154,10 @@ def _history(rng, people, offers, n):
         success = 1 / (1 + np.exp(-(1.0 - 0.12 * km + 0.8 * speaks)))
         outcome = ("ongoing" if rng.random() < 0.15 else "completed" if rng.random() < success
                    else str(rng.choice(["dropped", "declined"])))
-        history.append({"inburgeraar_id": i["id"], "offer_id": o["id"], "outcome": outcome})
+        entry = {"inburgeraar_id": i["id"], "offer_id": o["id"], "outcome": outcome}
+        if outcome in ("declined", "dropped"):
+            entry["reason_code"] = str(rng.choice(vocab.REASON_CODES))
+        history.append(entry)
     return history
 
 

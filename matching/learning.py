@@ -1,89 +1,223 @@
-"""Learned success: the chance a referral works out, learned from ``history``.
+"""Learned success: the prior, moved by the outcomes of earlier referrals.
 
-A referral that was ``completed`` counts as a success; ``dropped`` and
-``declined`` count as failures; ``ongoing`` has no outcome yet and is left
-out. The model is a logistic regression on standardised features, its
-probabilities calibrated by Platt scaling (a sigmoid fitted to cross-validated
-decision values), in scikit-learn's manner. Prediction is plain numpy on the
-fitted coefficients: it runs for every ranking, where scikit-learn's input
-checks would cost more than the arithmetic.
+The target is whether a referral ends ``completed``. How history counts:
 
-With too little history (fewer than ``min_rows`` labelled referrals, or fewer
-than ``min_minority`` of the rarer outcome, which includes having one outcome
-only) the model stays neutral: every pair gets ``NEUTRAL`` and the reason
-says so, rather than a number the data cannot support.
+- ``completed`` is a success; ``dropped`` is a failure;
+- ``declined`` is a failure, except with reason ``vol``: the offer was full,
+  which says nothing about the pair, so it is left out;
+- the other reason codes (``niveau``, ``rooster``, ``afstand``,
+  ``doelgroep``, ``geen_reactie``, ``persoonlijk``, ``anders``) are failures
+  like any decline or drop: the score is the chance of completion, and a
+  referral that ended so did not complete;
+- ``ongoing`` has no outcome yet and is left out (it holds the pair's place:
+  rule 9 keeps the pair from being matched again).
 
-Fairness: the features describe the *pair* (how far, how well the day parts,
-level, language support, childcare, sector and alfa fit) and the offer (its
-domain, kind and hours). They never include gender, age or birth year, the
-languages a person speaks as such, nationality, education or anything else
-about who the person is. The coalition-graph component is left out too: it is
-built from the same history, so it would leak the outcome into the features.
+The model is a hierarchical logistic regression with the prior as offset::
+
+    logit P(completed) = prior(pair) + domain + features(pair) . beta
+                         + partner + partner x group + offer x group
+
+``group`` is beginners (A0/A1 or not yet latin-literate) against the others.
+The features extend the prior's components: a piecewise-linear distance,
+distance x childcare needed, language support x level, alfa course x
+literacy, level gaps, sector, schedule, graph closeness, the offer's kind and
+hours. Ridge penalties shrink every term towards the prior: the partner and
+offer effects are random effects with a Gaussian prior (partial pooling: a
+partner with three referrals hardly moves). scikit-learn's
+``LogisticRegression`` takes no offset, so the penalised likelihood is
+minimised with scipy's L-BFGS; scikit-learn splits the folds and scores them.
+
+Candidates, compared on held-out outcomes (stratified cross-validation, log
+loss): the prior alone, recalibrated, and the model at a few penalty
+strengths. The best is refitted on all outcomes, and its out-of-fold
+predictions calibrate it (Platt: a slope and an offset on the log-odds).
+With too little history (fewer than ``min_rows`` outcomes or ``min_minority``
+of the rarer one) the estimate is exactly the prior.
+
+Fairness: no feature reads gender, age, nationality, the languages a person
+speaks as such, or anything else about who the person is beyond the needs
+they stated (childcare) and their level. The coalition-graph feature is
+built from the same history as the outcomes, which the cross-validation
+measures honestly only because it is a property of the pair, not the label.
 """
 
 import numpy as np
 
 from matching import vocab
 from matching.errors import MatchingError
-from matching.scoring import NEUTRAL
+from matching.pairs import PairFacts
+from matching.scoring import PRIOR_INTERCEPT, REGISTRY, prior_logit
 
-__all__ = ["FEATURE_COMPONENTS", "SuccessModel", "offer_features", "pair_features"]
+__all__ = ["FEATURES", "LITTLE_DATA", "SuccessModel", "history_rows", "label_of"]
 
-TOO_LITTLE_HISTORY = "Te weinig eerdere verwijzingen om uit te leren"
-FEATURE_COMPONENTS = ("distance", "schedule", "language", "childcare", "sector", "level", "alfa")
-_OUTCOME_LABEL = {"completed": 1, "dropped": 0, "declined": 0}
-
-
-def offer_features(t):
-    """The offer's own features: hours, domain and kind, one row per offer.
-
-    Parameters
-    ----------
-    t : ScenarioTables
-
-    Returns
-    -------
-    numpy.ndarray, shape (n_offers, 19)
-    """
-    hours = t.offers.hours
-    domain = np.eye(len(vocab.DOMAINS))[t.offers.domain]
-    # Unknown kind is its own column (code -1 picks the last row).
-    kind = np.eye(len(vocab.OFFER_KINDS) + 1)[t.offers.kind]
-    return np.column_stack([np.nan_to_num(hours / 40, nan=NEUTRAL), np.isnan(hours), domain,
-                            kind])
+# Fewer labelled referrals than this for a partner and group is "little data".
+LITTLE_DATA = 5
+_FAILURE = 0
 
 
-def pair_features(t, o, base):
-    """The model's feature matrix for pairs: pair components, then offer features.
+def _km(f, low, high):
+    return np.where(f.km_known, np.clip(f.km - low, 0, high - low), 0.0)
 
-    Parameters
-    ----------
-    t : ScenarioTables
-    o : numpy.ndarray of int
-        Offer rows of the pairs.
-    base : list of numpy.ndarray
-        The pairs' :func:`~matching.scoring.base_components`.
 
-    Returns
-    -------
-    numpy.ndarray, shape (n, 26)
-    """
-    return np.column_stack([*base[:len(FEATURE_COMPONENTS)], offer_features(t)[o]])
+def _level_share(f):
+    return np.where(f.level >= 0, np.maximum(f.level, 0) / (len(vocab.LEVELS) - 1), 0.5)
+
+
+# (name, component, function of PairFacts); each is 0 where its component does not apply.
+FEATURES = (
+    ("km_0_2", "distance", lambda f: _km(f, 0, 2)),
+    ("km_2_5", "distance", lambda f: _km(f, 2, 5)),
+    ("km_5_10", "distance", lambda f: _km(f, 5, 10)),
+    ("km_10_40", "distance", lambda f: _km(f, 10, 40)),
+    ("km_with_children", "distance", lambda f: _km(f, 0, 20) * f.children),
+    ("km_for_beginners", "distance", lambda f: _km(f, 0, 20) * f.beginner),
+    ("schedule_share", "schedule", lambda f: f.schedule_share),
+    ("schedule_known", "schedule", lambda f: f.schedule_known.astype(float)),
+    ("language_shared", "language", lambda f: f.language_shared.astype(float)),
+    ("language_shared_beginner", "language", lambda f: (f.language_shared & f.beginner) * 1.0),
+    ("language_shared_level", "language", lambda f: f.language_shared * _level_share(f)),
+    ("language_none", "language", lambda f: (f.language_known & ~f.language_shared) * 1.0),
+    ("childcare_given", "childcare", lambda f: (f.children & f.childcare) * 1.0),
+    ("childcare_missing", "childcare", lambda f: (f.children & ~f.childcare) * 1.0),
+    ("childcare_missing_km", "childcare",
+     lambda f: (f.children & ~f.childcare) * _km(f, 0, 20) / 10),
+    ("sector_shared", "sector", lambda f: f.sector_shared.astype(float)),
+    ("sector_none", "sector", lambda f: (f.sector_known & ~f.sector_shared) * 1.0),
+    ("course_fit", "level", lambda f: (f.level_known & f.course) * 1.0),
+    ("course_gap", "level", lambda f: f.course_gap),
+    ("course_gap_squared", "level", lambda f: f.course_gap ** 2),
+    ("level_fit", "level", lambda f: (f.level_known & ~f.course) * 1.0),
+    ("level_surplus", "level", lambda f: f.level_surplus),
+    ("alfa_given", "alfa", lambda f: f.alfa_needed_and_given * 1.0),
+    ("alfa_missing", "alfa", lambda f: f.alfa_needed_not_given * 1.0),
+    ("alfa_unneeded", "alfa", lambda f: f.alfa_not_needed * 1.0),
+    ("closeness", "graph", lambda f: np.nan_to_num(f.closeness)),
+    ("anchored", "graph", lambda f: (~np.isnan(f.closeness)) * 1.0),
+)
+
+
+def label_of(entry):
+    """1 for a success, 0 for a failure, None when the entry says nothing about the pair."""
+    if entry.outcome == "completed":
+        return 1
+    if entry.outcome == "dropped":
+        return _FAILURE
+    if entry.outcome == "declined":
+        return None if entry.reason_code == "vol" else _FAILURE
+    return None
 
 
 def history_rows(scenario):
     """Labelled (person row, offer row, label) arrays from a scenario's history."""
     people = {i.id: k for k, i in enumerate(scenario.inburgeraars)}
     offers = {o.id: k for k, o in enumerate(scenario.offers)}
-    rows = [(people[h.inburgeraar_id], offers[h.offer_id], _OUTCOME_LABEL[h.outcome])
-            for h in scenario.history if h.outcome in _OUTCOME_LABEL]
-    p, o, y = (np.array(c, dtype=np.int64) for c in zip(*rows, strict=True)) if rows else (
-        np.zeros(0, dtype=np.int64),) * 3
-    return p, o, y
+    rows = [(people[h.inburgeraar_id], offers[h.offer_id], label)
+            for h in scenario.history if (label := label_of(h)) is not None]
+    if not rows:
+        return (np.zeros(0, dtype=np.int64),) * 3
+    return tuple(np.array(c, dtype=np.int64) for c in zip(*rows, strict=True))
+
+
+def _offer_matrix(t):
+    """Per offer: its kind (one-hot, unknown last) and hours; the ``offer`` component."""
+    kind = np.eye(len(vocab.OFFER_KINDS) + 1)[t.offers.kind]
+    hours = t.offers.hours
+    return np.column_stack([kind, np.nan_to_num(hours / 40), np.isnan(hours)])
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _log_loss(y, logit):
+    # log(1 + e^x) - y x, computed stably.
+    return float(np.mean(np.logaddexp(0, logit) - y * logit))
+
+
+class _Design:
+    """The training matrices of one history: offset, dense columns, effect indices."""
+
+    def __init__(self, t, p, o, y):
+        facts = PairFacts(t, p, o, _distances(t, p, o), mentor_only=True)
+        self.offset = prior_logit(facts)[0]
+        self.y = y.astype(float)
+        pair = np.column_stack([fn(facts) for _, _, fn in FEATURES]) if len(p) else (
+            np.zeros((0, len(FEATURES))))
+        self.n_pair = pair.shape[1]
+        dense = np.column_stack([pair, _offer_matrix(t)[o]])
+        self.mean, self.sd = dense.mean(axis=0), dense.std(axis=0)
+        keep = self.sd > 1e-9
+        self.scaled = np.where(keep, (dense - self.mean) / np.where(keep, self.sd, 1), 0.0)
+        self.keep = keep
+        self.domain = np.eye(len(vocab.DOMAINS))[t.offers.domain[o]]
+        group = facts.beginner.astype(np.int64)
+        n_partners, n_offers = len(t.partner_index), len(t.offers.ids)
+        partner = t.offers.partner[o]
+        # Effect columns: partner, partner x group, offer x group.
+        self.effects = np.column_stack([partner, n_partners + 2 * partner + group,
+                                        3 * n_partners + 2 * o + group])
+        self.n_effects = 3 * n_partners + 2 * n_offers
+        # The partner's effect carries most of the variance; its group and offer deviations
+        # a quarter each, so that the three together stay near the partner's own prior.
+        self.effect_scale = np.r_[np.ones(n_partners), np.full(2 * n_partners + 2 * n_offers, 4.0)]
+        self.group = group
+
+
+def _distances(t, p, o):
+    from matching.eligibility import distances
+
+    return distances(t, p, o)
+
+
+def _fit_penalised(d, rows, lam_beta, lam_effect, start=None):
+    """Minimise the penalised log loss on ``rows``; returns the parameter vector.
+
+    Parameters: intercept (free), domain shifts (penalty 1), standardised
+    features (``lam_beta``), effects (``lam_effect``).
+    """
+    from scipy.optimize import minimize
+
+    x_dense = np.column_stack([np.ones(len(rows)), d.domain[rows], d.scaled[rows]])
+    eff = d.effects[rows]
+    offset, y = d.offset[rows], d.y[rows]
+    n_dense = x_dense.shape[1]
+    penalty = np.r_[0.0, np.ones(d.domain.shape[1]), np.full(d.scaled.shape[1], lam_beta),
+                    lam_effect * d.effect_scale]
+
+    def loss(theta):
+        eta = offset + x_dense @ theta[:n_dense] + theta[n_dense:][eff].sum(axis=1)
+        residual = _sigmoid(eta) - y
+        grad = np.empty_like(theta)
+        grad[:n_dense] = x_dense.T @ residual
+        grad[n_dense:] = np.bincount(eff.reshape(-1), np.repeat(residual, eff.shape[1]),
+                                     minlength=d.n_effects)
+        grad += penalty * theta
+        value = np.sum(np.logaddexp(0, eta) - y * eta) + 0.5 * np.sum(penalty * theta ** 2)
+        return value, grad
+
+    theta0 = np.zeros(n_dense + d.n_effects) if start is None else start
+    result = minimize(loss, theta0, jac=True, method="L-BFGS-B",
+                      options={"maxiter": 500, "gtol": 1e-6})
+    return result.x
+
+
+def _predict_rows(d, theta, rows):
+    n_dense = 1 + d.domain.shape[1] + d.scaled.shape[1]
+    x_dense = np.column_stack([np.ones(len(rows)), d.domain[rows], d.scaled[rows]])
+    return d.offset[rows] + x_dense @ theta[:n_dense] + theta[n_dense:][d.effects[rows]].sum(
+        axis=1)
+
+
+def _platt(logit, y):
+    """Slope and offset that calibrate log-odds ``logit`` on outcomes ``y``."""
+    from sklearn.linear_model import LogisticRegression
+
+    fit = LogisticRegression(C=1e6).fit(logit[:, None], y)
+    return float(fit.coef_[0, 0]), float(fit.intercept_[0])
 
 
 class SuccessModel:
-    """Calibrated probability that a referral succeeds, neutral without data.
+    """P(completed | person, offer): the prior, updated by the history.
 
     Parameters
     ----------
@@ -91,104 +225,171 @@ class SuccessModel:
         Fewest labelled referrals to learn from.
     min_minority : int, default 5
         Fewest referrals of the rarer outcome to learn from.
-    C : float, default 1.0
-        Inverse regularisation strength of the logistic regression.
+    feature_penalties, effect_penalties : sequence of float
+        Candidate ridge penalties of the standardised features and of the
+        partner and offer effects (the inverse variance of a random effect).
+    folds : int, default 4
+        Cross-validation folds for choosing the candidate.
     random_state : int or None
-        Seeds the cross-validation folds of the calibration.
+        Seeds the folds.
 
     Attributes
     ----------
-    estimator_ : Pipeline or None
-        The fitted scaler and logistic regression, None when there was too
-        little history.
-    coef_, intercept_ : numpy.ndarray, float
-        The regression on unscaled features (set when learned).
-    calibration_ : tuple of float
-        Slope and offset of the sigmoid on the decision value (set when learned).
+    kind_ : str
+        ``"prior"`` (too little history), ``"recalibrated prior"`` or ``"model"``.
     n_labelled_ : int
-        Number of labelled referrals seen by ``fit``.
-
-    Notes
-    -----
-    Follows scikit-learn's conventions without deriving from its base class:
-    scikit-learn is imported only when there is enough history to learn from,
-    since importing it costs over a second on every command-line run.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> model = SuccessModel().fit(np.zeros((3, 2)), np.array([1, 0, 1]))
-    >>> model.predict_success(np.zeros((2, 2))).tolist(), model.reason()
-    ([0.5, 0.5], 'Te weinig eerdere verwijzingen om uit te leren')
+    cv_log_loss_ : dict
+        Held-out log loss per candidate (empty without learning).
     """
 
-    def __init__(self, min_rows=20, min_minority=5, C=1.0, random_state=None):
+    def __init__(self, min_rows=20, min_minority=5, feature_penalties=(3.0, 30.0, 300.0),
+                 effect_penalties=(2.0, 10.0, 50.0), folds=4, random_state=0):
         self.min_rows = min_rows
         self.min_minority = min_minority
-        self.C = C
+        self.feature_penalties = feature_penalties
+        self.effect_penalties = effect_penalties
+        self.folds = folds
         self.random_state = random_state
 
-    def fit(self, X, y):
-        """Learn from features ``X`` and outcomes ``y`` (1 success, 0 failure).
+    def fit(self, t, p, o, y):
+        """Learn from the outcomes ``y`` of pairs (``p``, ``o``) of tables ``t``."""
+        p, o, y = (np.asarray(a, dtype=np.int64) for a in (p, o, y))
+        if not len(p) == len(o) == len(y):
+            raise MatchingError("history pairs and outcomes differ in length")
+        self.n_labelled_ = len(y)
+        self.kind_, self.cv_log_loss_ = "prior", {}
+        self._records(t, p, o, y)
+        minority = int(min(np.count_nonzero(y == 1), np.count_nonzero(y == 0)))
+        if self.n_labelled_ < self.min_rows or minority < max(self.min_minority, 2):
+            return self
+        from threadpoolctl import threadpool_limits
+
+        # One BLAS thread: the matrices are small, extra threads only contend.
+        with threadpool_limits(limits=1):
+            self._learn(t, p, o, y, minority)
+        return self
+
+    def _records(self, t, p, o, y):
+        """Per (partner, group): labelled referrals and successes, for the explanations."""
+        group = PairFacts(t, p, o, np.zeros(len(p))).beginner.astype(np.int64)
+        key = t.offers.partner[o] * 2 + group
+        size = 2 * len(t.partner_index)
+        self.record_n_ = np.bincount(key, minlength=size).reshape(-1, 2)
+        self.record_success_ = np.bincount(key, weights=y, minlength=size).reshape(-1, 2)
+
+    def _learn(self, t, p, o, y, minority):
+        from sklearn.model_selection import StratifiedKFold
+
+        d = _Design(t, p, o, y)
+        folds = list(StratifiedKFold(n_splits=min(self.folds, minority), shuffle=True,
+                                     random_state=self.random_state).split(p, y))
+        held_out = {"recalibrated prior": np.zeros(len(y))}
+        for train, test in folds:
+            slope, offset = _platt(d.offset[train], y[train])
+            held_out["recalibrated prior"][test] = slope * d.offset[test] + offset
+        thetas = {}
+
+        def try_penalty(lam_beta, lam_effect):
+            name = f"model {lam_beta:g}/{lam_effect:g}"
+            if name not in held_out:
+                held_out[name] = np.zeros(len(y))
+                for train, test in folds:
+                    theta = _fit_penalised(d, train, lam_beta, lam_effect)
+                    held_out[name][test] = _predict_rows(d, theta, test)
+                thetas[name] = (lam_beta, lam_effect)
+            return _log_loss(y, held_out[name])
+
+        # Coordinate search: the feature penalty first, then the effects' at the best one.
+        lam_beta = min(self.feature_penalties,
+                       key=lambda lam: try_penalty(lam, self.effect_penalties[1]))
+        for lam_effect in self.effect_penalties:
+            try_penalty(lam_beta, lam_effect)
+        self.cv_log_loss_ = {k: _log_loss(y, v) for k, v in held_out.items()}
+        best = min(self.cv_log_loss_, key=self.cv_log_loss_.get)
+        # Calibrate the chosen candidate on its held-out log-odds.
+        self.calibration_ = _platt(held_out[best], y)
+        if best == "recalibrated prior":
+            self.kind_ = "recalibrated prior"
+            return
+        theta = _fit_penalised(d, np.arange(len(y)), *thetas[best])
+        self.kind_, self.chosen_ = "model", best
+        self._unpack(t, d, theta)
+
+    def _unpack(self, t, d, theta):
+        """Raw-scale coefficients: per pair feature, per offer constant and effects."""
+        n_domains = d.domain.shape[1]
+        beta_std = theta[1 + n_domains:1 + n_domains + d.scaled.shape[1]]
+        beta = np.where(d.keep, beta_std / np.where(d.keep, d.sd, 1), 0.0)
+        self.pair_coef_ = beta[:d.n_pair]
+        effects = theta[1 + n_domains + d.scaled.shape[1]:]
+        n_partners = len(t.partner_index)
+        partner = effects[:n_partners]
+        by_group = effects[n_partners:3 * n_partners].reshape(-1, 2)
+        offer = effects[3 * n_partners:].reshape(-1, 2)
+        domain = theta[1:1 + n_domains]
+        # Centring of the standardised features goes to the base.
+        self.base_ = float(theta[0] - beta @ d.mean) + domain[t.offers.domain]
+        self.offer_term_ = _offer_matrix(t) @ beta[d.n_pair:]
+        owner = t.offers.partner
+        # Per offer and group: the partner's and the offer's own record.
+        self.track_term_ = partner[owner][:, None] + by_group[owner] + offer
+
+    @property
+    def learned(self):
+        return getattr(self, "kind_", "prior") != "prior"
+
+    def _check_fitted(self):
+        if not hasattr(self, "kind_"):
+            raise MatchingError("SuccessModel is not fitted yet; call fit first")
+
+    def logit(self, facts):
+        """Calibrated log-odds of success for pairs (the fast path for ranking)."""
+        self._check_fitted()
+        prior = prior_logit(facts)[0]
+        if self.kind_ == "prior":
+            return prior
+        slope, offset = self.calibration_
+        if self.kind_ == "recalibrated prior":
+            return slope * prior + offset
+        eta = prior + self.base_[facts.o] + self.offer_term_[facts.o]
+        eta += self.track_term_[facts.o, facts.beginner.astype(np.int64)]
+        for (_, _, fn), coef in zip(FEATURES, self.pair_coef_, strict=True):
+            if coef != 0:
+                eta += coef * fn(facts)
+        return slope * eta + offset
+
+    def predict(self, facts):
+        """Estimated probability of success for pairs."""
+        return _sigmoid(self.logit(facts))
+
+    def parts(self, facts):
+        """Log-odds per component for pairs, and the rest (the base): they sum to ``logit``.
 
         Returns
         -------
-        self
+        dict of str to numpy.ndarray, numpy.ndarray
         """
-        X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=int)
-        if X.ndim != 2 or len(X) != len(y):
-            raise MatchingError(f"features of shape {X.shape} do not fit {len(y)} outcomes")
-        self.n_features_in_ = X.shape[1]
-        self.n_labelled_ = len(y)
-        minority = int(min(np.count_nonzero(y == 1), np.count_nonzero(y == 0)))
-        self.estimator_ = None
-        if self.n_labelled_ >= self.min_rows and minority >= max(self.min_minority, 2):
-            from sklearn.linear_model import LogisticRegression
-            from sklearn.model_selection import StratifiedKFold, cross_val_predict
-            from sklearn.pipeline import make_pipeline
-            from sklearn.preprocessing import StandardScaler
-
-            folds = StratifiedKFold(n_splits=min(3, minority), shuffle=True,
-                                    random_state=self.random_state)
-            model = make_pipeline(StandardScaler(), LogisticRegression(C=self.C))
-            from threadpoolctl import threadpool_limits
-
-            # One BLAS thread: the fits are small, and on a busy machine extra
-            # threads only wait for each other.
-            with threadpool_limits(limits=1):
-                held_out = cross_val_predict(model, X, y, cv=folds, method="decision_function")
-                platt = LogisticRegression(C=1e6).fit(held_out[:, None], y)
-                model.fit(X, y)
-            scaler, linear = model[0], model[1]
-            self.estimator_ = model
-            self.coef_ = linear.coef_[0] / scaler.scale_
-            self.intercept_ = float(linear.intercept_[0] - self.coef_ @ scaler.mean_)
-            self.calibration_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
-        return self
-
-    def _check_fitted(self):
-        if not hasattr(self, "n_labelled_"):
-            raise MatchingError("SuccessModel is not fitted yet; call fit first")
-
-    def predict_success(self, X):
-        """Probability of success per row; ``NEUTRAL`` everywhere when not learned."""
         self._check_fitted()
-        if self.estimator_ is None:
-            return np.full(len(X), NEUTRAL)
-        return self.probability(np.asarray(X, dtype=float) @ self.coef_ + self.intercept_)
-
-    def probability(self, decision):
-        """Calibrated probability of success for decision values ``X @ coef_ + intercept_``.
-
-        Lets a caller that holds part of the features fixed (the offer's own)
-        compute the decision in two parts.
-        """
+        _, terms = prior_logit(facts)
+        base = np.full(len(facts), PRIOR_INTERCEPT)
+        if self.kind_ == "prior":
+            return terms, base
         slope, offset = self.calibration_
-        return 1 / (1 + np.exp(-(slope * np.asarray(decision) + offset)))
+        if self.kind_ == "model":
+            for (_, component, fn), coef in zip(FEATURES, self.pair_coef_, strict=True):
+                if coef != 0:
+                    terms[component] = terms[component] + coef * fn(facts)
+            terms["offer"] = self.offer_term_[facts.o]
+            terms["track"] = self.track_term_[facts.o, facts.beginner.astype(np.int64)]
+            base = base + self.base_[facts.o]
+        return {k: slope * v for k, v in terms.items()}, slope * base + offset
 
-    def reason(self, probability=None):
-        """The Dutch reason for the learned component of one pair."""
-        self._check_fitted()
-        if self.estimator_ is None:
-            return TOO_LITTLE_HISTORY
-        return f"Kans op slagen volgens eerdere verwijzingen: {round(100 * probability)}%"
+    def record(self, t, o, beginner):
+        """(completion rate, labelled referrals) of the offer's partner for the group."""
+        partner = int(t.offers.partner[o])
+        n = int(self.record_n_[partner, int(beginner)])
+        return (float(self.record_success_[partner, int(beginner)] / n) if n else 0.0), n
+
+    def applies(self, name):
+        """Whether a learned-only component says something (only once a model is learned)."""
+        return self.kind_ == "model" and name in ("offer", "track") and name in REGISTRY

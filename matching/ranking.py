@@ -12,27 +12,28 @@ import numpy as np
 from matching import vocab
 from matching.eligibility import distances, eligible, explain, rule_history
 from matching.errors import UnknownObjectError
-from matching.learning import (
-    FEATURE_COMPONENTS,
-    SuccessModel,
-    history_rows,
-    offer_features,
-    pair_features,
-)
-from matching.scoring import COMPONENTS, NEUTRAL, WEIGHTS, base_components, reasons
+from matching.explanation import explain_match
+from matching.learning import SuccessModel, history_rows
+from matching.pairs import PairFacts
 from matching.tables import build_tables
 from matching.validation import check_scenario
 
 __all__ = ["Match", "Matcher"]
 
-_WEIGHTS = np.array([WEIGHTS[c] for c in COMPONENTS])
 # Pairs evaluated at once in batch work; bounds the memory of the masks.
 _BATCH_PAIRS = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """One eligible offer for a person, with its score and why."""
+    """One eligible offer for a person: the chance of success and why.
+
+    ``components`` maps each component that applies to its contribution to
+    the chance (a fraction: 0.06 is +6 percentage points); ``reasons`` say
+    the same in Dutch, largest first. ``record`` is the partner's track
+    record for people like this one (completion rate, labelled referrals);
+    ``little_data`` says it rests on fewer than a handful of referrals.
+    """
 
     offer_id: str
     partner_id: str
@@ -40,6 +41,8 @@ class Match:
     score: float
     components: dict = field(default_factory=dict)
     reasons: list = field(default_factory=list)
+    record: tuple = (0.0, 0)
+    little_data: bool = True
 
     def to_dict(self):
         """The contract's JSON shape, numbers rounded to 4 decimals."""
@@ -77,16 +80,8 @@ class Matcher:
             check_scenario(scenario)
         self.scenario = scenario
         self.tables = build_tables(scenario)
-        p, o, y = history_rows(scenario)
-        features = pair_features(self.tables, o, self._base(p, o))
-        self.model = SuccessModel(random_state=random_state).fit(features, y)
-        # The offer's part of each decision value, computed once for all its pairs.
-        n = len(FEATURE_COMPONENTS)
-        self._offer_decision = None if self.model.estimator_ is None else (
-            offer_features(self.tables) @ self.model.coef_[n:] + self.model.intercept_)
-
-    def _base(self, p, o):
-        return base_components(self.tables, p, o, distances(self.tables, p, o))
+        self.model = SuccessModel(random_state=random_state).fit(
+            self.tables, *history_rows(scenario))
 
     def _person(self, inburgeraar_id):
         try:
@@ -165,26 +160,14 @@ class Matcher:
         return mask, profile.reshape(-1)
 
     def score_pairs(self, p, o, km):
-        """Component values (a list of 9 arrays) and scores of aligned pairs."""
-        values = base_components(self.tables, p, o, km)
-        if self._offer_decision is None:
-            values.append(np.full(len(p), NEUTRAL))
-        else:
-            decision = self._offer_decision[o].copy()
-            for k, coef in enumerate(self.model.coef_[:len(FEATURE_COMPONENTS)]):
-                decision += coef * values[k]
-            values.append(self.model.probability(decision))
-        scores = np.zeros(len(p))
-        for weight, value in zip(_WEIGHTS, values, strict=True):
-            scores += weight * value
-        return values, scores
+        """The estimated chance of success of aligned pairs."""
+        return self.model.predict(PairFacts(self.tables, p, o, km))
 
-    def _match(self, p, o, km, values, score):
+    def _match(self, p, o, km, score):
         offer = self.scenario.offers[o]
-        named = dict(zip(COMPONENTS, values, strict=True))
-        learned_reason = self.model.reason(named["learned"])
-        return Match(offer.id, offer.partner_id, offer.domain, score, named,
-                     reasons(self.tables, p, o, km, named, learned_reason))
+        found = explain_match(self.tables, self.model, p, o, km)
+        return Match(offer.id, offer.partner_id, offer.domain, score, found.components,
+                     found.reasons, found.record, found.little_data)
 
     def _top(self, p, o, scores, top):
         """Indices of the best ``top`` pairs per person, best first per person."""
@@ -195,13 +178,13 @@ class Matcher:
         rank_in_group = np.arange(len(p)) - np.repeat(starts, np.diff(np.r_[starts, len(p)]))
         return order[rank_in_group < top]
 
-    def _best(self, p, o, km, values, scores, top):
+    def _best(self, p, o, km, scores, top):
         """Matches of the best ``top`` pairs per person, by person row."""
         keep = self._top(p, o, scores, top)
         out = {}
         # Plain Python values: this loop runs once per match shown.
         for row in zip(p[keep].tolist(), o[keep].tolist(), km[keep].tolist(),
-                       values[keep].tolist(), scores[keep].tolist(), strict=True):
+                       scores[keep].tolist(), strict=True):
             out.setdefault(row[0], []).append(self._match(*row))
         return out
 
@@ -239,11 +222,10 @@ class Matcher:
         rows = np.array([self._person(i) for i in ids], dtype=np.int64)
         parts = []
         for p, o, km in self.eligible_pairs(np.unique(rows), domain):
-            values, scores = self.score_pairs(p, o, km)
+            scores = self.score_pairs(p, o, km)
             # Each batch keeps its best `top` per person; the best of those is exact.
             best = self._top(p, o, scores, top)
-            parts.append((p[best], o[best], km[best], np.column_stack([v[best] for v in values]),
-                          scores[best]))
+            parts.append((p[best], o[best], km[best], scores[best]))
         found = self._best(*(np.concatenate(c) for c in zip(*parts, strict=True)), top) if (
             parts) else {}
         return {i: found.get(int(r), []) for i, r in zip(ids, rows, strict=True)}

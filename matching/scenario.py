@@ -95,6 +95,7 @@ class Inburgeraar:
     mentor_id: str | None = None
     goals: str | None = None
     latin_literate: bool | None = None
+    duaal: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,6 +106,7 @@ class HistoryEntry:
     offer_id: str
     outcome: str
     referred_on: str | None = None
+    reason_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,6 +131,8 @@ class Scenario:
     inburgeraars: Sequence[Inburgeraar]
     history: Sequence[HistoryEntry] = ()
     version: int = 1
+    # Expected arrivals (the contract's `forecast`); never ranked nor assigned.
+    forecast: Sequence[Inburgeraar] = ()
 
 
 def _build(cls, obj):
@@ -167,6 +171,7 @@ def load_scenario(doc):
         offers=tuple(_build(Offer, o) for o in doc["offers"]),
         inburgeraars=tuple(_build(Inburgeraar, i) for i in doc["inburgeraars"]),
         history=tuple(_build(HistoryEntry, h) for h in doc.get("history", ())),
+        forecast=tuple(_build(Inburgeraar, i) for i in doc.get("forecast", ())),
     )
     check_scenario(scenario, doc)
     return scenario

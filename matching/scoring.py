@@ -1,210 +1,221 @@
-"""The score of an eligible (person, offer) pair and the reasons behind it.
+"""The score's components and the expert's prior: the estimate before any history.
 
-``score = sum(WEIGHTS[c] * component[c])`` over the named components below,
-each in [0, 1], so the score is in [0, 1]. ``components`` in the output are
-these unweighted values; a klantmanager reads them beside the Dutch reasons.
+A pair's score is the estimated chance that a referral succeeds (ends
+``completed``). On the log-odds scale it is a sum of parts, one per
+component of :data:`REGISTRY`; without history every part is the prior
+below, so the documented prior *is* the engine's estimate::
 
-=========  ======  ==========================================================
-component  weight  value
-=========  ======  ==========================================================
-distance   0.18    ``1 - km / max_travel_km`` (1 at home, 0 at the limit)
-schedule   0.11    share of the offer's day parts the person is available in
-language   0.12    1 if the offer supports a language the person speaks, else 0
-childcare  0.08    when childcare is needed: 1 if the offer has it, else 0
-sector     0.08    1 if the offer is in a sector the person wants, else 0
-level      0.08    courses (taal, opleiding): 1 - |level - course level| / 5;
-                   other offers: 1 inside the level bounds
-alfa       0.15    not latin-literate: 1 for an alfa course, 0 for another
-                   language course; latin-literate: 0 for an alfa course
-graph      0.08    ``1 - hops / 5`` from the offer's partner to the person's
-                   mentor or a partner that served them before (0 beyond 4)
-learned    0.12    calibrated probability of success learned from history
-=========  ======  ==========================================================
+    score = 1 / (1 + exp(-(PRIOR_INTERCEPT + sum of the components' prior terms)))
 
-A component that does not apply or cannot be known for a pair (childcare when
-none is needed, no sectors given, no mentor and no earlier partner, too
-little history, a place without location) takes ``NEUTRAL = 0.5``: the same
-for all of that person's offers, so it never changes their order.
+==========  =================================================================
+component   prior term (log-odds); 0 where it does not apply ("n.v.t.")
+==========  =================================================================
+distance    ``0.4 - 0.3 * ln(1 + km)``: +0.40 at home, -0.14 at 5 km,
+            -0.43 at 15 km; in kilometres, the same for everyone
+schedule    ``0.6 * (share - 0.5)`` where both give day parts: +0.30 when
+            the person is free on all of the offer's day parts
+language    +0.40 when the offer supports a language the person speaks,
+            -0.10 when both give languages and none is shared
+childcare   where childcare is needed: +0.30 with it, -0.60 without
+sector      where both give sectors: +0.50 when one is shared, -0.20 if not
+level       where the person's level is known and the offer sets a bound:
+            a course (taal, opleiding) ``0.4 - 0.4 * gap`` (levels between
+            the person and the class); another offer +0.20
+alfa        not latin-literate: +0.80 for an alfa course, -0.80 for another
+            taal course; latin-literate: -0.80 for an alfa course
+graph       ``0.5 * (1 - hops / 5)`` to the person's mentor or a partner
+            that served them before (0 beyond 4 hops)
+offer       learned only: the kind of offer and its hours
+track       learned only: the partner's and the offer's own record
+==========  =================================================================
+
+``PRIOR_INTERCEPT`` is ``-0.2`` (a chance of 45 % for a pair about which
+nothing is known). An offer that leaves a field open gets 0 on it, never
+more than one that declares a fit. The history (``matching.learning``)
+moves each part away from its prior as far as the outcomes carry it.
 
 Fairness: no component reads nationality, ethnicity or religion, or a proxy
 for them. Gender and age appear only in the hard rules (women_only, age);
-the languages a person speaks are used only to tell whether the offer
-supports one of them, which is what the person needs.
+the languages a person speaks count only as whether the offer supports one
+of them, which is what the person needs.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from matching import vocab
 from matching.dutch import format_km, language_name
 
-__all__ = ["COMPONENTS", "NEUTRAL", "WEIGHTS", "base_components", "reasons"]
+__all__ = ["COMPONENTS", "PRIOR_INTERCEPT", "REGISTRY", "Component", "prior_logit"]
 
-NEUTRAL = 0.5
-WEIGHTS = {
-    "distance": 0.18,
-    "schedule": 0.11,
-    "language": 0.12,
-    "childcare": 0.08,
-    "sector": 0.08,
-    "level": 0.08,
-    "alfa": 0.15,
-    "graph": 0.08,
-    "learned": 0.12,
-}
-COMPONENTS = tuple(WEIGHTS)
-# Domains whose offers teach: their level bounds describe the class, not a minimum.
-_LEARNING = np.array([d in ("taal", "opleiding") for d in vocab.DOMAINS])
-_TAAL = vocab.DOMAINS.index("taal")
-_POPCOUNT = np.array([bin(k).count("1") for k in range(16)])
+PRIOR_INTERCEPT = -0.2
 
 
-def _overlap(a, b):
-    return ((a & b) != 0).any(axis=-1)
+@dataclass(frozen=True)
+class Component:
+    """One factor of the score.
 
-
-def _level(t, p, o):
-    level = t.people.level[p]
-    low, high = t.offers.min_level[o], t.offers.max_level[o]
-    n = len(vocab.LEVELS)
-    has_low, has_high = low >= 0, high < n
-    centre = np.where(has_low & has_high, (low + high) / 2, np.where(has_low, low, high))
-    outside = np.maximum(np.maximum(low - level, level - np.minimum(high, n - 1)), 0)
-    deviation = np.where(_LEARNING[t.offers.domain[o]], np.abs(level - centre), outside)
-    value = np.clip(1 - deviation / 5, 0, 1)
-    return np.where((level >= 0) & (has_low | has_high), value, NEUTRAL)
-
-
-def _alfa(t, p, o):
-    latin, alfa = t.people.latin[p], t.offers.alfa[o]
-    not_literate = np.where(alfa, 1.0, np.where(t.offers.domain[o] == _TAAL, 0.0, NEUTRAL))
-    literate = np.where(alfa, 0.0, NEUTRAL)
-    return np.where(latin == 0, not_literate, np.where(latin == 1, literate, NEUTRAL))
-
-
-def _graph(t, p, o):
-    out = np.full(len(p), NEUTRAL)
-    if len(p) == 0:
-        return out
-    order = np.argsort(p, kind="stable")
-    people, starts = np.unique(p[order], return_index=True)
-    for person, start, stop in zip(people.tolist(), starts.tolist(),
-                                   [*starts[1:].tolist(), len(p)], strict=True):
-        close = t.closeness(person)
-        if close is not None:
-            rows = order[start:stop]
-            out[rows] = close[0][t.offers.partner[o[rows]]]
-    return out
-
-
-def base_components(t, p, o, km):
-    """All components but ``learned`` for aligned pair arrays.
-
-    Parameters
-    ----------
-    t : ScenarioTables
-    p, o : numpy.ndarray of int
-        Aligned person and offer rows, one pair per element.
-    km : numpy.ndarray
-        Their distances (NaN where unknown).
-
-    Returns
-    -------
-    list of numpy.ndarray
-        One array per component, in the order of ``COMPONENTS[:-1]``.
+    ``prior`` gives its log-odds term for :class:`~matching.pairs.PairFacts`
+    (0 where it does not apply), ``applies`` whether it says anything about
+    a pair (else it reads "n.v.t." and contributes nothing), ``reason`` its
+    Dutch reason for one pair (or None), ``label`` its Dutch name.
     """
-    people, offers = t.people, t.offers
-    distance = np.where(np.isnan(km), NEUTRAL,
-                        np.clip(1 - np.nan_to_num(km) / people.max_travel[p], 0, 1))
-    schedule_mask, available = offers.schedule[o], people.availability[p]
-    schedule = np.where((schedule_mask == 0) | (available == 0), NEUTRAL,
-                        _POPCOUNT[schedule_mask & available]
-                        / np.maximum(_POPCOUNT[schedule_mask], 1))
-    p_lang, o_lang = people.languages[p], offers.languages[o]
-    language = np.where((p_lang == 0).all(-1) | (o_lang == 0).all(-1), NEUTRAL,
-                        _overlap(p_lang, o_lang).astype(float))
-    childcare = np.where(people.childcare_needed[p], offers.childcare[o].astype(float), NEUTRAL)
-    p_sect, o_sect = people.sectors[p], offers.sectors[o]
-    sector = np.where((p_sect == 0).all(-1) | (o_sect == 0).all(-1), NEUTRAL,
-                      _overlap(p_sect, o_sect).astype(float))
-    return [distance, schedule, language, childcare, sector, _level(t, p, o), _alfa(t, p, o),
-            _graph(t, p, o)]
+
+    name: str
+    label: str
+    prior: Callable
+    applies: Callable
+    reason: Callable
 
 
-def _graph_reason(t, p, o):
-    close = t.closeness(p)
-    if close is None:
-        return None
-    partner = int(t.offers.partner[o])
-    hops, (role, _) = close[2][partner], t.anchors[p][int(close[1][partner])]
+def _none(f):
+    return np.zeros(len(f))
+
+
+def _distance_prior(f):
+    return np.where(f.km_known, 0.4 - 0.3 * np.log1p(f.km), 0.0)
+
+
+def _schedule_prior(f):
+    return np.where(f.schedule_known, 0.6 * (f.schedule_share - 0.5), 0.0)
+
+
+def _language_prior(f):
+    return np.where(f.language_shared, 0.4, np.where(f.language_known, -0.1, 0.0))
+
+
+def _childcare_prior(f):
+    return np.where(f.children, np.where(f.childcare, 0.3, -0.6), 0.0)
+
+
+def _sector_prior(f):
+    return np.where(f.sector_shared, 0.5, np.where(f.sector_known, -0.2, 0.0))
+
+
+def _level_prior(f):
+    return np.where(f.level_known, np.where(f.course, 0.4 - 0.4 * f.course_gap, 0.2), 0.0)
+
+
+def _alfa_applies(f):
+    return f.alfa_needed_and_given | f.alfa_needed_not_given | f.alfa_not_needed
+
+
+def _alfa_prior(f):
+    return np.where(f.alfa_needed_and_given, 0.8, np.where(_alfa_applies(f), -0.8, 0.0))
+
+
+def _graph_prior(f):
+    return np.where(np.isnan(f.closeness), 0.0, 0.5 * np.nan_to_num(f.closeness))
+
+
+# Reasons: one pair at a time (``x`` is an ExplainContext), only for shown matches.
+
+def _distance_reason(x):
+    return None if np.isnan(x.km) else f"op {format_km(x.km)} km van huis"
+
+
+def _schedule_reason(x):
+    fit = "passen bij" if x.facts.schedule_share[0] == 1 else "passen deels bij"
+    return f"{'lesdagdelen' if x.course else 'dagdelen'} {fit} de beschikbaarheid"
+
+
+def _language_reason(x):
+    if not x.facts.language_shared[0]:
+        return "geen begeleiding in een taal die de persoon spreekt"
+    t = x.t
+    offer, person = t.scenario.offers[x.o], t.scenario.inburgeraars[x.p]
+    supported = offer.languages or t.scenario.partners[int(t.offers.partner[x.o])].languages
+    shared = [c for c in person.languages if c in supported]
+    names = " en ".join(language_name(c) for c in ([c for c in shared if c != "nl"] or shared))
+    speaker = {"taalcursus": "docent", "opleiding": "docent", "mentoraat": "mentor",
+               "maatje": "maatje"}.get(offer.kind)
+    return f"{speaker} spreekt {names}" if speaker else f"begeleiding in het {names}"
+
+
+def _childcare_reason(x):
+    return "met kinderopvang" if x.facts.childcare[0] else "geen kinderopvang"
+
+
+def _sector_reason(x):
+    if not x.facts.sector_shared[0]:
+        return "niet in een gewenste sector"
+    person, offer = x.t.scenario.inburgeraars[x.p], x.t.scenario.offers[x.o]
+    return f"in de gewenste sector {', '.join(s for s in person.sectors if s in offer.sectors)}"
+
+
+def _level_reason(x):
+    level = x.t.scenario.inburgeraars[x.p].level
+    if not x.facts.course[0]:
+        return f"taalniveau {level} voldoet aan de eis"
+    gap = float(x.facts.course_gap[0])
+    if gap <= 0.5:
+        return f"niveau van de cursus past bij taalniveau {level}"
+    return f"cursus ligt {format_km(gap)} niveau van taalniveau {level} af"
+
+
+def _alfa_reason(x):
+    f = x.facts
+    if f.alfa_needed_and_given[0]:
+        return "alfabetiseringscursus, voor wie nog leert lezen en schrijven"
+    if f.alfa_needed_not_given[0]:
+        return "geen alfabetiseringscursus, terwijl lezen en schrijven nog nodig is"
+    return "alfabetiseringscursus, terwijl de persoon al Latijns schrift leest"
+
+
+def _graph_reason(x):
+    t = x.t
+    close = t.closeness(x.p)
+    partner = int(t.offers.partner[x.o])
+    hops, (role, _) = close[2][partner], t.anchors[x.p][int(close[1][partner])]
     whom = "de eigen mentor" if role == "mentor" else "een eerdere partner"
     if hops == 0:
-        return ("Aanbod van de eigen mentor" if role == "mentor"
-                else "Partner heeft deze persoon eerder begeleid")
-    if hops == 1:
-        return f"Partner werkt samen met {whom}"
-    if hops == 2:
-        return f"Partner op 2 stappen van {whom} in de coalitie"
-    return None
+        return ("aanbod van de eigen mentor" if role == "mentor"
+                else "partner heeft deze persoon eerder begeleid")
+    if hops <= 2:
+        return (f"partner werkt samen met {whom}" if hops == 1
+                else f"partner op 2 stappen van {whom} in de coalitie")
+    return f"partner ver van {whom} in de coalitie"
 
 
-def _language_reason(t, p, o):
-    offer = t.scenario.offers[o]
-    person = t.scenario.inburgeraars[p]
-    supported = offer.languages or t.scenario.partners[int(t.offers.partner[o])].languages
-    shared = [c for c in person.languages if c in supported]
-    shown = [c for c in shared if c != "nl"] or shared
-    names = " en ".join(language_name(c) for c in shown)
-    speaker = {"taalcursus": "Docent", "opleiding": "Docent", "mentoraat": "Mentor",
-               "maatje": "Maatje"}.get(offer.kind)
-    return f"{speaker} spreekt {names}" if speaker else f"Begeleiding in het {names}"
+def _offer_reason(x):
+    return "soort aanbod en uren, volgens eerdere verwijzingen"
 
 
-def reasons(t, p, o, km, values, learned_reason):
-    """The Dutch reasons for one pair, in component order.
+def _track_reason(x):
+    record = x.record
+    if record is None or record[1] == 0:
+        return "geen eerdere verwijzingen naar deze aanbieder"
+    rate, n = record
+    return (f"bij deze aanbieder ronden vergelijkbare inburgeraars {round(100 * rate)} % af, "
+            f"{n} verwijzing{'' if n == 1 else 'en'}")
 
-    Parameters
-    ----------
-    t : ScenarioTables
-    p, o : int
-        Person and offer rows.
-    km : float
-        Their distance (NaN when unknown).
-    values : dict of str to float
-        The pair's component values.
-    learned_reason : str or None
-        The learned model's reason for this pair.
 
-    Returns
-    -------
-    list of str
-    """
-    offer = t.scenario.offers[o]
-    person = t.scenario.inburgeraars[p]
-    course = offer.domain in ("taal", "opleiding")
-    out = [] if np.isnan(km) else [f"Op {format_km(km)} km van huis"]
-    if offer.schedule and person.availability:
-        fit = "passen bij" if values["schedule"] == 1 else "passen deels bij"
-        out.append(f"{'Lesdagdelen' if course else 'Dagdelen'} {fit} beschikbaarheid")
-    if values["language"] == 1:
-        out.append(_language_reason(t, p, o))
-    if values["childcare"] == 1:
-        out.append("Cursus met kinderopvang" if course else "Met kinderopvang")
-    elif values["childcare"] == 0:
-        out.append("Geen kinderopvang, terwijl die nodig is")
-    if values["sector"] == 1:
-        shared = [s for s in person.sectors if s in offer.sectors]
-        out.append(f"Past bij de gewenste sector: {', '.join(shared)}")
-    if values["level"] >= 0.9 and course:
-        out.append(f"Niveau past bij taalniveau {person.level}")
-    elif values["level"] == 1:
-        out.append(f"Taalniveau {person.level} voldoet aan de eis van dit aanbod")
-    if values["alfa"] == 1:
-        out.append("Alfabetiseringscursus — past bij wie nog leert lezen en schrijven")
-    elif values["alfa"] == 0 and person.latin_literate is False:
-        out.append("Geen alfabetiseringscursus, terwijl lezen en schrijven nog nodig is")
-    graph = _graph_reason(t, p, o)
-    if graph:
-        out.append(graph)
-    if learned_reason:
-        out.append(learned_reason)
-    return out
+def _learned_only(f):
+    return np.zeros(len(f), dtype=bool)
+
+
+REGISTRY = {c.name: c for c in (
+    Component("distance", "Afstand", _distance_prior, lambda f: f.km_known, _distance_reason),
+    Component("schedule", "Dagdelen", _schedule_prior, lambda f: f.schedule_known,
+              _schedule_reason),
+    Component("language", "Taal van de begeleiding", _language_prior,
+              lambda f: f.language_known, _language_reason),
+    Component("childcare", "Kinderopvang", _childcare_prior, lambda f: f.children,
+              _childcare_reason),
+    Component("sector", "Sector", _sector_prior, lambda f: f.sector_known, _sector_reason),
+    Component("level", "Niveau", _level_prior, lambda f: f.level_known, _level_reason),
+    Component("alfa", "Alfabetisering", _alfa_prior, _alfa_applies, _alfa_reason),
+    Component("graph", "Netwerk in de coalitie", _graph_prior,
+              lambda f: ~np.isnan(f.closeness), _graph_reason),
+    # Learned only: they apply once a model has learned them (see matching.learning).
+    Component("offer", "Soort aanbod", _none, _learned_only, _offer_reason),
+    Component("track", "Ervaring met deze aanbieder", _none, _learned_only, _track_reason),
+)}
+COMPONENTS = tuple(REGISTRY)
+
+
+def prior_logit(facts):
+    """The prior's log-odds for pairs, and each component's term (dict of arrays)."""
+    terms = {name: c.prior(facts) for name, c in REGISTRY.items()}
+    return PRIOR_INTERCEPT + sum(terms.values()), terms

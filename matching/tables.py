@@ -18,7 +18,7 @@ from matching.errors import ScenarioError
 from matching.geo import pc4_table
 from matching.scenario import DEFAULT_MAX_TRAVEL_KM
 
-__all__ = ["OfferTable", "PersonTable", "ScenarioTables", "build_tables"]
+__all__ = ["OfferTable", "PersonTable", "ScenarioTables", "blocks_pair", "build_tables"]
 
 # Hop distances beyond this count as "not close" in the coalition graph.
 MAX_HOPS = 4
@@ -142,7 +142,7 @@ class ScenarioTables:
         self.offers = self._offer_table(scenario)
         self.people = self._person_table(scenario)
         blocked = [(self.person_index[h.inburgeraar_id], self.offer_index[h.offer_id])
-                   for h in scenario.history if h.outcome in ("declined", "dropped")]
+                   for h in scenario.history if blocks_pair(h)]
         self.blocked_keys = np.unique(np.array([p * len(self.offers.ids) + o for p, o in blocked],
                                                dtype=np.int64))
         self.blocked_people = np.zeros(len(self.people.ids), dtype=bool)
@@ -261,6 +261,15 @@ class ScenarioTables:
                                                 directed=False, indices=[partner])[0]
         return self._hops[partner]
 
+    def mentor_closeness(self, person):
+        """Like :meth:`closeness`, from the person's mentor alone (None without one)."""
+        anchors = self.anchors[person]
+        if not anchors or anchors[0][0] != "mentor":
+            return None
+        best = self.hops_from(anchors[0][1])
+        values = np.where(best <= MAX_HOPS, 1 - best / (MAX_HOPS + 1), 0.0)
+        return values, np.zeros(len(best), dtype=np.int64), best
+
     def closeness(self, person):
         """Per partner, how close it is to the person's anchors, or None without anchors.
 
@@ -277,6 +286,17 @@ class ScenarioTables:
             values = np.where(best <= MAX_HOPS, 1 - best / (MAX_HOPS + 1), 0.0)
             self._closeness[person] = (values, nearest, best)
         return self._closeness[person]
+
+
+def blocks_pair(entry):
+    """Rule 9: a declined, dropped or ongoing referral keeps the pair apart.
+
+    A decline for ``vol`` does not: the offer was full, which says nothing
+    about the pair.
+    """
+    if entry.outcome == "declined":
+        return entry.reason_code != "vol"
+    return entry.outcome in ("dropped", "ongoing")
 
 
 def build_tables(scenario):

@@ -227,6 +227,10 @@ def _semantic_errors(scenario):
         if h.offer_id not in offer_ids:
             yield [*path, "offer_id"], f"{h.offer_id!r} is not an offer"
         yield from _check_value([*path, "outcome"], h.outcome, vocab.OUTCOMES)
+        yield from _check_value([*path, "reason_code"], h.reason_code, vocab.REASON_CODES)
+    yield from _check_ids("forecast", scenario.forecast)
+    for i, person in enumerate(scenario.forecast):
+        yield from _person_errors(["forecast", i], person, partners)
 
 
 def _offer_errors(path, o, partners):

@@ -14,6 +14,7 @@ __all__ = [
     "OFFER_KINDS",
     "OUTCOMES",
     "PARTNER_KINDS",
+    "REASON_CODES",
     "noun_for",
 ]
 
@@ -32,6 +33,10 @@ OFFER_KINDS = (
 GENDERS = ("v", "m", "x")
 EDUCATION = ("geen", "basis", "voortgezet", "mbo", "hbo", "wo")
 OUTCOMES = ("completed", "dropped", "declined", "ongoing")
+# Why a referral was declined or dropped (their meaning is in the API contract).
+REASON_CODES = (
+    "vol", "niveau", "rooster", "afstand", "doelgroep", "geen_reactie", "persoonlijk", "anders",
+)
 
 _NOUNS = {
     DOMAINS: "domain",
@@ -43,6 +48,7 @@ _NOUNS = {
     GENDERS: "gender",
     EDUCATION: "education level",
     OUTCOMES: "outcome",
+    REASON_CODES: "reason code",
 }
 
 

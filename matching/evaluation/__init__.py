@@ -10,14 +10,14 @@ Examples
 --------
 >>> from matching.evaluation import evaluate, summary
 >>> results = evaluate(seed=3, cohorts=2, people=30, offers=40, history=150)
->>> sorted(summary(results)["policies"])[:3]
-['first_come_first_served', 'greedy_nearest', 'learned_only']
+>>> sorted(summary({"standard": results})["standard"]["policies"])[:3]
+['first_come_first_served', 'greedy_nearest', 'oracle']
 """
 
 from matching.evaluation.policies import DIAGNOSTICS, LABELS, POLICIES, oracle
 from matching.evaluation.report import summary, write_report
 from matching.evaluation.run import evaluate
-from matching.evaluation.simulator import Cohort, HiddenTruth, Simulator
+from matching.evaluation.simulator import WORLDS, Cohort, HiddenTruth, Simulator
 
-__all__ = ["DIAGNOSTICS", "LABELS", "POLICIES", "Cohort", "HiddenTruth", "Simulator", "evaluate",
-           "oracle", "summary", "write_report"]
+__all__ = ["DIAGNOSTICS", "LABELS", "POLICIES", "WORLDS", "Cohort", "HiddenTruth", "Simulator",
+           "evaluate", "oracle", "summary", "write_report"]

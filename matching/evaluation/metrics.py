@@ -10,12 +10,12 @@ import numpy as np
 from matching import vocab
 from matching.coalition import area_of
 from matching.eligibility import distances
-from matching.learning import SuccessModel, history_rows, pair_features
-from matching.scoring import base_components
+from matching.learning import SuccessModel, history_rows
+from matching.pairs import PairFacts
 from matching.tables import build_tables
 
-__all__ = ["DIMENSIONS", "GroupTally", "confidence_interval", "learned_model_quality",
-           "outcome_metrics"]
+__all__ = ["DIMENSIONS", "GroupTally", "calibration", "confidence_interval",
+           "learned_model_quality", "outcome_metrics"]
 
 DIMENSIONS = ("area", "gender", "leerroute")
 _GENDER = {"v": "vrouw", "m": "man", "x": "x"}
@@ -123,13 +123,14 @@ def learned_model_quality(history_scenario, true_success, seed, folds=5, bins=10
 
     t = build_tables(history_scenario)
     p, o, y = history_rows(history_scenario)
-    features = pair_features(t, o, base_components(t, p, o, distances(t, p, o)))
+    km = distances(t, p, o)
     held_out = np.zeros(len(y))
     split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train, test in split.split(features, y):
-        model = SuccessModel(random_state=seed).fit(features[train], y[train])
-        held_out[test] = model.predict_success(features[test])
-    labelled = np.array([h.outcome != "ongoing" for h in history_scenario.history])
+    for train, test in split.split(p, y):
+        model = SuccessModel(random_state=seed).fit(t, p[train], o[train], y[train])
+        held_out[test] = model.predict(PairFacts(t, p[test], o[test], km[test]))
+    labelled = np.array([h.outcome != "ongoing" and h.reason_code != "vol"
+                         for h in history_scenario.history])
     observed, predicted = calibration_curve(y, held_out, n_bins=bins, strategy="quantile")
     return {
         "auc": float(roc_auc_score(y, held_out)),
@@ -137,4 +138,38 @@ def learned_model_quality(history_scenario, true_success, seed, folds=5, bins=10
         "calibration": {"observed": observed.tolist(), "predicted": predicted.tolist()},
         "labelled": int(len(y)),
         "success_rate": float(y.mean()),
+    }
+
+
+def calibration(predicted, truth, bins=10):
+    """How well predicted chances match the true ones, over pairs.
+
+    Parameters
+    ----------
+    predicted, truth : numpy.ndarray
+        The engine's chance and the hidden true chance of each pair.
+
+    Returns
+    -------
+    dict
+        ``ece``: expected calibration error (per decile of ``predicted``, the
+        gap between mean predicted and mean true chance, weighted by the
+        decile's size); ``brier``: the expected Brier score
+        ``mean((predicted - truth)^2 + truth (1 - truth))``; ``curve``: mean
+        predicted and mean true chance per decile.
+    """
+    predicted, truth = np.asarray(predicted, float), np.asarray(truth, float)
+    if len(predicted) == 0:
+        return {"ece": float("nan"), "brier": float("nan"),
+                "curve": {"predicted": [], "observed": []}}
+    edges = np.quantile(predicted, np.linspace(0, 1, bins + 1)[1:-1])
+    band = np.searchsorted(edges, predicted, side="right")
+    size = np.bincount(band, minlength=bins)
+    used = size > 0
+    mean_pred = np.bincount(band, predicted, minlength=bins)[used] / size[used]
+    mean_true = np.bincount(band, truth, minlength=bins)[used] / size[used]
+    return {
+        "ece": float(np.sum(size[used] * np.abs(mean_pred - mean_true)) / len(predicted)),
+        "brier": float(np.mean((predicted - truth) ** 2 + truth * (1 - truth))),
+        "curve": {"predicted": mean_pred.tolist(), "observed": mean_true.tolist()},
     }

@@ -11,9 +11,9 @@ import numpy as np
 
 from matching.evaluation.policies import LABELS
 
-__all__ = ["FIGURES", "write_figures"]
+__all__ = ["FIGURES", "figure_name", "write_figures"]
 
-MAIN = ("oracle", "wegwijs", "wegwijs_without_learning", "greedy_nearest",
+MAIN = ("oracle", "oracle_systematic", "wegwijs", "prior_alone", "greedy_nearest",
         "first_come_first_served", "random")
 FIGURES = {
     "expected_successes": "expected_successes.png",
@@ -21,7 +21,8 @@ FIGURES = {
     "calibration": "calibration.png",
     "fairness": "fairness.png",
 }
-_COLOURS = {"oracle": "#555555", "wegwijs": "#1f6fb4", "wegwijs_without_learning": "#7fb1db",
+_COLOURS = {"oracle": "#555555", "oracle_systematic": "#8a8a8a", "wegwijs": "#1f6fb4",
+            "prior_alone": "#7fb1db",
             "greedy_nearest": "#e08a1e", "first_come_first_served": "#c9b037",
             "random": "#b04a4a"}
 
@@ -49,7 +50,7 @@ def _expected(results, folder):
         ax.set_yticks(y, [LABELS[n] for n in names] if metric == "weighted" else [])
         ax.set_title(title, fontsize=9)
         ax.grid(axis="x", alpha=0.3)
-    _save(fig, folder, FIGURES["expected_successes"])
+    _save(fig, folder, figure_name(results, "expected_successes"))
 
 
 def _travel(results, folder):
@@ -63,7 +64,7 @@ def _travel(results, folder):
                  fontsize=10)
     ax.tick_params(axis="x", labelsize=7)
     ax.grid(axis="y", alpha=0.3)
-    _save(fig, folder, FIGURES["travel"])
+    _save(fig, folder, figure_name(results, "travel"))
 
 
 def _calibration(results, folder):
@@ -71,16 +72,25 @@ def _calibration(results, folder):
     fig = _figure(4.8, 4.2)
     ax = fig.subplots()
     ax.plot([0, 1], [0, 1], color="#999999", linestyle="--", label="perfectly calibrated")
-    ax.plot(learning["calibration"]["predicted"], learning["calibration"]["observed"],
-            marker="o", color=_COLOURS["wegwijs"], label="learned model (held out)")
-    ax.set_xlabel("predicted probability of success")
-    ax.set_ylabel("observed share of successes")
-    ax.set_title(f"Calibration, {learning['labelled']} logged referrals\n"
-                 f"cross-validated AUC {learning['auc']:.3f}", fontsize=10)
+    for key, label, colour in (("calibration_assigned", "Wegwijs, assigned pairs", "wegwijs"),
+                               ("prior_calibration_assigned", "prior alone, same pairs",
+                                "prior_alone")):
+        curve = learning[key]["curve"]
+        ax.plot(curve["predicted"], curve["observed"], marker="o", color=_COLOURS[colour],
+                label=f"{label} (ECE {learning[key]['ece']:.3f})")
+    ax.set_xlabel("estimated chance of success (decile mean)")
+    ax.set_ylabel("true chance of success (decile mean)")
+    ax.set_title(f"Calibration on the cohorts, {learning['labelled']} outcomes learned from",
+                 fontsize=10)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.legend(loc="upper left", fontsize=8)
-    _save(fig, folder, FIGURES["calibration"])
+    _save(fig, folder, figure_name(results, "calibration"))
+
+
+def figure_name(results, figure):
+    """The figure's file name, prefixed by the world it shows."""
+    return f"{results['setup']['world']}_{FIGURES[figure]}"
 
 
 def _fairness(results, folder):
@@ -101,7 +111,7 @@ def _fairness(results, folder):
         ax.set_title(f"Expected successes per need, by {dimension}", fontsize=10)
         ax.grid(axis="x", alpha=0.3)
     axes[0].legend(fontsize=7, loc="lower right")
-    _save(fig, folder, FIGURES["fairness"])
+    _save(fig, folder, figure_name(results, "fairness"))
 
 
 def write_figures(results, folder):

@@ -12,11 +12,12 @@ import numpy as np
 
 from matching import vocab
 from matching.allocation import allocate, solve_b_matching
+from matching.pairs import PairFacts
 from matching.ranking import Matcher
-from matching.scoring import COMPONENTS, WEIGHTS
+from matching.scoring import prior_logit
 
 __all__ = ["DIAGNOSTICS", "LABELS", "POLICIES", "Market", "build_market", "oracle", "optimal_arcs",
-           "pair_components"]
+           "prior_probability", "scores"]
 
 # Largest integer weight in the flow; rounding moves the objective by < 1e-8 relative.
 _TOP = 2**36
@@ -95,27 +96,21 @@ def wegwijs(market):
     return np.sort(np.array(chosen, dtype=np.int64))
 
 
-_WITHOUT_LEARNING = np.array([0.0 if c == "learned" else WEIGHTS[c] for c in COMPONENTS])
+def scores(market):
+    """The engine's estimated chance of success of every arc."""
+    return market.matcher.score_pairs(market.person, market.offer, market.km)
 
 
-def pair_components(market):
-    """The arcs' component values, shape (n, 9), and the engine's scores (n,)."""
-    values, scores = market.matcher.score_pairs(market.person, market.offer, market.km)
-    # The engine may hand the components over as a list of columns.
-    return (np.column_stack(values) if isinstance(values, list) else values), scores
+def prior_probability(market):
+    """The prior's chance of success of every arc: what the engine says without history."""
+    t = market.matcher.tables
+    logit, _ = prior_logit(PairFacts(t, market.person, market.offer, market.km))
+    return 1 / (1 + np.exp(-logit))
 
 
-def wegwijs_without_learning(market):
-    """The engine's allocation with the learned component left out, weights renormalised."""
-    values, _ = pair_components(market)
-    score = values @ (_WITHOUT_LEARNING / _WITHOUT_LEARNING.sum())
-    return optimal_arcs(market, market.need[market.node] * score)
-
-
-def learned_only(market):
-    """Diagnostic: the exact allocation on the learned probability alone."""
-    values, _ = pair_components(market)
-    return optimal_arcs(market, market.need[market.node] * values[:, COMPONENTS.index("learned")])
+def prior_alone(market):
+    """The exact allocation on the prior's chance: the engine without learning."""
+    return optimal_arcs(market, market.need[market.node] * prior_probability(market))
 
 
 def _in_order(market, order):
@@ -160,20 +155,19 @@ def random_allocation(market):
 # Every policy but the oracle, which also needs the truth.
 POLICIES = {
     "wegwijs": wegwijs,
-    "wegwijs_without_learning": wegwijs_without_learning,
+    "prior_alone": prior_alone,
     "greedy_nearest": greedy_nearest,
     "first_come_first_served": first_come_first_served,
     "random": random_allocation,
 }
 # Not policies on offer, but yardsticks that show where the gap to the oracle lies.
-DIAGNOSTICS = {"learned_only": learned_only}
+DIAGNOSTICS = {}
 LABELS = {
     "oracle": "Oracle (true probabilities)",
     "wegwijs": "Wegwijs (learned + optimal)",
-    "wegwijs_without_learning": "Wegwijs without learning",
+    "prior_alone": "Prior alone (no learning), optimal",
     "greedy_nearest": "Greedy nearest-first",
     "first_come_first_served": "First come, first served",
     "random": "Random",
     "oracle_systematic": "Oracle without luck (true rule, no hidden draws)",
-    "learned_only": "Learned probability only, optimal",
 }

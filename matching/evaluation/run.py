@@ -5,6 +5,7 @@ import numpy as np
 from matching.evaluation.metrics import (
     DIMENSIONS,
     GroupTally,
+    calibration,
     confidence_interval,
     learned_model_quality,
     outcome_metrics,
@@ -14,14 +15,14 @@ from matching.evaluation.policies import (
     POLICIES,
     build_market,
     oracle,
-    pair_components,
+    prior_probability,
+    scores,
 )
-from matching.evaluation.simulator import Simulator
+from matching.evaluation.simulator import WORLDS, Simulator
 
 __all__ = ["evaluate"]
 
 METRICS = ("expected", "weighted", "served", "mean_km", "p90_km", "utilisation")
-_LEARNED = -1  # the learned component is the last column of score_pairs' values
 
 
 def _ratio(per_cohort, top, bottom, metric):
@@ -44,19 +45,28 @@ def _allocate_cohort(sim, cohort, per_cohort, tally, km, agreement):
         per_cohort.setdefault(name, []).append(outcome_metrics(market, truth, arcs))
         tally.add(name, market, truth, arcs)
         km.setdefault(name, []).append(market.km[arcs])
-    values, scores = pair_components(market)
-    agreement.append((values[:, _LEARNED], scores, truth))
+    agreement.append({"score": scores(market), "prior": prior_probability(market),
+                      "truth": truth, "assigned": np.isin(np.arange(len(truth)),
+                                                          chosen["wegwijs"])})
 
 
-def _rank_correlations(agreement):
+def _agreement(agreement):
+    """Rank correlation with the true chance, and calibration, of the engine and the prior."""
     from scipy import stats
 
-    learned, scores, truth = (np.concatenate(c) for c in zip(*agreement, strict=True))
-    return {"learned": float(stats.spearmanr(learned, truth).statistic),
-            "score": float(stats.spearmanr(scores, truth).statistic)}
+    pooled = {k: np.concatenate([a[k] for a in agreement]) for k in agreement[0]}
+    truth, assigned = pooled["truth"], pooled["assigned"]
+    return {
+        "rank_correlation": {k: float(stats.spearmanr(pooled[k], truth).statistic)
+                             for k in ("score", "prior")},
+        "calibration_assigned": calibration(pooled["score"][assigned], truth[assigned]),
+        "calibration_all": calibration(pooled["score"], truth),
+        "prior_calibration_assigned": calibration(pooled["prior"][assigned], truth[assigned]),
+    }
 
 
-def evaluate(seed, cohorts=20, people=500, offers=300, history=2000, progress=None):
+def evaluate(seed, cohorts=20, people=500, offers=300, history=2000, world="standard",
+             progress=None):
     """Run the whole evaluation; the same arguments give the same results.
 
     Parameters
@@ -66,6 +76,8 @@ def evaluate(seed, cohorts=20, people=500, offers=300, history=2000, progress=No
         Fresh cohorts to allocate (confidence intervals are over these).
     people, offers, history : int
         People per cohort, offers of the coalition, people in the history.
+    world : str
+        The hidden truth, a key of :data:`~matching.evaluation.simulator.WORLDS`.
     progress : callable, optional
         Called with a short message after each step.
 
@@ -87,30 +99,33 @@ def evaluate(seed, cohorts=20, people=500, offers=300, history=2000, progress=No
 
     # The arrays are small: BLAS threads only contend with each other (10x slower fits).
     with threadpool_limits(1):
-        return _evaluate(seed, cohorts, people, offers, history, progress)
+        return _evaluate(seed, cohorts, people, offers, history, world, progress)
 
 
-def _evaluate(seed, cohorts, people, offers, history, progress):
+def _evaluate(seed, cohorts, people, offers, history, world, progress):
     say = progress or (lambda message: None)
-    sim = Simulator(seed, cohorts=cohorts, people=people, offers=offers, history=history)
+    sim = Simulator(seed, cohorts=cohorts, people=people, offers=offers, history=history,
+                    truth=WORLDS[world])
     say(f"simulated {len(sim.history_scenario.history)} logged referrals")
     per_cohort, tally, km, agreement = {}, GroupTally(), {}, []
     for k in range(cohorts):
         _allocate_cohort(sim, sim.cohort(k), per_cohort, tally, km, agreement)
         say(f"cohort {k + 1}/{cohorts} allocated")
     learning = learned_model_quality(sim.history_scenario, sim.history_success, seed)
-    learning["rank_correlation"] = _rank_correlations(agreement)
+    learning.update(_agreement(agreement))
     say("learned model assessed")
     capacity = sum(max(o.capacity, 0) for o in sim.history_scenario.offers)
     return {
-        "setup": {"seed": seed, "cohorts": cohorts, "people": people, "offers": offers,
+        "setup": {"world": world, "seed": seed, "cohorts": cohorts, "people": people,
+                  "offers": offers,
                   "history_people": history, "logged_referrals": len(sim.history_scenario.history),
                   "free_places": capacity, "explore": sim.explore},
         "summary": {name: {m: confidence_interval([c[m] for c in rows]) for m in METRICS}
                     for name, rows in per_cohort.items()},
         "per_cohort": per_cohort,
         "ratios": {f"{top}/{bottom}:{metric}": _ratio(per_cohort, top, bottom, metric)
-                   for top, bottom in (("wegwijs", "oracle"), ("wegwijs", "greedy_nearest"))
+                   for top, bottom in (("wegwijs", "oracle"), ("wegwijs", "oracle_systematic"),
+                                       ("wegwijs", "prior_alone"), ("wegwijs", "greedy_nearest"))
                    for metric in ("expected", "weighted")},
         "fairness": {d: tally.table(d) for d in DIMENSIONS},
         "learning": learning,

@@ -25,14 +25,15 @@ from matching.generate import generate_scenario
 from matching.ranking import Matcher
 from matching.scenario import HistoryEntry, Inburgeraar, load_scenario
 
-__all__ = ["Cohort", "HiddenTruth", "Simulator", "logging_policy"]
+__all__ = ["WORLDS", "Cohort", "HiddenTruth", "Simulator", "logging_policy"]
 
 _TAAL = vocab.DOMAINS.index("taal")
 _COURSES = np.array([d in ("taal", "opleiding") for d in vocab.DOMAINS])
 _WORK = np.array([d in ("werk", "opleiding") for d in vocab.DOMAINS])
 _POPCOUNT = np.array([bin(k).count("1") for k in range(16)])
 # Random streams, one per purpose, so that no draw shifts another.
-_HISTORY_NOISE, _LOGGING, _OUTCOMES, _COHORT_NOISE = 1, 2, 3, 4
+_FAILURE_CODES = ("niveau", "rooster", "afstand", "doelgroep", "geen_reactie", "persoonlijk")
+_HISTORY_NOISE, _LOGGING, _OUTCOMES, _COHORT_NOISE, _QUALITY = 1, 2, 3, 4, 6
 
 
 def _any_shared(a, b):
@@ -64,9 +65,20 @@ class HiddenTruth:
     mentor_closeness: float = 1.0
     person_sd: float = 0.5
     pair_sd: float = 0.5
+    # Hidden quality: per partner, per partner for beginners apart, per offer (log-odds sd).
+    partner_sd: float = 0.0
+    partner_beginner_sd: float = 0.0
+    offer_sd: float = 0.0
+    # The logging policy's habit: this many favourite partners, pulled towards by this much.
+    favourites: int = 0
+    favourite_pull: float = 0.0
 
-    def logit(self, t, p, o, km):
-        """The systematic part of the log-odds of success of aligned pairs."""
+    def logit(self, t, p, o, km, quality=None):
+        """The systematic part of the log-odds of success of aligned pairs.
+
+        ``quality`` (per offer, per beginner group) is the hidden partner and
+        offer quality the simulator drew for this world; None adds nothing.
+        """
         people, offers = t.people, t.offers
         domain = offers.domain[o]
         level = people.level[p].astype(float)
@@ -96,7 +108,26 @@ class HiddenTruth:
                 + self.childcare_missing * (children & ~offers.childcare[o])
                 + self.alfa_mismatch * mismatch
                 + self.sector_match * (_WORK[domain] & sector)
-                + self.mentor_closeness * _mentor_closeness(t, p, o))
+                + self.mentor_closeness * _mentor_closeness(t, p, o)
+                + (0.0 if quality is None else quality[o, _beginner(t, p)]))
+
+
+def _beginner(t, p):
+    return (np.isin(t.people.level[p], (0, 1)) | (t.people.latin[p] == 0)).astype(np.int64)
+
+
+# The evaluation's worlds. "standard": the structure above, no partner quality, a logging
+# policy that prefers near offers. "partners": strong partner and offer quality (apart for
+# beginners), sharper interactions, and a logging policy that sent people mostly to a few
+# favourite partners, so most partners have little history.
+WORLDS = {
+    "standard": HiddenTruth(),
+    "partners": HiddenTruth(base=(0.2, -0.6, -0.3, 0.6, 0.4, 0.3, 0.1), per_km=-0.06,
+                            per_km_with_children=-0.18, language_at_a0=2.2, language_flat=0.1,
+                            childcare_missing=-0.5, alfa_mismatch=-2.0, sector_match=0.4,
+                            mentor_closeness=0.5, partner_sd=0.8, partner_beginner_sd=0.5,
+                            offer_sd=0.4, favourites=6, favourite_pull=2.5),
+}
 
 
 def _mentor_closeness(t, p, o):
@@ -172,12 +203,34 @@ class Simulator:
         coalition = load_scenario({**doc, "inburgeraars": [], "history": []})
         everyone = [_person(d) for d in doc["inburgeraars"]]
         self._coalition = coalition
+        self.history_quality = self._quality(self.truth)
+        self.evaluation_quality = (self.history_quality if self.evaluation_truth is self.truth
+                                   else self._quality(self.evaluation_truth))
         self._history_people = everyone[:history]
         self._cohort_people = everyone[history:]
         self.history_scenario = self._log_history()
 
     def _rng(self, *stream):
         return np.random.default_rng([self.seed, *stream])
+
+    def _quality(self, truth):
+        """Hidden quality per offer and beginner group (log-odds), drawn once per world."""
+        rng = self._rng(_QUALITY)
+        offers = self._coalition.offers
+        partner_of = {p.id: k for k, p in enumerate(self._coalition.partners)}
+        owner = np.array([partner_of[o.partner_id] for o in offers], dtype=np.int64)
+        n = len(self._coalition.partners)
+        partner = rng.normal(0, truth.partner_sd, n)[:, None] + rng.normal(
+            0, truth.partner_beginner_sd, (n, 2))
+        return partner[owner] + rng.normal(0, truth.offer_sd, len(offers))[:, None]
+
+    def _favourites(self, truth, t):
+        """Per offer, the logging policy's pull towards its partner."""
+        rng = self._rng(_LOGGING, 1)
+        n = len(self._coalition.partners)
+        liked = np.zeros(n)
+        liked[rng.permutation(n)[:truth.favourites]] = truth.favourite_pull
+        return liked[t.offers.partner]
 
     def _noise(self, truth, rng, n_people):
         n_offers = len(self._coalition.offers)
@@ -192,17 +245,27 @@ class Simulator:
         noise = self._noise(self.truth, self._rng(_HISTORY_NOISE), len(self._history_people))
         p, o, km = (np.concatenate(c) for c in zip(*matcher.eligible_pairs(), strict=True))
         node = p * len(vocab.DOMAINS) + t.offers.domain[o]
-        picked = logging_policy(node, km, self.explore, self._rng(_LOGGING))
+        pull = self._favourites(self.truth, t)[o]
+        picked = logging_policy(node, km, self.explore, self._rng(_LOGGING), pull=pull)
         p, o, km = p[picked], o[picked], km[picked]
-        success = 1 / (1 + np.exp(-(self.truth.logit(t, p, o, km) + noise[p, o])))
+        logit = self.truth.logit(t, p, o, km, self.history_quality)
+        success = 1 / (1 + np.exp(-(logit + noise[p, o])))
         rng = self._rng(_OUTCOMES)
         u, ongoing, declined = rng.random(len(p)), rng.random(len(p)), rng.random(len(p))
         outcome = np.where(u < success, "completed", np.where(declined < 0.3, "declined",
                                                               "dropped"))
         outcome = np.where(ongoing < 0.1, "ongoing", outcome)
-        history = tuple(HistoryEntry(inburgeraar_id=t.people.ids[a], offer_id=t.offers.ids[b],
-                                     outcome=str(c))
-                        for a, b, c in zip(p.tolist(), o.tolist(), outcome.tolist(), strict=True))
+        # Some referrals met a full offer, whatever the fit: declined for "vol".
+        full = rng.random(len(p)) < 0.05
+        outcome = np.where(full, "declined", outcome)
+        code = np.where(full, "vol", np.asarray(_FAILURE_CODES)[
+            rng.integers(len(_FAILURE_CODES), size=len(p))])
+        history = tuple(
+            HistoryEntry(inburgeraar_id=t.people.ids[a], offer_id=t.offers.ids[b],
+                         outcome=str(c),
+                         reason_code=str(r) if c in ("declined", "dropped") else None)
+            for a, b, c, r in zip(p.tolist(), o.tolist(), outcome.tolist(), code.tolist(),
+                                  strict=True))
         served = tuple(dataclasses.replace(i, needs={}) for i in self._history_people)
         self.history_success = success
         return dataclasses.replace(self._coalition, inburgeraars=served, history=history)
@@ -223,7 +286,7 @@ class Simulator:
         With ``luck=False``, only the systematic part: what a model that knew
         the true rule, but not each person's and pair's hidden draw, would say.
         """
-        logit = self.evaluation_truth.logit(tables, p, o, km)
+        logit = self.evaluation_truth.logit(tables, p, o, km, self.evaluation_quality)
         if luck:
             noise = self._noise(self.evaluation_truth, self._rng(_COHORT_NOISE, cohort.index),
                                 self.cohort_size)
@@ -231,16 +294,17 @@ class Simulator:
         return 1 / (1 + np.exp(-logit))
 
 
-def logging_policy(node, km, explore, rng, scale_km=2.0):
+def logging_policy(node, km, explore, rng, scale_km=2.0, pull=None):
     """One referral per (person, domain) node: near offers likely, any offer sometimes.
 
-    Gumbel-max sampling picks from softmax(-km / scale_km) per node; with
+    Gumbel-max sampling picks from softmax(-km / scale_km + pull) per node; with
     probability ``explore`` the node picks uniformly instead.
     """
     pick_any = rng.random(int(node.max()) + 1 if len(node) else 0) < explore
     gumbel = rng.gumbel(size=len(node))
     uniform = pick_any[node]
-    key = np.where(uniform, gumbel, -km / scale_km + gumbel)
+    habit = -km / scale_km + (0.0 if pull is None else pull)
+    key = np.where(uniform, gumbel, habit + gumbel)
     order = np.lexsort((-key, node))
     first = np.r_[True, node[order][1:] != node[order][:-1]] if len(node) else order[:0]
     return order[first]

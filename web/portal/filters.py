@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from matching.explanation import format_points
+from matching.scoring import COMPONENTS
 from web.portal import labels
 from web.portal.navigation import nav_items
 
@@ -26,9 +28,12 @@ def register_filters(app: Flask) -> None:
         "moment": moment,
         "decimal": decimal,
         "percent": lambda value: f"{round(value * 100)}%",
+        "chance": lambda value: f"{round(value * 100)} %",
+        "points": format_points,
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["component_names"] = COMPONENTS
 
 
 def moment(value: datetime | None) -> str:

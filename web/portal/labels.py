@@ -1,6 +1,7 @@
 """Dutch labels for the domain's codes, as people read them in the portal."""
 
 from matching.dutch import LEERROUTE_NAMES, language_name
+from matching.scoring import REGISTRY
 from models.referral_service import STATUS_LABELS
 from models.vocabulary import OFFER_KIND_NAMES
 
@@ -24,17 +25,8 @@ PARTNER_KIND_LABELS = {
     "welzijn": "welzijnsorganisatie",
     "overig": "overige partner",
 }
-COMPONENT_LABELS = {
-    "distance": "Afstand",
-    "schedule": "Rooster",
-    "language": "Voertaal",
-    "childcare": "Kinderopvang",
-    "sector": "Sector",
-    "level": "Taalniveau",
-    "alfa": "Alfabetisering",
-    "graph": "Netwerk",
-    "learned": "Eerder succes",
-}
+# The engine's registry names its components in Dutch: one source for both.
+COMPONENT_LABELS = {name: component.label for name, component in REGISTRY.items()}
 GENDER_LABELS = {"v": "vrouw", "m": "man", "x": "anders / onbekend"}
 EDUCATION_LABELS = {
     "geen": "geen",

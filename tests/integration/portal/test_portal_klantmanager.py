@@ -92,9 +92,12 @@ def test_matches_show_score_components_and_dutch_reasons(form_client, world):
     taal = page[page.index('id="domein-taal"'):page.index('id="domein-werk"')]
     assert "Ochtendcursus A1" in taal
     assert "Cursus B1" not in taal  # level B1 is above A1: not eligible
-    assert re.search(r"score \d+%", taal)
-    assert "<dt>Afstand</dt>" in taal and re.search(r"<dd>\d+%</dd>", taal)
-    assert re.search(r'ww-reasons">\s*<li class="utrecht-unordered-list__item">\w', taal)
+    assert re.search(r"Kans van slagen: \d+ %", taal)
+    # Every component is listed: a contribution in percentage points, or "n.v.t.".
+    assert "<dt>Afstand</dt>" in taal and re.search(r"<dd>[+−]?\d+ %-punt</dd>", taal)
+    assert "<dt>Sector</dt>" in taal and "n.v.t." in taal
+    assert re.search(r'ww-reasons">\s*<li class="utrecht-unordered-list__item">[+−0]\d* %-punt: ',
+                     taal)
     werk = page[page.index('id="domein-werk"'):]
     assert "Geen passend aanbod met een vrije plaats in dit domein." in werk
 

@@ -41,8 +41,10 @@ def all_policies(market, truth):
 
 def model_of(scenario):
     model = Matcher(scenario).model
-    assert model.estimator_ is not None, "the history is too small to learn from"
-    return np.r_[model.coef_, model.intercept_, model.calibration_]
+    assert model.learned, "the history is too small to learn from"
+    learned = ([model.pair_coef_, model.base_, model.offer_term_, model.track_term_.ravel()]
+               if model.kind_ == "model" else [])
+    return np.concatenate([*learned, model.calibration_])
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])

@@ -9,6 +9,7 @@ from threadpoolctl import threadpool_limits
 from matching.cli import main
 from matching.evaluation import evaluate, summary, write_report
 from matching.evaluation.plots import FIGURES, MAIN
+from matching.evaluation.simulator import WORLDS
 
 SMALL = {"cohorts": 3, "people": 40, "offers": 50, "history": 200}
 
@@ -24,7 +25,7 @@ def reports(tmp_path_factory):
     with threadpool_limits(1):
         for name, seed in (("first", 21), ("again", 21), ("other", 22)):
             folder = tmp_path_factory.mktemp(name)
-            results = evaluate(seed, **SMALL)
+            results = {world: evaluate(seed, world=world, **SMALL) for world in WORLDS}
             write_report(results, folder)
             out[name] = (results, folder)
     return out
@@ -37,23 +38,28 @@ def test_the_same_seed_gives_the_same_report_and_figures(reports):
     assert (a / "report.md").read_text() != (c / "report.md").read_text()
 
 
-def test_the_report_shows_every_policy_target_and_figure(reports):
-    results, folder = reports["first"]
-    assert sorted(p.name for p in folder.iterdir()) == sorted(["report.md", *FIGURES.values()])
+def test_the_report_shows_every_world_policy_target_and_figure(reports):
+    by_world, folder = reports["first"]
+    names = [f"{world}_{figure}" for world in WORLDS for figure in FIGURES.values()]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["report.md", *names])
     text = (folder / "report.md").read_text(encoding="utf-8")
-    for figure in FIGURES.values():
-        assert f"]({figure})" in text
-        assert (folder / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    for heading in ("## Headline", "## The targets", "### By gender", "### By leerroute",
-                    "### By wijk (gemeente Utrecht) or gemeente", "cross-validated AUC"):
+    for name in names:
+        assert f"]({name})" in text
+        assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for heading in ('## World "standard"', '## World "partners"', "### Headline",
+                    "### The targets", "### By gender", "### By leerroute",
+                    "### By wijk (gemeente Utrecht) or gemeente", "expected calibration error",
+                    "Brier score"):
         assert heading in text
-    assert "Wegwijs ≥ 95 % of the oracle" in text and "| vrouw |" in text
-    assert set(results["summary"]) == {*MAIN, "oracle_systematic", "learned_only"}
-    assert 0.5 < results["learning"]["auc"] <= 1
+    assert "Wegwijs ≥ 97 % of the oracle without luck" in text and "| vrouw |" in text
+    for results in by_world.values():
+        assert set(results["summary"]) == set(MAIN)
+        assert 0.5 < results["learning"]["auc"] <= 1
+        assert 0 <= results["learning"]["calibration_assigned"]["ece"] < 0.5
 
 
 def test_metrics_hold_together(reports):
-    results, _ = reports["first"]
+    results = reports["first"][0]["standard"]
     for name, rows in results["per_cohort"].items():
         assert len(rows) == SMALL["cohorts"]
         for row in rows:
@@ -70,11 +76,12 @@ def test_metrics_hold_together(reports):
 def test_the_command_line_runs_a_small_evaluation(tmp_path, capsys):
     with threadpool_limits(1):
         status = main(["evaluate", "--seed", "21", "--cohorts", "2", "--people", "30",
-                       "--offers", "40", "--history", "150", "--out", str(tmp_path / "r")])
+                       "--offers", "40", "--history", "150", "--world", "partners",
+                       "--out", str(tmp_path / "r")])
     captured = capsys.readouterr()
     assert status == 0, captured.err
-    doc = json.loads(captured.out)
-    assert doc["setup"]["seed"] == 21 and doc["setup"]["cohorts"] == 2
+    doc = json.loads(captured.out)["partners"]
+    assert doc["setup"]["seed"] == 21 and doc["setup"]["world"] == "partners"
     assert set(doc["policies"]) >= set(MAIN)
     assert {"mean", "ci95"} == set(doc["ratios"]["wegwijs/oracle:weighted"])
     assert (tmp_path / "r" / "report.md").exists()

@@ -1,78 +1,182 @@
-"""The learned success component."""
+"""The score as a chance of success: the prior, what history teaches it, and why."""
 
 import datetime as dt
+import math
 
 import numpy as np
 import pytest
 
 from conftest import KM_PER_DEGREE_LAT
 from matching import HistoryEntry, Inburgeraar, Matcher, Offer, Partner, Scenario
-from matching.learning import TOO_LITTLE_HISTORY, SuccessModel
+from matching.evaluation.simulator import Simulator
+from matching.explanation import LITTLE_DATA_REASON, PRIOR_ONLY_REASON
+from matching.learning import label_of
 
 
-def scenario_with_history(outcome_for_km, n_people=60):
-    """Past referrals to closed offers 1..12 km away; two open offers at 2 and 9 km."""
-    def at(km):
-        return {"lat": 52.0 + km / KM_PER_DEGREE_LAT, "lon": 5.0}
+def at(km):
+    return {"lat": 52.0 + km / KM_PER_DEGREE_LAT, "lon": 5.0}
 
-    offers = [Offer(id=f"h{k}", partner_id="p1", domain="taal", capacity=0, **at(k))
-              for k in range(1, 13)]
-    offers += [Offer(id="near", partner_id="p1", domain="taal", capacity=1, **at(2)),
-               Offer(id="far", partner_id="p1", domain="taal", capacity=1, **at(9))]
-    people = [Inburgeraar(id=f"x{k}", needs={}, lat=52.0, lon=5.0) for k in range(n_people)]
-    people.append(Inburgeraar(id="i1", needs={"taal": 1}, lat=52.0, lon=5.0))
-    history = [HistoryEntry(inburgeraar_id=f"x{k}", offer_id=f"h{k % 12 + 1}",
-                            outcome=outcome_for_km(k % 12 + 1)) for k in range(n_people)]
-    return Scenario(reference_date=dt.date(2026, 11, 24),
-                    partners=[Partner(id="p1", kind="taalschool")], offers=offers,
+
+def _scenario(partners, offers, people, history):
+    return Scenario(reference_date=dt.date(2026, 11, 24), partners=partners, offers=offers,
                     inburgeraars=people, history=history)
 
 
-def test_success_that_depends_on_distance_favours_the_nearer_offer():
-    scenario = scenario_with_history(lambda km: "completed" if km <= 5 else "dropped")
-    matches = {m.offer_id: m for m in Matcher(scenario).rank("i1")}
-    near, far = matches["near"].components["learned"], matches["far"].components["learned"]
-    assert near > 0.7 and far < 0.3
-    assert [m.offer_id for m in Matcher(scenario).rank("i1")] == ["near", "far"]
-    assert any(r.startswith("Kans op slagen") for r in matches["near"].reasons)
+def _sigmoid(x):
+    return 1 / (1 + math.exp(-x))
 
 
-def test_the_reverse_history_reverses_the_learned_component():
-    scenario = scenario_with_history(lambda km: "dropped" if km <= 5 else "completed")
-    matches = {m.offer_id: m for m in Matcher(scenario).rank("i1")}
-    assert matches["near"].components["learned"] < matches["far"].components["learned"]
+def test_no_history_gives_exactly_the_documented_prior():
+    # At home (+0.40), free on every day part (+0.30), childcare given (+0.30), an A1-A2
+    # course for an A2 person (gap 0.5: 0.4 - 0.2 = +0.20); intercept -0.20.
+    scenario = _scenario(
+        [Partner(id="p1", kind="taalschool")],
+        [Offer(id="o1", partner_id="p1", domain="taal", capacity=1, schedule=["ochtend"],
+               childcare=True, min_level="A1", max_level="A2", **at(0))],
+        [Inburgeraar(id="i1", needs={"taal": 1}, availability=["ochtend", "middag"],
+                     childcare_needed=True, level="A2", **at(0))], [])
+    [match] = Matcher(scenario).rank("i1")
+    assert match.score == pytest.approx(_sigmoid(-0.2 + 0.4 + 0.3 + 0.3 + 0.2))
+    assert set(match.components) == {"distance", "schedule", "childcare", "level"}
+    assert PRIOR_ONLY_REASON in match.reasons
 
 
-@pytest.mark.parametrize("outcome", [lambda km: "completed", lambda km: "declined",
-                                     lambda km: "ongoing"], ids=["success", "failure", "open"])
-def test_single_class_or_unlabelled_history_is_neutral(outcome):
-    matches = Matcher(scenario_with_history(outcome)).rank("i1")
-    assert {m.offer_id for m in matches} == {"near", "far"}
-    for match in matches:
-        assert match.components["learned"] == 0.5
-        assert TOO_LITTLE_HISTORY in match.reasons
+def test_same_distance_same_score_whatever_the_persons_limit():
+    people = [Inburgeraar(id=f"i{limit}", needs={"taal": 1}, max_travel_km=limit, **at(0))
+              for limit in (4, 30)]
+    scenario = _scenario([Partner(id="p1", kind="taalschool")],
+                         [Offer(id="o1", partner_id="p1", domain="taal", capacity=1, **at(3))],
+                         people, [])
+    matcher = Matcher(scenario)
+    assert matcher.rank("i4")[0].score == matcher.rank("i30")[0].score
 
 
-def test_empty_history_is_neutral():
-    scenario = scenario_with_history(lambda km: "completed", n_people=0)
-    matches = Matcher(scenario).rank("i1")
-    assert {m.offer_id for m in matches} == {"near", "far"}
-    assert all(m.components["learned"] == 0.5 for m in matches)
+@pytest.mark.parametrize("declared, person", [
+    ({"min_level": "A2"}, {"level": "A2"}),
+    ({"sectors": ["zorg"]}, {"sectors": ["zorg"]}),
+    ({"schedule": ["ochtend"]}, {"availability": ["ochtend"]}),
+    ({"languages": ["ar"]}, {"languages": ["ar"]}),
+    ({"childcare": True}, {"childcare_needed": True}),
+], ids=["level", "sector", "schedule", "language", "childcare"])
+def test_in_the_prior_an_open_field_does_not_beat_a_declared_fit(declared, person):
+    offers = [Offer(id="open", partner_id="p1", domain="werk", capacity=1, **at(1)),
+              Offer(id="declared", partner_id="p1", domain="werk", capacity=1, **declared,
+                    **at(1))]
+    scenario = _scenario([Partner(id="p1", kind="werkgever")], offers,
+                         [Inburgeraar(id="i1", needs={"werk": 1}, **person, **at(0))], [])
+    scores = {m.offer_id: m.score for m in Matcher(scenario).rank("i1")}
+    assert scores["declared"] > scores["open"]
 
 
-def test_too_few_rows_is_neutral_and_enough_rows_learn():
-    x = np.linspace(0, 1, 40)[:, None]
-    y = (x[:, 0] < 0.5).astype(int)
-    assert SuccessModel().fit(x[:10], y[:10]).estimator_ is None
-    model = SuccessModel(random_state=0).fit(x, y)
-    p = model.predict_success(np.array([[0.1], [0.9]]))
-    assert p[0] > 0.5 > p[1]
-    again = SuccessModel(random_state=0).fit(x, y).predict_success(np.array([[0.1], [0.9]]))
-    assert np.array_equal(p, again)
+def _partner_history(records):
+    """Identical closed taal offers per partner, with (successes, referrals) each.
+
+    Each partner also has one identical open offer ``open-<partner>`` at the same place.
+    """
+    partners, offers, people, history = [], [], [], []
+    for name, (wins, n) in records.items():
+        partners.append(Partner(id=name, kind="taalschool"))
+        offers.append(Offer(id=f"past-{name}", partner_id=name, domain="taal", capacity=0,
+                            **at(2)))
+        offers.append(Offer(id=f"open-{name}", partner_id=name, domain="taal", capacity=1,
+                            **at(2)))
+        for k in range(n):
+            people.append(Inburgeraar(id=f"{name}-{k}", needs={}, level="B1", **at(0)))
+            history.append(HistoryEntry(inburgeraar_id=f"{name}-{k}", offer_id=f"past-{name}",
+                                        outcome="completed" if k < wins else "dropped"))
+    people.append(Inburgeraar(id="new", needs={"taal": 1}, level="B1", **at(0)))
+    return _scenario(partners, offers, people, history)
 
 
-def test_success_model_follows_scikit_learn_conventions():
-    model = SuccessModel(min_rows=5, random_state=3)
-    assert vars(model) == {"min_rows": 5, "min_minority": 5, "C": 1.0, "random_state": 3}
-    assert model.fit(np.zeros((2, 1)), np.array([0, 1])) is model
-    assert model.n_labelled_ == 2
+def test_a_partner_effect_is_learned_and_explained():
+    matches = Matcher(_partner_history({"goed": (70, 100), "zwak": (30, 100)})).rank("new")
+    assert [m.offer_id for m in matches] == ["open-goed", "open-zwak"]
+    best = matches[0]
+    assert best.score > matches[1].score + 0.2
+    assert best.record == (0.7, 100) and not best.little_data
+    assert ("bij deze aanbieder ronden vergelijkbare inburgeraars 70 % af, 100 verwijzingen"
+            in " ".join(best.reasons))
+
+
+def test_a_partner_with_two_lucky_referrals_is_not_ranked_first():
+    scenario = _partner_history({"goed": (70, 100), "zwak": (30, 100), "geluk": (2, 2)})
+    matches = Matcher(scenario).rank("new")
+    assert matches[0].offer_id == "open-goed"
+    lucky = next(m for m in matches if m.offer_id == "open-geluk")
+    assert lucky.little_data and LITTLE_DATA_REASON in lucky.reasons
+
+
+def test_language_support_learned_to_matter_most_at_the_lowest_level():
+    partners = [Partner(id="p1", kind="taalschool")]
+    offers = [Offer(id=f"past-{tag}", partner_id="p1", domain="taal", capacity=0,
+                    languages=langs, **at(2))
+              for tag, langs in (("ar", ["ar", "nl"]), ("nl", ["nl"]))]
+    offers += [Offer(id=f"open-{o.id[5:]}", partner_id="p1", domain="taal", capacity=1,
+                     languages=o.languages, **at(2)) for o in list(offers)]
+    people, history = [], []
+    rates = {("A0", "ar"): 0.8, ("A0", "nl"): 0.2, ("B1", "ar"): 0.5, ("B1", "nl"): 0.5}
+    for (level, tag), rate in rates.items():
+        for k in range(100):
+            pid = f"{level}-{tag}-{k}"
+            people.append(Inburgeraar(id=pid, needs={}, level=level, languages=["ar"], **at(0)))
+            history.append(HistoryEntry(inburgeraar_id=pid, offer_id=f"past-{tag}",
+                                        outcome="completed" if k < 100 * rate else "dropped"))
+    for level in ("A0", "B1"):
+        people.append(Inburgeraar(id=f"new-{level}", needs={"taal": 1}, level=level,
+                                  languages=["ar"], **at(0)))
+    matcher = Matcher(_scenario(partners, offers, people, history))
+
+    def gain(person):
+        scores = {m.offer_id: m.score for m in matcher.rank(person)}
+        return scores["open-ar"] - scores["open-nl"]
+
+    assert gain("new-A0") > 0.3
+    assert abs(gain("new-B1")) < 0.15
+
+
+def test_scores_are_calibrated_against_the_truth_per_band():
+    sim = Simulator(seed=4, cohorts=1, people=400, offers=150, history=1500)
+    cohort = sim.cohort(0)
+    matcher = Matcher(cohort.scenario)
+    p, o, km = (np.concatenate(c) for c in zip(*matcher.eligible_pairs(cohort.people),
+                                              strict=True))
+    predicted = matcher.score_pairs(p, o, km)
+    truth = sim.true_probability(cohort, matcher.tables, p, o, km)
+    bands = np.quantile(predicted, [0.2, 0.4, 0.6, 0.8])
+    band = np.searchsorted(bands, predicted)
+    for k in range(5):
+        inside = band == k
+        assert abs(predicted[inside].mean() - truth[inside].mean()) < 0.06, k
+
+
+def test_explanations_are_largest_first_in_percentage_points():
+    [match] = Matcher(_partner_history({"goed": (70, 100), "zwak": (30, 100)})).rank(
+        "new", top=1)
+    points = [abs(v) for v in match.components.values()]
+    assert points == sorted(points, reverse=True)
+    first_name = next(iter(match.components))
+    expected = round(100 * match.components[first_name])
+    assert match.reasons[0].startswith(f"{'+' if expected > 0 else '−'}{abs(expected)} %-punt: ")
+    # Components that do not apply are left out (no sectors, no childcare asked for).
+    assert "sector" not in match.components and "childcare" not in match.components
+
+
+@pytest.mark.parametrize("outcome, code, label", [
+    ("completed", None, 1), ("dropped", "persoonlijk", 0), ("declined", "niveau", 0),
+    ("declined", "vol", None), ("declined", None, 0), ("ongoing", None, None)])
+def test_what_each_outcome_teaches(outcome, code, label):
+    entry = HistoryEntry(inburgeraar_id="i", offer_id="o", outcome=outcome, reason_code=code)
+    assert label_of(entry) == label
+
+
+def test_full_declines_teach_nothing():
+    # Declines for "vol" at the weak partner do not make it look weaker.
+    base = _partner_history({"goed": (70, 100), "zwak": (30, 100)})
+    extra_people = [Inburgeraar(id=f"vol-{k}", needs={}, level="B1", **at(0)) for k in range(50)]
+    extra = [HistoryEntry(inburgeraar_id=f"vol-{k}", offer_id="past-zwak", outcome="declined",
+                          reason_code="vol") for k in range(50)]
+    with_full = _scenario(base.partners, base.offers, [*base.inburgeraars, *extra_people],
+                          [*base.history, *extra])
+    before = {m.offer_id: m.score for m in Matcher(base).rank("new")}
+    after = {m.offer_id: m.score for m in Matcher(with_full).rank("new")}
+    assert after["open-zwak"] == pytest.approx(before["open-zwak"], abs=0.02)

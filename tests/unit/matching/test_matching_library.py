@@ -20,7 +20,7 @@ from matching import (
     load_scenario,
     read_scenario,
 )
-from matching.scoring import WEIGHTS
+from matching.scoring import COMPONENTS, REGISTRY
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -39,8 +39,9 @@ def test_public_names_are_exported():
         assert hasattr(matching, name)
 
 
-def test_weights_sum_to_one():
-    assert sum(WEIGHTS.values()) == pytest.approx(1.0)
+def test_components_are_a_registry_by_name():
+    assert tuple(REGISTRY) == COMPONENTS and len(set(COMPONENTS)) == len(COMPONENTS)
+    assert all(REGISTRY[name].name == name and REGISTRY[name].label for name in COMPONENTS)
 
 
 def test_generate_same_seed_same_document_and_valid():
@@ -75,8 +76,9 @@ def test_graph_closeness_rewards_the_mentors_partner():
                 Partner(id="p2", kind="mentor"), Partner(id="p3", kind="taalschool")]
     scenario = tiny(person={"mentor_id": "p2"}, partners=partners)
     near = Matcher(scenario).rank("i1")[0]
-    assert near.components["graph"] == pytest.approx(0.8)
-    assert "Partner werkt samen met de eigen mentor" in near.reasons
+    # Prior term 0.5 * 0.8 on the log-odds: a few percentage points.
+    assert 0.05 < near.components["graph"] < 0.15
+    assert any(r.endswith(": partner werkt samen met de eigen mentor") for r in near.reasons)
     alone = tiny(person={"mentor_id": "p2"}, partners=partners[1:] + [
         Partner(id="p1", kind="taalschool")])
     assert Matcher(alone).rank("i1")[0].components["graph"] == 0.0
@@ -92,8 +94,9 @@ def test_alfa_course_preferred_by_who_learns_to_read():
                               lon=5.0)], inburgeraars=[person])
     ranked = Matcher(scenario).rank("i1")
     assert [m.offer_id for m in ranked] == ["o1", "o2"]
-    assert ranked[0].components["alfa"] == 1.0 and ranked[1].components["alfa"] == 0.0
-    assert "Alfabetiseringscursus — past bij wie nog leert lezen en schrijven" in ranked[0].reasons
+    assert ranked[0].components["alfa"] > 0.1 and ranked[1].components["alfa"] < -0.1
+    assert any(r.endswith(": alfabetiseringscursus, voor wie nog leert lezen en schrijven")
+               for r in ranked[0].reasons)
 
 
 def test_graph_summary_counts_isolated_partners_and_u16_areas():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from conftest import KM_PER_DEGREE_LAT, tiny
-from matching import HistoryEntry, Matcher
+from matching import HistoryEntry, Matcher, allocate, generate_scenario, load_scenario
 from matching.eligibility import RULES, eligible
 from matching.tables import build_tables
 
@@ -96,3 +96,24 @@ def test_explanations_are_dutch_and_name_the_numbers():
 def test_vectorised_rules_agree_over_a_matrix():
     t = build_tables(tiny({"level": "A2"}, {"min_level": "A2"}))
     assert eligible(t, np.array([[0]]), np.array([[0]])).shape == (1, 1)
+
+
+@pytest.mark.parametrize("outcome, code, kept", [
+    ("ongoing", None, False), ("declined", "vol", True), ("declined", "rooster", False),
+    ("dropped", None, False), ("completed", None, True)])
+def test_rule_9_in_rank_and_allocate(outcome, code, kept):
+    history = [HistoryEntry(inburgeraar_id="i1", offer_id="o1", outcome=outcome,
+                            reason_code=code)]
+    scenario = tiny(history=history)
+    matcher = Matcher(scenario)
+    assert ([m.offer_id for m in matcher.rank("i1")] == ["o1"]) is kept
+    assert ([a.offer_id for a in allocate(matcher).assignments] == ["o1"]) is kept
+
+
+def test_objective_adds_up_to_the_printed_scores():
+    scenario = load_scenario(generate_scenario(200, 150, seed=3))
+    doc = allocate(scenario).to_dict()
+    weight = {i.id: i.needs for i in scenario.inburgeraars}
+    printed = sum(weight[a["inburgeraar_id"]][a["domain"]] * a["score"]
+                  for a in doc["assignments"])
+    assert doc["assignments"] and doc["objective"] == pytest.approx(printed, rel=1e-6)
