@@ -16,7 +16,7 @@ from matching.learning import LITTLE_DATA
 from matching.pairs import PairFacts
 from matching.scoring import REGISTRY
 
-__all__ = ["Explanation", "explain_match", "format_points"]
+__all__ = ["Explanation", "explain_pairs", "format_points"]
 
 LITTLE_DATA_REASON = "weinig gegevens over deze aanbieder"
 PRIOR_ONLY_REASON = "schatting vooraf: nog geen afgeronde eerdere verwijzingen om van te leren"
@@ -32,13 +32,14 @@ class Explanation:
 
 @dataclass(frozen=True)
 class ExplainContext:
-    """One pair, for the components' reason functions."""
+    """Pair ``k`` of ``facts``, for the components' reason functions."""
 
     t: object
+    facts: PairFacts
+    k: int
     p: int
     o: int
     km: float
-    facts: PairFacts
     course: bool
     record: tuple | None
 
@@ -61,25 +62,41 @@ def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
-def explain_match(t, model, p, o, km):
-    """The components, Dutch reasons and track record of one (person, offer) pair."""
-    facts = PairFacts(t, np.array([p]), np.array([o]), np.array([km]))
+def explain_pairs(t, model, p, o, km):
+    """The components, Dutch reasons and track record of pairs (one pass for all).
+
+    Parameters
+    ----------
+    t : ScenarioTables
+    model : SuccessModel
+    p, o, km : numpy.ndarray
+        Aligned person rows, offer rows and distances.
+
+    Returns
+    -------
+    list of Explanation
+    """
+    facts = PairFacts(t, p, o, km)
     terms, base = model.parts(facts)
-    total = float(base[0] + sum(v[0] for v in terms.values()))
+    total = base + sum(terms.values())
     chance = _sigmoid(total)
-    record = model.record(t, o, facts.beginner[0])
-    context = ExplainContext(t, p, o, km, facts, bool(facts.course[0]), record)
-    shown = []
-    for name, component in REGISTRY.items():
-        if not (bool(component.applies(facts)[0]) or model.applies(name)):
-            continue
-        points = float(chance - _sigmoid(total - terms[name][0]))
-        shown.append((name, points, component.reason(context)))
-    shown.sort(key=lambda item: -abs(item[1]))
-    little_data = record[1] < LITTLE_DATA
-    reasons = [f"{format_points(points)}: {text}" for _, points, text in shown if text]
-    if not model.learned:
-        reasons.append(PRIOR_ONLY_REASON)
-    elif little_data:
-        reasons.append(LITTLE_DATA_REASON)
-    return Explanation({name: points for name, points, _ in shown}, reasons, record, little_data)
+    applies = {name: component.applies(facts) | model.applies(name)
+               for name, component in REGISTRY.items()}
+    points = {name: chance - _sigmoid(total - terms[name]) for name in REGISTRY}
+    out = []
+    for k, (person, offer, distance, beginner) in enumerate(zip(
+            p.tolist(), o.tolist(), km.tolist(), facts.beginner.tolist(), strict=True)):
+        record = model.record(t, offer, beginner)
+        context = ExplainContext(t, facts, k, person, offer, distance, bool(facts.course[k]),
+                                 record)
+        shown = sorted(((name, float(points[name][k])) for name in REGISTRY
+                        if applies[name][k]), key=lambda item: -abs(item[1]))
+        little_data = record[1] < LITTLE_DATA
+        reasons = [f"{format_points(value)}: {text}" for name, value in shown
+                   if (text := REGISTRY[name].reason(context))]
+        if not model.learned:
+            reasons.append(PRIOR_ONLY_REASON)
+        elif little_data:
+            reasons.append(LITTLE_DATA_REASON)
+        out.append(Explanation(dict(shown), reasons, record, little_data))
+    return out

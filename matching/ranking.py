@@ -12,7 +12,7 @@ import numpy as np
 from matching import vocab
 from matching.eligibility import distances, eligible, explain, rule_history
 from matching.errors import UnknownObjectError
-from matching.explanation import explain_match
+from matching.explanation import explain_pairs
 from matching.learning import SuccessModel, history_rows
 from matching.pairs import PairFacts
 from matching.tables import build_tables
@@ -163,12 +163,6 @@ class Matcher:
         """The estimated chance of success of aligned pairs."""
         return self.model.predict(PairFacts(self.tables, p, o, km))
 
-    def _match(self, p, o, km, score):
-        offer = self.scenario.offers[o]
-        found = explain_match(self.tables, self.model, p, o, km)
-        return Match(offer.id, offer.partner_id, offer.domain, score, found.components,
-                     found.reasons, found.record, found.little_data)
-
     def _top(self, p, o, scores, top):
         """Indices of the best ``top`` pairs per person, best first per person."""
         order = np.lexsort((self.tables.offers.id_rank[o], -scores, p))
@@ -181,11 +175,16 @@ class Matcher:
     def _best(self, p, o, km, scores, top):
         """Matches of the best ``top`` pairs per person, by person row."""
         keep = self._top(p, o, scores, top)
-        out = {}
+        p, o, km, scores = p[keep], o[keep], km[keep], scores[keep]
+        found = explain_pairs(self.tables, self.model, p, o, km)
+        offers, out = self.scenario.offers, {}
         # Plain Python values: this loop runs once per match shown.
-        for row in zip(p[keep].tolist(), o[keep].tolist(), km[keep].tolist(),
-                       scores[keep].tolist(), strict=True):
-            out.setdefault(row[0], []).append(self._match(*row))
+        for person, offer, score, why in zip(p.tolist(), o.tolist(), scores.tolist(), found,
+                                             strict=True):
+            row = offers[offer]
+            out.setdefault(person, []).append(Match(
+                row.id, row.partner_id, row.domain, score, why.components, why.reasons,
+                why.record, why.little_data))
         return out
 
     def rank(self, inburgeraar_id, domain=None, top=10):

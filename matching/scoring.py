@@ -109,19 +109,20 @@ def _graph_prior(f):
     return np.where(np.isnan(f.closeness), 0.0, 0.5 * np.nan_to_num(f.closeness))
 
 
-# Reasons: one pair at a time (``x`` is an ExplainContext), only for shown matches.
+# Reasons: one pair at a time (``x`` is an ExplainContext: pair ``x.k`` of ``x.facts``),
+# only for the matches shown.
 
 def _distance_reason(x):
     return None if np.isnan(x.km) else f"op {format_km(x.km)} km van huis"
 
 
 def _schedule_reason(x):
-    fit = "passen bij" if x.facts.schedule_share[0] == 1 else "passen deels bij"
+    fit = "passen bij" if x.facts.schedule_share[x.k] == 1 else "passen deels bij"
     return f"{'lesdagdelen' if x.course else 'dagdelen'} {fit} de beschikbaarheid"
 
 
 def _language_reason(x):
-    if not x.facts.language_shared[0]:
+    if not x.facts.language_shared[x.k]:
         return "geen begeleiding in een taal die de persoon spreekt"
     t = x.t
     offer, person = t.scenario.offers[x.o], t.scenario.inburgeraars[x.p]
@@ -134,11 +135,11 @@ def _language_reason(x):
 
 
 def _childcare_reason(x):
-    return "met kinderopvang" if x.facts.childcare[0] else "geen kinderopvang"
+    return "met kinderopvang" if x.facts.childcare[x.k] else "geen kinderopvang"
 
 
 def _sector_reason(x):
-    if not x.facts.sector_shared[0]:
+    if not x.facts.sector_shared[x.k]:
         return "niet in een gewenste sector"
     person, offer = x.t.scenario.inburgeraars[x.p], x.t.scenario.offers[x.o]
     return f"in de gewenste sector {', '.join(s for s in person.sectors if s in offer.sectors)}"
@@ -146,9 +147,9 @@ def _sector_reason(x):
 
 def _level_reason(x):
     level = x.t.scenario.inburgeraars[x.p].level
-    if not x.facts.course[0]:
+    if not x.facts.course[x.k]:
         return f"taalniveau {level} voldoet aan de eis"
-    gap = float(x.facts.course_gap[0])
+    gap = float(x.facts.course_gap[x.k])
     if gap <= 0.5:
         return f"niveau van de cursus past bij taalniveau {level}"
     return f"cursus ligt {format_km(gap)} niveau van taalniveau {level} af"
@@ -156,9 +157,9 @@ def _level_reason(x):
 
 def _alfa_reason(x):
     f = x.facts
-    if f.alfa_needed_and_given[0]:
+    if f.alfa_needed_and_given[x.k]:
         return "alfabetiseringscursus, voor wie nog leert lezen en schrijven"
-    if f.alfa_needed_not_given[0]:
+    if f.alfa_needed_not_given[x.k]:
         return "geen alfabetiseringscursus, terwijl lezen en schrijven nog nodig is"
     return "alfabetiseringscursus, terwijl de persoon al Latijns schrift leest"
 

@@ -104,15 +104,10 @@ def refer(
             is None
         ):
             raise NotFound("Dit aanbod bestaat niet.")
-        failures = eligibility_failures(session, person.id, offer_id)
-        if failures:
-            raise NotEligible(
-                "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
-                + "; ".join(message for _, message in failures),
-                failures,
-            )
         # From here on the offer's row is locked until the commit.
         offer = session.scalars(select(Offer).where(Offer.id == offer_id).with_for_update()).one()
+        # Before the rules: a referral under way is a conflict (409), though rule 9 of the
+        # matcher would also call the pair ineligible.
         if session.scalars(
             select(Referral.id).where(
                 Referral.inburgeraar_id == person.id,
@@ -121,6 +116,13 @@ def refer(
             )
         ).first():
             raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
+        failures = eligibility_failures(session, person.id, offer_id)
+        if failures:
+            raise NotEligible(
+                "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
+                + "; ".join(message for _, message in failures),
+                failures,
+            )
         if held_places(session, [offer.id])[offer.id] >= offer.capacity:
             raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
         now = at or now_utc()

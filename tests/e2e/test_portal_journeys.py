@@ -91,10 +91,11 @@ def test_klantmanager_journey_intake_matches_and_refer(page, demo_server):
     pseudonym = page.get_by_role("heading", level=1).inner_text()
     taal = page.locator("section", has=page.get_by_role("heading", name=re.compile("^Taal")))
     first = taal.locator("article.ww-match").first
-    expect(first).to_contain_text("score")
-    # Each component as a bar with its value in text, and the Dutch reasons.
+    expect(first).to_contain_text(re.compile(r"Kans van slagen: \d+ %"))
+    # Each component with its contribution in percentage points (or n.v.t.), and the reasons.
     expect(first.locator(".ww-components dt").first).to_have_text("Afstand")
-    expect(first.locator(".ww-components dd").nth(1)).to_have_text(re.compile(r"^\d+%$"))
+    expect(first.locator(".ww-components dd").first).to_have_text(
+        re.compile(r"^([+−]?\d+ %-punt|n\.v\.t\.)$"))
     assert first.locator(".ww-reasons li").count() >= 1
     offer_title = first.get_by_role("heading", level=4).inner_text().split(". ", 1)[1]
 
