@@ -48,7 +48,7 @@ def _milp(matcher):
     from scipy.sparse import csr_matrix
 
     t = matcher.tables
-    parts = [(p, o, matcher.score_pairs(p, o, km)[1]) for p, o, km in matcher.eligible_pairs()]
+    parts = [(p, o, matcher.score_pairs(p, o, km)) for p, o, km in matcher.eligible_pairs()]
     p, o, score = (np.concatenate(c) for c in zip(*parts, strict=True))
     weight = t.people.needs[p, t.offers.domain[o]] * score
     nodes, node = np.unique(p * 7 + t.offers.domain[o], return_inverse=True)

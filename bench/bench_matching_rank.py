@@ -1,5 +1,7 @@
-"""Benchmark ranking: one person against 10,000 offers in-process, and
-5,000 people against 2,000 offers through the command line.
+"""Benchmark ranking: one person against 10,000 offers in-process; 5,000 people
+against 2,000 offers through the command line; and every person of 20,000 x
+5,000 through the command line beside a plain numpy baseline
+(``numpy_baseline_rank.py``: the nine rules, a score and top-k), with the ratio.
 
 Run by hand: ``.venv/bin/python bench/bench_matching_rank.py``.
 """
@@ -14,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from matching import Matcher, generate_scenario, load_scenario  # noqa: E402
 
@@ -37,23 +40,41 @@ def in_process(offers=10_000, people=2_000, repeats=300):
           f"(target median <= 5 ms)")
 
 
+def _timed(command):
+    """Run a command; its wall and CPU seconds and its parsed standard output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, json.loads(result.stdout)
+
+
 def command_line(people=5_000, offers=2_000):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scenario.json"
         path.write_text(json.dumps(generate_scenario(people, offers, seed=2)))
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "matching", "rank", str(path)],
-                                capture_output=True, text=True, check=True,
-                                cwd=Path(__file__).resolve().parents[1])
-        seconds = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    n = len(json.loads(result.stdout)["rankings"])
-    print(f"rank {n} people x {offers} offers via CLI: {seconds:.2f} s wall, {cpu:.2f} s CPU "
-          f"(target <= 10 s)")
+        seconds, cpu, doc = _timed([sys.executable, "-m", "matching", "rank", str(path)])
+    print(f"rank {len(doc['rankings'])} people x {offers} offers via CLI: {seconds:.2f} s wall, "
+          f"{cpu:.2f} s CPU (target <= 10 s)")
+
+
+def against_baseline(people=20_000, offers=5_000):
+    """Every person of a large scenario through the CLI, beside a plain numpy baseline."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scenario.json"
+        path.write_text(json.dumps(generate_scenario(people, offers, seed=3)))
+        engine = _timed([sys.executable, "-m", "matching", "rank", str(path)])
+        baseline = _timed([sys.executable, str(ROOT / "bench" / "numpy_baseline_rank.py"),
+                           str(path)])
+    print(f"rank {people} x {offers} via CLI: engine {engine[0]:.2f} s wall ({engine[1]:.2f} s "
+          f"CPU), numpy baseline {baseline[0]:.2f} s wall ({baseline[1]:.2f} s CPU); ratio "
+          f"engine/baseline {engine[0] / baseline[0]:.2f} wall, {engine[1] / baseline[1]:.2f} CPU "
+          f"(target <= 1)")
 
 
 if __name__ == "__main__":
     in_process()
     command_line()
+    against_baseline()

@@ -27,6 +27,7 @@ from ortools.graph.python import min_cost_flow
 from matching import vocab
 from matching.eligibility import shortage_reasons
 from matching.errors import MatchingError
+from matching.grouping import best_per_group
 from matching.ranking import Matcher
 
 __all__ = ["Allocation", "Assignment", "Unassigned", "allocate"]
@@ -85,27 +86,6 @@ def _domain_arcs(matcher, d):
         parts.append((p, o, scores, t.people.needs[p, d] * scores))
     arcs = tuple(np.concatenate(c) for c in zip(*parts, strict=True)) if parts else ()
     return arcs if arcs and len(arcs[0]) else None
-
-
-def _best_per_group(starts, key, k):
-    """Mask of the ``k`` smallest keys of each contiguous group (keys unique in a group).
-
-    ``k`` passes of a segmented minimum: far cheaper than sorting millions of arcs.
-    """
-    counts = np.diff(np.r_[starts, len(key)])
-    mask = np.repeat(counts <= k, counts)
-    big = counts > k
-    rows = np.flatnonzero(~mask)
-    if len(rows) == 0:
-        return mask
-    sub = key[rows].copy()
-    sizes = counts[big]
-    sub_starts = np.r_[0, np.cumsum(sizes)[:-1]]
-    for _ in range(k):
-        hit = sub == np.repeat(np.minimum.reduceat(sub, sub_starts), sizes)
-        mask[rows[hit]] = True
-        sub[hit] = np.iinfo(np.int64).max
-    return mask
 
 
 def _shortest_from(source, n, tail, head, length):
@@ -204,7 +184,7 @@ def _optimal(n_nodes, capacity, node, offer, weight, key, initial_arcs):
     the kept arcs node by node in that order, so ties resolve the same way.
     """
     starts = np.flatnonzero(np.r_[True, node[1:] != node[:-1]]) if len(node) else node[:0]
-    kept = _best_per_group(starts, key, initial_arcs)
+    kept = best_per_group(starts, key, initial_arcs)
     while True:
         idx = np.flatnonzero(kept)
         idx = idx[np.lexsort((key[idx], node[idx]))]

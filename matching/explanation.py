@@ -52,10 +52,7 @@ def format_points(value):
     >>> format_points(0.061), format_points(-0.04), format_points(0.001)
     ('+6 %-punt', '−4 %-punt', '0 %-punt')
     """
-    points = round(100 * value)
-    if points == 0:
-        return "0 %-punt"
-    return f"{'+' if points > 0 else '−'}{abs(points)} %-punt"
+    return _points_text(round(100 * value))
 
 
 def _sigmoid(x):
@@ -80,23 +77,32 @@ def explain_pairs(t, model, p, o, km):
     terms, base = model.parts(facts)
     total = base + sum(terms.values())
     chance = _sigmoid(total)
-    applies = {name: component.applies(facts) | model.applies(name)
-               for name, component in REGISTRY.items()}
-    points = {name: chance - _sigmoid(total - terms[name]) for name in REGISTRY}
+    names = list(REGISTRY)
+    applies = np.column_stack([REGISTRY[n].applies(facts) | model.applies(n) for n in names])
+    # Per pair: each component's contribution, rounded as printed, largest first.
+    points = np.round(np.column_stack([chance - _sigmoid(total - terms[n]) for n in names]), 4)
+    order = np.argsort(-np.where(applies, np.abs(points), -1.0), axis=1, kind="stable")
+    whole = np.rint(100 * points).astype(np.int64)
     out = []
     for k, (person, offer, distance, beginner) in enumerate(zip(
             p.tolist(), o.tolist(), km.tolist(), facts.beginner.tolist(), strict=True)):
         record = model.record(t, offer, beginner)
         context = ExplainContext(t, facts, k, person, offer, distance, bool(facts.course[k]),
                                  record)
-        shown = sorted(((name, float(points[name][k])) for name in REGISTRY
-                        if applies[name][k]), key=lambda item: -abs(item[1]))
+        shown = [j for j in order[k].tolist() if applies[k, j]]
+        components = {names[j]: float(points[k, j]) for j in shown}
+        reasons = [f"{_points_text(int(whole[k, j]))}: {text}" for j in shown
+                   if (text := REGISTRY[names[j]].reason(context))]
         little_data = record[1] < LITTLE_DATA
-        reasons = [f"{format_points(value)}: {text}" for name, value in shown
-                   if (text := REGISTRY[name].reason(context))]
         if not model.learned:
             reasons.append(PRIOR_ONLY_REASON)
         elif little_data:
             reasons.append(LITTLE_DATA_REASON)
-        out.append(Explanation(dict(shown), reasons, record, little_data))
+        out.append(Explanation(components, reasons, record, little_data))
     return out
+
+
+def _points_text(points):
+    if points == 0:
+        return "0 %-punt"
+    return f"{'+' if points > 0 else '−'}{abs(points)} %-punt"

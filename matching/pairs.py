@@ -41,6 +41,7 @@ def person_traits(t):
             "offer_languages": (offers.languages != 0).any(axis=-1),
             "person_sectors": (people.sectors != 0).any(axis=-1),
             "offer_sectors": (offers.sectors != 0).any(axis=-1),
+            "anchored": np.array([bool(a) for a in t.anchors], dtype=bool),
         }
         t.__dict__["_pair_traits"] = cached
     return cached
@@ -183,16 +184,18 @@ class PairFacts:
     def closeness(self):
         """``1 - hops / 5`` to the person's mentor or an earlier partner; NaN without."""
         out = np.full(len(self.p), np.nan)
-        p, o = self.p, self.o
-        if len(p) == 0:
+        # Only people with a mentor or an earlier partner have a closeness: usually few.
+        rows = np.flatnonzero(self._traits["anchored"][self.p])
+        if len(rows) == 0:
             return out
-        order = np.argsort(p, kind="stable")
-        people, starts = np.unique(p[order], return_index=True)
+        order = rows[np.argsort(self.p[rows], kind="stable")]
+        p = self.p[order]
+        people, starts = np.unique(p, return_index=True)
         stops = [*starts[1:].tolist(), len(p)]
         for person, start, stop in zip(people.tolist(), starts.tolist(), stops, strict=True):
             close = (self.t.mentor_closeness(person) if self.mentor_only
                      else self.t.closeness(person))
             if close is not None:
-                rows = order[start:stop]
-                out[rows] = close[0][self.t.offers.partner[o[rows]]]
+                at = order[start:stop]
+                out[at] = close[0][self.t.offers.partner[self.o[at]]]
         return out

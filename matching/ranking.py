@@ -13,6 +13,7 @@ from matching import vocab
 from matching.eligibility import distances, eligible, explain, rule_history
 from matching.errors import UnknownObjectError
 from matching.explanation import explain_pairs
+from matching.grouping import best_per_group
 from matching.learning import SuccessModel, history_rows
 from matching.pairs import PairFacts
 from matching.tables import build_tables
@@ -48,7 +49,8 @@ class Match:
         """The contract's JSON shape, numbers rounded to 4 decimals."""
         return {"offer_id": self.offer_id, "partner_id": self.partner_id, "domain": self.domain,
                 "score": round(self.score, 4),
-                "components": {k: round(v, 4) for k, v in self.components.items()},
+                # Contributions come rounded to 4 decimals from the explanation.
+                "components": dict(self.components),
                 "reasons": list(self.reasons)}
 
 
@@ -163,6 +165,20 @@ class Matcher:
         """The estimated chance of success of aligned pairs."""
         return self.model.predict(PairFacts(self.tables, p, o, km))
 
+    def _top_contiguous(self, p, o, scores, top):
+        """Like :meth:`_top` for pairs grouped by person (as a batch is): k segmented minima.
+
+        Far cheaper than sorting millions of pairs; ties in score (to 2**-32) go to the
+        lower offer id, as in :meth:`_top`.
+        """
+        if len(p) == 0:
+            return np.zeros(0, dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+        key = (np.rint((1 - scores) * 2**32).astype(np.int64) * len(self.tables.offers.ids)
+               + self.tables.offers.id_rank[o])
+        keep = np.flatnonzero(best_per_group(starts, key, top))
+        return keep[self._top(p[keep], o[keep], scores[keep], top)]
+
     def _top(self, p, o, scores, top):
         """Indices of the best ``top`` pairs per person, best first per person."""
         order = np.lexsort((self.tables.offers.id_rank[o], -scores, p))
@@ -223,7 +239,7 @@ class Matcher:
         for p, o, km in self.eligible_pairs(np.unique(rows), domain):
             scores = self.score_pairs(p, o, km)
             # Each batch keeps its best `top` per person; the best of those is exact.
-            best = self._top(p, o, scores, top)
+            best = self._top_contiguous(p, o, scores, top)
             parts.append((p[best], o[best], km[best], scores[best]))
         found = self._best(*(np.concatenate(c) for c in zip(*parts, strict=True)), top) if (
             parts) else {}

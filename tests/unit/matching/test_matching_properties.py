@@ -174,7 +174,7 @@ def test_allocation_is_the_sum_of_its_domains(scenario):
 @given(st.lists(st.integers(1, 6), min_size=1, max_size=30), st.integers(1, 4),
        st.integers(0, 10_000))
 def test_best_per_group_picks_the_smallest_keys(sizes, k, seed):
-    from matching.allocation import _best_per_group
+    from matching.grouping import best_per_group
 
     rng = np.random.default_rng(seed)
     group = np.repeat(np.arange(len(sizes)), sizes)
@@ -183,4 +183,4 @@ def test_best_per_group_picks_the_smallest_keys(sizes, k, seed):
     order = np.lexsort((key, group))
     rank = np.empty(len(key), dtype=np.int64)
     rank[order] = np.arange(len(key)) - np.repeat(starts, sizes)
-    assert (_best_per_group(starts, key, k) == (rank < k)).all()
+    assert (best_per_group(starts, key, k) == (rank < k)).all()
