@@ -38,7 +38,7 @@ def large(people=20_000, offers=5_000):
     child.join()
     print(f"allocate {people} x {offers}: {seconds:.2f} s wall, {cpu:.2f} s CPU "
           f"(of which {build:.2f} s building the Matcher, scikit-learn's import included; target "
-          f"<= 10 s), peak RSS {peak_mb:.0f} MB (target <= 2048 MB, includes generating the "
+          f"<= 5 s), peak RSS {peak_mb:.0f} MB (target <= 1024 MB, includes generating the "
           f"scenario), {assigned} assigned, {unassigned} unassigned, objective {objective:.4f}")
 
 
