@@ -30,18 +30,17 @@ class Explanation:
     little_data: bool
 
 
-@dataclass(frozen=True)
 class ExplainContext:
-    """Pair ``k`` of ``facts``, for the components' reason functions."""
+    """Pair ``k`` of ``facts``, for the components' reason functions.
 
-    t: object
-    facts: PairFacts
-    k: int
-    p: int
-    o: int
-    km: float
-    course: bool
-    record: tuple | None
+    A plain class with slots: one is made per match shown, so it must be cheap.
+    """
+
+    __slots__ = ("t", "facts", "k", "p", "o", "km", "record")
+
+    def __init__(self, t, facts, k, p, o, km, record):
+        self.t, self.facts, self.k, self.p, self.o, self.km = t, facts, k, p, o, km
+        self.record = record
 
 
 def format_points(value):
@@ -84,16 +83,17 @@ def explain_pairs(t, model, p, o, km):
     order = np.argsort(-np.where(applies, np.abs(points), -1.0), axis=1, kind="stable")
     whole = np.rint(100 * points).astype(np.int64)
     out = []
-    for k, (person, offer, distance, beginner) in enumerate(zip(
-            p.tolist(), o.tolist(), km.tolist(), facts.beginner.tolist(), strict=True)):
-        record = model.record(t, offer, beginner)
-        context = ExplainContext(t, facts, k, person, offer, distance, bool(facts.course[k]),
-                                 record)
-        shown = [j for j in order[k].tolist() if applies[k, j]]
-        components = {names[j]: float(points[k, j]) for j in shown}
-        reasons = [f"{_points_text(int(whole[k, j]))}: {text}" for j in shown
-                   if (text := REGISTRY[names[j]].reason(context))]
-        little_data = record[1] < LITTLE_DATA
+    reason = [REGISTRY[n].reason for n in names]
+    rate, count = model.records(t, o, facts.beginner)
+    rows = zip(p.tolist(), o.tolist(), km.tolist(), rate.tolist(), count.tolist(),
+               order.tolist(), applies.tolist(), points.tolist(), whole.tolist(), strict=True)
+    for k, (person, offer, distance, success, n, ranked, says, value, pct) in enumerate(rows):
+        record = (success, n)
+        context = ExplainContext(t, facts, k, person, offer, distance, record)
+        shown = [j for j in ranked if says[j]]
+        components = {names[j]: value[j] for j in shown}
+        reasons = [_POINTS_TEXT[pct[j]] + text for j in shown if (text := reason[j](context))]
+        little_data = n < LITTLE_DATA
         if not model.learned:
             reasons.append(PRIOR_ONLY_REASON)
         elif little_data:
@@ -106,3 +106,7 @@ def _points_text(points):
     if points == 0:
         return "0 %-punt"
     return f"{'+' if points > 0 else '−'}{abs(points)} %-punt"
+
+
+# Every whole number of points a contribution can be, with the reason's colon.
+_POINTS_TEXT = {k: f"{_points_text(k)}: " for k in range(-100, 101)}

@@ -188,8 +188,12 @@ class Matcher:
         rank_in_group = np.arange(len(p)) - np.repeat(starts, np.diff(np.r_[starts, len(p)]))
         return order[rank_in_group < top]
 
-    def _best(self, p, o, km, scores, top):
-        """Matches of the best ``top`` pairs per person, by person row."""
+    def _best(self, p, o, km, scores, top, shape):
+        """The best ``top`` pairs per person, by person row, each made by ``shape``.
+
+        ``shape(offer, score, explanation)`` builds one match: a :class:`Match`,
+        or straight away the contract's dict for the command line.
+        """
         keep = self._top(p, o, scores, top)
         p, o, km, scores = p[keep], o[keep], km[keep], scores[keep]
         found = explain_pairs(self.tables, self.model, p, o, km)
@@ -197,10 +201,7 @@ class Matcher:
         # Plain Python values: this loop runs once per match shown.
         for person, offer, score, why in zip(p.tolist(), o.tolist(), scores.tolist(), found,
                                              strict=True):
-            row = offers[offer]
-            out.setdefault(person, []).append(Match(
-                row.id, row.partner_id, row.domain, score, why.components, why.reasons,
-                why.record, why.little_data))
+            out.setdefault(person, []).append(shape(offers[offer], score, why))
         return out
 
     def rank(self, inburgeraar_id, domain=None, top=10):
@@ -225,13 +226,14 @@ class Matcher:
         """
         return self.rank_many([inburgeraar_id], domain=domain, top=top)[inburgeraar_id]
 
-    def rank_many(self, inburgeraar_ids=None, domain=None, top=10):
+    def rank_many(self, inburgeraar_ids=None, domain=None, top=10, shape=None):
         """Rank several people (all when omitted) in vectorised batches.
 
         Returns
         -------
         dict of str to list of Match
-            In the order of ``inburgeraar_ids`` (or of the scenario).
+            In the order of ``inburgeraar_ids`` (or of the scenario); ``shape``
+            (offer, score, explanation) can build something else per match.
         """
         ids = self.tables.people.ids if inburgeraar_ids is None else list(inburgeraar_ids)
         rows = np.array([self._person(i) for i in ids], dtype=np.int64)
@@ -241,8 +243,8 @@ class Matcher:
             # Each batch keeps its best `top` per person; the best of those is exact.
             best = self._top_contiguous(p, o, scores, top)
             parts.append((p[best], o[best], km[best], scores[best]))
-        found = self._best(*(np.concatenate(c) for c in zip(*parts, strict=True)), top) if (
-            parts) else {}
+        found = self._best(*(np.concatenate(c) for c in zip(*parts, strict=True)), top,
+                           shape or _as_match) if parts else {}
         return {i: found.get(int(r), []) for i, r in zip(ids, rows, strict=True)}
 
     def explain_ineligible(self, inburgeraar_id, offer_id, ignore_capacity=True):
@@ -265,6 +267,17 @@ class Matcher:
     def rankings(self, inburgeraar_id=None, domain=None, top=10):
         """The ``rank`` command's JSON document as a dict."""
         ids = None if inburgeraar_id is None else [inburgeraar_id]
-        ranked = self.rank_many(ids, domain=domain, top=top)
-        return {"rankings": [{"inburgeraar_id": i, "matches": [m.to_dict() for m in matches]}
+        ranked = self.rank_many(ids, domain=domain, top=top, shape=_as_dict)
+        return {"rankings": [{"inburgeraar_id": i, "matches": matches}
                              for i, matches in ranked.items()]}
+
+
+def _as_match(offer, score, why):
+    return Match(offer.id, offer.partner_id, offer.domain, score, why.components, why.reasons,
+                 why.record, why.little_data)
+
+
+def _as_dict(offer, score, why):
+    # The same as _as_match(...).to_dict(), without the object in between.
+    return {"offer_id": offer.id, "partner_id": offer.partner_id, "domain": offer.domain,
+            "score": round(score, 4), "components": why.components, "reasons": why.reasons}

@@ -42,6 +42,7 @@ of them, which is what the person needs.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -113,21 +114,34 @@ def _graph_prior(f):
 # only for the matches shown.
 
 def _distance_reason(x):
-    return None if np.isnan(x.km) else f"op {format_km(x.km)} km van huis"
+    return None if x.km != x.km else _at_km(round(x.km, 1))  # x != x: NaN, no place known
+
+
+@lru_cache(maxsize=4096)
+def _at_km(km):
+    return f"op {format_km(km)} km van huis"
 
 
 def _schedule_reason(x):
     fit = "passen bij" if x.facts.schedule_share[x.k] == 1 else "passen deels bij"
-    return f"{'lesdagdelen' if x.course else 'dagdelen'} {fit} de beschikbaarheid"
+    return f"{'lesdagdelen' if x.facts.course[x.k] else 'dagdelen'} {fit} de beschikbaarheid"
 
 
 def _language_reason(x):
     if not x.facts.language_shared[x.k]:
         return "geen begeleiding in een taal die de persoon spreekt"
-    t = x.t
-    offer, person = t.scenario.offers[x.o], t.scenario.inburgeraars[x.p]
-    supported = offer.languages or t.scenario.partners[int(t.offers.partner[x.o])].languages
-    shared = [c for c in person.languages if c in supported]
+    spoken = tuple(x.t.scenario.inburgeraars[x.p].languages)
+    # Cached on the tables (many people speak the same languages): dies with them.
+    cache = x.t.__dict__.setdefault("_language_reasons", {})
+    if (x.o, spoken) not in cache:
+        cache[x.o, spoken] = _language_text(x.t, x.o, spoken)
+    return cache[x.o, spoken]
+
+
+def _language_text(t, o, spoken):
+    offer = t.scenario.offers[o]
+    supported = offer.languages or t.scenario.partners[int(t.offers.partner[o])].languages
+    shared = [c for c in spoken if c in supported]
     names = " en ".join(language_name(c) for c in ([c for c in shared if c != "nl"] or shared))
     speaker = {"taalcursus": "docent", "opleiding": "docent", "mentoraat": "mentor",
                "maatje": "maatje"}.get(offer.kind)
