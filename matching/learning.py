@@ -250,7 +250,7 @@ class SuccessModel:
     """
 
     def __init__(self, min_rows=20, min_minority=5, feature_penalties=(3.0, 30.0, 300.0),
-                 effect_penalties=(2.0, 10.0, 50.0), folds=4, random_state=0):
+                 effect_penalties=(0.5, 2.0, 10.0, 50.0), folds=4, random_state=0):
         self.min_rows = min_rows
         self.min_minority = min_minority
         self.feature_penalties = feature_penalties

@@ -105,7 +105,8 @@ def get_matches(inburgeraar_id: int, query: schemas.MatchQuery):
     """The eligible open offers for this inburgeraar, best first, with scores and reasons.
 
     Items as the matcher's ``rank`` gives them: ``offer_id``, ``partner_id``,
-    ``domain``, ``score`` in [0, 1], ``components`` and Dutch ``reasons``.
+    ``domain``, ``score`` (the estimated chance of success), ``components`` (each
+    one's contribution to that chance) and Dutch ``reasons``.
     """
     person_id = access.visible_inburgeraar_id(db.session, current_user(), inburgeraar_id)
     key = ("matches", person_id, query.domain, query.top)

@@ -215,9 +215,12 @@ class Match(BaseModel):
     offer_id: int
     partner_id: int
     domain: Domain
-    score: float
-    components: dict[str, float]
-    reasons: list[str]
+    score: Annotated[float, Field(ge=0, le=1, description="estimated chance that a referral "
+                                  "succeeds (ends completed), calibrated on the history")]
+    components: dict[str, float] = Field(description="each component that applies: its "
+                                         "contribution to the chance (0.06 = +6 percentage "
+                                         "points)")
+    reasons: list[str] = Field(description="in Dutch, largest contribution first")
 
 
 class MatchList(BaseModel):
