@@ -96,6 +96,8 @@ def test_matches_show_score_components_and_dutch_reasons(form_client, world):
     # Every component is listed: a contribution in percentage points, or "n.v.t.".
     assert "<dt>Afstand</dt>" in taal and re.search(r"<dd>[+−]?\d+ %-punt</dd>", taal)
     assert "<dt>Sector</dt>" in taal and "n.v.t." in taal
+    # No completed referrals to learn from in this world: the page says so.
+    assert "weinig gegevens over deze aanbieder" in taal
     assert re.search(r'ww-reasons">\s*<li class="utrecht-unordered-list__item">[+−0]\d* %-punt: ',
                      taal)
     werk = page[page.index('id="domein-werk"'):]
