@@ -60,8 +60,9 @@ def _targets(results):
         f"{_yes(ece <= TARGET_ECE)} |",
         "",
         f"The prior alone reaches {100 * prior_share:.1f} % of the oracle without luck, so "
-        f"learning can add at most {100 * (1 / prior_share - 1):+.1f} % in this world: where "
-        "the prior is already near the ceiling, the 5 % target cannot be met by any learner.",
+        f"learning can add at most {100 * (1 / prior_share - 1):+.1f} % in this world"
+        + (": the prior is so near the ceiling that no learner can meet the 5 % target."
+           if 1 / prior_share - 1 < TARGET_OVER_PRIOR else "."),
         "",
         f"Against the oracle with luck (it also knows each person's and pair's hidden draw, "
         f"which no policy can learn): {_ci(r['wegwijs/oracle:weighted'], 1, 100)} %. Over "
