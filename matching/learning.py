@@ -45,6 +45,7 @@ measures honestly only because it is a property of the pair, not the label.
 import numpy as np
 
 from matching import vocab
+from matching.eligibility import distances
 from matching.errors import MatchingError
 from matching.pairs import PairFacts
 from matching.scoring import PRIOR_INTERCEPT, prior_logit
@@ -58,7 +59,6 @@ LITTLE_DATA = 5
 _ONE_SPLIT_FROM = 4_000
 # Components only the model has (see matching.scoring).
 _LEARNED_ONLY = ("offer", "track")
-_FAILURE = 0
 
 
 def _km(f, low, high):
@@ -107,9 +107,9 @@ def label_of(entry):
     if entry.outcome == "completed":
         return 1
     if entry.outcome == "dropped":
-        return _FAILURE
+        return 0
     if entry.outcome == "declined":
-        return None if entry.reason_code == "vol" else _FAILURE
+        return None if entry.reason_code == "vol" else 0
     return None
 
 
@@ -144,7 +144,7 @@ class _Design:
     """The training matrices of one history: offset, dense columns, effect indices."""
 
     def __init__(self, t, p, o, y):
-        facts = PairFacts(t, p, o, _distances(t, p, o), mentor_only=True)
+        facts = PairFacts(t, p, o, distances(t, p, o), mentor_only=True)
         self.offset = prior_logit(facts)[0]
         self.y = y.astype(float)
         pair = np.column_stack([fn(facts) for _, _, fn in FEATURES]) if len(p) else (
@@ -166,13 +166,6 @@ class _Design:
         # The partner's effect carries most of the variance; its group and offer deviations
         # a quarter each, so that the three together stay near the partner's own prior.
         self.effect_scale = np.r_[np.ones(n_partners), np.full(2 * n_partners + 2 * n_offers, 4.0)]
-        self.group = group
-
-
-def _distances(t, p, o):
-    from matching.eligibility import distances
-
-    return distances(t, p, o)
 
 
 def _fit_penalised(d, rows, lam_beta, lam_effect, start=None):
@@ -235,6 +228,9 @@ class SuccessModel:
     feature_penalties, effect_penalties : sequence of float
         Candidate ridge penalties of the standardised features and of the
         partner and offer effects (the inverse variance of a random effect).
+        The weakest effect penalty, 2, is a floor on the pooling: a partner's
+        quality is taken to vary by at most about 0.7 on the log-odds (sd), so
+        two lucky referrals cannot lift a partner above one with a long record.
     folds : int, default 4
         Cross-validation folds for choosing the candidate.
     random_state : int or None
@@ -250,7 +246,7 @@ class SuccessModel:
     """
 
     def __init__(self, min_rows=20, min_minority=5, feature_penalties=(3.0, 30.0, 300.0),
-                 effect_penalties=(0.5, 2.0, 10.0, 50.0), folds=4, random_state=0):
+                 effect_penalties=(2.0, 10.0, 50.0), folds=4, random_state=0):
         self.min_rows = min_rows
         self.min_minority = min_minority
         self.feature_penalties = feature_penalties
