@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from models.audit import ACTIONS, CHANNELS
-from web.api.schemas import Id, ReferralStatus, Schema
+from web.api.schemas import Id, ReferralStatus, Schema, absent
 
 Action = Literal[ACTIONS]
 Channel = Literal[CHANNELS]
@@ -79,12 +79,12 @@ class SubjectExport(BaseModel):
 
 
 class AccessLogQuery(Schema):
-    user_id: Id | SkipJsonSchema[None] = None
-    inburgeraar_id: Id | SkipJsonSchema[None] = None
-    action: Action | SkipJsonSchema[None] = None
-    channel: Channel | SkipJsonSchema[None] = None
-    since: datetime | SkipJsonSchema[None] = Field(default=None, description="Vanaf (inclusief)")
-    until: datetime | SkipJsonSchema[None] = Field(default=None, description="Tot (exclusief)")
+    user_id: Id | SkipJsonSchema[None] = absent()
+    inburgeraar_id: Id | SkipJsonSchema[None] = absent()
+    action: Action | SkipJsonSchema[None] = absent()
+    channel: Channel | SkipJsonSchema[None] = absent()
+    since: datetime | SkipJsonSchema[None] = absent("Vanaf (inclusief)")
+    until: datetime | SkipJsonSchema[None] = absent("Tot (exclusief)")
     limit: Annotated[int, Field(ge=1, le=1000)] = 100
     offset: Annotated[int, Field(ge=0, le=10_000_000)] = 0
 

@@ -25,7 +25,10 @@ UNKNOWN = {"HTTP_403": schemas.Problem, "HTTP_404": schemas.Problem}
 
 @bp.get("/inburgeraars")
 @roles(*ROLES)
-@api.validate(resp=responses(HTTP_200=schemas.InburgeraarList, **FORBIDDEN), tags=["inburgeraars"])
+@api.validate(
+    resp=responses(takes_input=False, HTTP_200=schemas.InburgeraarList, **FORBIDDEN),
+    tags=["inburgeraars"],
+)
 def list_inburgeraars():
     """The inburgeraars of the klantmanager's gemeente (all for the coordinator)."""
     statement = (

@@ -22,7 +22,6 @@ from models.vocabulary import (
     REFERRAL_STATUSES,
 )
 
-# Query parameters are absent rather than null, hence SkipJsonSchema[None] there.
 Domain = Literal[DOMAINS]
 Level = Literal[LEVELS]
 Leerroute = Literal[LEERROUTES]
@@ -45,6 +44,18 @@ Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 Age = Annotated[int, Field(ge=0, le=120)]
 Weight = Annotated[float, Field(gt=0, le=100)]
+
+
+def _without_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def absent(description: str | None = None):
+    """An optional query parameter: absent rather than null, so the document gives no default.
+
+    Use with ``X | SkipJsonSchema[None]``; a ``null`` default would not be a valid ``X``.
+    """
+    return Field(default=None, description=description, json_schema_extra=_without_default)
 
 
 class Schema(BaseModel):
@@ -139,8 +150,8 @@ class OfferList(BaseModel):
 
 
 class OfferQuery(Schema):
-    domain: Domain | SkipJsonSchema[None] = None
-    partner_id: Id | SkipJsonSchema[None] = None
+    domain: Domain | SkipJsonSchema[None] = absent()
+    partner_id: Id | SkipJsonSchema[None] = absent()
 
 
 # --- inburgeraars -----------------------------------------------------------------
@@ -207,7 +218,7 @@ class InburgeraarList(BaseModel):
 
 
 class MatchQuery(Schema):
-    domain: Domain | SkipJsonSchema[None] = None
+    domain: Domain | SkipJsonSchema[None] = absent()
     top: Annotated[int, Field(ge=1, le=100)] = 10
 
 
@@ -239,8 +250,8 @@ class ReferralChange(Schema):
 
 
 class ReferralQuery(Schema):
-    status: ReferralStatus | SkipJsonSchema[None] = None
-    offer_id: Id | SkipJsonSchema[None] = None
+    status: ReferralStatus | SkipJsonSchema[None] = absent()
+    offer_id: Id | SkipJsonSchema[None] = absent()
 
 
 class ReferredPerson(BaseModel):

@@ -97,7 +97,8 @@ def test_an_unexpected_failure_is_a_500_problem(app, client, world, monkeypatch)
 def test_docs_page_and_openapi_document(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
-    assert "/api/v1/inburgeraars/{inburgeraar_id}/matches" in document["paths"]
+    assert [server["url"] for server in document["servers"]] == ["/api/v1"]
+    assert "/inburgeraars/{inburgeraar_id}/matches" in document["paths"]
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and b"/api/v1/referrals" in page.data
     assert b"<script src=\"http" not in page.data and b"cdn" not in page.data.lower()
