@@ -5,11 +5,21 @@ OpenAPI document. Vocabularies come from ``models.vocabulary``, so the API
 accepts exactly what the database's CHECK constraints do.
 """
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from models.vocabulary import (
     DAYPARTS,
@@ -46,6 +56,30 @@ Age = Annotated[int, Field(ge=0, le=120)]
 Weight = Annotated[float, Field(gt=0, le=100)]
 
 
+def _as_utc(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; they were stored as UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# A moment the API answers with: UTC with its offset (RFC 3339), on every database.
+Timestamp = Annotated[datetime, AfterValidator(_as_utc)]
+
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+def _rfc3339_text(value):
+    # Pydantic would also take a number of seconds, or a moment without its zone.
+    if not isinstance(value, str) or not _RFC3339.match(value):
+        raise PydanticCustomError("rfc3339", "not an RFC 3339 date-time with offset")
+    return value
+
+
+# A moment the API is asked about: RFC 3339 with its offset, nothing else.
+Moment = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text)]
+
+
 def _without_default(schema: dict) -> None:
     schema.pop("default", None)
 
@@ -62,23 +96,39 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
+class Body(Schema):
+    """A JSON request body: JSON's own types only (no ``0`` for false, no ``"5"`` for 5)."""
+
+    model_config = ConfigDict(strict=True)
+
+
+def _iso_date_text(value):
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError("date_type", "not a date as YYYY-MM-DD")
+    return value
+
+
+# JSON has no date type: a body's date is a YYYY-MM-DD string (not a number), parsed here.
+Day = Annotated[date, Field(strict=False), BeforeValidator(_iso_date_text)]
+
+
 # --- tokens -----------------------------------------------------------------------
 
 
-class TokenRequest(Schema):
+class TokenRequest(Body):
     email: Annotated[str, Field(min_length=1, max_length=254, pattern=_NO_NUL)]
     password: Annotated[str, Field(min_length=1, max_length=1024, pattern=_NO_NUL)]
 
 
 class TokenResponse(Schema):
     token: str
-    expires_at: datetime
+    expires_at: Timestamp
 
 
 # --- offers -----------------------------------------------------------------------
 
 
-class OfferFields(Schema):
+class OfferFields(Body):
     """Fields of an offer as the scenario contract names them; all optional here."""
 
     title: Title | None = None
@@ -99,7 +149,7 @@ class OfferFields(Schema):
     max_age: Age | None = None
     sectors: list[ShortText] | None = None
     hours_per_week: Annotated[float, Field(ge=0, le=60)] | None = None
-    start: date | None = None
+    start: Day | None = None
     description: Text | None = None
     alfa: bool | None = None
 
@@ -157,11 +207,11 @@ class OfferQuery(Schema):
 # --- inburgeraars -----------------------------------------------------------------
 
 
-class InburgeraarFields(Schema):
+class InburgeraarFields(Body):
     postcode: Pc4 | None = None
     gender: Gender | None = None
     birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
-    arrived_on: date | None = None
+    arrived_on: Day | None = None
     languages: list[Language] | None = None
     level: Level | None = None
     leerroute: Leerroute | None = None
@@ -238,13 +288,13 @@ class MatchList(BaseModel):
 # --- referrals --------------------------------------------------------------------
 
 
-class ReferralCreate(Schema):
+class ReferralCreate(Body):
     inburgeraar_id: Id
     offer_id: Id
     note: Text | None = None
 
 
-class ReferralChange(Schema):
+class ReferralChange(Body):
     status: ReferralStatus
     reason: Text | None = None
 
@@ -264,7 +314,7 @@ class ReferredPerson(BaseModel):
 
 
 class ReferralEvent(BaseModel):
-    at: datetime
+    at: Timestamp
     from_status: ReferralStatus | None
     to_status: ReferralStatus
     reason: str | None
@@ -277,8 +327,8 @@ class Referral(BaseModel):
     inburgeraar: ReferredPerson
     status: ReferralStatus
     note: str | None
-    created_at: datetime
-    status_changed_at: datetime
+    created_at: Timestamp
+    status_changed_at: Timestamp
     events: list[ReferralEvent]
 
 

@@ -7,7 +7,7 @@ gets a 422 problem listing every bad field.
 
 from copy import deepcopy
 
-from flask import abort, request
+from flask import abort, current_app, request
 from spectree import Response as Responses
 from spectree import SecurityScheme, SpecTree
 from spectree.config import Contact
@@ -32,6 +32,17 @@ API_DESCRIPTION = (
 
 
 def _reject_invalid_input(req, resp, req_validation_error, instance, model_adapter):
+    if _expects_json_body() and not request.is_json:
+        abort(problem(
+            400, "Ongeldig verzoek", "Stuur de body als JSON (Content-Type: application/json).",
+            type_=PROBLEM_TYPE_BASE + "not-json",
+        ))
+    if _expects_json_body() and not isinstance(request.get_json(silent=True), dict):
+        # Spectree reads a body it cannot parse as {}: that must not pass for an empty object.
+        abort(problem(
+            400, "Ongeldig verzoek", "De body is geen geldig JSON-object.",
+            type_=PROBLEM_TYPE_BASE + "not-json",
+        ))
     if req_validation_error is not None:
         abort(
             problem(
@@ -42,6 +53,14 @@ def _reject_invalid_input(req, resp, req_validation_error, instance, model_adapt
                 errors=field_errors(req_validation_error),
             )
         )
+
+
+def _expects_json_body() -> bool:
+    """Whether the route being served declares a JSON request body."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return False
+    metadata = api.get_function_metadata(current_app.view_functions[request.endpoint])
+    return metadata is not None and metadata.json is not None
 
 
 def _no_logging(req, resp, resp_validation_error, instance, model_adapter):
