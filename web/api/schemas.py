@@ -8,6 +8,7 @@ accepts exactly what the database's CHECK constraints do.
 import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import (
     AfterValidator,
@@ -193,6 +194,13 @@ class Offer(BaseModel):
     description: str | None
     alfa: bool
     closed: bool
+    hsds_service_id: UUID = Field(
+        description="Id van de HSDS-service van dit aanbod: /hsds/services/{id} (zolang open)"
+    )
+    hsds_organization_id: UUID | None = Field(
+        description="Id van de HSDS-organization van de partner: /hsds/organizations/{id}; "
+        "null voor een maatje, dat onder zijn maatjesproject gepubliceerd wordt"
+    )
 
 
 class OfferList(BaseModel):
