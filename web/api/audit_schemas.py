@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from models.audit import ACTIONS, CHANNELS
-from web.api.schemas import Body, Id, Moment, ReferralStatus, Schema, Timestamp, absent
+from web.api.schemas import Body, Id, Moment, Pip, ReferralStatus, Schema, Timestamp, absent
 
 Action = Literal[ACTIONS]
 Channel = Literal[CHANNELS]
@@ -74,6 +74,7 @@ class SubjectExport(BaseModel):
 
     inburgeraar: ExportedPerson
     needs: dict[str, float]
+    pip: Pip | None
     referrals: list[ExportedReferral]
     access_log: list[ExportedAccess]
 

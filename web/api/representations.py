@@ -62,6 +62,7 @@ def inburgeraar(row: Inburgeraar) -> schemas.Inburgeraar:
         goals=row.goals,
         latin_literate=row.latin_literate,
         needs=row.needs_by_domain,
+        pip=None if row.pip is None else schemas.Pip(**row.pip.as_dict()),
     )
 
 

@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from models.pip import ALFABETISERING, MAX_UREN, PIP_LEERROUTES, PIP_NIVEAUS
 from models.vocabulary import (
     DAYPARTS,
     DOMAINS,
@@ -215,6 +216,36 @@ class OfferQuery(Schema):
 # --- inburgeraars -----------------------------------------------------------------
 
 
+PipLeerroute = Literal[PIP_LEERROUTES]
+PipNiveau = Literal[PIP_NIVEAUS]
+Alfabetisering = Literal[ALFABETISERING]
+
+
+class PipFields(Body):
+    """The PIP as DUO holds it; DUO's rules across fields are a 422 naming the field."""
+
+    dagtekening: Day = Field(description="Datum van het PIP-besluit")
+    leerroute: PipLeerroute = Field(description="B (B1-route), O (onderwijsroute), Z (Z-route)")
+    niveau: PipNiveau | None = Field(
+        default=None, description="Weggelaten bij B of O: B1 wordt vastgelegd. A2 niet bij O; "
+        "B1 niet bij Z"
+    )
+    intensiteit_b1_uren: Annotated[int, Field(ge=1, le=MAX_UREN)] | None = Field(
+        default=None, description="Geschatte intensiteit, alleen bij de B1-route"
+    )
+    alfabetisering: Alfabetisering = Field(
+        default="NVT", description="A of AA: alfabetisering hoort bij de route"
+    )
+
+
+class Pip(BaseModel):
+    dagtekening: date
+    leerroute: PipLeerroute
+    niveau: PipNiveau | None
+    intensiteit_b1_uren: int | None
+    alfabetisering: Alfabetisering
+
+
 class InburgeraarFields(Body):
     postcode: Pc4 | None = None
     gender: Gender | None = None
@@ -233,6 +264,11 @@ class InburgeraarFields(Body):
     latin_literate: bool | None = None
     needs: dict[Domain, Weight] | None = Field(
         default=None, description="Per domein het gewicht van de hulpvraag (> 0)"
+    )
+    pip: PipFields | None = Field(
+        default=None,
+        description="Het PIP; leerroute en latin_literate volgen eruit. Bij wijzigen: null "
+        "verwijdert het PIP, weglaten laat het staan",
     )
 
 
@@ -269,6 +305,7 @@ class Inburgeraar(BaseModel):
     goals: str | None
     latin_literate: bool
     needs: dict[str, float]
+    pip: Pip | None
 
 
 class InburgeraarList(BaseModel):
