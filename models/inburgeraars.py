@@ -163,7 +163,10 @@ def _check_pip(
         return errors
     leerroute = SCENARIO_LEERROUTE[fields["leerroute"]]
     if values.get("leerroute") not in (None, leerroute):
-        errors.append(_error("leerroute", f"Volgt uit het PIP: {leerroute}."))
+        errors.append(_error(
+            "leerroute",
+            f"De leerroute volgt uit het PIP ({fields['leerroute']}): laat dit veld leeg.",
+        ))
     if fields["alfabetisering"] in ("A", "AA") and values.get("latin_literate"):
         errors.append(_error(
             "latin_literate",
