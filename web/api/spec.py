@@ -1,8 +1,9 @@
 """The one SpecTree instance: validates requests and generates the OpenAPI 3.1 document.
 
 Only the routes decorated with ``api.validate`` appear in the document
-(strict mode). A request that fails validation never reaches the view: it
-gets a 422 problem listing every bad field.
+(strict mode). A request that fails validation never reaches the view: a
+body that is no JSON object gets a 400 problem, invalid fields a 422
+problem listing every bad field.
 """
 
 from copy import deepcopy
@@ -32,15 +33,10 @@ API_DESCRIPTION = (
 
 
 def _reject_invalid_input(req, resp, req_validation_error, instance, model_adapter):
-    if _expects_json_body() and not request.is_json:
+    if _expects_json_body() and not _body_is_json_object():
         abort(problem(
-            400, "Ongeldig verzoek", "Stuur de body als JSON (Content-Type: application/json).",
-            type_=PROBLEM_TYPE_BASE + "not-json",
-        ))
-    if _expects_json_body() and not isinstance(request.get_json(silent=True), dict):
-        # Spectree reads a body it cannot parse as {}: that must not pass for an empty object.
-        abort(problem(
-            400, "Ongeldig verzoek", "De body is geen geldig JSON-object.",
+            400, "Ongeldig verzoek",
+            "Stuur de body als JSON-object, met Content-Type: application/json.",
             type_=PROBLEM_TYPE_BASE + "not-json",
         ))
     if req_validation_error is not None:
@@ -53,6 +49,11 @@ def _reject_invalid_input(req, resp, req_validation_error, instance, model_adapt
                 errors=field_errors(req_validation_error),
             )
         )
+
+
+def _body_is_json_object() -> bool:
+    # Spectree reads a body it cannot parse (or a form) as {} or None: neither may pass.
+    return request.is_json and isinstance(request.get_json(silent=True), dict)
 
 
 def _expects_json_body() -> bool:
