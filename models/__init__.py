@@ -10,6 +10,7 @@ from models.base import Base
 from models.coalition import Offer, Partner, Tie
 from models.geography import Gemeente, Postcode, Wijk
 from models.people import Inburgeraar, Need
+from models.pip import Pip
 from models.referral import Referral, ReferralEvent
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Need",
     "Offer",
     "Partner",
+    "Pip",
     "Postcode",
     "Referral",
     "ReferralEvent",

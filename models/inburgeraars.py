@@ -17,6 +17,7 @@ from models.coalition import Partner
 from models.errors import Forbidden, InvalidInput
 from models.geography import Gemeente, Postcode
 from models.people import Inburgeraar, Need
+from models.pip import SCENARIO_LEERROUTE, Pip, pip_errors, recorded
 
 PERSON_FIELDS = frozenset({
     "postcode", "gender", "birth_year", "arrived_on", "languages", "level", "leerroute",
@@ -26,6 +27,7 @@ PERSON_FIELDS = frozenset({
 LIST_FIELDS = ("languages", "availability", "sectors")
 FLAG_DEFAULTS = {"childcare_needed": False, "latin_literate": True}
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+KEEP = object()  # update_inburgeraar: leave the PIP as it is
 
 
 def create_inburgeraar(
@@ -36,8 +38,10 @@ def create_inburgeraar(
     pseudonym: str | None,
     fields: Mapping[str, Any],
     needs: Mapping[str, float] | None,
+    pip: Mapping[str, Any] | None = None,
 ) -> Inburgeraar:
-    """Record a new inburgeraar in ``gemeente_id`` (a klantmanager's own when None)."""
+    """Record a new inburgeraar in ``gemeente_id`` (a klantmanager's own when None),
+    with their PIP when the gemeente has decided on one."""
     try:
         actor = access.get_actor(session, actor_id)
         errors = []
@@ -59,12 +63,15 @@ def create_inburgeraar(
             errors.append(_error("pseudonym", "Dit pseudoniem is al in gebruik."))
         values = _clean(fields)
         errors += _check(session, values)
+        pip_fields = None if pip is None else recorded(pip)
+        errors += _check_pip(values, pip, pip_fields)
         if errors:
             raise InvalidInput("De inburgeraar heeft ongeldige velden.", errors)
         person = Inburgeraar(
             gemeente_id=gemeente_id, pseudonym=pseudonym or _new_pseudonym(session), **values
         )
         person.needs = [Need(domain=d, weight=w) for d, w in (needs or {}).items()]
+        _record_pip(person, pip_fields)
         session.add(person)
         session.commit()
         return person
@@ -80,17 +87,27 @@ def update_inburgeraar(
     inburgeraar_id: int,
     changes: Mapping[str, Any],
     needs: Mapping[str, float] | None,
+    pip: Mapping[str, Any] | None | object = KEEP,
 ) -> Inburgeraar:
-    """Change an inburgeraar's fields; ``needs``, when given, replaces every need."""
+    """Change an inburgeraar's fields; ``needs``, when given, replaces every need;
+    ``pip`` replaces the PIP (None: no PIP any more; ``KEEP``: as it is)."""
     try:
         actor = access.get_actor(session, actor_id)
         person = access.get_inburgeraar(session, actor, inburgeraar_id)
         changes = _clean(changes)
         errors = _check(session, changes)
+        if pip is KEEP:
+            pip_given = None
+            pip_fields = None if person.pip is None else person.pip.as_dict()
+        else:
+            pip_given, pip_fields = pip, None if pip is None else recorded(pip)
+        errors += _check_pip(changes, pip_given, pip_fields)
         if errors:
             raise InvalidInput("De inburgeraar heeft ongeldige velden.", errors)
         for name, value in changes.items():
             setattr(person, name, value)
+        if pip is not KEEP or pip_fields is not None:
+            _record_pip(person, pip_fields)
         if needs is not None:
             _replace_needs(session, person, needs)
         session.commit()
@@ -135,6 +152,43 @@ def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:
         if mentor is None or mentor.kind not in ("mentor", "maatjesproject"):
             errors.append(_error("mentor_id", "Geen maatje of mentor met dit id."))
     return errors
+
+
+def _check_pip(
+    values: Mapping[str, Any], given: Mapping[str, Any] | None, fields: Mapping[str, Any] | None
+) -> list[dict]:
+    """DUO's rules on a PIP being given, and the person's fields that must follow the PIP."""
+    errors = pip_errors(given) if given is not None else []
+    if fields is None or errors:
+        return errors
+    leerroute = SCENARIO_LEERROUTE[fields["leerroute"]]
+    if values.get("leerroute") not in (None, leerroute):
+        errors.append(_error(
+            "leerroute",
+            f"De leerroute volgt uit het PIP ({fields['leerroute']}): laat dit veld leeg.",
+        ))
+    if fields["alfabetisering"] in ("A", "AA") and values.get("latin_literate"):
+        errors.append(_error(
+            "latin_literate",
+            "Het PIP kent alfabetisering toe: niet geletterd in het Latijnse schrift.",
+        ))
+    return errors
+
+
+def _record_pip(person: Inburgeraar, fields: Mapping[str, Any] | None) -> None:
+    """Store the PIP, and the leerroute and literacy that follow from it."""
+    if fields is None:
+        person.pip = None
+        return
+    if person.pip is None:
+        person.pip = Pip(**fields)
+    else:
+        for name, value in fields.items():
+            setattr(person.pip, name, value)
+    person.leerroute = SCENARIO_LEERROUTE[fields["leerroute"]]
+    if fields["alfabetisering"] in ("A", "AA"):
+        person.latin_literate = False
+    person.updated_at = now_utc()  # the matcher's cache watches the person
 
 
 def _new_pseudonym(session: Session) -> str:

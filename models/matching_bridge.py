@@ -17,6 +17,7 @@ from matching.tables import build_tables
 from models.capacity import free_places
 from models.coalition import Offer, Partner, Tie
 from models.people import Inburgeraar
+from models.pip import scenario_latin_literate, scenario_leerroute
 from models.referral import Referral
 
 # A referral's state as an outcome the matcher learns from. Withdrawn and
@@ -84,7 +85,7 @@ def engine_inburgeraar(person: Inburgeraar) -> engine.Inburgeraar:
         arrived_on=person.arrived_on.isoformat() if person.arrived_on else None,
         languages=tuple(person.languages),
         level=person.level,
-        leerroute=person.leerroute,
+        leerroute=scenario_leerroute(person.pip, person.leerroute),
         education=person.education,
         availability=tuple(person.availability),
         childcare_needed=person.childcare_needed,
@@ -92,7 +93,7 @@ def engine_inburgeraar(person: Inburgeraar) -> engine.Inburgeraar:
         sectors=tuple(person.sectors),
         mentor_id=str(person.mentor_id) if person.mentor_id else None,
         goals=person.goals,
-        latin_literate=person.latin_literate,
+        latin_literate=scenario_latin_literate(person.pip, person.latin_literate),
     )
 
 
@@ -114,7 +115,9 @@ def build_scenario(
         .order_by(Referral.id)
     ).all()
     people_query = select(Inburgeraar).options(
-        selectinload(Inburgeraar.needs), selectinload(Inburgeraar.gemeente)
+        selectinload(Inburgeraar.needs),
+        selectinload(Inburgeraar.gemeente),
+        selectinload(Inburgeraar.pip),
     )
     if inburgeraar_ids is not None:
         wanted = set(inburgeraar_ids) | {row.inburgeraar_id for row in history_rows}

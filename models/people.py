@@ -60,6 +60,10 @@ class Inburgeraar(Base):
     needs: Mapped[list["Need"]] = relationship(
         back_populates="inburgeraar", cascade="all, delete-orphan", order_by="Need.domain"
     )
+    # The PIP as DUO holds it (models/pip.py); none until the gemeente decides on one.
+    pip: Mapped["Pip | None"] = relationship(  # noqa: F821 - declared in models.pip
+        back_populates="inburgeraar", cascade="all, delete-orphan", uselist=False
+    )
 
     __table_args__ = (
         CheckConstraint(f"gender IS NULL OR {in_set('gender', GENDERS)}", name="gender"),

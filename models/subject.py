@@ -1,7 +1,7 @@
 """The rights of the data subject: inzage (export) and the purge after the retention period.
 
 Export: everything Wegwijs holds about one inburgeraar, as one JSON-able
-document: the person, their needs, their referrals with every event, and the
+document: the person, their needs and PIP, their referrals with every event, and the
 access-log rows about them. Nothing about anyone else: partners appear by
 name (organisations), other users only by role.
 
@@ -9,7 +9,7 @@ Purge: people whose traject ended more than the retention period ago
 (``WEGWIJS_RETENTION_DAYS``, default 730 days) lose everything personal.
 The rows stay, so the coalition's figures (the funnel, capacity history)
 keep their totals: the person keeps their id and gemeente, gets a random
-"verwijderd-…" pseudonym and no other field; their needs are deleted; their
+"verwijderd-…" pseudonym and no other field; their needs and PIP are deleted; their
 referrals keep offer, status and dates but lose the free-text note, and the
 events lose their free-text reason. The access log keeps its rows (the
 accountability record); they point at the now anonymous id.
@@ -27,6 +27,7 @@ from models.base import now_utc
 from models.coalition import Offer
 from models.errors import NotFound
 from models.people import Inburgeraar, Need
+from models.pip import Pip
 from models.referral import Referral, ReferralEvent
 
 DEFAULT_RETENTION_DAYS = 730
@@ -53,7 +54,10 @@ def export_subject(session: Session, inburgeraar_id: int) -> dict:
     """Everything held about one inburgeraar; raises NotFound when there is no such person."""
     person = session.scalars(
         select(Inburgeraar).where(Inburgeraar.id == inburgeraar_id)
-        .options(selectinload(Inburgeraar.needs), selectinload(Inburgeraar.gemeente))
+        .options(
+            selectinload(Inburgeraar.needs), selectinload(Inburgeraar.gemeente),
+            selectinload(Inburgeraar.pip),
+        )
     ).first()
     if person is None:
         raise NotFound("Deze inburgeraar bestaat niet.")
@@ -74,6 +78,9 @@ def export_subject(session: Session, inburgeraar_id: int) -> dict:
             "gemeente": person.gemeente.name,
         },
         "needs": person.needs_by_domain,
+        "pip": None if person.pip is None else {
+            name: _plain(value) for name, value in person.pip.as_dict().items()
+        },
         "referrals": [_referral(r) for r in referrals],
         "access_log": [_access(a) for a in accesses],
     }
@@ -167,6 +174,7 @@ def purge(
             return result
         now = now_utc()
         session.execute(delete(Need).where(Need.inburgeraar_id.in_(people)))
+        session.execute(delete(Pip).where(Pip.inburgeraar_id.in_(people)))
         session.execute(update(Referral).where(Referral.id.in_(referrals)).values(note=None))
         session.execute(
             update(ReferralEvent)

@@ -13,7 +13,7 @@ from uuid import NAMESPACE_URL, uuid5
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Gemeente, Inburgeraar, Need, Offer, Partner, Postcode, Tie, User
+from models import Gemeente, Inburgeraar, Need, Offer, Partner, Pip, Postcode, Tie, User
 from models.passwords import hash_password
 from models.vocabulary import DOMAINS, LEVELS
 from seeds import demo_coalition as cast
@@ -405,7 +405,7 @@ class _DemoBuilder:
         rng = self.rng
         mentors = self.partners_by_kind["mentor"]
         pseudonyms = set()
-        count = 0
+        count = pips = 0
         for gemeente, number in cast.PEOPLE_PER_GEMEENTE.items():
             for _ in range(number):
                 pseudonym = self._pseudonym(pseudonyms)
@@ -446,9 +446,12 @@ class _DemoBuilder:
                     ),
                 )
                 person.needs = self._needs(leerroute)
+                person.pip = _demo_pip(person)
+                pips += person.pip is not None
                 self.session.add(person)
                 count += 1
         self.counts["inburgeraars"] = count
+        self.counts["pips"] = pips
 
     def _needs(self, leerroute: str) -> list[Need]:
         rng = self.rng
@@ -494,3 +497,30 @@ class _DemoBuilder:
                 user.partner = partners[belongs_to]
             self.session.add(user)
         self.counts["accounts"] = len(cast.DEMO_ACCOUNTS)
+
+
+# The last day a demo PIP may carry: people who arrived later still wait for theirs.
+LAST_PIP_DAY = date(2026, 11, 1)
+PIP_LEERROUTE = {"b1": "B", "onderwijs": "O", "z": "Z"}
+
+
+def _demo_pip(person: Inburgeraar) -> Pip | None:
+    """A plausible PIP that keeps DUO's rules, decided one to four months after arrival.
+
+    Its own random stream per person, so the rest of the demo data stays as it was.
+    """
+    rng = random.Random(f"pip:{person.pseudonym}")
+    dagtekening = person.arrived_on + timedelta(days=rng.randint(30, 120))
+    if dagtekening > LAST_PIP_DAY:
+        return None
+    leerroute = PIP_LEERROUTE[person.leerroute]
+    alfabetisering = "NVT"
+    if not person.latin_literate:
+        alfabetisering = "AA" if leerroute == "Z" or rng.random() < 0.3 else "A"
+    return Pip(
+        dagtekening=dagtekening,
+        leerroute=leerroute,
+        niveau=None if leerroute == "Z" else "B1",
+        intensiteit_b1_uren=rng.randrange(600, 1650, 50) if leerroute == "B" else None,
+        alfabetisering=alfabetisering,
+    )

@@ -6,6 +6,7 @@ from flask import Flask
 
 from models.database import configure_engine
 from web.config import from_environment, instance_secret_key
+from web.converters import IdConverter
 from web.extensions import db, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     register_extensions(app)
+    app.url_map.converters["int"] = IdConverter  # before any rule uses it
     register_blueprints(app)
     register_security(app)
     register_commands(app)

@@ -80,7 +80,9 @@ def test_klantmanager_journey_intake_matches_and_refer(page, demo_server):
     page.get_by_label("Taal", exact=True).select_option("3")
     page.get_by_label("Werk", exact=True).select_option("1")
     page.get_by_label("Taalniveau Nederlands").select_option("A1")
-    page.get_by_label("Leerroute").select_option("b1")
+    page.get_by_label("Leerroute", exact=True).select_option("b1")
+    page.get_by_label("Dagtekening van het PIP").fill("2026-03-02")
+    page.get_by_label("Leerroute in het PIP").select_option("B")
     page.get_by_label("Arabisch").check()
     page.get_by_label("Postcode (4 cijfers)").fill("3531")
     for daypart in ("ochtend", "middag", "avond"):

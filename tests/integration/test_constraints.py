@@ -1,10 +1,12 @@
 """Rules the database itself keeps, on SQLite and PostgreSQL alike."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 
 import factories
-from models import Need, Referral, User
+from models import Need, Pip, Referral, User
 
 
 def _refused(session, obj):
@@ -70,3 +72,25 @@ def test_klantmanager_needs_a_gemeente(session):
 
 def test_postcode_must_exist(session):
     _refused(session, factories.inburgeraar(session, save=False, postcode="9999"))
+
+
+@pytest.mark.parametrize("fields", [
+    {"leerroute": "O", "niveau": "A2"},
+    {"leerroute": "Z", "niveau": "B1"},
+    {"leerroute": "O", "niveau": "B1", "intensiteit_b1_uren": 100},
+    {"leerroute": "B", "niveau": "B1", "intensiteit_b1_uren": 0},
+    {"leerroute": "B", "niveau": None},
+    {"leerroute": "X", "niveau": "B1"},
+    {"leerroute": "B", "niveau": "B1", "alfabetisering": "J"},
+])
+def test_a_pip_breaking_duos_rules_is_refused(session, fields):
+    person = factories.inburgeraar(session)
+    _refused(session, Pip(inburgeraar_id=person.id, dagtekening=date(2026, 1, 5), **fields))
+
+
+def test_a_pip_keeping_duos_rules_is_stored(session):
+    person = factories.inburgeraar(session)
+    session.add(Pip(inburgeraar_id=person.id, dagtekening=date(2026, 1, 5), leerroute="Z"))
+    session.add(Pip(inburgeraar_id=factories.inburgeraar(session).id, dagtekening=date(2026, 1, 5),
+                    leerroute="B", niveau="A2", intensiteit_b1_uren=9999, alfabetisering="AA"))
+    session.flush()

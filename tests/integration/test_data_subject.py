@@ -12,6 +12,7 @@ from models.account import User
 from models.audit import Access, AccessLog, record_access
 from models.errors import NotFound
 from models.people import Inburgeraar, Need
+from models.pip import Pip
 from models.referral import Referral, ReferralEvent
 from models.referral_service import change_status, refer
 from models.reports.funnel import referral_funnel
@@ -164,3 +165,18 @@ def test_purge_command_dry_run_and_real_run(runner, app, session, people, monkey
     session.expire_all()
     assert people["old"].pseudonym.startswith(PURGED_PREFIX)
     assert not people["current"].pseudonym.startswith(PURGED_PREFIX)
+
+
+def test_the_pip_is_in_the_export_and_gone_after_the_purge(session, people):
+    old, current = people["old"], people["current"]
+    for person in (old, current):
+        session.add(Pip(inburgeraar_id=person.id, dagtekening=date(2024, 3, 1), leerroute="B",
+                        niveau="B1", intensiteit_b1_uren=800, alfabetisering="NVT"))
+    session.flush()
+    assert export_subject(session, old.id)["pip"] == {
+        "dagtekening": "2024-03-01", "leerroute": "B", "niveau": "B1",
+        "intensiteit_b1_uren": 800, "alfabetisering": "NVT",
+    }
+    purge(session, retention_days=730, today=TODAY)
+    session.expire_all()
+    assert old.pip is None and current.pip is not None

@@ -10,6 +10,7 @@ from conftest import DEMO_PASSWORD, make_test_app
 from databases import scratch_database
 from models import Gemeente, Inburgeraar, Offer, Partner, Postcode, Tie, User, Wijk
 from models.accounts import authenticate
+from models.pip import SCENARIO_LEERROUTE, pip_errors, recorded
 from models.vocabulary import DOMAINS
 from seeds.demo import load_demo
 from seeds.errors import SeedError
@@ -167,3 +168,18 @@ def test_corrupt_geography_names_file_and_line_and_writes_nothing(
         load_geography(session, data)
     assert counts(session) == before
     assert session.scalars(select(Gemeente.lat).where(Gemeente.name == "Bunnik")).one() == 52.047
+
+
+def test_demo_pips_are_plausible_and_keep_duos_rules(session):
+    load_demo(session, password=DEMO_PASSWORD)
+    people = session.scalars(select(Inburgeraar)).all()
+    with_pip = [p for p in people if p.pip is not None]
+    assert 0.8 * len(people) <= len(with_pip) < len(people)
+    for person in with_pip:
+        pip = person.pip
+        assert pip_errors(pip.as_dict()) == [] and recorded(pip.as_dict()) == pip.as_dict()
+        assert person.arrived_on < pip.dagtekening
+        assert SCENARIO_LEERROUTE[pip.leerroute] == person.leerroute
+        assert (pip.alfabetisering != "NVT") == (not person.latin_literate)
+    assert {p.pip.leerroute for p in with_pip} == {"B", "O", "Z"}
+    assert {p.pip.alfabetisering for p in with_pip} == {"A", "AA", "NVT"}

@@ -1,7 +1,5 @@
 """The coordinator's audit routes: inzage of one inburgeraar, and the access log."""
 
-from datetime import UTC
-
 from flask import Blueprint
 
 from models.audit import AccessLog, LogFilter, access_log_query
@@ -52,7 +50,4 @@ def list_access_log(query: schemas.AccessLogQuery):
 
 
 def _entry(row: AccessLog) -> schemas.AccessLogEntry:
-    entry = schemas.AccessLogEntry.model_validate(row, from_attributes=True)
-    if entry.at.tzinfo is None:  # SQLite hands back UTC without its zone
-        entry.at = entry.at.replace(tzinfo=UTC)
-    return entry
+    return schemas.AccessLogEntry.model_validate(row, from_attributes=True)

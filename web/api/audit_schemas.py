@@ -4,14 +4,14 @@ Kept apart from ``web.api.schemas`` (the contract's resources); the names are
 unique across both, as the OpenAPI document needs.
 """
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from models.audit import ACTIONS, CHANNELS
-from web.api.schemas import Id, ReferralStatus, Schema
+from web.api.schemas import Body, Id, Moment, Pip, ReferralStatus, Schema, Timestamp, absent
 
 Action = Literal[ACTIONS]
 Channel = Literal[CHANNELS]
@@ -37,13 +37,13 @@ class ExportedPerson(BaseModel):
     goals: str | None
     latin_literate: bool
     traject_ended_on: date | None
-    created_at: datetime
-    updated_at: datetime
-    purged_at: datetime | None = Field(description="Wanneer de persoonsgegevens zijn verwijderd")
+    created_at: Timestamp
+    updated_at: Timestamp
+    purged_at: Timestamp | None = Field(description="Wanneer de persoonsgegevens zijn verwijderd")
 
 
 class ExportedEvent(BaseModel):
-    at: datetime
+    at: Timestamp
     from_status: ReferralStatus | None
     to_status: ReferralStatus
     reason: str | None
@@ -56,13 +56,13 @@ class ExportedReferral(BaseModel):
     partner: str
     status: ReferralStatus
     note: str | None
-    created_at: datetime
-    status_changed_at: datetime
+    created_at: Timestamp
+    status_changed_at: Timestamp
     events: list[ExportedEvent]
 
 
 class ExportedAccess(BaseModel):
-    at: datetime
+    at: Timestamp
     role: str | None
     action: Action
     channel: Channel
@@ -74,24 +74,25 @@ class SubjectExport(BaseModel):
 
     inburgeraar: ExportedPerson
     needs: dict[str, float]
+    pip: Pip | None
     referrals: list[ExportedReferral]
     access_log: list[ExportedAccess]
 
 
 class AccessLogQuery(Schema):
-    user_id: Id | SkipJsonSchema[None] = None
-    inburgeraar_id: Id | SkipJsonSchema[None] = None
-    action: Action | SkipJsonSchema[None] = None
-    channel: Channel | SkipJsonSchema[None] = None
-    since: datetime | SkipJsonSchema[None] = Field(default=None, description="Vanaf (inclusief)")
-    until: datetime | SkipJsonSchema[None] = Field(default=None, description="Tot (exclusief)")
+    user_id: Id | SkipJsonSchema[None] = absent()
+    inburgeraar_id: Id | SkipJsonSchema[None] = absent()
+    action: Action | SkipJsonSchema[None] = absent()
+    channel: Channel | SkipJsonSchema[None] = absent()
+    since: Moment | SkipJsonSchema[None] = absent("Vanaf (inclusief)")
+    until: Moment | SkipJsonSchema[None] = absent("Tot (exclusief)")
     limit: Annotated[int, Field(ge=1, le=1000)] = 100
     offset: Annotated[int, Field(ge=0, le=10_000_000)] = 0
 
 
 class AccessLogEntry(BaseModel):
     id: int
-    at: datetime
+    at: Timestamp
     user_id: int | None
     role: str | None
     inburgeraar_id: int | None
@@ -107,7 +108,7 @@ class AccessLogPage(BaseModel):
     entries: list[AccessLogEntry]
 
 
-class PasswordChange(Schema):
+class PasswordChange(Body):
     current_password: Annotated[str, Field(min_length=1, max_length=1024, pattern=r"^[^\x00]*$")]
     new_password: Annotated[
         str, Field(min_length=1, max_length=1024, pattern=r"^[^\x00]*$",

@@ -15,7 +15,9 @@ bp = Blueprint("api_coalition", __name__)
 @bp.get("/coalition")
 @roles("coordinator")
 @api.validate(
-    resp=responses(HTTP_200=schemas.CoalitionSummary, HTTP_403=schemas.Problem),
+    resp=responses(
+        takes_input=False, HTTP_200=schemas.CoalitionSummary, HTTP_403=schemas.Problem
+    ),
     tags=["coalition"],
 )
 def get_coalition():

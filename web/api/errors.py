@@ -5,8 +5,10 @@ request did in the session is rolled back first, so a failing request
 changes nothing.
 """
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from werkzeug.exceptions import NotFound as NoSuchUrl
+from werkzeug.routing import RequestRedirect
 
 from models.errors import (
     AlreadyReferred,
@@ -122,5 +124,25 @@ def _unrouted_api_request():
     failure = request.routing_exception
     # Redirects (a missing trailing slash) are routing exceptions too, and fine.
     if isinstance(failure, HTTPException) and (failure.code or 0) >= 400 and request_is_api():
+        if isinstance(failure, MethodNotAllowed) and not _routed_with_another_method(failure):
+            failure = NoSuchUrl()
         return _http_problem(failure)
     return None
+
+
+def _routed_with_another_method(failure: MethodNotAllowed) -> bool:
+    """Whether the URL names a resource at all, with one of the methods the 405 offers.
+
+    Werkzeug answers 405 for an id its converter refuses (above the maximum) when
+    another method's rule shares the path; no method serves that URL, so it is a 404.
+    """
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in failure.valid_methods or ():
+        try:
+            adapter.match(method=method)
+        except RequestRedirect:
+            return True
+        except HTTPException:
+            continue
+        return True
+    return False

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 from matching import UnknownObjectError
 from models import access
 from models.errors import NotFound
-from models.inburgeraars import create_inburgeraar, update_inburgeraar
+from models.inburgeraars import KEEP, create_inburgeraar, update_inburgeraar
 from models.people import Inburgeraar
 from web.api import representations, schemas
 from web.api.auth import current_user, roles
@@ -25,12 +25,15 @@ UNKNOWN = {"HTTP_403": schemas.Problem, "HTTP_404": schemas.Problem}
 
 @bp.get("/inburgeraars")
 @roles(*ROLES)
-@api.validate(resp=responses(HTTP_200=schemas.InburgeraarList, **FORBIDDEN), tags=["inburgeraars"])
+@api.validate(
+    resp=responses(takes_input=False, HTTP_200=schemas.InburgeraarList, **FORBIDDEN),
+    tags=["inburgeraars"],
+)
 def list_inburgeraars():
     """The inburgeraars of the klantmanager's gemeente (all for the coordinator)."""
     statement = (
         access.inburgeraars_visible_to(current_user())
-        .options(selectinload(Inburgeraar.needs))
+        .options(selectinload(Inburgeraar.needs), selectinload(Inburgeraar.pip))
         .order_by(Inburgeraar.id)
     )
     people = db.session.scalars(statement).all()
@@ -48,7 +51,9 @@ def list_inburgeraars():
 )
 def post_inburgeraar(json: schemas.InburgeraarCreate):
     """Record an inburgeraar, pseudonymously, with the needs of the brede intake."""
-    fields = json.model_dump(exclude_unset=True, exclude={"gemeente_id", "pseudonym", "needs"})
+    fields = json.model_dump(
+        exclude_unset=True, exclude={"gemeente_id", "pseudonym", "needs", "pip"}
+    )
     person = create_inburgeraar(
         db.session,
         actor_id=current_user().id,
@@ -56,6 +61,7 @@ def post_inburgeraar(json: schemas.InburgeraarCreate):
         pseudonym=json.pseudonym,
         fields=fields,
         needs=json.needs,
+        pip=json.pip.model_dump() if json.pip else None,
     )
     body = representations.inburgeraar(person)
     log_access("create", [person.id])
@@ -86,12 +92,20 @@ def patch_inburgeraar(inburgeraar_id: int, json: schemas.InburgeraarChange):
         db.session,
         actor_id=current_user().id,
         inburgeraar_id=inburgeraar_id,
-        changes=json.model_dump(exclude_unset=True, exclude={"needs"}),
+        changes=json.model_dump(exclude_unset=True, exclude={"needs", "pip"}),
         needs=json.needs,
+        pip=_pip_change(json),
     )
     body = representations.inburgeraar(person)
     log_access("update", [person.id])
     return body
+
+
+def _pip_change(json: schemas.InburgeraarChange):
+    """Left out: the PIP stays; null: no PIP any more; given: the new PIP."""
+    if "pip" not in json.model_fields_set:
+        return KEEP
+    return json.pip.model_dump() if json.pip else None
 
 
 @bp.get(f"/inburgeraars/{PERSON_ID}/matches")

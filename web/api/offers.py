@@ -1,6 +1,7 @@
 """``/api/v1/offers``: open offers for everyone; a partner manages its own, the coordinator all."""
 
 from flask import Blueprint
+from sqlalchemy.orm import selectinload
 
 from models import access
 from models.capacity import free_places
@@ -38,7 +39,8 @@ def list_offers(query: schemas.OfferQuery):
 
 
 def _offer_list(user, query: schemas.OfferQuery) -> schemas.OfferList:
-    statement = access.offers_visible_to(user).order_by(Offer.id)
+    statement = access.offers_visible_to(user).options(selectinload(Offer.partner))
+    statement = statement.order_by(Offer.id)
     if query.domain:
         statement = statement.where(Offer.domain == query.domain)
     if query.partner_id:

@@ -35,6 +35,9 @@ def offer(row: Offer, free: int) -> schemas.Offer:
         description=row.description,
         alfa=row.alfa,
         closed=row.closed_at is not None,
+        hsds_service_id=row.uuid,
+        # HSDS publishes no peer mentor as an organization (web/hsds/directory.py).
+        hsds_organization_id=None if row.partner.kind == "mentor" else row.partner.uuid,
     )
 
 
@@ -59,6 +62,7 @@ def inburgeraar(row: Inburgeraar) -> schemas.Inburgeraar:
         goals=row.goals,
         latin_literate=row.latin_literate,
         needs=row.needs_by_domain,
+        pip=None if row.pip is None else schemas.Pip(**row.pip.as_dict()),
     )
 
 

@@ -5,12 +5,24 @@ OpenAPI document. Vocabularies come from ``models.vocabulary``, so the API
 accepts exactly what the database's CHECK constraints do.
 """
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
+from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
+from models.pip import ALFABETISERING, MAX_UREN, PIP_LEERROUTES, PIP_NIVEAUS
 from models.vocabulary import (
     DAYPARTS,
     DOMAINS,
@@ -22,7 +34,6 @@ from models.vocabulary import (
     REFERRAL_STATUSES,
 )
 
-# Query parameters are absent rather than null, hence SkipJsonSchema[None] there.
 Domain = Literal[DOMAINS]
 Level = Literal[LEVELS]
 Leerroute = Literal[LEERROUTES]
@@ -47,27 +58,79 @@ Age = Annotated[int, Field(ge=0, le=120)]
 Weight = Annotated[float, Field(gt=0, le=100)]
 
 
+def _as_utc(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; they were stored as UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# A moment the API answers with: UTC with its offset (RFC 3339), on every database.
+Timestamp = Annotated[datetime, AfterValidator(_as_utc)]
+
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+def _rfc3339_text(value):
+    # Pydantic would also take a number of seconds, or a moment without its zone.
+    if not isinstance(value, str) or not _RFC3339.match(value):
+        raise PydanticCustomError("rfc3339", "not an RFC 3339 date-time with offset")
+    return value
+
+
+# A moment the API is asked about: RFC 3339 with its offset, nothing else.
+Moment = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text)]
+
+
+def _without_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def absent(description: str | None = None):
+    """An optional query parameter: absent rather than null, so the document gives no default.
+
+    Use with ``X | SkipJsonSchema[None]``; a ``null`` default would not be a valid ``X``.
+    """
+    return Field(default=None, description=description, json_schema_extra=_without_default)
+
+
 class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Body(Schema):
+    """A JSON request body: JSON's own types only (no ``0`` for false, no ``"5"`` for 5)."""
+
+    model_config = ConfigDict(strict=True)
+
+
+def _iso_date_text(value):
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError("date_type", "not a date as YYYY-MM-DD")
+    return value
+
+
+# JSON has no date type: a body's date is a YYYY-MM-DD string (not a number), parsed here.
+Day = Annotated[date, Field(strict=False), BeforeValidator(_iso_date_text)]
 
 
 # --- tokens -----------------------------------------------------------------------
 
 
-class TokenRequest(Schema):
+class TokenRequest(Body):
     email: Annotated[str, Field(min_length=1, max_length=254, pattern=_NO_NUL)]
     password: Annotated[str, Field(min_length=1, max_length=1024, pattern=_NO_NUL)]
 
 
 class TokenResponse(Schema):
     token: str
-    expires_at: datetime
+    expires_at: Timestamp
 
 
 # --- offers -----------------------------------------------------------------------
 
 
-class OfferFields(Schema):
+class OfferFields(Body):
     """Fields of an offer as the scenario contract names them; all optional here."""
 
     title: Title | None = None
@@ -88,7 +151,7 @@ class OfferFields(Schema):
     max_age: Age | None = None
     sectors: list[ShortText] | None = None
     hours_per_week: Annotated[float, Field(ge=0, le=60)] | None = None
-    start: date | None = None
+    start: Day | None = None
     description: Text | None = None
     alfa: bool | None = None
 
@@ -132,6 +195,13 @@ class Offer(BaseModel):
     description: str | None
     alfa: bool
     closed: bool
+    hsds_service_id: UUID = Field(
+        description="Id van de HSDS-service van dit aanbod: /hsds/services/{id} (zolang open)"
+    )
+    hsds_organization_id: UUID | None = Field(
+        description="Id van de HSDS-organization van de partner: /hsds/organizations/{id}; "
+        "null voor een maatje, dat onder zijn maatjesproject gepubliceerd wordt"
+    )
 
 
 class OfferList(BaseModel):
@@ -139,18 +209,48 @@ class OfferList(BaseModel):
 
 
 class OfferQuery(Schema):
-    domain: Domain | SkipJsonSchema[None] = None
-    partner_id: Id | SkipJsonSchema[None] = None
+    domain: Domain | SkipJsonSchema[None] = absent()
+    partner_id: Id | SkipJsonSchema[None] = absent()
 
 
 # --- inburgeraars -----------------------------------------------------------------
 
 
-class InburgeraarFields(Schema):
+PipLeerroute = Literal[PIP_LEERROUTES]
+PipNiveau = Literal[PIP_NIVEAUS]
+Alfabetisering = Literal[ALFABETISERING]
+
+
+class PipFields(Body):
+    """The PIP as DUO holds it; DUO's rules across fields are a 422 naming the field."""
+
+    dagtekening: Day = Field(description="Datum van het PIP-besluit")
+    leerroute: PipLeerroute = Field(description="B (B1-route), O (onderwijsroute), Z (Z-route)")
+    niveau: PipNiveau | None = Field(
+        default=None, description="Weggelaten bij B of O: B1 wordt vastgelegd. A2 niet bij O; "
+        "B1 niet bij Z"
+    )
+    intensiteit_b1_uren: Annotated[int, Field(ge=1, le=MAX_UREN)] | None = Field(
+        default=None, description="Geschatte intensiteit, alleen bij de B1-route"
+    )
+    alfabetisering: Alfabetisering = Field(
+        default="NVT", description="A of AA: alfabetisering hoort bij de route"
+    )
+
+
+class Pip(BaseModel):
+    dagtekening: date
+    leerroute: PipLeerroute
+    niveau: PipNiveau | None
+    intensiteit_b1_uren: int | None
+    alfabetisering: Alfabetisering
+
+
+class InburgeraarFields(Body):
     postcode: Pc4 | None = None
     gender: Gender | None = None
     birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
-    arrived_on: date | None = None
+    arrived_on: Day | None = None
     languages: list[Language] | None = None
     level: Level | None = None
     leerroute: Leerroute | None = None
@@ -164,6 +264,11 @@ class InburgeraarFields(Schema):
     latin_literate: bool | None = None
     needs: dict[Domain, Weight] | None = Field(
         default=None, description="Per domein het gewicht van de hulpvraag (> 0)"
+    )
+    pip: PipFields | None = Field(
+        default=None,
+        description="Het PIP; leerroute en latin_literate volgen eruit. Bij wijzigen: null "
+        "verwijdert het PIP, weglaten laat het staan",
     )
 
 
@@ -200,6 +305,7 @@ class Inburgeraar(BaseModel):
     goals: str | None
     latin_literate: bool
     needs: dict[str, float]
+    pip: Pip | None
 
 
 class InburgeraarList(BaseModel):
@@ -207,7 +313,7 @@ class InburgeraarList(BaseModel):
 
 
 class MatchQuery(Schema):
-    domain: Domain | SkipJsonSchema[None] = None
+    domain: Domain | SkipJsonSchema[None] = absent()
     top: Annotated[int, Field(ge=1, le=100)] = 10
 
 
@@ -230,20 +336,20 @@ class MatchList(BaseModel):
 # --- referrals --------------------------------------------------------------------
 
 
-class ReferralCreate(Schema):
+class ReferralCreate(Body):
     inburgeraar_id: Id
     offer_id: Id
     note: Text | None = None
 
 
-class ReferralChange(Schema):
+class ReferralChange(Body):
     status: ReferralStatus
     reason: Text | None = None
 
 
 class ReferralQuery(Schema):
-    status: ReferralStatus | SkipJsonSchema[None] = None
-    offer_id: Id | SkipJsonSchema[None] = None
+    status: ReferralStatus | SkipJsonSchema[None] = absent()
+    offer_id: Id | SkipJsonSchema[None] = absent()
 
 
 class ReferredPerson(BaseModel):
@@ -256,7 +362,7 @@ class ReferredPerson(BaseModel):
 
 
 class ReferralEvent(BaseModel):
-    at: datetime
+    at: Timestamp
     from_status: ReferralStatus | None
     to_status: ReferralStatus
     reason: str | None
@@ -269,8 +375,8 @@ class Referral(BaseModel):
     inburgeraar: ReferredPerson
     status: ReferralStatus
     note: str | None
-    created_at: datetime
-    status_changed_at: datetime
+    created_at: Timestamp
+    status_changed_at: Timestamp
     events: list[ReferralEvent]
 
 

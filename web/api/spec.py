@@ -1,21 +1,30 @@
 """The one SpecTree instance: validates requests and generates the OpenAPI 3.1 document.
 
 Only the routes decorated with ``api.validate`` appear in the document
-(strict mode). A request that fails validation never reaches the view: it
-gets a 422 problem listing every bad field.
+(strict mode). A request that fails validation never reaches the view: a
+body that is no JSON object gets a 400 problem, invalid fields a 422
+problem listing every bad field.
 """
 
 from copy import deepcopy
 
-from flask import abort, request
+from flask import abort, current_app, request
 from spectree import Response as Responses
 from spectree import SecurityScheme, SpecTree
-from spectree.models import SecuritySchemeData
+from spectree.config import Contact
+from spectree.models import SecuritySchemeData, Server
 
 from web.api.schemas import Problem
 from web.api.validation import field_errors
 from web.problems import PROBLEM_TYPE_BASE, problem
 
+URL_PREFIX = "/api/v1"
+# The API's full semantic version: info.version and every response's API-Version header.
+API_VERSION = "1.1.0"
+API_VERSION_HEADER = {
+    "description": "De volledige semantische versie van de API (API Design Rules)",
+    "schema": {"type": "string", "const": API_VERSION},
+}
 API_DESCRIPTION = (
     "De JSON-API van Wegwijs voor de systemen van partners en voor scripts. "
     "Vraag een token aan met `POST /api/v1/tokens` en stuur het mee als "
@@ -24,6 +33,12 @@ API_DESCRIPTION = (
 
 
 def _reject_invalid_input(req, resp, req_validation_error, instance, model_adapter):
+    if _expects_json_body() and not _body_is_json_object():
+        abort(problem(
+            400, "Ongeldig verzoek",
+            "Stuur de body als JSON-object, met Content-Type: application/json.",
+            type_=PROBLEM_TYPE_BASE + "not-json",
+        ))
     if req_validation_error is not None:
         abort(
             problem(
@@ -36,6 +51,19 @@ def _reject_invalid_input(req, resp, req_validation_error, instance, model_adapt
         )
 
 
+def _body_is_json_object() -> bool:
+    # Spectree reads a body it cannot parse (or a form) as {} or None: neither may pass.
+    return request.is_json and isinstance(request.get_json(silent=True), dict)
+
+
+def _expects_json_body() -> bool:
+    """Whether the route being served declares a JSON request body."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return False
+    metadata = api.get_function_metadata(current_app.view_functions[request.endpoint])
+    return metadata is not None and metadata.json is not None
+
+
 def _no_logging(req, resp, resp_validation_error, instance, model_adapter):
     """Response validation failures surface as a 500; spectree already builds it."""
 
@@ -44,7 +72,13 @@ api = SpecTree(
     "flask",
     mode="strict",
     title="Wegwijs API",
-    version="1",
+    version=API_VERSION,
+    contact=Contact(
+        name="Coördinatie Utrechtse inburgeringscoalitie",
+        url="https://wegwijs.example/",
+        email="wegwijs@wegwijs.example",
+    ),
+    servers=[Server(url=URL_PREFIX, description="Versie 1 van de API op deze host")],
     description=API_DESCRIPTION,
     before=_reject_invalid_input,
     after=_no_logging,
@@ -58,26 +92,48 @@ api = SpecTree(
     security={"bearer": []},
 )
 
-# The statuses every route can answer with besides its own.
+# The statuses every route can answer with besides its own; 400 where the route takes input.
 COMMON_ERRORS = {"HTTP_401": Problem, "HTTP_422": Problem, "HTTP_500": Problem}
+INPUT_ERRORS = {"HTTP_400": Problem}
 
 
-def responses(**codes) -> Responses:
-    """A route's responses: its own ``codes`` plus 401/422/500 problems."""
-    return Responses(**{**COMMON_ERRORS, **codes})
+def responses(*, takes_input: bool = True, **codes) -> Responses:
+    """A route's responses: its own ``codes`` plus 401/422/500 problems, and 400 with input.
+
+    A route takes input when it has a body, a query or an id in its path; a
+    request it cannot read (a body that is no JSON, an id out of range) is a 400.
+    """
+    errors = {**COMMON_ERRORS, **(INPUT_ERRORS if takes_input else {})}
+    return Responses(**{**errors, **codes})
 
 
 def openapi_document() -> dict:
-    """The OpenAPI document, errors declared as ``application/problem+json``."""
-    document = deepcopy(api.spec)
-    for operations in document["paths"].values():
+    """The OpenAPI document as published.
+
+    Spectree names the routes by their full URL; the document names them
+    relative to its server (``/api/v1``). Errors are declared as
+    ``application/problem+json``, and every response carries ``API-Version``
+    (spectree has no way to declare response headers).
+    """
+    spec = deepcopy(api.spec)
+    document = {**spec, "paths": {}}
+    for path, operations in spec["paths"].items():
+        document["paths"][path.removeprefix(URL_PREFIX)] = operations
         for operation in operations.values():
             for status, response in operation["responses"].items():
                 content = response.get("content", {})
                 if int(status) >= 400 and "application/json" in content:
                     content["application/problem+json"] = content.pop("application/json")
+                response.setdefault("headers", {})["API-Version"] = API_VERSION_HEADER
     return document
 
 
 def request_is_api() -> bool:
-    return request.path == "/api/v1" or request.path.startswith("/api/v1/")
+    return request.path == URL_PREFIX or request.path.startswith(URL_PREFIX + "/")
+
+
+def add_version_header(response):
+    """Every /api/v1 response names the API's version, errors and unknown URLs too."""
+    if request_is_api():
+        response.headers["API-Version"] = API_VERSION
+    return response

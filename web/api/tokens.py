@@ -31,7 +31,7 @@ def create_token(json: schemas.TokenRequest):
 
 @bp.delete("/tokens/current")
 @roles(*ALL_ROLES)
-@api.validate(resp=responses(HTTP_204=None), tags=["tokens"])
+@api.validate(resp=responses(takes_input=False, HTTP_204=None), tags=["tokens"])
 def delete_token():
     """Log out: the token of this request is revoked."""
     revoke_token(db.session, bearer_token())

@@ -33,6 +33,8 @@ _MESSAGES = {
     "date_from_datetime_parsing": "Moet een datum zijn (JJJJ-MM-DD).",
     "date_from_datetime_inexact": "Moet een datum zijn (JJJJ-MM-DD), zonder tijd.",
     "json_invalid": "Geen geldige JSON.",
+    "rfc3339": "Moet een tijdstip met tijdzone zijn (RFC 3339), bijv. 2026-06-29T12:28:00+02:00.",
+    "timezone_aware": "Moet een tijdstip met tijdzone zijn (RFC 3339).",
     "value_error": "Ongeldige waarde.",
 }
 _FALLBACK = "Ongeldige waarde."
@@ -42,7 +44,9 @@ def field_errors(error: ValidationError) -> list[dict]:
     """``[{"field", "message"}]`` for every failure, in Dutch, one per field."""
     found: dict[str, str] = {}
     for item in error.errors(include_url=False):
-        field = ".".join(str(part) for part in item["loc"]) or "body"
+        # Validators wrapped around a type add their own step ("function-before[...]").
+        parts = [str(part) for part in item["loc"] if "[" not in str(part)]
+        field = ".".join(parts) or "body"
         if field not in found:
             found[field] = _message(item)
     return [{"field": field, "message": message} for field, message in found.items()]

@@ -15,6 +15,15 @@ EDUCATION_CHOICES = [SelectChoice(e, labels.EDUCATION_LABELS[e]) for e in EDUCAT
 LANGUAGE_CHOICES = [
     SelectChoice(code, name) for code, name in sorted(LANGUAGE_NAMES.items(), key=lambda i: i[1])
 ]
+PIP_LEERROUTE_CHOICES = [
+    SelectChoice("B", "B1-route (B)"), SelectChoice("O", "Onderwijsroute (O)"),
+    SelectChoice("Z", "Zelfredzaamheidsroute (Z)"),
+]
+PIP_NIVEAU_CHOICES = [SelectChoice("A2"), SelectChoice("B1")]
+ALFABETISERING_CHOICES = [
+    SelectChoice("NVT", "Niet van toepassing"), SelectChoice("A", "Alfabetisering (A)"),
+    SelectChoice("AA", "Alfabetisering, uitgebreid (AA)"),
+]
 WERKGEVER_KINDS = ("baan", "stage", "werkervaringsplek", "vrijwilligerswerk")
 PARTNER_KINDS = ("taalcursus", "maatje", "mentoraat", "opleiding", "activiteit")
 

@@ -18,8 +18,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from models.people import Inburgeraar
+from models.pip import FIELDS as PIP_FIELDS
 from models.vocabulary import DOMAINS
 from web.portal import choices
+from web.portal.choices import ALFABETISERING_CHOICES, PIP_LEERROUTE_CHOICES, PIP_NIVEAU_CHOICES
 from web.portal.forms import CheckboxesField, PortalForm, optional_select
 from web.portal.offer_forms import POSTCODE, SECTORS
 
@@ -73,8 +75,24 @@ class IntakeForm(PortalForm):
     )
     arrived_on = DateField("In Nederland sinds", validators=[Optional()])
     goals = TextAreaField("Doelen", validators=[Optional(), Length(max=2000)])
+    # The PIP as DUO holds it; DUO's rules are checked by the use case (models/pip.py).
+    pip_dagtekening = DateField("Dagtekening van het PIP", validators=[Optional()])
+    pip_leerroute = optional_select("Leerroute in het PIP", PIP_LEERROUTE_CHOICES)
+    pip_niveau = optional_select(
+        "Taalniveau in het PIP", PIP_NIVEAU_CHOICES,
+        description="Leeg bij de B1-route of de onderwijsroute: dan legt DUO B1 vast.",
+    )
+    pip_intensiteit_b1_uren = IntegerField(
+        "Geschatte intensiteit van de B1-route (uren)", validators=[Optional()],
+        description="Alleen bij de B1-route, 1 tot 9999 uur.",
+    )
+    pip_alfabetisering = SelectField(
+        "Alfabetisering in het PIP", choices=ALFABETISERING_CHOICES, default="NVT"
+    )
 
     NEED_FIELDS = {domain: f"need_{domain}" for domain in DOMAINS}
+    # A use case's field name → this form's.
+    DOMAIN_FIELDS = {f"pip.{name}": f"pip_{name}" for name in PIP_FIELDS}
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -90,6 +108,18 @@ class IntakeForm(PortalForm):
             for domain, name in self.NEED_FIELDS.items()
             if self[name].data not in (None, "0")
         }
+
+    def pip(self) -> dict | None:
+        """The PIP as filled in; None when the gemeente has not decided on one (all empty)."""
+        values = {name: self[f"pip_{name}"].data or None for name in PIP_FIELDS}
+        if values["alfabetisering"] == "NVT":
+            values["alfabetisering"] = None
+        if not any(values.values()):
+            return None
+        values["alfabetisering"] = values["alfabetisering"] or "NVT"
+        if self.pip_intensiteit_b1_uren.data == 0:  # 0 is a value, and out of range
+            values["intensiteit_b1_uren"] = 0
+        return values
 
     def person_fields(self) -> dict:
         sectors = [s.strip().lower() for s in (self.sectors.data or "").split(",") if s.strip()]
@@ -130,6 +160,10 @@ class IntakeForm(PortalForm):
             "arrived_on": person.arrived_on,
             "goals": person.goals or "",
         }
+        if person.pip is not None:
+            data.update({f"pip_{name}": value or "" for name, value in person.pip.as_dict().items()
+                         if name != "intensiteit_b1_uren"})
+            data["pip_intensiteit_b1_uren"] = person.pip.intensiteit_b1_uren
         for domain, name in cls.NEED_FIELDS.items():
             weight = person.needs_by_domain.get(domain)
             data[name] = str(min(3, max(1, round(weight)))) if weight else "0"

@@ -1,6 +1,7 @@
 """Every API error is application/problem+json in Dutch; a failing request changes nothing."""
 
 import api_world
+import pytest
 from api_world import assert_problem
 from sqlalchemy import func, select
 
@@ -81,7 +82,47 @@ def test_capacity_cannot_drop_below_the_places_held(client, session, world):
 def test_malformed_json_is_a_problem(client, world):
     response = client.post("/api/v1/referrals", headers={**world["auth"]["km_utrecht"],
                            "Content-Type": "application/json"}, data="{niet json")
-    assert_problem(response, 422)
+    assert_problem(response, 400)
+
+
+@pytest.mark.parametrize("route", ["/inburgeraars", "/offers", "/referrals", "/account/password",
+                                   "/tokens"])
+# The caller may use the route: only the body is wrong.
+@pytest.mark.parametrize("content_type", [
+    "multipart/form-data", "application/x-www-form-urlencoded", "text/plain", None,
+])
+def test_a_body_that_is_no_json_is_a_400_and_creates_nothing(
+    client, session, world, route, content_type
+):
+    """Even multipart without a boundary: never a 500, and never read as an empty object."""
+    before = session.scalar(select(func.count()).select_from(Inburgeraar))
+    headers = {**world["auth"]["coordinator" if route == "/offers" else "km_utrecht"]}
+    if content_type:
+        headers["Content-Type"] = content_type
+    response = client.post(f"/api/v1{route}", headers=headers, data="x=1")
+    assert assert_problem(response, 400)["title"] == "Ongeldig verzoek"
+    assert session.scalar(select(func.count()).select_from(Inburgeraar)) == before
+
+
+def test_json_that_is_not_an_object_is_a_400(client, world):
+    response = client.post("/api/v1/inburgeraars", headers=world["auth"]["km_utrecht"], json=[])
+    assert_problem(response, 400)
+
+
+def test_an_id_beyond_the_converter_is_a_404_whatever_the_method(client, world):
+    headers = world["auth"]["coordinator"]
+    for method in ("get", "patch", "delete"):
+        response = getattr(client, method)("/api/v1/offers/2147483648", headers=headers, json={})
+        assert_problem(response, 404)
+    # A method the URL really lacks is still a 405.
+    assert_problem(client.put(f"/api/v1/offers/{world['course'].id}", headers=headers), 405)
+
+
+def test_json_types_are_strict_in_bodies(client, world):
+    response = client.post("/api/v1/inburgeraars", headers=world["auth"]["km_utrecht"],
+                           json={"latin_literate": 0, "birth_year": "1990"})
+    fields = {e["field"] for e in assert_problem(response, 422)["errors"]}
+    assert fields == {"latin_literate", "birth_year"}
 
 
 def test_an_unexpected_failure_is_a_500_problem(app, client, world, monkeypatch):
@@ -97,7 +138,8 @@ def test_an_unexpected_failure_is_a_500_problem(app, client, world, monkeypatch)
 def test_docs_page_and_openapi_document(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
-    assert "/api/v1/inburgeraars/{inburgeraar_id}/matches" in document["paths"]
+    assert [server["url"] for server in document["servers"]] == ["/api/v1"]
+    assert "/inburgeraars/{inburgeraar_id}/matches" in document["paths"]
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and b"/api/v1/referrals" in page.data
     assert b"<script src=\"http" not in page.data and b"cdn" not in page.data.lower()

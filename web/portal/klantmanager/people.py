@@ -90,10 +90,10 @@ def new_inburgeraar():
             person = create_inburgeraar(
                 db.session, actor_id=actor_id(), gemeente_id=None,
                 pseudonym=form.pseudonym.data or None, fields=form.person_fields(),
-                needs=form.needs(),
+                needs=form.needs(), pip=form.pip(),
             )
         except InvalidInput as error:
-            form.add_domain_errors(error)
+            form.add_domain_errors(error, form.DOMAIN_FIELDS)
         else:
             log_access("create", [person.id])
             flash(f"De intake van {person.pseudonym} is opgeslagen.", "ok")
@@ -111,10 +111,10 @@ def intake(inburgeraar_id: int):
         try:
             update_inburgeraar(
                 db.session, actor_id=actor_id(), inburgeraar_id=person.id,
-                changes=form.person_fields(), needs=form.needs(),
+                changes=form.person_fields(), needs=form.needs(), pip=form.pip(),
             )
         except InvalidInput as error:
-            form.add_domain_errors(error)
+            form.add_domain_errors(error, form.DOMAIN_FIELDS)
         else:
             log_access("update", [person.id])
             flash(f"De intake van {person.pseudonym} is bijgewerkt.", "ok")
