@@ -1,6 +1,7 @@
 """The domain model: the one place the schema is declared, and the business rules.
 
-Flask-free: use cases take ids and a session and own the commit.
+Flask-free: use cases take ids and a session, and raise domain errors; the
+caller's unit of work (models/unit_of_work.py) commits or rolls back.
 """
 
 from models.account import User

@@ -38,39 +38,35 @@ def create_inburgeraar(
     needs: Mapping[str, float] | None,
 ) -> Inburgeraar:
     """Record a new inburgeraar in ``gemeente_id`` (a klantmanager's own when None)."""
-    try:
-        actor = access.get_actor(session, actor_id)
-        errors = []
-        if actor.role == "klantmanager":
-            if gemeente_id not in (None, actor.gemeente_id):
-                errors.append(_error(
-                    "gemeente_id", "Een klantmanager schrijft alleen in de eigen gemeente in."
-                ))
-            gemeente_id = actor.gemeente_id
-        elif actor.role != "coordinator":
-            raise Forbidden("Deze rol heeft geen toegang tot inburgeraars.")
-        if gemeente_id is None:
-            errors.append(_error("gemeente_id", "Geef de gemeente op."))
-        elif session.get(Gemeente, gemeente_id) is None:
-            errors.append(_error("gemeente_id", "Deze gemeente bestaat niet."))
-        if pseudonym and session.scalars(
-            select(Inburgeraar.id).where(Inburgeraar.pseudonym == pseudonym)
-        ).first():
-            errors.append(_error("pseudonym", "Dit pseudoniem is al in gebruik."))
-        values = _clean(fields)
-        errors += _check(session, values)
-        if errors:
-            raise InvalidInput("De inburgeraar heeft ongeldige velden.", errors)
-        person = Inburgeraar(
-            gemeente_id=gemeente_id, pseudonym=pseudonym or _new_pseudonym(session), **values
-        )
-        person.needs = [Need(domain=d, weight=w) for d, w in (needs or {}).items()]
-        session.add(person)
-        session.commit()
-        return person
-    except Exception:
-        session.rollback()
-        raise
+    actor = access.get_actor(session, actor_id)
+    errors = []
+    if actor.role == "klantmanager":
+        if gemeente_id not in (None, actor.gemeente_id):
+            errors.append(_error(
+                "gemeente_id", "Een klantmanager schrijft alleen in de eigen gemeente in."
+            ))
+        gemeente_id = actor.gemeente_id
+    elif actor.role != "coordinator":
+        raise Forbidden("Deze rol heeft geen toegang tot inburgeraars.")
+    if gemeente_id is None:
+        errors.append(_error("gemeente_id", "Geef de gemeente op."))
+    elif session.get(Gemeente, gemeente_id) is None:
+        errors.append(_error("gemeente_id", "Deze gemeente bestaat niet."))
+    if pseudonym and session.scalars(
+        select(Inburgeraar.id).where(Inburgeraar.pseudonym == pseudonym)
+    ).first():
+        errors.append(_error("pseudonym", "Dit pseudoniem is al in gebruik."))
+    values = _clean(fields)
+    errors += _check(session, values)
+    if errors:
+        raise InvalidInput("De inburgeraar heeft ongeldige velden.", errors)
+    person = Inburgeraar(
+        gemeente_id=gemeente_id, pseudonym=pseudonym or _new_pseudonym(session), **values
+    )
+    person.needs = [Need(domain=d, weight=w) for d, w in (needs or {}).items()]
+    session.add(person)
+    session.flush()
+    return person
 
 
 def update_inburgeraar(
@@ -82,22 +78,18 @@ def update_inburgeraar(
     needs: Mapping[str, float] | None,
 ) -> Inburgeraar:
     """Change an inburgeraar's fields; ``needs``, when given, replaces every need."""
-    try:
-        actor = access.get_actor(session, actor_id)
-        person = access.get_inburgeraar(session, actor, inburgeraar_id)
-        changes = _clean(changes)
-        errors = _check(session, changes)
-        if errors:
-            raise InvalidInput("De inburgeraar heeft ongeldige velden.", errors)
-        for name, value in changes.items():
-            setattr(person, name, value)
-        if needs is not None:
-            _replace_needs(session, person, needs)
-        session.commit()
-        return person
-    except Exception:
-        session.rollback()
-        raise
+    actor = access.get_actor(session, actor_id)
+    person = access.get_inburgeraar(session, actor, inburgeraar_id)
+    changes = _clean(changes)
+    errors = _check(session, changes)
+    if errors:
+        raise InvalidInput("De inburgeraar heeft ongeldige velden.", errors)
+    for name, value in changes.items():
+        setattr(person, name, value)
+    if needs is not None:
+        _replace_needs(session, person, needs)
+    session.flush()
+    return person
 
 
 def _replace_needs(session: Session, person: Inburgeraar, needs: Mapping[str, float]) -> None:

@@ -32,73 +32,66 @@ def create_offer(
     session: Session, *, actor_id: int, partner_id: int | None, fields: Mapping[str, Any]
 ) -> Offer:
     """Post a new offer for ``partner_id`` (a partner user's own when None)."""
-    try:
-        actor = access.get_actor(session, actor_id)
-        if actor.role == "partner":
-            if partner_id not in (None, actor.partner_id):
-                raise Forbidden("Een partner plaatst alleen eigen aanbod.")
-            partner_id = actor.partner_id
-        elif actor.role != "coordinator":
-            raise Forbidden("Alleen een partner of de coördinator plaatst aanbod.")
-        errors = []
-        if partner_id is None:
-            errors.append(_error("partner_id", "Geef de partner van het aanbod op."))
-        elif session.get(Partner, partner_id) is None:
-            errors.append(_error("partner_id", "Deze partner bestaat niet."))
-        values = _clean(fields)
-        errors += _check(session, values)
-        if errors:
-            raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
-        offer = Offer(partner_id=partner_id, **values)
-        session.add(offer)
-        session.commit()
-        return offer
-    except Exception:
-        session.rollback()
-        raise
+    actor = access.get_actor(session, actor_id)
+    if actor.role == "partner":
+        if partner_id not in (None, actor.partner_id):
+            raise Forbidden("Een partner plaatst alleen eigen aanbod.")
+        partner_id = actor.partner_id
+    elif actor.role != "coordinator":
+        raise Forbidden("Alleen een partner of de coördinator plaatst aanbod.")
+    errors = []
+    if partner_id is None:
+        errors.append(_error("partner_id", "Geef de partner van het aanbod op."))
+    elif session.get(Partner, partner_id) is None:
+        errors.append(_error("partner_id", "Deze partner bestaat niet."))
+    values = _clean(fields)
+    errors += _check(session, values)
+    if errors:
+        raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
+    offer = Offer(partner_id=partner_id, **values)
+    session.add(offer)
+    session.flush()
+    return offer
 
 
 def update_offer(
     session: Session, *, actor_id: int, offer_id: int, changes: Mapping[str, Any]
 ) -> Offer:
     """Change an offer's fields; capacity never below the places referrals hold."""
-    try:
-        actor = access.get_actor(session, actor_id)
-        # Locked, so that no referral takes a place while the capacity changes.
-        offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
-        changes = _clean(changes)
-        values = {name: getattr(offer, name) for name in OFFER_FIELDS} | changes
-        errors = _check(session, values)
-        if "capacity" in changes:
-            held = held_places(session, [offer.id])[offer.id]
-            if values["capacity"] < held:
-                errors.append(_error(
-                    "capacity",
-                    f"Er zijn al {held} plekken bezet door verwijzingen; "
-                    "de capaciteit kan niet lager zijn.",
-                ))
-        if errors:
-            raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
-        for name, value in changes.items():
-            setattr(offer, name, value)
-        session.commit()
-        return offer
-    except Exception:
-        session.rollback()
-        raise
+    actor = access.get_actor(session, actor_id)
+    # Locked, so that no referral takes a place while the capacity changes.
+    offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
+    changes = _clean(changes)
+    values = {name: getattr(offer, name) for name in OFFER_FIELDS} | changes
+    errors = _check(session, values)
+    if "capacity" in changes:
+        errors += capacity_errors(session, offer, values["capacity"])
+    if errors:
+        raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
+    for name, value in changes.items():
+        setattr(offer, name, value)
+    session.flush()
+    return offer
 
 
 def close_offer(session: Session, *, actor_id: int, offer_id: int) -> None:
     """Close an offer: it takes no new referrals, but stays with its history."""
-    try:
-        actor = access.get_actor(session, actor_id)
-        offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
-        if offer.closed_at is None:
-            offer.closed_at = now_utc()
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    actor = access.get_actor(session, actor_id)
+    offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
+    if offer.closed_at is None:
+        offer.closed_at = now_utc()
+    session.flush()
+
+
+def capacity_errors(session: Session, offer: Offer, capacity: int) -> list[dict]:
+    """Capacity never below the places referrals hold; the caller has locked the offer's row."""
+    held = held_places(session, [offer.id])[offer.id]
+    if capacity >= held:
+        return []
+    return [_error(
+        "capacity",
+        f"Er zijn al {held} plekken bezet door verwijzingen; de capaciteit kan niet lager zijn.",
+    )]
 
 
 def _clean(fields: Mapping[str, Any]) -> dict:

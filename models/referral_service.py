@@ -89,62 +89,58 @@ def refer(
 
     Raises NotFound (person or offer out of reach), Forbidden (not a
     klantmanager), NotEligible (a hard rule of the matcher fails),
-    AlreadyReferred, or OfferFull. Commits on success, changes nothing otherwise.
+    AlreadyReferred, or OfferFull; the caller's unit of work commits or rolls back.
     """
-    try:
-        actor = access.get_actor(session, actor_id)
-        if actor.role != "klantmanager":
-            raise Forbidden("Alleen een klantmanager verwijst door.")
-        _check_note(note)
-        person = access.get_inburgeraar(session, actor, inburgeraar_id)
-        if (
-            session.scalars(
-                select(Offer.id).where(Offer.id == offer_id, Offer.closed_at.is_(None))
-            ).first()
-            is None
-        ):
-            raise NotFound("Dit aanbod bestaat niet.")
-        failures = eligibility_failures(session, person.id, offer_id)
-        if failures:
-            raise NotEligible(
-                "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
-                + "; ".join(message for _, message in failures),
-                failures,
-            )
-        # From here on the offer's row is locked until the commit.
-        offer = session.scalars(select(Offer).where(Offer.id == offer_id).with_for_update()).one()
-        if session.scalars(
-            select(Referral.id).where(
-                Referral.inburgeraar_id == person.id,
-                Referral.offer_id == offer.id,
-                Referral.status.in_(HOLDING_STATUSES),
-            )
-        ).first():
-            raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
-        if held_places(session, [offer.id])[offer.id] >= offer.capacity:
-            raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
-        now = at or now_utc()
-        referral = Referral(
-            inburgeraar_id=person.id,
-            offer_id=offer.id,
-            status="sent",
-            note=note,
-            created_by_id=actor.id,
-            created_at=now,
-            status_changed_at=now,
+    actor = access.get_actor(session, actor_id)
+    if actor.role != "klantmanager":
+        raise Forbidden("Alleen een klantmanager verwijst door.")
+    _check_note(note)
+    person = access.get_inburgeraar(session, actor, inburgeraar_id)
+    if (
+        session.scalars(
+            select(Offer.id).where(Offer.id == offer_id, Offer.closed_at.is_(None))
+        ).first()
+        is None
+    ):
+        raise NotFound("Dit aanbod bestaat niet.")
+    failures = eligibility_failures(session, person.id, offer_id)
+    if failures:
+        raise NotEligible(
+            "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
+            + "; ".join(message for _, message in failures),
+            failures,
         )
-        session.add(referral)
-        session.flush()
-        session.add(
-            ReferralEvent(
-                referral_id=referral.id, actor_id=actor.id, at=now, to_status="sent", reason=note
-            )
+    # From here on the offer's row is locked until the commit.
+    offer = session.scalars(select(Offer).where(Offer.id == offer_id).with_for_update()).one()
+    if session.scalars(
+        select(Referral.id).where(
+            Referral.inburgeraar_id == person.id,
+            Referral.offer_id == offer.id,
+            Referral.status.in_(HOLDING_STATUSES),
         )
-        session.commit()
-        return referral
-    except Exception:
-        session.rollback()
-        raise
+    ).first():
+        raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
+    if held_places(session, [offer.id])[offer.id] >= offer.capacity:
+        raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
+    now = at or now_utc()
+    referral = Referral(
+        inburgeraar_id=person.id,
+        offer_id=offer.id,
+        status="sent",
+        note=note,
+        created_by_id=actor.id,
+        created_at=now,
+        status_changed_at=now,
+    )
+    session.add(referral)
+    session.flush()
+    session.add(
+        ReferralEvent(
+            referral_id=referral.id, actor_id=actor.id, at=now, to_status="sent", reason=note
+        )
+    )
+    session.flush()
+    return referral
 
 
 def change_status(
@@ -161,19 +157,15 @@ def change_status(
     Raises NotFound (out of reach), Forbidden (the coordinator answers no
     referral), IllegalTransition, or InvalidInput (a reason that is required).
     """
-    try:
-        actor = access.get_actor(session, actor_id)
-        if actor.role not in ("partner", "klantmanager"):
-            raise Forbidden("Alleen de partner of de klantmanager wijzigt een verwijzing.")
-        referral = access.get_referral(session, actor, referral_id, lock=True)
-        _move(
-            session, referral, to_status, role=actor.role, actor_id=actor.id, reason=reason, now=at
-        )
-        session.commit()
-        return referral
-    except Exception:
-        session.rollback()
-        raise
+    actor = access.get_actor(session, actor_id)
+    if actor.role not in ("partner", "klantmanager"):
+        raise Forbidden("Alleen de partner of de klantmanager wijzigt een verwijzing.")
+    referral = access.get_referral(session, actor, referral_id, lock=True)
+    _move(
+        session, referral, to_status, role=actor.role, actor_id=actor.id, reason=reason, now=at
+    )
+    session.flush()
+    return referral
 
 
 def expire_referrals(session: Session, *, now: datetime | None = None) -> list[int]:
@@ -183,28 +175,24 @@ def expire_referrals(session: Session, *, now: datetime | None = None) -> list[i
     are skipped (``FOR UPDATE SKIP LOCKED``), so no referral expires twice.
     """
     now = now or now_utc()
-    try:
-        stale = session.scalars(
-            select(Referral)
-            .where(Referral.status == "sent", Referral.status_changed_at < now - EXPIRY_AFTER)
-            .order_by(Referral.id)
-            .with_for_update(skip_locked=True)
-        ).all()
-        for referral in stale:
-            _move(
-                session,
-                referral,
-                "expired",
-                role=SYSTEM,
-                actor_id=None,
-                reason=f"Niet beantwoord binnen {EXPIRY_AFTER.days} dagen",
-                now=now,
-            )
-        session.commit()
-        return [r.id for r in stale]
-    except Exception:
-        session.rollback()
-        raise
+    stale = session.scalars(
+        select(Referral)
+        .where(Referral.status == "sent", Referral.status_changed_at < now - EXPIRY_AFTER)
+        .order_by(Referral.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for referral in stale:
+        _move(
+            session,
+            referral,
+            "expired",
+            role=SYSTEM,
+            actor_id=None,
+            reason=f"Niet beantwoord binnen {EXPIRY_AFTER.days} dagen",
+            now=now,
+        )
+    session.flush()
+    return [r.id for r in stale]
 
 
 def allowed_targets(status: str, role: str) -> list[str]:

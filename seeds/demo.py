@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import Gemeente, Inburgeraar, Need, Offer, Partner, Postcode, Tie, User
 from models.passwords import hash_password
+from models.unit_of_work import UnitOfWork
 from models.vocabulary import DOMAINS, LEVELS
 from seeds import demo_coalition as cast
 from seeds.errors import SeedError
@@ -37,16 +38,12 @@ def load_demo(session: Session, seed: int = DEFAULT_SEED, password: str | None =
         raise SeedError("the geography is not loaded: run the seed without --demo first")
     generated = None if password else secrets.token_urlsafe(12)
     builder = _DemoBuilder(session, random.Random(seed), gemeenten)
-    try:
+    with UnitOfWork(session):
         builder.partners()
         builder.ties()
         builder.offers()
         builder.people()
         builder.accounts(password or generated)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return builder.counts, generated
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Gemeente, Postcode, Wijk
+from models.unit_of_work import UnitOfWork
 from seeds.errors import SeedError
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -73,14 +74,10 @@ def read_geography(data_dir: Path = DATA_DIR) -> Geography:
 def load_geography(session: Session, data_dir: Path = DATA_DIR) -> dict[str, int]:
     """Insert what is missing, update what changed; commit once. Returns row counts."""
     geography = read_geography(data_dir)
-    try:
+    with UnitOfWork(session):
         by_name = _upsert_gemeenten(session, geography.gemeenten)
         wijk_of_pc4 = _upsert_wijken(session, geography.wijken, by_name[UTRECHT])
         _upsert_postcodes(session, geography.postcodes, by_name, wijk_of_pc4)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return {
         "gemeenten": len(geography.gemeenten),
         "wijken": len(geography.wijken),

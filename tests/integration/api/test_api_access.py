@@ -9,6 +9,7 @@ import factories
 from models.offers import create_offer
 from models.referral import Referral
 from models.referral_service import refer
+from models.unit_of_work import UnitOfWork
 
 world = api_world.world
 
@@ -160,8 +161,9 @@ def test_matches_follow_a_change_of_needs(client, world):
 
 def _referral(session, world, person="person_utrecht", offer="course", km="km_utrecht"):
     person_id = world[person].id if isinstance(person, str) else person.id
-    return refer(session, actor_id=world["users"][km].id,
-                 inburgeraar_id=person_id, offer_id=world[offer].id, note="Past goed")
+    with UnitOfWork(session):
+        return refer(session, actor_id=world["users"][km].id,
+                     inburgeraar_id=person_id, offer_id=world[offer].id, note="Past goed")
 
 
 def test_referrals_are_scoped_per_role(client, session, world):
@@ -234,8 +236,10 @@ def test_coalition_is_for_the_coordinator(client, world):
 
 
 def test_offer_created_through_the_use_case_shows_in_the_api(client, session, world):
-    offer = create_offer(session, actor_id=world["users"]["coordinator"].id,
-                         partner_id=world["school"].id,
-                         fields={"title": "Taalcafé", "domain": "sociaal_netwerk", "capacity": 9})
+    with UnitOfWork(session):
+        offer = create_offer(
+            session, actor_id=world["users"]["coordinator"].id, partner_id=world["school"].id,
+            fields={"title": "Taalcafé", "domain": "sociaal_netwerk", "capacity": 9},
+        )
     body = client.get(f"/api/v1/offers/{offer.id}", headers=world["auth"]["school"]).get_json()
     assert body["title"] == "Taalcafé" and body["free"] == 9 and body["leerroutes"] == []
