@@ -7,10 +7,13 @@ expires referrals unanswered for 14 days. Nothing else assigns
 ``Referral.status``: every change goes through ``_move``, which writes the
 ``ReferralEvent`` in the same transaction.
 
-Capacity under concurrency: a new referral locks its offer's row
-(``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every transaction begins
-IMMEDIATE, see models/database.py) before counting the places held, so any
-number of simultaneous referrals never exceed the offer's capacity.
+Lock, then check: a new referral first locks its offer's row (``SELECT ...
+FOR UPDATE`` on PostgreSQL; on SQLite a transaction that writes begins
+IMMEDIATE, see models/database.py), and only then checks that the offer is
+open, the person eligible and not yet referred, and a place free. So a close
+that commits meanwhile is seen, and simultaneous referrals never exceed the
+offer's capacity. A partial unique index (one holding referral per person
+and offer, models/referral.py) backs the "not yet referred" rule.
 """
 
 from dataclasses import dataclass
@@ -34,16 +37,20 @@ from models.errors import (
 )
 from models.matching_bridge import eligibility_failures
 from models.referral import Referral, ReferralEvent
+from models.vocabulary import ReferralStatus
 
 SYSTEM = "system"
 EXPIRY_AFTER = timedelta(days=14)
 NOTE_MAX_LENGTH = 2000
 
 
+S = ReferralStatus
+
+
 @dataclass(frozen=True)
 class Transition:
-    source: str
-    target: str
+    source: ReferralStatus
+    target: ReferralStatus
     role: str  # who may make it: "partner", "klantmanager" or SYSTEM
     needs_reason: bool = False
 
@@ -51,14 +58,14 @@ class Transition:
 TRANSITIONS = {
     (t.source, t.target): t
     for t in (
-        Transition("sent", "accepted", "partner"),
-        Transition("sent", "declined", "partner", needs_reason=True),
-        Transition("sent", "withdrawn", "klantmanager"),
-        Transition("sent", "expired", SYSTEM),
-        Transition("accepted", "started", "partner"),
-        Transition("accepted", "withdrawn", "klantmanager"),
-        Transition("started", "completed", "partner"),
-        Transition("started", "dropped", "partner", needs_reason=True),
+        Transition(S.SENT, S.ACCEPTED, "partner"),
+        Transition(S.SENT, S.DECLINED, "partner", needs_reason=True),
+        Transition(S.SENT, S.WITHDRAWN, "klantmanager"),
+        Transition(S.SENT, S.EXPIRED, SYSTEM),
+        Transition(S.ACCEPTED, S.STARTED, "partner"),
+        Transition(S.ACCEPTED, S.WITHDRAWN, "klantmanager"),
+        Transition(S.STARTED, S.COMPLETED, "partner"),
+        Transition(S.STARTED, S.DROPPED, "partner", needs_reason=True),
     )
 }
 
@@ -96,22 +103,24 @@ def refer(
         raise Forbidden("Alleen een klantmanager verwijst door.")
     _check_note(note)
     person = access.get_inburgeraar(session, actor, inburgeraar_id)
-    if (
-        session.scalars(
-            select(Offer.id).where(Offer.id == offer_id, Offer.closed_at.is_(None))
-        ).first()
-        is None
-    ):
+    # Lock, then check: from here on the offer's row is locked until the commit,
+    # so a close or a capacity change either committed before (and is seen, the
+    # row read afresh) or waits until this referral is in.
+    offer = session.scalars(
+        select(Offer)
+        .where(Offer.id == offer_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if offer is None or offer.closed_at is not None:
         raise NotFound("Dit aanbod bestaat niet.")
-    failures = eligibility_failures(session, person.id, offer_id)
+    failures = eligibility_failures(session, person.id, offer.id)
     if failures:
         raise NotEligible(
             "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
             + "; ".join(message for _, message in failures),
             failures,
         )
-    # From here on the offer's row is locked until the commit.
-    offer = session.scalars(select(Offer).where(Offer.id == offer_id).with_for_update()).one()
     if session.scalars(
         select(Referral.id).where(
             Referral.inburgeraar_id == person.id,
@@ -126,7 +135,7 @@ def refer(
     referral = Referral(
         inburgeraar_id=person.id,
         offer_id=offer.id,
-        status="sent",
+        status=S.SENT.value,
         note=note,
         created_by_id=actor.id,
         created_at=now,
@@ -136,7 +145,7 @@ def refer(
     session.flush()
     session.add(
         ReferralEvent(
-            referral_id=referral.id, actor_id=actor.id, at=now, to_status="sent", reason=note
+            referral_id=referral.id, actor_id=actor.id, at=now, to_status=S.SENT.value, reason=note
         )
     )
     session.flush()

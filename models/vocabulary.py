@@ -3,6 +3,8 @@
 They follow the scenario contract (``matching/contract/SCENARIO.md``).
 """
 
+from enum import StrEnum
+
 DOMAINS = ("taal", "werk", "opleiding", "sociaal_netwerk", "gezondheid", "opvoeding", "rondkomen")
 LEVELS = ("A0", "A1", "A2", "B1", "B2", "C1")
 LEERROUTES = ("b1", "onderwijs", "z")
@@ -41,16 +43,25 @@ OFFER_KIND_NAMES = {
     "opleiding": "Opleiding",
     "activiteit": "Activiteit",
 }
-REFERRAL_STATUSES = (
-    "sent",
-    "accepted",
-    "declined",
-    "withdrawn",
-    "expired",
-    "started",
-    "completed",
-    "dropped",
-)
+
+
+class ReferralStatus(StrEnum):
+    """A referral's state; the database's CHECK holds the same set (models/referral.py)."""
+
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    STARTED = "started"
+    COMPLETED = "completed"
+    DROPPED = "dropped"
+
+
+REFERRAL_STATUSES = tuple(status.value for status in ReferralStatus)
+# The states that hold one place of the offer; the others free it.
+HOLDING_STATUSES = (ReferralStatus.SENT.value, ReferralStatus.ACCEPTED.value,
+                    ReferralStatus.STARTED.value)
 ROLES = ("coordinator", "klantmanager", "partner")
 
 

@@ -70,3 +70,13 @@ def test_klantmanager_needs_a_gemeente(session):
 
 def test_postcode_must_exist(session):
     _refused(session, factories.inburgeraar(session, save=False, postcode="9999"))
+
+
+def test_a_second_referral_holding_a_place_is_refused(session):
+    """At most one sent/accepted/started referral per person and offer (a partial unique index)."""
+    person, offer = factories.inburgeraar(session), factories.offer(session)
+    session.add(Referral(inburgeraar_id=person.id, offer_id=offer.id, status="declined"))
+    session.add(Referral(inburgeraar_id=person.id, offer_id=offer.id, status="sent"))
+    session.flush()  # a declined one and a holding one may coexist
+    for status in ("sent", "accepted", "started"):
+        _refused(session, Referral(inburgeraar_id=person.id, offer_id=offer.id, status=status))
