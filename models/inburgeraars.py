@@ -25,6 +25,8 @@ PERSON_FIELDS = frozenset({
 })
 LIST_FIELDS = ("languages", "availability", "sectors")
 FLAG_DEFAULTS = {"childcare_needed": False, "latin_literate": True}
+# The brede intake asks for at least one domain with a need (API and portal alike).
+NEEDS_REQUIRED = "Geef minstens één domein van de brede intake een gewicht."
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -56,6 +58,8 @@ def create_inburgeraar(
         select(Inburgeraar.id).where(Inburgeraar.pseudonym == pseudonym)
     ).first():
         errors.append(_error("pseudonym", "Dit pseudoniem is al in gebruik."))
+    if not needs:
+        errors.append(_error("needs", NEEDS_REQUIRED))
     values = _clean(fields)
     errors += _check(session, values)
     if errors:
@@ -82,6 +86,8 @@ def update_inburgeraar(
     person = access.get_inburgeraar(session, actor, inburgeraar_id)
     changes = _clean(changes)
     errors = _check(session, changes)
+    if needs is not None and not needs:
+        errors.append(_error("needs", NEEDS_REQUIRED))
     if errors:
         raise InvalidInput("De inburgeraar heeft ongeldige velden.", errors)
     for name, value in changes.items():

@@ -1,8 +1,9 @@
 """The one SpecTree instance: validates requests and generates the OpenAPI 3.1 document.
 
 Only the routes decorated with ``api.validate`` appear in the document
-(strict mode). A request that fails validation never reaches the view: it
-gets a 422 problem listing every bad field.
+(strict mode). A request that fails validation never reaches the view: a
+body that is not JSON gets a 400 problem, invalid fields a 422 problem
+listing every bad field.
 """
 
 from copy import deepcopy
@@ -12,6 +13,7 @@ from spectree import Response as Responses
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData
 
+from web.api.json_body import body_problem
 from web.api.schemas import Problem
 from web.api.validation import field_errors
 from web.problems import PROBLEM_TYPE_BASE, problem
@@ -24,6 +26,10 @@ API_DESCRIPTION = (
 
 
 def _reject_invalid_input(req, resp, req_validation_error, instance, model_adapter):
+    # A body that is not JSON at all is a 400, whatever spectree made of it.
+    refused = body_problem()
+    if refused is not None:
+        abort(refused)
     if req_validation_error is not None:
         abort(
             problem(
@@ -59,11 +65,13 @@ api = SpecTree(
 )
 
 # The statuses every route can answer with besides its own.
-COMMON_ERRORS = {"HTTP_401": Problem, "HTTP_422": Problem, "HTTP_500": Problem}
+COMMON_ERRORS = {
+    "HTTP_400": Problem, "HTTP_401": Problem, "HTTP_422": Problem, "HTTP_500": Problem
+}
 
 
 def responses(**codes) -> Responses:
-    """A route's responses: its own ``codes`` plus 401/422/500 problems."""
+    """A route's responses: its own ``codes`` plus 400/401/422/500 problems."""
     return Responses(**{**COMMON_ERRORS, **codes})
 
 

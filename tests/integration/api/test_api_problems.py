@@ -80,10 +80,10 @@ def test_capacity_cannot_drop_below_the_places_held(client, session, world):
     assert assert_problem(response, 422)["errors"][0]["field"] == "capacity"
 
 
-def test_malformed_json_is_a_problem(client, world):
+def test_malformed_json_is_a_400_problem(client, world):
     response = client.post("/api/v1/referrals", headers={**world["auth"]["km_utrecht"],
                            "Content-Type": "application/json"}, data="{niet json")
-    assert_problem(response, 422)
+    assert assert_problem(response, 400)["detail"] == "De body is geen geldige JSON."
 
 
 def test_an_unexpected_failure_is_a_500_problem(app, client, world, monkeypatch):
