@@ -17,6 +17,8 @@ from models.people import Inburgeraar
 from models.referral import Referral
 
 INBURGERAAR_ROLES = ("klantmanager", "coordinator")
+# Which offers a list shows: open ones unless asked otherwise (API.md).
+OFFER_LIST_STATUSES = ("open", "closed", "all")
 
 
 def get_actor(session: Session, user_id: int) -> User:
@@ -72,9 +74,18 @@ def get_referral(session: Session, user: User, referral_id: int, *, lock: bool =
     return referral
 
 
-def offers_visible_to(user: User) -> Select:
-    """Open offers for everyone; a partner also sees its own closed ones, the coordinator all."""
+def offers_visible_to(user: User, status: str = "all") -> Select:
+    """Open offers for everyone; a partner also sees its own closed ones, the coordinator all.
+
+    ``status`` narrows that to the ``open`` or ``closed`` ones (``OFFER_LIST_STATUSES``).
+    """
+    if status not in OFFER_LIST_STATUSES:
+        raise ValueError(f"unknown offer status {status!r}")
     query = select(Offer)
+    if status == "open":
+        return query.where(Offer.closed_at.is_(None))
+    if status == "closed":
+        query = query.where(Offer.closed_at.is_not(None))
     if user.role == "coordinator":
         return query
     if user.role == "partner":

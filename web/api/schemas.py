@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from models.access import OFFER_LIST_STATUSES
 from models.vocabulary import (
     DAYPARTS,
     DOMAINS,
@@ -141,6 +142,11 @@ class OfferList(BaseModel):
 class OfferQuery(Schema):
     domain: Domain | SkipJsonSchema[None] = None
     partner_id: Id | SkipJsonSchema[None] = None
+    status: Literal[OFFER_LIST_STATUSES] = Field(
+        default="open",
+        description="open (standaard), closed of all; gesloten aanbod ziet een partner alleen "
+        "van zichzelf, de coördinator alles",
+    )
 
 
 # --- inburgeraars -----------------------------------------------------------------

@@ -6,6 +6,7 @@ from api_world import assert_problem
 from sqlalchemy import func, select
 
 import factories
+from models.base import now_utc
 from models.offers import create_offer
 from models.referral import Referral
 from models.referral_service import refer
@@ -243,3 +244,28 @@ def test_offer_created_through_the_use_case_shows_in_the_api(client, session, wo
         )
     body = client.get(f"/api/v1/offers/{offer.id}", headers=world["auth"]["school"]).get_json()
     assert body["title"] == "Taalcafé" and body["free"] == 9 and body["leerroutes"] == []
+
+
+def test_the_offer_list_shows_closed_offers_only_when_asked(client, session, world):
+    """API.md: open offers; closed ones with status=closed or all, a partner its own."""
+    own_closed = factories.offer(session, partner=world["school"], closed_at=now_utc())
+    other_closed = factories.offer(session, partner=world["employer"], closed_at=now_utc())
+
+    def listed(role, query=""):
+        response = client.get(f"/api/v1/offers{query}", headers=world["auth"][role])
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return {o["id"] for o in response.get_json()["offers"]}
+
+    open_ids = {world["course"].id, world["job"].id}
+    for role in ("school", "coordinator", "km_utrecht"):
+        assert listed(role) & {own_closed.id, other_closed.id} == set(), role
+        assert listed(role) >= open_ids
+        assert listed(role, "?status=open") == listed(role)
+    assert listed("school", "?status=closed") == {own_closed.id}
+    assert listed("school", "?status=all") >= open_ids | {own_closed.id}
+    assert other_closed.id not in listed("school", "?status=all")
+    assert listed("coordinator", "?status=closed") >= {own_closed.id, other_closed.id}
+    assert not listed("coordinator", "?status=closed") & open_ids
+    assert listed("km_utrecht", "?status=closed") == set()
+    assert_problem(client.get("/api/v1/offers?status=dicht",
+                              headers=world["auth"]["school"]), 422)
