@@ -61,6 +61,9 @@ class Matcher:
         Run :func:`~matching.validation.check_scenario` first (references,
         duplicates, postcodes); a scenario from :func:`read_scenario` is
         already checked.
+    success_model : SuccessModel, optional
+        A model already fitted on this scenario's history, reused instead of
+        fitting again (a caller that knows the history has not changed).
 
     Examples
     --------
@@ -72,14 +75,16 @@ class Matcher:
     [('level', 'Taalniveau A1 ligt onder het minimum A2 van dit aanbod')]
     """
 
-    def __init__(self, scenario, *, random_state=0, check=True):
+    def __init__(self, scenario, *, random_state=0, check=True, success_model=None):
         if check:
             check_scenario(scenario)
         self.scenario = scenario
         self.tables = build_tables(scenario)
-        p, o, y = history_rows(scenario)
-        features = pair_features(self.tables, o, self._base(p, o))
-        self.model = SuccessModel(random_state=random_state).fit(features, y)
+        if success_model is None:
+            p, o, y = history_rows(scenario)
+            features = pair_features(self.tables, o, self._base(p, o))
+            success_model = SuccessModel(random_state=random_state).fit(features, y)
+        self.model = success_model
         # The offer's part of each decision value, computed once for all its pairs.
         n = len(FEATURE_COMPONENTS)
         self._offer_decision = None if self.model.estimator_ is None else (

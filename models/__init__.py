@@ -9,6 +9,7 @@ from models.audit import AccessLog
 from models.auth import ApiToken, LoginFailure
 from models.base import Base
 from models.coalition import Offer, Partner, Tie
+from models.coalition_version import CoalitionVersion
 from models.geography import Gemeente, Postcode, Wijk
 from models.people import Inburgeraar, Need
 from models.referral import Referral, ReferralEvent
@@ -17,6 +18,7 @@ __all__ = [
     "AccessLog",
     "ApiToken",
     "Base",
+    "CoalitionVersion",
     "Gemeente",
     "Inburgeraar",
     "LoginFailure",

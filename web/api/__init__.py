@@ -9,7 +9,6 @@ from flask import Blueprint, Flask
 
 from web.api import account, audit, coalition, docs, inburgeraars, offers, referrals, tokens
 from web.api.errors import register_error_handlers
-from web.api.matcher_cache import forget_on_write
 
 URL_PREFIX = "/api/v1"
 
@@ -20,4 +19,3 @@ def register_api(app: Flask) -> None:
         bp.register_blueprint(module.bp)
     register_error_handlers(bp)
     app.register_blueprint(bp)
-    forget_on_write(app)

@@ -5,10 +5,10 @@ from flask import Blueprint
 from models import access
 from models.capacity import free_places
 from models.coalition import Offer
+from models.matcher_cache import cached
 from models.offers import close_offer, create_offer, update_offer
 from web.api import representations, schemas
 from web.api.auth import ALL_ROLES, current_user, roles
-from web.api.matcher_cache import cached
 from web.api.spec import api, responses
 from web.extensions import db
 

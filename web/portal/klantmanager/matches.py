@@ -10,9 +10,9 @@ from models import access
 from models.capacity import free_places
 from models.coalition import Offer
 from models.errors import AlreadyReferred, InvalidInput, NotEligible, NotFound, OfferFull
+from models.matcher_cache import current_matcher
 from models.referral import Referral
 from models.referral_service import refer
-from web.api.matcher_cache import current_matcher
 from web.audit import log_access
 from web.extensions import db
 from web.portal.forms import PortalForm
