@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models.account import User
 from models.coalition import Offer
 from models.errors import Forbidden, NotFound
+from models.field_rules import REFERRED_PERSON_FIELDS
 from models.people import Inburgeraar
 from models.referral import Referral
 
@@ -53,6 +54,11 @@ def get_inburgeraar(session: Session, user: User, inburgeraar_id: int) -> Inburg
     if person is None:
         raise NotFound("Deze inburgeraar bestaat niet.")
     return person
+
+
+def what_a_partner_sees(person: Inburgeraar) -> dict:
+    """Of a person referred to it, a partner sees what the referral needs and no more."""
+    return {name: getattr(person, name) for name in REFERRED_PERSON_FIELDS}
 
 
 def referrals_visible_to(user: User) -> Select:

@@ -6,6 +6,7 @@ Like ``models.offers``, every rule is checked before anything is written.
 
 import secrets
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -126,6 +127,8 @@ def _clean(fields: Mapping[str, Any]) -> dict:
 
 def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:
     errors = []
+    if values.get("birth_year") is not None and values["birth_year"] > date.today().year:
+        errors.append(_error("birth_year", "Een geboortejaar ligt niet in de toekomst."))
     if values.get("postcode") and session.get(Postcode, values["postcode"]) is None:
         errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
     if values.get("mentor_id") is not None:

@@ -16,6 +16,7 @@ from models.base import now_utc
 from models.capacity import held_places
 from models.coalition import Offer, Partner
 from models.errors import Forbidden, InvalidInput
+from models.field_rules import OFFER_REQUIRED, partner_offer_errors
 from models.geography import Postcode
 from models.vocabulary import LEVELS
 
@@ -40,12 +41,15 @@ def create_offer(
     elif actor.role != "coordinator":
         raise Forbidden("Alleen een partner of de coördinator plaatst aanbod.")
     errors = []
+    partner = session.get(Partner, partner_id) if partner_id is not None else None
     if partner_id is None:
         errors.append(_error("partner_id", "Geef de partner van het aanbod op."))
-    elif session.get(Partner, partner_id) is None:
+    elif partner is None:
         errors.append(_error("partner_id", "Deze partner bestaat niet."))
     values = _clean(fields)
     errors += _check(session, values)
+    if partner is not None:
+        errors += partner_offer_errors(partner.kind, values)
     if errors:
         raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
     offer = Offer(partner_id=partner_id, **values)
@@ -64,6 +68,8 @@ def update_offer(
     changes = _clean(changes)
     values = {name: getattr(offer, name) for name in OFFER_FIELDS} | changes
     errors = _check(session, values)
+    # An offer posted before a rule existed stays changeable: only the changed fields count.
+    errors += [e for e in partner_offer_errors(offer.partner.kind, values) if e["field"] in changes]
     if "capacity" in changes:
         errors += capacity_errors(session, offer, values["capacity"])
     if errors:
@@ -111,7 +117,7 @@ def _clean(fields: Mapping[str, Any]) -> dict:
 
 def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:
     errors = []
-    for required in ("title", "domain", "capacity"):
+    for required in OFFER_REQUIRED:
         if values.get(required) is None:
             errors.append(_error(required, "Dit veld is verplicht."))
     if values.get("postcode") and session.get(Postcode, values["postcode"]) is None:

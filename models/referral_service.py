@@ -35,13 +35,14 @@ from models.errors import (
     NotFound,
     OfferFull,
 )
+from models.field_rules import LONG_TEXT
 from models.matching_bridge import eligibility_failures
 from models.referral import Referral, ReferralEvent
 from models.vocabulary import ReferralStatus
 
 SYSTEM = "system"
 EXPIRY_AFTER = timedelta(days=14)
-NOTE_MAX_LENGTH = 2000
+NOTE_MAX_LENGTH = LONG_TEXT.max_length
 
 
 S = ReferralStatus

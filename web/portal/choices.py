@@ -3,6 +3,7 @@
 from wtforms.fields.choices import SelectChoice
 
 from matching.dutch import LANGUAGE_NAMES
+from models.field_rules import OTHER_OFFER_KINDS, WERKGEVER_OFFER_KINDS
 from models.vocabulary import DAYPARTS, DOMAINS, EDUCATION, GENDERS, LEERROUTES, LEVELS
 from web.portal import labels
 
@@ -15,8 +16,9 @@ EDUCATION_CHOICES = [SelectChoice(e, labels.EDUCATION_LABELS[e]) for e in EDUCAT
 LANGUAGE_CHOICES = [
     SelectChoice(code, name) for code, name in sorted(LANGUAGE_NAMES.items(), key=lambda i: i[1])
 ]
-WERKGEVER_KINDS = ("baan", "stage", "werkervaringsplek", "vrijwilligerswerk")
-PARTNER_KINDS = ("taalcursus", "maatje", "mentoraat", "opleiding", "activiteit")
+# Which kinds each partner posts: models.field_rules, the API's rule too.
+WERKGEVER_KINDS = WERKGEVER_OFFER_KINDS
+PARTNER_KINDS = OTHER_OFFER_KINDS
 
 
 def kind_choices(kinds: tuple[str, ...]) -> list[SelectChoice]:

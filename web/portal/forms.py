@@ -3,8 +3,10 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, NumberRange
 
 from models.errors import InvalidInput
+from models.field_rules import NumberLimit, TextLimit
 from web.portal.choices import optional
 
 
@@ -40,3 +42,24 @@ class CheckboxesField(SelectMultipleField):
 def optional_select(label: str, options: list[SelectChoice], **kwargs) -> SelectField:
     """A select that may stay empty ("— geen —"), also when the field is not sent at all."""
     return SelectField(label, choices=optional(options), default="", **kwargs)
+
+
+def within(limit: TextLimit) -> Length:
+    """A text field's length, as ``models.field_rules`` declares it."""
+    return Length(max=limit.max_length)
+
+
+def between(limit: NumberLimit, what: str) -> NumberRange:
+    """A number field's range, as ``models.field_rules`` declares it, with a Dutch message.
+
+    >>> between(CAPACITY, "Een aantal").message
+    'Een aantal van 0 tot 10.000.'
+    """
+    low, high = (_dutch(value) for value in (limit.minimum, limit.maximum))
+    message = f"{what} van {low} tot {high}."
+    return NumberRange(min=limit.minimum, max=limit.maximum, message=message)
+
+
+def _dutch(number: float) -> str:
+    # A point between thousands from 10.000 up, as Dutch writes counts (not years).
+    return f"{number:,}".replace(",", ".") if number >= 10_000 else f"{number:g}"

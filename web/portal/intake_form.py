@@ -3,7 +3,6 @@
 Pseudonymous: no name, no BSN, no nationality; only the scenario fields.
 """
 
-from datetime import date
 
 from wtforms import (
     BooleanField,
@@ -15,12 +14,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional, Regexp
+from wtforms.validators import Optional, Regexp
 
+from models.field_rules import BIRTH_YEAR, LONG_TEXT, MAX_TRAVEL_KM, PSEUDONYM_PATTERN
+from models.field_rules import SECTORS as SECTOR_LIMIT
 from models.people import Inburgeraar
 from models.vocabulary import DOMAINS
 from web.portal import choices
-from web.portal.forms import CheckboxesField, PortalForm, optional_select
+from web.portal.forms import CheckboxesField, PortalForm, between, optional_select, within
 from web.portal.offer_forms import POSTCODE, SECTORS
 
 WEIGHT_CHOICES = [
@@ -28,13 +29,14 @@ WEIGHT_CHOICES = [
     SelectChoice("2", "2 – gemiddeld"), SelectChoice("3", "3 – hoog"),
 ]
 PSEUDONYM = Regexp(
-    r"^[A-Za-z0-9-]{3,16}$", message="3 tot 16 letters, cijfers of streepjes; geen naam."
+    PSEUDONYM_PATTERN, message="3 tot 16 letters, cijfers of streepjes; geen naam."
 )
 
 
 class IntakeForm(PortalForm):
     pseudonym = StringField(
         "Pseudoniem", validators=[Optional(), PSEUDONYM],
+        filters=[lambda text: text.strip().upper() if text else text],
         description="Leeg laten: Wegwijs maakt er een. Gebruik nooit een naam of BSN.",
     )
     need_taal = SelectField("Taal", choices=WEIGHT_CHOICES, default="0")
@@ -56,23 +58,22 @@ class IntakeForm(PortalForm):
     max_travel_km = DecimalField(
         "Maximale reisafstand in km",
         places=1,
-        validators=[Optional(), NumberRange(min=1, max=100, message="Tussen 1 en 100 km.")],
+        validators=[Optional(), between(MAX_TRAVEL_KM, "Een afstand in km")],
         description="Leeg laten: 15 km.",
     )
     sectors = StringField(
         "Gewenste sectoren voor werk, gescheiden door komma's",
-        validators=[Optional(), Length(max=200), SECTORS],
+        validators=[Optional(), within(SECTOR_LIMIT), SECTORS],
     )
     education = optional_select("Opleiding", choices.EDUCATION_CHOICES)
     gender = optional_select("Geslacht", choices.GENDER_CHOICES,
                          description="Alleen nodig voor aanbod dat alleen voor vrouwen is.")
     birth_year = IntegerField(
         "Geboortejaar",
-        validators=[Optional(), NumberRange(min=1900, max=date.today().year,
-                                            message="Een jaar tussen 1900 en nu.")],
+        validators=[Optional(), between(BIRTH_YEAR, "Een jaar")],
     )
     arrived_on = DateField("In Nederland sinds", validators=[Optional()])
-    goals = TextAreaField("Doelen", validators=[Optional(), Length(max=2000)])
+    goals = TextAreaField("Doelen", validators=[Optional(), within(LONG_TEXT)])
 
     NEED_FIELDS = {domain: f"need_{domain}" for domain in DOMAINS}
 

@@ -121,13 +121,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
         referral = access.get_referral(db.session, user, referral_id)
         person: Inburgeraar = referral.inburgeraar
         log_access("read", [person.id])
-        # Exactly what the referral needs of the person, and nothing else.
-        shown = {
-            "pseudonym": person.pseudonym,
-            "level": person.level,
-            "leerroute": person.leerroute,
-            "availability": person.availability,
-        }
+        shown = access.what_a_partner_sees(person)
         return render_template(
             "partner/referral.html", referral=referral, person=shown,
             targets=allowed_targets(referral.status, "partner"),

@@ -55,9 +55,10 @@ def test_coordinator_manages_offers_of_any_partner(client, world):
     headers = world["auth"]["coordinator"]
     created = client.post("/api/v1/offers", headers=headers, json={
         "title": "Werkervaringsplek", "domain": "werk", "capacity": 1,
-        "partner_id": world["employer"].id,
+        "partner_id": world["employer"].id, "kind": "werkervaringsplek",
+        "sectors": ["zorg"], "hours_per_week": 16,
     })
-    assert created.status_code == 201
+    assert created.status_code == 201, created.get_json()
     response = client.patch(
         f"/api/v1/offers/{world['course'].id}", headers=headers, json={"title": "Nieuwe titel"}
     )
@@ -269,3 +270,20 @@ def test_the_offer_list_shows_closed_offers_only_when_asked(client, session, wor
     assert listed("km_utrecht", "?status=closed") == set()
     assert_problem(client.get("/api/v1/offers?status=dicht",
                               headers=world["auth"]["school"]), 422)
+
+
+def test_a_werkgever_posts_only_plekken_with_their_fields(client, world):
+    """The portal's plek rules hold through the API too (models.field_rules)."""
+    headers = world["auth"]["employer"]
+    refused = client.post("/api/v1/offers", headers=headers, json={
+        "title": "Cursus", "domain": "taal", "kind": "taalcursus", "capacity": 3})
+    fields = {e["field"] for e in assert_problem(refused, 422)["errors"]}
+    assert fields == {"domain", "kind", "sectors", "hours_per_week"}
+    created = client.post("/api/v1/offers", headers=headers, json={
+        "title": "Stage in de zorg", "domain": "werk", "kind": "stage", "capacity": 2,
+        "sectors": ["zorg"], "hours_per_week": 24})
+    assert created.status_code == 201, created.get_json()
+    school = world["auth"]["school"]
+    job_at_school = client.post("/api/v1/offers", headers=school, json={
+        "title": "Baan", "domain": "werk", "kind": "baan", "capacity": 1})
+    assert [e["field"] for e in assert_problem(job_at_school, 422)["errors"]] == ["kind"]

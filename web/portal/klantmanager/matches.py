@@ -4,18 +4,19 @@ from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Optional, Regexp
 
 from models import access
 from models.capacity import free_places
 from models.coalition import Offer
 from models.errors import AlreadyReferred, InvalidInput, NotEligible, NotFound, OfferFull
+from models.field_rules import LONG_TEXT
 from models.matcher_cache import current_matcher
 from models.referral import Referral
 from models.referral_service import refer
 from web.audit import log_access
 from web.extensions import db
-from web.portal.forms import PortalForm
+from web.portal.forms import PortalForm, within
 from web.portal.klantmanager import bp
 from web.portal.security import actor_id
 
@@ -28,7 +29,7 @@ class ReferForm(PortalForm):
         Regexp(r"^\d{1,9}$", message="Kies een aanbod uit de lijst."),
     ])
     note = TextAreaField(
-        "Toelichting voor de partner", validators=[Optional(), Length(max=2000)],
+        "Toelichting voor de partner", validators=[Optional(), within(LONG_TEXT)],
         description="Wat de partner moet weten om te beginnen; geen naam of BSN.",
     )
 
