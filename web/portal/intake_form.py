@@ -76,6 +76,7 @@ class IntakeForm(PortalForm):
     goals = TextAreaField("Doelen", validators=[Optional(), within(LONG_TEXT)])
 
     NEED_FIELDS = {domain: f"need_{domain}" for domain in DOMAINS}
+    ERROR_FIELDS = {"needs": "need_taal"}  # the first of the need fields
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from models import access
 from models.capacity import held_places
 from models.coalition import Offer
-from models.errors import InvalidInput
+from models.errors import DomainError
 from models.offers import close_offer, create_offer, update_offer
 from models.people import Inburgeraar
 from models.referral_service import STATUS_LABELS, allowed_targets
@@ -79,8 +79,8 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
                 offer = create_offer(
                     db.session, actor_id=actor_id(), partner_id=None, fields=form.offer_fields()
                 )
-            except InvalidInput as error:
-                form.add_domain_errors(error)
+            except DomainError as error:
+                form.show_error(error)
             else:
                 flash(f"“{offer.title}” is geplaatst.", "ok")
                 return redirect(url_for(f"{name}.offers"))
@@ -99,8 +99,8 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
                     db.session, actor_id=actor_id(), offer_id=offer_id,
                     changes={"capacity": form.capacity.data},
                 )
-            except InvalidInput as error:
-                form.add_domain_errors(error)
+            except DomainError as error:
+                form.show_error(error)
             else:
                 flash(f"Het aantal {wording.places} is nu {form.capacity.data}.", "ok")
                 return redirect(url_for(f"{name}.offers"))

@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Optional, Regexp
 from models import access
 from models.capacity import free_places
 from models.coalition import Offer
-from models.errors import AlreadyReferred, InvalidInput, NotEligible, NotFound, OfferFull
+from models.errors import DomainError
 from models.field_rules import LONG_TEXT
 from models.matcher_cache import current_matcher
 from models.referral import Referral
@@ -48,11 +48,9 @@ def refer_person(inburgeraar_id: int):
                 db.session, actor_id=actor_id(), inburgeraar_id=inburgeraar_id,
                 offer_id=int(form.offer_id.data), note=form.note.data or None,
             )
-        except InvalidInput as error:
-            form.add_domain_errors(error)
-        except (NotEligible, OfferFull, AlreadyReferred, NotFound) as error:
+        except DomainError as error:
             # Shown beside the matches; a person out of reach still gets the 404 page below.
-            form.form_errors.append(error.message)
+            form.show_error(error)
         else:
             log_access("refer", [inburgeraar_id])
             flash(f"{referral.inburgeraar.pseudonym} is doorverwezen naar "
