@@ -18,7 +18,8 @@ from importlib import resources
 
 from matching.allocation import Allocation, Assignment, Unassigned, allocate
 from matching.coalition import area_of, coalition_graph, graph_summary
-from matching.eligibility import RULES, RuleFailure
+from matching.dutch import LANGUAGE_NAMES, LEERROUTE_NAMES, language_name
+from matching.eligibility import RULES, RuleFailure, distances, eligible
 from matching.errors import MatchingError, ScenarioError, UnknownObjectError
 from matching.generate import generate_scenario
 from matching.ranking import Match, Matcher
@@ -32,11 +33,14 @@ from matching.scenario import (
     read_scenario,
 )
 from matching.scoring import COMPONENTS, WEIGHTS
+from matching.tables import ScenarioTables, build_tables
 from matching.validation import check_scenario, validate_document
 
 __all__ = [
     "COMPONENTS",
     "EXAMPLE_SCENARIO",
+    "LANGUAGE_NAMES",
+    "LEERROUTE_NAMES",
     "RULES",
     "WEIGHTS",
     "Allocation",
@@ -51,14 +55,19 @@ __all__ = [
     "RuleFailure",
     "Scenario",
     "ScenarioError",
+    "ScenarioTables",
     "Unassigned",
     "UnknownObjectError",
     "allocate",
     "area_of",
+    "build_tables",
     "check_scenario",
     "coalition_graph",
+    "distances",
+    "eligible",
     "generate_scenario",
     "graph_summary",
+    "language_name",
     "load_scenario",
     "read_scenario",
     "validate_document",

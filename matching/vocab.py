@@ -1,5 +1,7 @@
 """The fixed vocabularies of the scenario format (see ``contract/SCENARIO.md``).
 
+Public: the web app's database and forms take their vocabularies from here.
+
 Order matters where the contract gives one: levels are ordered, and the
 position of a value is its code in the engine's arrays.
 """

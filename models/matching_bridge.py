@@ -11,9 +11,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from matching import scenario as engine
-from matching.eligibility import explain
-from matching.tables import build_tables
+import matching as engine
 from models.capacity import free_places
 from models.coalition import Offer, Partner, Tie
 from models.people import Inburgeraar
@@ -203,5 +201,7 @@ def eligibility_failures(
     session: Session, inburgeraar_id: int, offer_id: int, reference_date: date | None = None
 ) -> list[tuple[str, str]]:
     """The engine's hard rules this pair fails (free places aside), as (rule, Dutch message)."""
-    tables = build_tables(pair_scenario(session, inburgeraar_id, offer_id, reference_date))
-    return [(f.rule, f.message) for f in explain(tables, 0, 0, ignore_capacity=True)]
+    scenario = pair_scenario(session, inburgeraar_id, offer_id, reference_date)
+    matcher = engine.Matcher(scenario, check=False)
+    failures = matcher.explain_ineligible(str(inburgeraar_id), str(offer_id), ignore_capacity=True)
+    return [(f.rule, f.message) for f in failures]

@@ -1,36 +1,29 @@
 """The closed sets of the domain, shared by the schema's CHECK constraints.
 
-They follow the scenario contract (``matching/contract/SCENARIO.md``).
+The scenario contract's (``matching/contract/SCENARIO.md``) come from the
+engine's ``matching.vocab``; the referral states and roles are the app's own.
 """
 
 from enum import StrEnum
 
-DOMAINS = ("taal", "werk", "opleiding", "sociaal_netwerk", "gezondheid", "opvoeding", "rondkomen")
-LEVELS = ("A0", "A1", "A2", "B1", "B2", "C1")
-LEERROUTES = ("b1", "onderwijs", "z")
-DAYPARTS = ("ochtend", "middag", "avond", "weekend")
-GENDERS = ("v", "m", "x")
-EDUCATION = ("geen", "basis", "voortgezet", "mbo", "hbo", "wo")
-PARTNER_KINDS = (
-    "taalschool",
-    "werkgever",
-    "maatjesproject",
-    "mentor",
-    "onderwijsinstelling",
-    "welzijn",
-    "overig",
+from matching.vocab import (
+    DAYPARTS,
+    DOMAINS,
+    EDUCATION,
+    GENDERS,
+    LEERROUTES,
+    LEVELS,
+    OFFER_KINDS,
+    PARTNER_KINDS,
 )
-OFFER_KINDS = (
-    "taalcursus",
-    "baan",
-    "stage",
-    "werkervaringsplek",
-    "vrijwilligerswerk",
-    "maatje",
-    "mentoraat",
-    "opleiding",
-    "activiteit",
-)
+
+# The scenario contract's vocabularies are the engine's: one source.
+__all__ = [
+    "DAYPARTS", "DOMAINS", "EDUCATION", "GENDERS", "HOLDING_STATUSES", "LEERROUTES", "LEVELS",
+    "OFFER_KINDS", "OFFER_KIND_NAMES", "PARTNER_KINDS", "REFERRAL_STATUSES", "ROLES",
+    "ReferralStatus", "in_set",
+]
+
 # What people read for each offer kind (portal, HSDS taxonomy).
 OFFER_KIND_NAMES = {
     "taalcursus": "Taalcursus",

@@ -16,8 +16,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.eligibility import distances, eligible
-from matching.tables import build_tables
+from matching import build_tables, distances, eligible
 from models import Partner, User
 from models.errors import Conflict
 from models.matching_bridge import build_scenario

@@ -2,7 +2,7 @@
 
 from wtforms.fields.choices import SelectChoice
 
-from matching.dutch import LANGUAGE_NAMES
+from matching import LANGUAGE_NAMES
 from models.field_rules import OTHER_OFFER_KINDS, WERKGEVER_OFFER_KINDS
 from models.vocabulary import DAYPARTS, DOMAINS, EDUCATION, GENDERS, LEERROUTES, LEVELS
 from web.portal import labels
