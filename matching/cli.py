@@ -13,7 +13,6 @@ from matching import vocab
 from matching.allocation import allocate
 from matching.coalition import graph_summary
 from matching.errors import MatchingError
-from matching.evaluation import evaluate, summary, write_report
 from matching.generate import generate_scenario
 from matching.ranking import Matcher
 from matching.scenario import read_scenario
@@ -79,6 +78,9 @@ def _run(args):
 
 
 def _evaluate(args):
+    # Imported here: the harness (plots, simulation) is heavy, and only this command needs it.
+    from matching.evaluation import evaluate, summary, write_report
+
     results = evaluate(args.seed, cohorts=args.cohorts, people=args.people, offers=args.offers,
                        history=args.history, progress=lambda m: print(m, file=sys.stderr))
     if args.out is not None:
