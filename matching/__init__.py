@@ -2,7 +2,7 @@
 
 Pure Python on numpy, scipy, networkx, scikit-learn and OR-Tools; it knows
 nothing of the web app or the database. Read a scenario (the JSON format of
-``contract/SCENARIO.md``) or build one from Python objects, then rank,
+``contract/scenario.schema.json``) or build one from Python objects, then rank,
 explain, allocate or summarise the coalition graph.
 
 Examples

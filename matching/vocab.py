@@ -1,4 +1,4 @@
-"""The fixed vocabularies of the scenario format (see ``contract/SCENARIO.md``).
+"""The fixed vocabularies of the scenario format (``contract/scenario.schema.json``).
 
 Public: the web app's database and forms take their vocabularies from here.
 

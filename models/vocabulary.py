@@ -1,6 +1,6 @@
 """The closed sets of the domain, shared by the schema's CHECK constraints.
 
-The scenario contract's (``matching/contract/SCENARIO.md``) come from the
+The scenario contract's (``matching/contract/scenario.schema.json``) come from the
 engine's ``matching.vocab``; the referral states and roles are the app's own.
 """
 
