@@ -58,7 +58,10 @@ OFFER_REQUIRED = ("title", "domain", "capacity")
 # A werkgever posts plekken in the domain werk, with what a job needs besides.
 WERKGEVER_OFFER_KINDS = ("baan", "stage", "werkervaringsplek", "vrijwilligerswerk")
 WERKGEVER_REQUIRED = ("kind", "sectors", "hours_per_week")
-OTHER_OFFER_KINDS = ("taalcursus", "maatje", "mentoraat", "opleiding", "activiteit")
+# Other partners: anything but a job; volunteering too (a welzijn organisation's).
+OTHER_OFFER_KINDS = (
+    "taalcursus", "maatje", "mentoraat", "opleiding", "activiteit", "vrijwilligerswerk",
+)
 
 # What a partner sees of a person referred to it: what the referral needs, no more.
 REFERRED_PERSON_FIELDS = ("pseudonym", "level", "leerroute", "availability")
