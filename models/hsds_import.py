@@ -57,7 +57,7 @@ from models.hsds_vocabulary import (
     PARTNER_KIND_TERMS,
     PLACE_UNIT,
 )
-from models.offers import capacity_errors
+from models.offers import capacity_errors, offer_errors
 from models.vocabulary import DOMAINS, LEERROUTES, LEVELS
 
 ORGANIZATION_FIELDS = set(validator("organization.json").schema["properties"]) | {"services"}
@@ -559,6 +559,14 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
         if spec.uuid in existing_offers
         for error in capacity_errors(session, existing_offers[spec.uuid], spec.fields["capacity"])
     ]
+    # The rules of models.offers, as for an offer posted through the API or the portal.
+    problems += [
+        ImportProblem(spec.origin[0], spec.origin[1], error["field"], error["message"])
+        for spec in offers
+        for error in offer_errors(
+            session, _offer_values(spec), by_uuid[spec.partner_uuid].kind or "overig"
+        )
+    ]
     if problems:
         raise HsdsImportError(problems)
     for spec in offers:
@@ -576,6 +584,10 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
             offer.closed_at = now_utc()
         _count(session, result, "diensten", offer, new)
     session.flush()
+
+
+def _offer_values(spec: _OfferSpec) -> dict:
+    return {key: value for key, value in spec.fields.items() if key != "updated_at"}
 
 
 def _same_time(stored: datetime, given: datetime) -> bool:

@@ -47,9 +47,7 @@ def create_offer(
     elif partner is None:
         errors.append(_error("partner_id", "Deze partner bestaat niet."))
     values = _clean(fields)
-    errors += _check(session, values)
-    if partner is not None:
-        errors += partner_offer_errors(partner.kind, values)
+    errors += offer_errors(session, values, partner.kind) if partner else _check(session, values)
     if errors:
         raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
     offer = Offer(partner_id=partner_id, **values)
@@ -87,6 +85,11 @@ def close_offer(session: Session, *, actor_id: int, offer_id: int) -> None:
     if offer.closed_at is None:
         offer.closed_at = now_utc()
     session.flush()
+
+
+def offer_errors(session: Session, values: Mapping[str, Any], partner_kind: str) -> list[dict]:
+    """Every rule on a whole offer of a partner of this kind (the HSDS import checks these too)."""
+    return _check(session, values) + partner_offer_errors(partner_kind, values)
 
 
 def capacity_errors(session: Session, offer: Offer, capacity: int) -> list[dict]:

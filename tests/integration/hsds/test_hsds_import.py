@@ -14,7 +14,7 @@ from conftest import DEMO_PASSWORD, make_test_app
 from databases import scratch_database
 from models import Offer, Partner
 from models.hsds_import import HsdsImportError, SourceFile, import_hsds
-from models.hsds_vocabulary import DOMAIN_TERMS, FEATURE_TERMS
+from models.hsds_vocabulary import DOMAIN_TERMS, FEATURE_TERMS, OFFER_KIND_TERMS
 from models.referral_service import refer
 from models.unit_of_work import UnitOfWork
 from seeds.demo import load_demo
@@ -181,3 +181,20 @@ def test_the_import_never_sets_capacity_below_the_places_held(client, session):
         import_hsds(session, [SourceFile("dienst.json", service)])
     session.expire_all()
     assert session.get(Offer, offer.id).capacity == 2
+
+
+def test_the_import_keeps_the_offer_rules_of_the_api_and_the_portal(client, session):
+    """A taalschool's service of kind baan is refused as the API refuses it, naming the field."""
+    offer = factories.offer(session, kind="taalcursus")
+    service = client.get(f"/hsds/services/{offer.uuid}").get_json()
+    service.pop("organization")
+    for attribute in service["attributes"]:
+        if attribute["taxonomy_term_id"] == OFFER_KIND_TERMS["taalcursus"].id:
+            attribute["taxonomy_term_id"] = OFFER_KIND_TERMS["baan"].id
+    with pytest.raises(HsdsImportError) as refused, UnitOfWork(session):
+        import_hsds(session, [SourceFile("dienst.json", service)])
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        ("kind", "Deze partner plaatst alleen: taalcursus, maatje, mentoraat, opleiding, "
+                 "activiteit, vrijwilligerswerk.")]
+    session.expire_all()
+    assert session.get(Offer, offer.id).kind == "taalcursus"
