@@ -2,7 +2,7 @@
 
 Pure Python on numpy, scipy, networkx, scikit-learn and OR-Tools; it knows
 nothing of the web app or the database. Read a scenario (the JSON format of
-``contract/SCENARIO.md``) or build one from Python objects, then rank,
+``contract/scenario.schema.json``) or build one from Python objects, then rank,
 explain, allocate or summarise the coalition graph.
 
 Examples
@@ -18,7 +18,8 @@ from importlib import resources
 
 from matching.allocation import Allocation, Assignment, Unassigned, allocate
 from matching.coalition import area_of, coalition_graph, graph_summary
-from matching.eligibility import RULES, RuleFailure
+from matching.dutch import LANGUAGE_NAMES, LEERROUTE_NAMES, language_name
+from matching.eligibility import RULES, RuleFailure, distances, eligible
 from matching.errors import MatchingError, ScenarioError, UnknownObjectError
 from matching.generate import generate_scenario
 from matching.ranking import Match, Matcher
@@ -32,11 +33,14 @@ from matching.scenario import (
     read_scenario,
 )
 from matching.scoring import COMPONENTS, PRIOR_INTERCEPT, REGISTRY
+from matching.tables import ScenarioTables, build_tables
 from matching.validation import check_scenario, validate_document
 
 __all__ = [
     "COMPONENTS",
     "EXAMPLE_SCENARIO",
+    "LANGUAGE_NAMES",
+    "LEERROUTE_NAMES",
     "PRIOR_INTERCEPT",
     "REGISTRY",
     "RULES",
@@ -52,14 +56,19 @@ __all__ = [
     "RuleFailure",
     "Scenario",
     "ScenarioError",
+    "ScenarioTables",
     "Unassigned",
     "UnknownObjectError",
     "allocate",
     "area_of",
+    "build_tables",
     "check_scenario",
     "coalition_graph",
+    "distances",
+    "eligible",
     "generate_scenario",
     "graph_summary",
+    "language_name",
     "load_scenario",
     "read_scenario",
     "validate_document",

@@ -42,6 +42,8 @@ built from the same history as the outcomes, which the cross-validation
 measures honestly only because it is a property of the pair, not the label.
 """
 
+import copy
+
 import numpy as np
 
 from matching import vocab
@@ -264,21 +266,25 @@ class SuccessModel:
         self._records(t, p, o, y)
         minority = int(min(np.count_nonzero(y == 1), np.count_nonzero(y == 0)))
         if self.n_labelled_ < self.min_rows or minority < max(self.min_minority, 2):
+            self._bind(t)
             return self
         from threadpoolctl import threadpool_limits
 
         # One BLAS thread: the matrices are small, extra threads only contend.
         with threadpool_limits(limits=1):
             self._learn(t, p, o, y, minority)
+        self._bind(t)
         return self
 
     def _records(self, t, p, o, y):
-        """Per (partner, group): labelled referrals and successes, for the explanations."""
+        """Per partner id: labelled referrals and successes per group, for the explanations."""
         group = PairFacts(t, p, o, np.zeros(len(p))).beginner.astype(np.int64)
         key = t.offers.partner[o] * 2 + group
         size = 2 * len(t.partner_index)
-        self.record_n_ = np.bincount(key, minlength=size).reshape(-1, 2)
-        self.record_success_ = np.bincount(key, weights=y, minlength=size).reshape(-1, 2)
+        n = np.bincount(key, minlength=size).reshape(-1, 2)
+        wins = np.bincount(key, weights=y, minlength=size).reshape(-1, 2)
+        ids = [partner.id for partner in t.scenario.partners]
+        self.records_ = {ids[k]: (n[k], wins[k]) for k in np.flatnonzero(n.sum(axis=1))}
 
     def _learn(self, t, p, o, y, minority):
         from sklearn.model_selection import StratifiedKFold, train_test_split
@@ -329,23 +335,49 @@ class SuccessModel:
         self._unpack(t, d, theta)
 
     def _unpack(self, t, d, theta):
-        """Raw-scale coefficients: per pair feature, per offer constant and effects."""
+        """Raw-scale coefficients, the effects keyed by partner and offer id."""
         n_domains = d.domain.shape[1]
         beta_std = theta[1 + n_domains:1 + n_domains + d.scaled.shape[1]]
         beta = np.where(d.keep, beta_std / np.where(d.keep, d.sd, 1), 0.0)
         self.pair_coef_ = beta[:d.n_pair]
+        self.offer_coef_ = beta[d.n_pair:]
+        # Centring of the standardised features goes to the intercept.
+        self.intercept_ = float(theta[0] - beta @ d.mean)
+        self.domain_coef_ = theta[1:1 + n_domains]
         effects = theta[1 + n_domains + d.scaled.shape[1]:]
         n_partners = len(t.partner_index)
-        partner = effects[:n_partners]
         by_group = effects[n_partners:3 * n_partners].reshape(-1, 2)
         offer = effects[3 * n_partners:].reshape(-1, 2)
-        domain = theta[1:1 + n_domains]
-        # Centring of the standardised features goes to the base.
-        self.base_ = float(theta[0] - beta @ d.mean) + domain[t.offers.domain]
-        self.offer_term_ = _offer_matrix(t) @ beta[d.n_pair:]
-        owner = t.offers.partner
+        partners = [x.id for x in t.scenario.partners]
+        self.partner_effect_ = {partners[k]: effects[k] + by_group[k] for k in range(n_partners)}
+        self.offer_effect_ = {x.id: offer[k] for k, x in enumerate(t.scenario.offers)}
+
+    def bound_to(self, t):
+        """This fitted model over other tables (the same history, the coalition since).
+
+        Offers and partners are looked up by id: one the history never saw has no
+        effect of its own (the prior's and the features' part only). The model
+        itself is not changed, so a cache may share it between matchers.
+        """
+        bound = copy.copy(self)
+        bound._bind(t)
+        return bound
+
+    def _bind(self, t):
+        """The per-offer and per-partner arrays for the rows of ``t``."""
+        partners = [x.id for x in t.scenario.partners]
+        none = (np.zeros(2), np.zeros(2))
+        records = [self.records_.get(x, none) for x in partners]
+        self.record_n_ = np.array([r[0] for r in records]).reshape(-1, 2)
+        self.record_success_ = np.array([r[1] for r in records]).reshape(-1, 2)
+        if self.kind_ != "model":
+            return
+        self.base_ = self.intercept_ + self.domain_coef_[t.offers.domain]
+        self.offer_term_ = _offer_matrix(t) @ self.offer_coef_
         # Per offer and group: the partner's and the offer's own record.
-        self.track_term_ = partner[owner][:, None] + by_group[owner] + offer
+        partner = np.array([self.partner_effect_.get(x, np.zeros(2)) for x in partners])
+        offer = np.array([self.offer_effect_.get(x.id, np.zeros(2)) for x in t.scenario.offers])
+        self.track_term_ = partner.reshape(-1, 2)[t.offers.partner] + offer.reshape(-1, 2)
 
     @property
     def learned(self):

@@ -66,6 +66,9 @@ class Matcher:
         Run :func:`~matching.validation.check_scenario` first (references,
         duplicates, postcodes); a scenario from :func:`read_scenario` is
         already checked.
+    success_model : SuccessModel, optional
+        A model already fitted on this scenario's history, reused instead of
+        fitting again (a caller that knows the history has not changed).
 
     Examples
     --------
@@ -77,13 +80,18 @@ class Matcher:
     [('level', 'Taalniveau A1 ligt onder het minimum A2 van dit aanbod')]
     """
 
-    def __init__(self, scenario, *, random_state=0, check=True):
+    def __init__(self, scenario, *, random_state=0, check=True, success_model=None):
         if check:
             check_scenario(scenario)
         self.scenario = scenario
         self.tables = build_tables(scenario)
-        self.model = SuccessModel(random_state=random_state).fit(
-            self.tables, *history_rows(scenario))
+        if success_model is None:
+            success_model = SuccessModel(random_state=random_state).fit(
+                self.tables, *history_rows(scenario))
+        else:
+            # Fitted on the same history, maybe over other offers: bound to these by id.
+            success_model = success_model.bound_to(self.tables)
+        self.model = success_model
 
     def _person(self, inburgeraar_id):
         try:

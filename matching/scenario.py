@@ -1,6 +1,6 @@
 """The scenario: partners, offers, inburgeraars and history as dataclasses.
 
-A :class:`Scenario` can be read from the JSON format of ``contract/SCENARIO.md``
+A :class:`Scenario` can be read from the JSON format of ``contract/scenario.schema.json``
 (:func:`read_scenario`, :func:`load_scenario`) or built directly from Python
 objects by a caller that has its own store, such as the web app.
 """

@@ -1,4 +1,6 @@
-"""The fixed vocabularies of the scenario format (see ``contract/SCENARIO.md``).
+"""The fixed vocabularies of the scenario format (``contract/scenario.schema.json``).
+
+Public: the web app's database and forms take their vocabularies from here.
 
 Order matters where the contract gives one: levels are ordered, and the
 position of a value is its code in the engine's arrays.

@@ -1,6 +1,7 @@
 """The domain model: the one place the schema is declared, and the business rules.
 
-Flask-free: use cases take ids and a session and own the commit.
+Flask-free: use cases take ids and a session, and raise domain errors; the
+caller's unit of work (models/unit_of_work.py) commits or rolls back.
 """
 
 from models.account import User
@@ -8,6 +9,7 @@ from models.audit import AccessLog
 from models.auth import ApiToken, LoginFailure
 from models.base import Base
 from models.coalition import Offer, Partner, Tie
+from models.coalition_version import CoalitionVersion
 from models.geography import Gemeente, Postcode, Wijk
 from models.people import Inburgeraar, Need
 from models.pip import Pip
@@ -17,6 +19,7 @@ __all__ = [
     "AccessLog",
     "ApiToken",
     "Base",
+    "CoalitionVersion",
     "Gemeente",
     "Inburgeraar",
     "LoginFailure",

@@ -13,10 +13,13 @@ from sqlalchemy.orm import Session
 from models.account import User
 from models.coalition import Offer
 from models.errors import Forbidden, NotFound
+from models.field_rules import REFERRED_PERSON_FIELDS
 from models.people import Inburgeraar
 from models.referral import Referral
 
 INBURGERAAR_ROLES = ("klantmanager", "coordinator")
+# Which offers a list shows: open ones unless asked otherwise (API.md).
+OFFER_LIST_STATUSES = ("open", "closed", "all")
 
 
 def get_actor(session: Session, user_id: int) -> User:
@@ -53,6 +56,11 @@ def get_inburgeraar(session: Session, user: User, inburgeraar_id: int) -> Inburg
     return person
 
 
+def what_a_partner_sees(person: Inburgeraar) -> dict:
+    """Of a person referred to it, a partner sees what the referral needs and no more."""
+    return {name: getattr(person, name) for name in REFERRED_PERSON_FIELDS}
+
+
 def referrals_visible_to(user: User) -> Select:
     query = select(Referral)
     if user.role == "klantmanager":
@@ -72,9 +80,18 @@ def get_referral(session: Session, user: User, referral_id: int, *, lock: bool =
     return referral
 
 
-def offers_visible_to(user: User) -> Select:
-    """Open offers for everyone; a partner also sees its own closed ones, the coordinator all."""
+def offers_visible_to(user: User, status: str = "all") -> Select:
+    """Open offers for everyone; a partner also sees its own closed ones, the coordinator all.
+
+    ``status`` narrows that to the ``open`` or ``closed`` ones (``OFFER_LIST_STATUSES``).
+    """
+    if status not in OFFER_LIST_STATUSES:
+        raise ValueError(f"unknown offer status {status!r}")
     query = select(Offer)
+    if status == "open":
+        return query.where(Offer.closed_at.is_(None))
+    if status == "closed":
+        query = query.where(Offer.closed_at.is_not(None))
     if user.role == "coordinator":
         return query
     if user.role == "partner":

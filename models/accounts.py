@@ -47,30 +47,26 @@ def change_password(
     """The user changes their own password; every API token of theirs is revoked.
 
     Raises InvalidInput naming ``current_password`` or ``new_password``.
-    Commits on success, changes nothing otherwise.
+    The caller's unit of work commits (models/unit_of_work.py).
     """
     now = now or now_utc()
-    try:
-        user = session.get(User, user_id)
-        if user is None or not user.is_active:
-            raise NotFound("Dit account bestaat niet.")
-        if not verify_password(user.password_hash, current_password):
-            message = "Het huidige wachtwoord klopt niet."
-            raise InvalidInput(message, [{"field": "current_password", "message": message}])
-        problems = password_problems(new_password, user.email)
-        if problems:
-            raise InvalidInput(
-                "Het nieuwe wachtwoord voldoet niet aan de regels.",
-                [{"field": "new_password", "message": problem} for problem in problems],
-            )
-        user.password_hash = hash_password(new_password)
-        session.execute(
-            update(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=now)
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotFound("Dit account bestaat niet.")
+    if not verify_password(user.password_hash, current_password):
+        message = "Het huidige wachtwoord klopt niet."
+        raise InvalidInput(message, [{"field": "current_password", "message": message}])
+    problems = password_problems(new_password, user.email)
+    if problems:
+        raise InvalidInput(
+            "Het nieuwe wachtwoord voldoet niet aan de regels.",
+            [{"field": "new_password", "message": problem} for problem in problems],
         )
-        session.commit()
-        return user
-    except Exception:
-        session.rollback()
-        raise
+    user.password_hash = hash_password(new_password)
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    session.flush()
+    return user

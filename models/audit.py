@@ -78,7 +78,7 @@ def record_access(
 
     It does not commit: the rows are written with the caller's transaction,
     so a request that fails logs nothing it did not show. The web layer
-    commits at the end of every request that logged (``web.audit``).
+    writes them in the request's unit of work (``web.unit_of_work``).
     """
     if action not in ACTIONS or access.channel not in CHANNELS:
         raise ValueError(f"unknown action or channel: {action!r}, {access.channel!r}")

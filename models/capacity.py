@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from models.coalition import Offer
 from models.referral import Referral
+from models.vocabulary import HOLDING_STATUSES
 
-HOLDING_STATUSES = frozenset({"sent", "accepted", "started"})
+__all__ = ["HOLDING_STATUSES", "free_places", "held_places"]
 
 
 def held_places(session: Session, offer_ids: Iterable[int]) -> dict[int, int]:

@@ -1,6 +1,12 @@
 """Engine settings that the schema's rules depend on."""
 
+from contextvars import ContextVar
+
 from sqlalchemy import Engine, event
+
+# True while the current request only reads: its SQLite transactions then
+# begin DEFERRED instead of IMMEDIATE (see configure_engine).
+reads_only: ContextVar[bool] = ContextVar("reads_only", default=False)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -8,9 +14,11 @@ def configure_engine(engine: Engine) -> None:
 
     SQLite checks foreign keys only when asked to, per connection. Its Python
     driver also opens transactions lazily and on its own terms, so we take
-    over: every transaction starts with ``BEGIN IMMEDIATE``, which serialises
-    writers across processes (the capacity rule relies on that where
-    ``SELECT ... FOR UPDATE`` does not exist) and makes SAVEPOINTs work.
+    over: a transaction that may write starts with ``BEGIN IMMEDIATE``, which
+    serialises writers across processes (the capacity rule relies on that
+    where ``SELECT ... FOR UPDATE`` does not exist) and makes SAVEPOINTs
+    work. A transaction of a request that only reads (``reads_only``) starts
+    ``DEFERRED``: in WAL mode it reads its snapshot while a writer works.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -26,4 +34,4 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN DEFERRED" if reads_only.get() else "BEGIN IMMEDIATE")

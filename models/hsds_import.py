@@ -57,6 +57,7 @@ from models.hsds_vocabulary import (
     PARTNER_KIND_TERMS,
     PLACE_UNIT,
 )
+from models.offers import capacity_errors, offer_errors
 from models.vocabulary import DOMAINS, LEERROUTES, LEVELS
 
 ORGANIZATION_FIELDS = set(validator("organization.json").schema["properties"]) | {"services"}
@@ -120,7 +121,7 @@ def import_hsds(
     default_gemeente: str | None = None,
     default_domain: str | None = None,
 ) -> ImportResult:
-    """Validate every record, then write them all in one transaction (or nothing)."""
+    """Validate every record, then write them all (the caller's unit of work commits or not)."""
     result = ImportResult()
     collected = _Collector()
     for source in files:
@@ -138,9 +139,7 @@ def import_hsds(
         raise HsdsImportError(collected.problems + mapper.problems)
     try:
         _write(session, partners, offers, result)
-        session.commit()
     except IntegrityError as error:
-        session.rollback()
         refused = f"De database weigert de gegevens: {error.orig}"
         raise HsdsImportError([ImportProblem("(database)", 0, "(record)", refused)]) from error
     return result
@@ -258,6 +257,7 @@ class _OfferSpec:
     partner_uuid: UUID
     fields: dict
     closed: bool
+    origin: tuple[str, int, str]  # where its capacity was read, for a problem
 
 
 class _Mapper:
@@ -350,7 +350,7 @@ class _Mapper:
         if None not in ages and ages[0] > ages[1]:
             self.problem(record, "minimum_age", "minimum_age is groter dan maximum_age.")
         return _OfferSpec(UUID(data["id"]), UUID(organization_id) if organization_id else None,
-                          fields, data["status"] != "active")
+                          fields, data["status"] != "active", record.where("capacities"))
 
     def _place(self, record, path, location: dict):
         """A location's (postcode, gemeente) in the U16; None when it is not Dutch."""
@@ -546,9 +546,29 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
         found = session.scalars(select(Partner).where(Partner.uuid.in_(wanted)))
         by_uuid |= {p.uuid: p for p in found}
     offer_uuids = [spec.uuid for spec in offers]
+    # Locked, as models.offers locks them: no referral takes a place while capacity changes.
     existing_offers = {
-        o.uuid: o for o in session.scalars(select(Offer).where(Offer.uuid.in_(offer_uuids)))
+        o.uuid: o
+        for o in session.scalars(
+            select(Offer).where(Offer.uuid.in_(offer_uuids)).order_by(Offer.id).with_for_update()
+        )
     }
+    problems = [
+        ImportProblem(*spec.origin, error["message"])
+        for spec in offers
+        if spec.uuid in existing_offers
+        for error in capacity_errors(session, existing_offers[spec.uuid], spec.fields["capacity"])
+    ]
+    # The rules of models.offers, as for an offer posted through the API or the portal.
+    problems += [
+        ImportProblem(spec.origin[0], spec.origin[1], error["field"], error["message"])
+        for spec in offers
+        for error in offer_errors(
+            session, _offer_values(spec), by_uuid[spec.partner_uuid].kind or "overig"
+        )
+    ]
+    if problems:
+        raise HsdsImportError(problems)
     for spec in offers:
         offer = existing_offers.get(spec.uuid)
         new = offer is None
@@ -564,6 +584,10 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
             offer.closed_at = now_utc()
         _count(session, result, "diensten", offer, new)
     session.flush()
+
+
+def _offer_values(spec: _OfferSpec) -> dict:
+    return {key: value for key, value in spec.fields.items() if key != "updated_at"}
 
 
 def _same_time(stored: datetime, given: datetime) -> bool:

@@ -6,6 +6,7 @@ Like ``models.offers``, every rule is checked before anything is written.
 
 import secrets
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +27,8 @@ PERSON_FIELDS = frozenset({
 })
 LIST_FIELDS = ("languages", "availability", "sectors")
 FLAG_DEFAULTS = {"childcare_needed": False, "latin_literate": True}
+# The brede intake asks for at least one domain with a need (API and portal alike).
+NEEDS_REQUIRED = "Geef minstens één domein van de brede intake een gewicht."
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 KEEP = object()  # update_inburgeraar: leave the PIP as it is
 
@@ -42,42 +45,40 @@ def create_inburgeraar(
 ) -> Inburgeraar:
     """Record a new inburgeraar in ``gemeente_id`` (a klantmanager's own when None),
     with their PIP when the gemeente has decided on one."""
-    try:
-        actor = access.get_actor(session, actor_id)
-        errors = []
-        if actor.role == "klantmanager":
-            if gemeente_id not in (None, actor.gemeente_id):
-                errors.append(_error(
-                    "gemeente_id", "Een klantmanager schrijft alleen in de eigen gemeente in."
-                ))
-            gemeente_id = actor.gemeente_id
-        elif actor.role != "coordinator":
-            raise Forbidden("Deze rol heeft geen toegang tot inburgeraars.")
-        if gemeente_id is None:
-            errors.append(_error("gemeente_id", "Geef de gemeente op."))
-        elif session.get(Gemeente, gemeente_id) is None:
-            errors.append(_error("gemeente_id", "Deze gemeente bestaat niet."))
-        if pseudonym and session.scalars(
-            select(Inburgeraar.id).where(Inburgeraar.pseudonym == pseudonym)
-        ).first():
-            errors.append(_error("pseudonym", "Dit pseudoniem is al in gebruik."))
-        values = _clean(fields)
-        errors += _check(session, values)
-        pip_fields = None if pip is None else recorded(pip)
-        errors += _check_pip(values, pip, pip_fields)
-        if errors:
-            raise InvalidInput("De inburgeraar heeft ongeldige velden.", errors)
-        person = Inburgeraar(
-            gemeente_id=gemeente_id, pseudonym=pseudonym or _new_pseudonym(session), **values
-        )
-        person.needs = [Need(domain=d, weight=w) for d, w in (needs or {}).items()]
-        _record_pip(person, pip_fields)
-        session.add(person)
-        session.commit()
-        return person
-    except Exception:
-        session.rollback()
-        raise
+    actor = access.get_actor(session, actor_id)
+    errors = []
+    if actor.role == "klantmanager":
+        if gemeente_id not in (None, actor.gemeente_id):
+            errors.append(_error(
+                "gemeente_id", "Een klantmanager schrijft alleen in de eigen gemeente in."
+            ))
+        gemeente_id = actor.gemeente_id
+    elif actor.role != "coordinator":
+        raise Forbidden("Deze rol heeft geen toegang tot inburgeraars.")
+    if gemeente_id is None:
+        errors.append(_error("gemeente_id", "Geef de gemeente op."))
+    elif session.get(Gemeente, gemeente_id) is None:
+        errors.append(_error("gemeente_id", "Deze gemeente bestaat niet."))
+    if pseudonym and session.scalars(
+        select(Inburgeraar.id).where(Inburgeraar.pseudonym == pseudonym)
+    ).first():
+        errors.append(_error("pseudonym", "Dit pseudoniem is al in gebruik."))
+    if not needs:
+        errors.append(_error("needs", NEEDS_REQUIRED))
+    values = _clean(fields)
+    errors += _check(session, values)
+    pip_fields = None if pip is None else recorded(pip)
+    errors += _check_pip(values, pip, pip_fields)
+    if errors:
+        raise InvalidInput("De inburgeraar heeft ongeldige velden.", errors)
+    person = Inburgeraar(
+        gemeente_id=gemeente_id, pseudonym=pseudonym or _new_pseudonym(session), **values
+    )
+    person.needs = [Need(domain=d, weight=w) for d, w in (needs or {}).items()]
+    _record_pip(person, pip_fields)
+    session.add(person)
+    session.flush()
+    return person
 
 
 def update_inburgeraar(
@@ -91,30 +92,28 @@ def update_inburgeraar(
 ) -> Inburgeraar:
     """Change an inburgeraar's fields; ``needs``, when given, replaces every need;
     ``pip`` replaces the PIP (None: no PIP any more; ``KEEP``: as it is)."""
-    try:
-        actor = access.get_actor(session, actor_id)
-        person = access.get_inburgeraar(session, actor, inburgeraar_id)
-        changes = _clean(changes)
-        errors = _check(session, changes)
-        if pip is KEEP:
-            pip_given = None
-            pip_fields = None if person.pip is None else person.pip.as_dict()
-        else:
-            pip_given, pip_fields = pip, None if pip is None else recorded(pip)
-        errors += _check_pip(changes, pip_given, pip_fields)
-        if errors:
-            raise InvalidInput("De inburgeraar heeft ongeldige velden.", errors)
-        for name, value in changes.items():
-            setattr(person, name, value)
-        if pip is not KEEP or pip_fields is not None:
-            _record_pip(person, pip_fields)
-        if needs is not None:
-            _replace_needs(session, person, needs)
-        session.commit()
-        return person
-    except Exception:
-        session.rollback()
-        raise
+    actor = access.get_actor(session, actor_id)
+    person = access.get_inburgeraar(session, actor, inburgeraar_id)
+    changes = _clean(changes)
+    errors = _check(session, changes)
+    if needs is not None and not needs:
+        errors.append(_error("needs", NEEDS_REQUIRED))
+    if pip is KEEP:
+        pip_given = None
+        pip_fields = None if person.pip is None else person.pip.as_dict()
+    else:
+        pip_given, pip_fields = pip, None if pip is None else recorded(pip)
+    errors += _check_pip(changes, pip_given, pip_fields)
+    if errors:
+        raise InvalidInput("De inburgeraar heeft ongeldige velden.", errors)
+    for name, value in changes.items():
+        setattr(person, name, value)
+    if pip is not KEEP or pip_fields is not None:
+        _record_pip(person, pip_fields)
+    if needs is not None:
+        _replace_needs(session, person, needs)
+    session.flush()
+    return person
 
 
 def _replace_needs(session: Session, person: Inburgeraar, needs: Mapping[str, float]) -> None:
@@ -145,6 +144,8 @@ def _clean(fields: Mapping[str, Any]) -> dict:
 
 def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:
     errors = []
+    if values.get("birth_year") is not None and values["birth_year"] > date.today().year:
+        errors.append(_error("birth_year", "Een geboortejaar ligt niet in de toekomst."))
     if values.get("postcode") and session.get(Postcode, values["postcode"]) is None:
         errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
     if values.get("mentor_id") is not None:

@@ -57,18 +57,14 @@ def locked_accounts(session: Session) -> list[User]:
 
 def unlock_account(session: Session, *, actor_id: int | None, user_id: int) -> User:
     """The coordinator (or an operator at the command line: ``actor_id=None``) unlocks."""
-    try:
-        if actor_id is not None and access.get_actor(session, actor_id).role != "coordinator":
-            raise Forbidden("Alleen de coördinator deblokkeert accounts.")
-        user = session.get(User, user_id)
-        if user is None:
-            raise NotFound("Dit account bestaat niet.")
-        record_success(user)
-        session.commit()
-        return user
-    except Exception:
-        session.rollback()
-        raise
+    if actor_id is not None and access.get_actor(session, actor_id).role != "coordinator":
+        raise Forbidden("Alleen de coördinator deblokkeert accounts.")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("Dit account bestaat niet.")
+    record_success(user)
+    session.flush()
+    return user
 
 
 def _aware(moment: datetime) -> datetime:

@@ -11,9 +11,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from matching import scenario as engine
-from matching.eligibility import explain
-from matching.tables import build_tables
+import matching as engine
 from models.capacity import free_places
 from models.coalition import Offer, Partner, Tie
 from models.people import Inburgeraar
@@ -158,19 +156,55 @@ def build_scenario(
     )
 
 
+def pair_scenario(
+    session: Session, inburgeraar_id: int, offer_id: int, reference_date: date | None = None
+) -> engine.Scenario:
+    """The scenario of one person and one offer: what that pair's eligibility reads, no more.
+
+    The partners are the offer's and the person's mentor (for the engine's
+    references), without ties; the history is this pair's referrals.
+    """
+    person = session.scalars(
+        select(Inburgeraar)
+        .where(Inburgeraar.id == inburgeraar_id)
+        .options(selectinload(Inburgeraar.needs), selectinload(Inburgeraar.gemeente))
+    ).one()
+    offer = session.get(Offer, offer_id)
+    partner_ids = {offer.partner_id, person.mentor_id} - {None}
+    partners = session.scalars(
+        select(Partner).where(Partner.id.in_(partner_ids)).options(selectinload(Partner.gemeente))
+    ).all()
+    history = session.execute(
+        select(Referral.status, Referral.created_at)
+        .where(
+            Referral.inburgeraar_id == inburgeraar_id,
+            Referral.offer_id == offer_id,
+            Referral.status.in_(OUTCOME_OF_STATUS),
+        )
+        .order_by(Referral.id)
+    ).all()
+    return engine.Scenario(
+        reference_date=reference_date or date.today(),
+        partners=[engine_partner(p, []) for p in partners],
+        offers=[engine_offer(offer, free_places(session, [offer.id])[offer.id])],
+        inburgeraars=[engine_inburgeraar(person)],
+        history=[
+            engine.HistoryEntry(
+                inburgeraar_id=str(inburgeraar_id),
+                offer_id=str(offer_id),
+                outcome=OUTCOME_OF_STATUS[row.status],
+                referred_on=row.created_at.date().isoformat(),
+            )
+            for row in history
+        ],
+    )
+
+
 def eligibility_failures(
     session: Session, inburgeraar_id: int, offer_id: int, reference_date: date | None = None
 ) -> list[tuple[str, str]]:
     """The engine's hard rules this pair fails (free places aside), as (rule, Dutch message)."""
-    scenario = build_scenario(
-        session,
-        inburgeraar_ids=[inburgeraar_id],
-        offer_ids=[offer_id],
-        reference_date=reference_date,
-    )
-    tables = build_tables(scenario)
-    person_row = next(i for i, p in enumerate(scenario.inburgeraars) if p.id == str(inburgeraar_id))
-    offer_row = next(i for i, o in enumerate(scenario.offers) if o.id == str(offer_id))
-    return [
-        (f.rule, f.message) for f in explain(tables, person_row, offer_row, ignore_capacity=True)
-    ]
+    scenario = pair_scenario(session, inburgeraar_id, offer_id, reference_date)
+    matcher = engine.Matcher(scenario, check=False)
+    failures = matcher.explain_ineligible(str(inburgeraar_id), str(offer_id), ignore_capacity=True)
+    return [(f.rule, f.message) for f in failures]

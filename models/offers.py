@@ -16,6 +16,7 @@ from models.base import now_utc
 from models.capacity import held_places
 from models.coalition import Offer, Partner
 from models.errors import Forbidden, InvalidInput
+from models.field_rules import OFFER_REQUIRED, partner_offer_errors
 from models.geography import Postcode
 from models.vocabulary import LEVELS
 
@@ -32,73 +33,74 @@ def create_offer(
     session: Session, *, actor_id: int, partner_id: int | None, fields: Mapping[str, Any]
 ) -> Offer:
     """Post a new offer for ``partner_id`` (a partner user's own when None)."""
-    try:
-        actor = access.get_actor(session, actor_id)
-        if actor.role == "partner":
-            if partner_id not in (None, actor.partner_id):
-                raise Forbidden("Een partner plaatst alleen eigen aanbod.")
-            partner_id = actor.partner_id
-        elif actor.role != "coordinator":
-            raise Forbidden("Alleen een partner of de coördinator plaatst aanbod.")
-        errors = []
-        if partner_id is None:
-            errors.append(_error("partner_id", "Geef de partner van het aanbod op."))
-        elif session.get(Partner, partner_id) is None:
-            errors.append(_error("partner_id", "Deze partner bestaat niet."))
-        values = _clean(fields)
-        errors += _check(session, values)
-        if errors:
-            raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
-        offer = Offer(partner_id=partner_id, **values)
-        session.add(offer)
-        session.commit()
-        return offer
-    except Exception:
-        session.rollback()
-        raise
+    actor = access.get_actor(session, actor_id)
+    if actor.role == "partner":
+        if partner_id not in (None, actor.partner_id):
+            raise Forbidden("Een partner plaatst alleen eigen aanbod.")
+        partner_id = actor.partner_id
+    elif actor.role != "coordinator":
+        raise Forbidden("Alleen een partner of de coördinator plaatst aanbod.")
+    errors = []
+    partner = session.get(Partner, partner_id) if partner_id is not None else None
+    if partner_id is None:
+        errors.append(_error("partner_id", "Geef de partner van het aanbod op."))
+    elif partner is None:
+        errors.append(_error("partner_id", "Deze partner bestaat niet."))
+    values = _clean(fields)
+    errors += offer_errors(session, values, partner.kind) if partner else _check(session, values)
+    if errors:
+        raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
+    offer = Offer(partner_id=partner_id, **values)
+    session.add(offer)
+    session.flush()
+    return offer
 
 
 def update_offer(
     session: Session, *, actor_id: int, offer_id: int, changes: Mapping[str, Any]
 ) -> Offer:
     """Change an offer's fields; capacity never below the places referrals hold."""
-    try:
-        actor = access.get_actor(session, actor_id)
-        # Locked, so that no referral takes a place while the capacity changes.
-        offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
-        changes = _clean(changes)
-        values = {name: getattr(offer, name) for name in OFFER_FIELDS} | changes
-        errors = _check(session, values)
-        if "capacity" in changes:
-            held = held_places(session, [offer.id])[offer.id]
-            if values["capacity"] < held:
-                errors.append(_error(
-                    "capacity",
-                    f"Er zijn al {held} plekken bezet door verwijzingen; "
-                    "de capaciteit kan niet lager zijn.",
-                ))
-        if errors:
-            raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
-        for name, value in changes.items():
-            setattr(offer, name, value)
-        session.commit()
-        return offer
-    except Exception:
-        session.rollback()
-        raise
+    actor = access.get_actor(session, actor_id)
+    # Locked, so that no referral takes a place while the capacity changes.
+    offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
+    changes = _clean(changes)
+    values = {name: getattr(offer, name) for name in OFFER_FIELDS} | changes
+    errors = _check(session, values)
+    # An offer posted before a rule existed stays changeable: only the changed fields count.
+    errors += [e for e in partner_offer_errors(offer.partner.kind, values) if e["field"] in changes]
+    if "capacity" in changes:
+        errors += capacity_errors(session, offer, values["capacity"])
+    if errors:
+        raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
+    for name, value in changes.items():
+        setattr(offer, name, value)
+    session.flush()
+    return offer
 
 
 def close_offer(session: Session, *, actor_id: int, offer_id: int) -> None:
     """Close an offer: it takes no new referrals, but stays with its history."""
-    try:
-        actor = access.get_actor(session, actor_id)
-        offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
-        if offer.closed_at is None:
-            offer.closed_at = now_utc()
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    actor = access.get_actor(session, actor_id)
+    offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
+    if offer.closed_at is None:
+        offer.closed_at = now_utc()
+    session.flush()
+
+
+def offer_errors(session: Session, values: Mapping[str, Any], partner_kind: str) -> list[dict]:
+    """Every rule on a whole offer of a partner of this kind (the HSDS import checks these too)."""
+    return _check(session, values) + partner_offer_errors(partner_kind, values)
+
+
+def capacity_errors(session: Session, offer: Offer, capacity: int) -> list[dict]:
+    """Capacity never below the places referrals hold; the caller has locked the offer's row."""
+    held = held_places(session, [offer.id])[offer.id]
+    if capacity >= held:
+        return []
+    return [_error(
+        "capacity",
+        f"Er zijn al {held} plekken bezet door verwijzingen; de capaciteit kan niet lager zijn.",
+    )]
 
 
 def _clean(fields: Mapping[str, Any]) -> dict:
@@ -118,7 +120,7 @@ def _clean(fields: Mapping[str, Any]) -> dict:
 
 def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:
     errors = []
-    for required in ("title", "domain", "capacity"):
+    for required in OFFER_REQUIRED:
         if values.get(required) is None:
             errors.append(_error(required, "Dit veld is verplicht."))
     if values.get("postcode") and session.get(Postcode, values["postcode"]) is None:

@@ -6,13 +6,17 @@ writes a ``ReferralEvent`` in the same transaction.
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, now_utc
 from models.coalition import Offer
 from models.people import Inburgeraar
-from models.vocabulary import REFERRAL_STATUSES, in_set
+from models.vocabulary import HOLDING_STATUSES, REFERRAL_STATUSES, in_set
+
+# At most one referral per person and offer holds a place: the database's own
+# backstop for refer()'s check (a partial unique index, on SQLite and PostgreSQL).
+HOLDING = in_set("status", HOLDING_STATUSES)
 
 
 class Referral(Base):
@@ -33,7 +37,17 @@ class Referral(Base):
         back_populates="referral", order_by="ReferralEvent.id"
     )
 
-    __table_args__ = (CheckConstraint(in_set("status", REFERRAL_STATUSES), name="status"),)
+    __table_args__ = (
+        CheckConstraint(in_set("status", REFERRAL_STATUSES), name="status"),
+        Index(
+            "uq_referral_holding_person_offer",
+            "inburgeraar_id",
+            "offer_id",
+            unique=True,
+            sqlite_where=text(HOLDING),
+            postgresql_where=text(HOLDING),
+        ),
+    )
 
 
 class ReferralEvent(Base):

@@ -7,10 +7,13 @@ expires referrals unanswered for 14 days. Nothing else assigns
 ``Referral.status``: every change goes through ``_move``, which writes the
 ``ReferralEvent`` in the same transaction.
 
-Capacity under concurrency: a new referral locks its offer's row
-(``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite every transaction begins
-IMMEDIATE, see models/database.py) before counting the places held, so any
-number of simultaneous referrals never exceed the offer's capacity.
+Lock, then check: a new referral first locks its offer's row (``SELECT ...
+FOR UPDATE`` on PostgreSQL; on SQLite a transaction that writes begins
+IMMEDIATE, see models/database.py), and only then checks that the offer is
+open, the person eligible and not yet referred, and a place free. So a close
+that commits meanwhile is seen, and simultaneous referrals never exceed the
+offer's capacity. A partial unique index (one holding referral per person
+and offer, models/referral.py) backs the "not yet referred" rule.
 """
 
 from dataclasses import dataclass
@@ -32,18 +35,23 @@ from models.errors import (
     NotFound,
     OfferFull,
 )
+from models.field_rules import LONG_TEXT
 from models.matching_bridge import eligibility_failures
 from models.referral import Referral, ReferralEvent
+from models.vocabulary import ReferralStatus
 
 SYSTEM = "system"
 EXPIRY_AFTER = timedelta(days=14)
-NOTE_MAX_LENGTH = 2000
+NOTE_MAX_LENGTH = LONG_TEXT.max_length
+
+
+S = ReferralStatus
 
 
 @dataclass(frozen=True)
 class Transition:
-    source: str
-    target: str
+    source: ReferralStatus
+    target: ReferralStatus
     role: str  # who may make it: "partner", "klantmanager" or SYSTEM
     needs_reason: bool = False
 
@@ -51,14 +59,14 @@ class Transition:
 TRANSITIONS = {
     (t.source, t.target): t
     for t in (
-        Transition("sent", "accepted", "partner"),
-        Transition("sent", "declined", "partner", needs_reason=True),
-        Transition("sent", "withdrawn", "klantmanager"),
-        Transition("sent", "expired", SYSTEM),
-        Transition("accepted", "started", "partner"),
-        Transition("accepted", "withdrawn", "klantmanager"),
-        Transition("started", "completed", "partner"),
-        Transition("started", "dropped", "partner", needs_reason=True),
+        Transition(S.SENT, S.ACCEPTED, "partner"),
+        Transition(S.SENT, S.DECLINED, "partner", needs_reason=True),
+        Transition(S.SENT, S.WITHDRAWN, "klantmanager"),
+        Transition(S.SENT, S.EXPIRED, SYSTEM),
+        Transition(S.ACCEPTED, S.STARTED, "partner"),
+        Transition(S.ACCEPTED, S.WITHDRAWN, "klantmanager"),
+        Transition(S.STARTED, S.COMPLETED, "partner"),
+        Transition(S.STARTED, S.DROPPED, "partner", needs_reason=True),
     )
 }
 
@@ -89,64 +97,62 @@ def refer(
 
     Raises NotFound (person or offer out of reach), Forbidden (not a
     klantmanager), NotEligible (a hard rule of the matcher fails),
-    AlreadyReferred, or OfferFull. Commits on success, changes nothing otherwise.
+    AlreadyReferred, or OfferFull; the caller's unit of work commits or rolls back.
     """
-    try:
-        actor = access.get_actor(session, actor_id)
-        if actor.role != "klantmanager":
-            raise Forbidden("Alleen een klantmanager verwijst door.")
-        _check_note(note)
-        person = access.get_inburgeraar(session, actor, inburgeraar_id)
-        if (
-            session.scalars(
-                select(Offer.id).where(Offer.id == offer_id, Offer.closed_at.is_(None))
-            ).first()
-            is None
-        ):
-            raise NotFound("Dit aanbod bestaat niet.")
-        # From here on the offer's row is locked until the commit.
-        offer = session.scalars(select(Offer).where(Offer.id == offer_id).with_for_update()).one()
-        # Before the rules: a referral under way is a conflict (409), though rule 9 of the
-        # matcher would also call the pair ineligible.
-        if session.scalars(
-            select(Referral.id).where(
-                Referral.inburgeraar_id == person.id,
-                Referral.offer_id == offer.id,
-                Referral.status.in_(HOLDING_STATUSES),
-            )
-        ).first():
-            raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
-        failures = eligibility_failures(session, person.id, offer_id)
-        if failures:
-            raise NotEligible(
-                "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
-                + "; ".join(message for _, message in failures),
-                failures,
-            )
-        if held_places(session, [offer.id])[offer.id] >= offer.capacity:
-            raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
-        now = at or now_utc()
-        referral = Referral(
-            inburgeraar_id=person.id,
-            offer_id=offer.id,
-            status="sent",
-            note=note,
-            created_by_id=actor.id,
-            created_at=now,
-            status_changed_at=now,
+    actor = access.get_actor(session, actor_id)
+    if actor.role != "klantmanager":
+        raise Forbidden("Alleen een klantmanager verwijst door.")
+    _check_note(note)
+    person = access.get_inburgeraar(session, actor, inburgeraar_id)
+    # Lock, then check: from here on the offer's row is locked until the commit,
+    # so a close or a capacity change either committed before (and is seen, the
+    # row read afresh) or waits until this referral is in.
+    offer = session.scalars(
+        select(Offer)
+        .where(Offer.id == offer_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if offer is None or offer.closed_at is not None:
+        raise NotFound("Dit aanbod bestaat niet.")
+    # Before the rules: a referral under way is a conflict (409), though rule 9 of the
+    # matcher would also call the pair ineligible.
+    if session.scalars(
+        select(Referral.id).where(
+            Referral.inburgeraar_id == person.id,
+            Referral.offer_id == offer.id,
+            Referral.status.in_(HOLDING_STATUSES),
         )
-        session.add(referral)
-        session.flush()
-        session.add(
-            ReferralEvent(
-                referral_id=referral.id, actor_id=actor.id, at=now, to_status="sent", reason=note
-            )
+    ).first():
+        raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
+    failures = eligibility_failures(session, person.id, offer.id)
+    if failures:
+        raise NotEligible(
+            "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
+            + "; ".join(message for _, message in failures),
+            failures,
         )
-        session.commit()
-        return referral
-    except Exception:
-        session.rollback()
-        raise
+    if held_places(session, [offer.id])[offer.id] >= offer.capacity:
+        raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
+    now = at or now_utc()
+    referral = Referral(
+        inburgeraar_id=person.id,
+        offer_id=offer.id,
+        status=S.SENT.value,
+        note=note,
+        created_by_id=actor.id,
+        created_at=now,
+        status_changed_at=now,
+    )
+    session.add(referral)
+    session.flush()
+    session.add(
+        ReferralEvent(
+            referral_id=referral.id, actor_id=actor.id, at=now, to_status=S.SENT.value, reason=note
+        )
+    )
+    session.flush()
+    return referral
 
 
 def change_status(
@@ -163,19 +169,15 @@ def change_status(
     Raises NotFound (out of reach), Forbidden (the coordinator answers no
     referral), IllegalTransition, or InvalidInput (a reason that is required).
     """
-    try:
-        actor = access.get_actor(session, actor_id)
-        if actor.role not in ("partner", "klantmanager"):
-            raise Forbidden("Alleen de partner of de klantmanager wijzigt een verwijzing.")
-        referral = access.get_referral(session, actor, referral_id, lock=True)
-        _move(
-            session, referral, to_status, role=actor.role, actor_id=actor.id, reason=reason, now=at
-        )
-        session.commit()
-        return referral
-    except Exception:
-        session.rollback()
-        raise
+    actor = access.get_actor(session, actor_id)
+    if actor.role not in ("partner", "klantmanager"):
+        raise Forbidden("Alleen de partner of de klantmanager wijzigt een verwijzing.")
+    referral = access.get_referral(session, actor, referral_id, lock=True)
+    _move(
+        session, referral, to_status, role=actor.role, actor_id=actor.id, reason=reason, now=at
+    )
+    session.flush()
+    return referral
 
 
 def expire_referrals(session: Session, *, now: datetime | None = None) -> list[int]:
@@ -185,28 +187,24 @@ def expire_referrals(session: Session, *, now: datetime | None = None) -> list[i
     are skipped (``FOR UPDATE SKIP LOCKED``), so no referral expires twice.
     """
     now = now or now_utc()
-    try:
-        stale = session.scalars(
-            select(Referral)
-            .where(Referral.status == "sent", Referral.status_changed_at < now - EXPIRY_AFTER)
-            .order_by(Referral.id)
-            .with_for_update(skip_locked=True)
-        ).all()
-        for referral in stale:
-            _move(
-                session,
-                referral,
-                "expired",
-                role=SYSTEM,
-                actor_id=None,
-                reason=f"Niet beantwoord binnen {EXPIRY_AFTER.days} dagen",
-                now=now,
-            )
-        session.commit()
-        return [r.id for r in stale]
-    except Exception:
-        session.rollback()
-        raise
+    stale = session.scalars(
+        select(Referral)
+        .where(Referral.status == "sent", Referral.status_changed_at < now - EXPIRY_AFTER)
+        .order_by(Referral.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for referral in stale:
+        _move(
+            session,
+            referral,
+            "expired",
+            role=SYSTEM,
+            actor_id=None,
+            reason=f"Niet beantwoord binnen {EXPIRY_AFTER.days} dagen",
+            now=now,
+        )
+    session.flush()
+    return [r.id for r in stale]
 
 
 def allowed_targets(status: str, role: str) -> list[str]:

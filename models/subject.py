@@ -154,47 +154,43 @@ def purge(
     if retention_days < 0:
         raise ValueError("retention_days must not be negative")
     cutoff = (today or date.today()) - timedelta(days=retention_days)
-    try:
-        people = session.scalars(
-            select(Inburgeraar.id).where(
-                Inburgeraar.traject_ended_on < cutoff, Inburgeraar.purged_at.is_(None)
-            ).order_by(Inburgeraar.id)
-        ).all()
-        result = PurgeResult(cutoff=cutoff, dry_run=dry_run, inburgeraar_ids=list(people))
-        referrals = select(Referral.id).where(Referral.inburgeraar_id.in_(people))
-        result.needs = _count(session, select(Need.id).where(Need.inburgeraar_id.in_(people)))
-        result.notes = _count(session, referrals.where(Referral.note.is_not(None)))
-        result.reasons = _count(
-            session,
-            select(ReferralEvent.id).where(
-                ReferralEvent.referral_id.in_(referrals), ReferralEvent.reason.is_not(None)
-            ),
-        )
-        if dry_run or not people:
-            return result
-        now = now_utc()
-        session.execute(delete(Need).where(Need.inburgeraar_id.in_(people)))
-        session.execute(delete(Pip).where(Pip.inburgeraar_id.in_(people)))
-        session.execute(update(Referral).where(Referral.id.in_(referrals)).values(note=None))
-        session.execute(
-            update(ReferralEvent)
-            .where(ReferralEvent.referral_id.in_(referrals))
-            .values(reason=None)
-        )
-        taken: set[str] = set()
-        for person_id in people:
-            session.execute(
-                update(Inburgeraar).where(Inburgeraar.id == person_id).values(
-                    pseudonym=_purged_pseudonym(session, taken), purged_at=now,
-                    updated_at=now, **ANONYMOUS_VALUES,
-                )
-            )
-        record_access(session, access or Access(None, "cli", "purge"), "purge", people)
-        session.commit()
+    people = session.scalars(
+        select(Inburgeraar.id).where(
+            Inburgeraar.traject_ended_on < cutoff, Inburgeraar.purged_at.is_(None)
+        ).order_by(Inburgeraar.id)
+    ).all()
+    result = PurgeResult(cutoff=cutoff, dry_run=dry_run, inburgeraar_ids=list(people))
+    referrals = select(Referral.id).where(Referral.inburgeraar_id.in_(people))
+    result.needs = _count(session, select(Need.id).where(Need.inburgeraar_id.in_(people)))
+    result.notes = _count(session, referrals.where(Referral.note.is_not(None)))
+    result.reasons = _count(
+        session,
+        select(ReferralEvent.id).where(
+            ReferralEvent.referral_id.in_(referrals), ReferralEvent.reason.is_not(None)
+        ),
+    )
+    if dry_run or not people:
         return result
-    except Exception:
-        session.rollback()
-        raise
+    now = now_utc()
+    session.execute(delete(Need).where(Need.inburgeraar_id.in_(people)))
+    session.execute(delete(Pip).where(Pip.inburgeraar_id.in_(people)))
+    session.execute(update(Referral).where(Referral.id.in_(referrals)).values(note=None))
+    session.execute(
+        update(ReferralEvent)
+        .where(ReferralEvent.referral_id.in_(referrals))
+        .values(reason=None)
+    )
+    taken: set[str] = set()
+    for person_id in people:
+        session.execute(
+            update(Inburgeraar).where(Inburgeraar.id == person_id).values(
+                pseudonym=_purged_pseudonym(session, taken), purged_at=now,
+                updated_at=now, **ANONYMOUS_VALUES,
+            )
+        )
+    record_access(session, access or Access(None, "cli", "purge"), "purge", people)
+    session.flush()
+    return result
 
 
 def _count(session: Session, ids) -> int:

@@ -1,34 +1,29 @@
 """The closed sets of the domain, shared by the schema's CHECK constraints.
 
-They follow the scenario contract (``matching/contract/SCENARIO.md``).
+The scenario contract's (``matching/contract/scenario.schema.json``) come from the
+engine's ``matching.vocab``; the referral states and roles are the app's own.
 """
 
-DOMAINS = ("taal", "werk", "opleiding", "sociaal_netwerk", "gezondheid", "opvoeding", "rondkomen")
-LEVELS = ("A0", "A1", "A2", "B1", "B2", "C1")
-LEERROUTES = ("b1", "onderwijs", "z")
-DAYPARTS = ("ochtend", "middag", "avond", "weekend")
-GENDERS = ("v", "m", "x")
-EDUCATION = ("geen", "basis", "voortgezet", "mbo", "hbo", "wo")
-PARTNER_KINDS = (
-    "taalschool",
-    "werkgever",
-    "maatjesproject",
-    "mentor",
-    "onderwijsinstelling",
-    "welzijn",
-    "overig",
+from enum import StrEnum
+
+from matching.vocab import (
+    DAYPARTS,
+    DOMAINS,
+    EDUCATION,
+    GENDERS,
+    LEERROUTES,
+    LEVELS,
+    OFFER_KINDS,
+    PARTNER_KINDS,
 )
-OFFER_KINDS = (
-    "taalcursus",
-    "baan",
-    "stage",
-    "werkervaringsplek",
-    "vrijwilligerswerk",
-    "maatje",
-    "mentoraat",
-    "opleiding",
-    "activiteit",
-)
+
+# The scenario contract's vocabularies are the engine's: one source.
+__all__ = [
+    "DAYPARTS", "DOMAINS", "EDUCATION", "GENDERS", "HOLDING_STATUSES", "LEERROUTES", "LEVELS",
+    "OFFER_KINDS", "OFFER_KIND_NAMES", "PARTNER_KINDS", "REFERRAL_STATUSES", "ROLES",
+    "ReferralStatus", "in_set",
+]
+
 # What people read for each offer kind (portal, HSDS taxonomy).
 OFFER_KIND_NAMES = {
     "taalcursus": "Taalcursus",
@@ -41,16 +36,25 @@ OFFER_KIND_NAMES = {
     "opleiding": "Opleiding",
     "activiteit": "Activiteit",
 }
-REFERRAL_STATUSES = (
-    "sent",
-    "accepted",
-    "declined",
-    "withdrawn",
-    "expired",
-    "started",
-    "completed",
-    "dropped",
-)
+
+
+class ReferralStatus(StrEnum):
+    """A referral's state; the database's CHECK holds the same set (models/referral.py)."""
+
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    STARTED = "started"
+    COMPLETED = "completed"
+    DROPPED = "dropped"
+
+
+REFERRAL_STATUSES = tuple(status.value for status in ReferralStatus)
+# The states that hold one place of the offer; the others free it.
+HOLDING_STATUSES = (ReferralStatus.SENT.value, ReferralStatus.ACCEPTED.value,
+                    ReferralStatus.STARTED.value)
 ROLES = ("coordinator", "klantmanager", "partner")
 
 

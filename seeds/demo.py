@@ -13,8 +13,11 @@ from uuid import NAMESPACE_URL, uuid5
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Gemeente, Inburgeraar, Need, Offer, Partner, Pip, Postcode, Tie, User
+from models import Gemeente, Inburgeraar, Partner, Pip, Postcode, Tie, User
+from models.inburgeraars import create_inburgeraar
+from models.offers import create_offer
 from models.passwords import hash_password
+from models.unit_of_work import UnitOfWork
 from models.vocabulary import DOMAINS, LEVELS
 from seeds import demo_coalition as cast
 from seeds.errors import SeedError
@@ -37,16 +40,14 @@ def load_demo(session: Session, seed: int = DEFAULT_SEED, password: str | None =
         raise SeedError("the geography is not loaded: run the seed without --demo first")
     generated = None if password else secrets.token_urlsafe(12)
     builder = _DemoBuilder(session, random.Random(seed), gemeenten)
-    try:
+    with UnitOfWork(session):
         builder.partners()
         builder.ties()
+        # Accounts first: the coordinator posts the offers and records the people,
+        # through the same use cases (and rules) as the API and the portal.
+        builder.accounts(password or generated)
         builder.offers()
         builder.people()
-        builder.accounts(password or generated)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return builder.counts, generated
 
 
@@ -146,16 +147,13 @@ class _DemoBuilder:
         self.counts["offers"] = count
 
     def _add_offer(self, partner: Partner, index: int, fields: dict):
-        self.session.add(
-            Offer(
-                uuid=demo_uuid("offer", f"{partner.name}#{index}"),
-                partner=partner,
-                postcode=partner.postcode,
-                lat=partner.lat,
-                lon=partner.lon,
-                **fields,
-            )
+        place = {"postcode": partner.postcode, "lat": partner.lat, "lon": partner.lon}
+        offer = create_offer(
+            self.session, actor_id=self.coordinator_id, partner_id=partner.id,
+            fields=place | fields,
         )
+        # The same id in every database seeded alike (the HSDS export's ids).
+        offer.uuid = demo_uuid("offer", f"{partner.name}#{index}")
 
     def _language_courses(self, partner):
         rng = self.rng
@@ -418,9 +416,7 @@ class _DemoBuilder:
                 if leerroute == "z":
                     level = rng.choice(["A0", "A1"])
                 latin_literate = rng.random() > (0.35 if leerroute == "z" else 0.08)
-                person = Inburgeraar(
-                    pseudonym=pseudonym,
-                    gemeente=self.gemeenten[gemeente],
+                fields = dict(
                     postcode=place.pc4,
                     gender=rng.choices(["v", "m", "x"], weights=[48, 51, 1])[0],
                     birth_year=birth_year,
@@ -445,15 +441,19 @@ class _DemoBuilder:
                         [None, "Werk vinden", "Een opleiding volgen", "Mensen leren kennen"]
                     ),
                 )
-                person.needs = self._needs(leerroute)
+                needs = self._needs(leerroute)
+                person = create_inburgeraar(
+                    self.session, actor_id=self.coordinator_id,
+                    gemeente_id=self.gemeenten[gemeente].id, pseudonym=pseudonym,
+                    fields=fields, needs=needs,
+                )
                 person.pip = _demo_pip(person)
                 pips += person.pip is not None
-                self.session.add(person)
                 count += 1
         self.counts["inburgeraars"] = count
         self.counts["pips"] = pips
 
-    def _needs(self, leerroute: str) -> list[Need]:
+    def _needs(self, leerroute: str) -> dict[str, float]:
         rng = self.rng
         weights = {"taal": rng.choice([2, 3, 3])}
         chance = {
@@ -467,7 +467,7 @@ class _DemoBuilder:
         for domain in DOMAINS[1:]:
             if rng.random() < chance[domain]:
                 weights[domain] = rng.choice([1, 1, 2, 3])
-        return [Need(domain=d, weight=w) for d, w in weights.items()]
+        return weights
 
     def _pseudonym(self, taken: set[str]) -> str:
         while True:
@@ -496,6 +496,10 @@ class _DemoBuilder:
             elif role == "partner":
                 user.partner = partners[belongs_to]
             self.session.add(user)
+        self.session.flush()
+        self.coordinator_id = self.session.scalars(
+            select(User.id).where(User.role == "coordinator")
+        ).first()
         self.counts["accounts"] = len(cast.DEMO_ACCOUNTS)
 
 

@@ -16,13 +16,13 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.eligibility import distances, eligible
-from matching.tables import build_tables
+from matching import build_tables, distances, eligible
 from models import Partner, User
 from models.errors import Conflict
 from models.matching_bridge import build_scenario
 from models.passwords import hash_password
 from models.referral_service import change_status, refer
+from models.unit_of_work import UnitOfWork
 
 HISTORY_GEMEENTEN = ("Utrecht", "Zeist")
 REFERRALS = 120
@@ -30,7 +30,12 @@ DAYS_BACK = 180
 
 
 def load_demo_history(session: Session, seed: int, today) -> int:
-    """Create about REFERRALS referrals with their lifecycles; returns how many."""
+    """Create about REFERRALS referrals with their lifecycles, in one transaction; how many."""
+    with UnitOfWork(session):
+        return _make_history(session, seed, today)
+
+
+def _make_history(session: Session, seed: int, today) -> int:
     rng = random.Random(seed)
     klantmanagers = {
         user.gemeente.name: user
@@ -126,7 +131,6 @@ def _partner_accounts(session: Session) -> dict[int, int]:
             session.add(user)
             session.flush()
             accounts[partner.id] = user.id
-    session.commit()
     return accounts
 
 

@@ -12,10 +12,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import matching
 from models import Gemeente, Postcode, Wijk
+from models.unit_of_work import UnitOfWork
 from seeds.errors import SeedError
 
 DATA_DIR = Path(__file__).parent / "data"
+# The gemeenten and wijken are the engine's own files (one copy, in matching/geodata).
+GEODATA_DIR = Path(matching.__file__).parent / "geodata"
 UTRECHT = "Utrecht"
 
 
@@ -26,7 +30,7 @@ class Geography:
     postcodes: list[dict]
 
 
-def read_geography(data_dir: Path = DATA_DIR) -> Geography:
+def read_geography(data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR) -> Geography:
     """Parse and check the three CSV files; raise SeedError naming file and line."""
     gemeenten = [
         {
@@ -35,7 +39,7 @@ def read_geography(data_dir: Path = DATA_DIR) -> Geography:
             "lat": _number(row, "lat_mean_pc4", where, -90, 90),
             "lon": _number(row, "lon_mean_pc4", where, -180, 180),
         }
-        for row, where in _rows(data_dir / "municipalities_u16.csv")
+        for row, where in _rows(geodata_dir / "municipalities_u16.csv")
     ]
     names = {g["name"] for g in gemeenten}
     postcodes = []
@@ -54,7 +58,7 @@ def read_geography(data_dir: Path = DATA_DIR) -> Geography:
         )
     known_pc4 = {p["pc4"] for p in postcodes}
     wijken = []
-    for row, where in _rows(data_dir / "utrecht_wijken.csv"):
+    for row, where in _rows(geodata_dir / "utrecht_wijken.csv"):
         pc4s = _text(row, "pc4_used", where).split()
         for pc4 in pc4s:
             if pc4 not in known_pc4:
@@ -70,17 +74,15 @@ def read_geography(data_dir: Path = DATA_DIR) -> Geography:
     return Geography(gemeenten, wijken, postcodes)
 
 
-def load_geography(session: Session, data_dir: Path = DATA_DIR) -> dict[str, int]:
+def load_geography(
+    session: Session, data_dir: Path = DATA_DIR, geodata_dir: Path = GEODATA_DIR
+) -> dict[str, int]:
     """Insert what is missing, update what changed; commit once. Returns row counts."""
-    geography = read_geography(data_dir)
-    try:
+    geography = read_geography(data_dir, geodata_dir)
+    with UnitOfWork(session):
         by_name = _upsert_gemeenten(session, geography.gemeenten)
         wijk_of_pc4 = _upsert_wijken(session, geography.wijken, by_name[UTRECHT])
         _upsert_postcodes(session, geography.postcodes, by_name, wijk_of_pc4)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return {
         "gemeenten": len(geography.gemeenten),
         "wijken": len(geography.wijken),

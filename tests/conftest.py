@@ -6,9 +6,9 @@ from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from databases import suite_database_url, wipe_postgres_schema
+from models.matcher_cache import forget_everything
 from seeds.geography import load_geography
 from web import create_app
-from web.api.matcher_cache import forget_everything
 from web.extensions import db
 
 DEMO_PASSWORD = "demo-wachtwoord-voor-tests"
@@ -20,8 +20,6 @@ def make_test_app(database_url: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key",
         "WEGWIJS_DEMO_PASSWORD": DEMO_PASSWORD,
-        # Tests write through the session as well as through requests: no caching.
-        "WEGWIJS_CACHE_SECONDS": 0,
     }
     config.update(overrides)
     return create_app(config)

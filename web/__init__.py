@@ -8,6 +8,7 @@ from models.database import configure_engine
 from web.config import from_environment, instance_secret_key
 from web.converters import IdConverter
 from web.extensions import db, migrate
+from web.unit_of_work import init_unit_of_work
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    init_unit_of_work(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
 
 
@@ -53,12 +55,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from web.audit import init_audit
     from web.hardening import init_hardening
     from web.outage import init_outage
     from web.portal.audit_pages import init_audit_pages
 
-    init_audit(app)
     init_hardening(app)
     init_outage(app)
     init_audit_pages(app)

@@ -1,24 +1,24 @@
 """The web side of the access log: who is asking, through which channel, from where.
 
 Views call ``log_access(action, inburgeraar_ids)`` once they have the data
-they will show or have changed. The rows join the request's transaction and
-are committed after the view, just before the response leaves; if that
-commit fails the response becomes an error, so no data leaves unlogged.
+they will show or have changed. The rows are written by the request's unit
+of work (``web.unit_of_work``) before the response leaves: with the change,
+for a request that changes data; on their own, for one that only reads. If
+they cannot be written the response becomes an error, so no data leaves
+unlogged.
 """
 
 from collections.abc import Iterable
 
-from flask import Flask, g, request
+from flask import g, request
 from flask_login import current_user
 
-from models.audit import Access, record_access
-from web.extensions import db
+from models.audit import Access
 
 
 def log_access(action: str, inburgeraar_ids: Iterable[int]) -> None:
     """Record that this request touched these people's data (``models.audit.ACTIONS``)."""
-    record_access(db.session, current_access(), action, inburgeraar_ids)
-    g.access_logged = True
+    g.setdefault("pending_access", []).append((current_access(), action, list(inburgeraar_ids)))
 
 
 def current_access() -> Access:
@@ -29,13 +29,3 @@ def current_access() -> Access:
         user, channel = current_user.user, "portal"
     # Behind a proxy, ProxyFix (web.hardening) has put the client's address here.
     return Access(user, channel, f"{request.method} {request.path}", request.remote_addr)
-
-
-def init_audit(app: Flask) -> None:
-    app.after_request(_commit_access_log)
-
-
-def _commit_access_log(response):
-    if g.pop("access_logged", False):
-        db.session.commit()
-    return response

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from models.hsds_import import HsdsImportError, import_hsds, read_hsds_path
 from models.referral_service import expire_referrals
+from models.unit_of_work import UnitOfWork
 from seeds.demo import DEFAULT_SEED, load_demo
 from seeds.demo_history import load_demo_history
 from seeds.errors import SeedError
@@ -48,7 +49,8 @@ def seed_command(demo: bool, seed: int) -> None:
 @with_appcontext
 def expire_referrals_command() -> None:
     """Expire referrals unanswered for 14 days; safe to run on several machines at once."""
-    expired = expire_referrals(db.session)
+    with UnitOfWork(db.session):
+        expired = expire_referrals(db.session)
     click.echo(f"{len(expired)} verwijzing(en) verlopen.")
 
 
@@ -60,9 +62,10 @@ def expire_referrals_command() -> None:
 def import_hsds_command(path: Path, gemeente: str | None, domain: str | None) -> None:
     """Import HSDS 3.1 organizations and services (a JSON file or a folder): all or nothing."""
     try:
-        result = import_hsds(
-            db.session, read_hsds_path(path), default_gemeente=gemeente, default_domain=domain
-        )
+        with UnitOfWork(db.session):
+            result = import_hsds(
+                db.session, read_hsds_path(path), default_gemeente=gemeente, default_domain=domain
+            )
     except HsdsImportError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

@@ -12,6 +12,7 @@ from models.audit import Access, record_access
 from models.errors import NotFound
 from models.lockout import unlock_account
 from models.subject import export_subject, purge
+from models.unit_of_work import UnitOfWork
 from web.extensions import db
 
 
@@ -21,11 +22,13 @@ from web.extensions import db
 def export_subject_command(inburgeraar_id: int) -> None:
     """Print everything held about one inburgeraar as JSON (inzage); the export is logged."""
     try:
-        document = export_subject(db.session, inburgeraar_id)
+        with UnitOfWork(db.session):
+            document = export_subject(db.session, inburgeraar_id)
+            record_access(
+                db.session, Access(None, "cli", "export-subject"), "export", [inburgeraar_id]
+            )
     except NotFound as error:
         raise click.ClickException(error.message) from error
-    record_access(db.session, Access(None, "cli", "export-subject"), "export", [inburgeraar_id])
-    db.session.commit()
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
@@ -35,7 +38,8 @@ def export_subject_command(inburgeraar_id: int) -> None:
 def purge_command(dry_run: bool) -> None:
     """Anonymise people whose traject ended more than WEGWIJS_RETENTION_DAYS ago."""
     days = current_app.config["WEGWIJS_RETENTION_DAYS"]
-    result = purge(db.session, retention_days=days, dry_run=dry_run)
+    with UnitOfWork(db.session):
+        result = purge(db.session, retention_days=days, dry_run=dry_run)
     verb = "Zou anonimiseren" if dry_run else "Geanonimiseerd"
     click.echo(
         f"{verb}: {len(result.inburgeraar_ids)} inburgeraar(s) met een traject dat vóór "
@@ -57,5 +61,6 @@ def unlock_command(email: str) -> None:
     user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
         raise click.ClickException("Dit account bestaat niet.")
-    unlock_account(db.session, actor_id=None, user_id=user.id)
+    with UnitOfWork(db.session):
+        unlock_account(db.session, actor_id=None, user_id=user.id)
     click.echo(f"{user.email} is gedeblokkeerd.")

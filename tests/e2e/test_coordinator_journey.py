@@ -17,6 +17,7 @@ from e2e.test_portal_journeys import TAALSCHOOL, referral_to
 from matching import area_of
 from models import Referral, User
 from models.referral_service import change_status
+from models.unit_of_work import UnitOfWork
 from web.extensions import db
 from web.portal.labels import DOMAIN_LABELS
 
@@ -59,7 +60,9 @@ def accept(server, referral_id: int) -> tuple[str, str]:
     with app.app_context():
         session = db.session
         partner = session.scalars(select(User).where(User.email == TAALSCHOOL)).one()
-        change_status(session, actor_id=partner.id, referral_id=referral_id, to_status="accepted")
+        with UnitOfWork(session):
+            change_status(session, actor_id=partner.id, referral_id=referral_id,
+                          to_status="accepted")
         offer = session.get(Referral, referral_id).offer
         area = area_of(offer.postcode, offer.lat, offer.lon)
         domain = offer.domain

@@ -16,6 +16,7 @@ from models import Offer, Referral, User
 from models.capacity import free_places
 from models.inburgeraars import create_inburgeraar
 from models.referral_service import refer
+from models.unit_of_work import UnitOfWork
 from web.extensions import db
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -43,18 +44,19 @@ def referral_to(server, partner_email: str, note: str) -> tuple[int, str]:
         free = free_places(session, [o.id for o in offers])
         offer = next(o for o in offers if free[o.id] > 0)
         klantmanager = session.scalars(select(User).where(User.email == KLANTMANAGER)).one()
-        person = create_inburgeraar(
-            session, actor_id=klantmanager.id, gemeente_id=None, pseudonym=None,
-            fields={
-                "postcode": offer.postcode, "gender": "v", "birth_year": 1990,
-                "level": offer.min_level or "A2",
-                "leerroute": offer.leerroutes[0] if offer.leerroutes else "b1",
-                "availability": list(offer.schedule), "latin_literate": not offer.alfa,
-            },
-            needs={offer.domain: 3},
-        )
-        referral = refer(session, actor_id=klantmanager.id, inburgeraar_id=person.id,
-                         offer_id=offer.id, note=note)
+        with UnitOfWork(session):
+            person = create_inburgeraar(
+                session, actor_id=klantmanager.id, gemeente_id=None, pseudonym=None,
+                fields={
+                    "postcode": offer.postcode, "gender": "v", "birth_year": 1990,
+                    "level": offer.min_level or "A2",
+                    "leerroute": offer.leerroutes[0] if offer.leerroutes else "b1",
+                    "availability": list(offer.schedule), "latin_literate": not offer.alfa,
+                },
+                needs={offer.domain: 3},
+            )
+            referral = refer(session, actor_id=klantmanager.id, inburgeraar_id=person.id,
+                             offer_id=offer.id, note=note)
         result = referral.id, person.pseudonym
         db.session.remove()
         db.engine.dispose()

@@ -94,3 +94,13 @@ def test_a_pip_keeping_duos_rules_is_stored(session):
     session.add(Pip(inburgeraar_id=factories.inburgeraar(session).id, dagtekening=date(2026, 1, 5),
                     leerroute="B", niveau="A2", intensiteit_b1_uren=9999, alfabetisering="AA"))
     session.flush()
+
+
+def test_a_second_referral_holding_a_place_is_refused(session):
+    """At most one sent/accepted/started referral per person and offer (a partial unique index)."""
+    person, offer = factories.inburgeraar(session), factories.offer(session)
+    session.add(Referral(inburgeraar_id=person.id, offer_id=offer.id, status="declined"))
+    session.add(Referral(inburgeraar_id=person.id, offer_id=offer.id, status="sent"))
+    session.flush()  # a declined one and a holding one may coexist
+    for status in ("sent", "accepted", "started"):
+        _refused(session, Referral(inburgeraar_id=person.id, offer_id=offer.id, status=status))

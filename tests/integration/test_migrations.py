@@ -33,15 +33,22 @@ def test_migrations_up_down_up(database_url, tmp_path):
 
             upgrade()
             assert set(inspect(db.engine).get_table_names()) >= TABLES
-            head_tables = set(inspect(db.engine).get_table_names())
+            head = _tables_and_indexes()
 
             downgrade(revision="-1")
-            after_down = set(inspect(db.engine).get_table_names())
-            assert after_down != head_tables
+            assert _tables_and_indexes() != head
 
             upgrade()
-            assert set(inspect(db.engine).get_table_names()) == head_tables
+            assert _tables_and_indexes() == head
             db.engine.dispose()
+
+
+def _tables_and_indexes() -> set:
+    inspector = inspect(db.engine)
+    tables = set(inspector.get_table_names())
+    return tables | {
+        (table, index["name"]) for table in tables for index in inspector.get_indexes(table)
+    }
 
 
 def test_migrated_schema_matches_the_models(app):

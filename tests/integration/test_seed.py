@@ -14,7 +14,7 @@ from models.pip import SCENARIO_LEERROUTE, pip_errors, recorded
 from models.vocabulary import DOMAINS
 from seeds.demo import load_demo
 from seeds.errors import SeedError
-from seeds.geography import DATA_DIR, load_geography
+from seeds.geography import DATA_DIR, GEODATA_DIR, load_geography
 from web.extensions import db
 
 MODELS = (Gemeente, Wijk, Postcode, Partner, Tie, Offer, Inburgeraar, User)
@@ -124,6 +124,8 @@ def test_same_seed_same_data(database_url, tmp_path):
 def _corrupt(tmp_path, file, line_no, new_line):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
+    for name in ("municipalities_u16.csv", "utrecht_wijken.csv"):
+        shutil.copy(GEODATA_DIR / name, data / name)
     lines = (data / file).read_text().splitlines()
     lines[line_no - 1] = new_line
     (data / file).write_text("\n".join(lines) + "\n")
@@ -165,7 +167,7 @@ def test_corrupt_geography_names_file_and_line_and_writes_nothing(
     )
     before = counts(session)
     with pytest.raises(SeedError, match=message.replace("(", r"\(")):
-        load_geography(session, data)
+        load_geography(session, data, data)
     assert counts(session) == before
     assert session.scalars(select(Gemeente.lat).where(Gemeente.name == "Bunnik")).one() == 52.047
 

@@ -9,7 +9,6 @@ from flask import Blueprint, Flask
 
 from web.api import account, audit, coalition, docs, inburgeraars, offers, referrals, tokens
 from web.api.errors import register_error_handlers
-from web.api.matcher_cache import forget_on_write
 from web.api.spec import URL_PREFIX, add_version_header
 
 
@@ -20,4 +19,3 @@ def register_api(app: Flask) -> None:
     register_error_handlers(bp)
     app.register_blueprint(bp)
     app.after_request(add_version_header)
-    forget_on_write(app)

@@ -3,9 +3,9 @@
 from flask import Blueprint
 
 import matching
+from models.matcher_cache import current_matcher
 from web.api import schemas
 from web.api.auth import roles
-from web.api.matcher_cache import current_matcher
 from web.api.spec import api, responses
 from web.extensions import db
 

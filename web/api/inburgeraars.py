@@ -7,10 +7,10 @@ from matching import UnknownObjectError
 from models import access
 from models.errors import NotFound
 from models.inburgeraars import KEEP, create_inburgeraar, update_inburgeraar
+from models.matcher_cache import cached, current_matcher
 from models.people import Inburgeraar
 from web.api import representations, schemas
 from web.api.auth import current_user, roles
-from web.api.matcher_cache import cached, current_matcher
 from web.api.spec import api, responses
 from web.audit import log_access
 from web.extensions import db

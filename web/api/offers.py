@@ -6,10 +6,10 @@ from sqlalchemy.orm import selectinload
 from models import access
 from models.capacity import free_places
 from models.coalition import Offer
+from models.matcher_cache import cached
 from models.offers import close_offer, create_offer, update_offer
 from web.api import representations, schemas
 from web.api.auth import ALL_ROLES, current_user, roles
-from web.api.matcher_cache import cached
 from web.api.spec import api, responses
 from web.extensions import db
 
@@ -27,19 +27,21 @@ def _represent(offer: Offer) -> schemas.Offer:
 @roles(*ALL_ROLES)
 @api.validate(query=schemas.OfferQuery, resp=responses(HTTP_200=schemas.OfferList), tags=["offers"])
 def list_offers(query: schemas.OfferQuery):
-    """The open offers, with their free places; filters ``domain`` and ``partner_id``.
+    """The open offers, with their free places; filters ``domain``, ``partner_id``, ``status``.
 
-    A partner also sees its own closed offers; the coordinator sees every offer.
+    Closed offers only with ``status=closed`` or ``all``: a partner its own, the
+    coordinator every one.
     """
     user = current_user()
     # What the list depends on besides the data: the caller's scope and the filters.
-    scope = user.partner_id if user.role == "partner" else user.role == "coordinator"
-    key = ("offers", scope, query.domain, query.partner_id)
+    # (Tagged: a bare partner id 1 would equal True, the coordinator's scope, as a key.)
+    scope = ("partner", user.partner_id) if user.role == "partner" else (user.role,)
+    key = ("offers", scope, query.domain, query.partner_id, query.status)
     return cached(db.session, key, lambda: _offer_list(user, query))
 
 
 def _offer_list(user, query: schemas.OfferQuery) -> schemas.OfferList:
-    statement = access.offers_visible_to(user).options(selectinload(Offer.partner))
+    statement = access.offers_visible_to(user, query.status).options(selectinload(Offer.partner))
     statement = statement.order_by(Offer.id)
     if query.domain:
         statement = statement.where(Offer.domain == query.domain)

@@ -1,5 +1,6 @@
 """Rows as API bodies; what each role may see of them is decided here."""
 
+from models import access
 from models.account import User
 from models.coalition import Offer
 from models.people import Inburgeraar
@@ -67,18 +68,13 @@ def inburgeraar(row: Inburgeraar) -> schemas.Inburgeraar:
 
 
 def referral(row: Referral, viewer: User) -> schemas.Referral:
-    """A partner sees the pseudonym, level, leerroute, availability and note: no more."""
+    """A partner sees the person as ``models.access.what_a_partner_sees`` says, and the note."""
     person = row.inburgeraar
     return schemas.Referral(
         id=row.id,
         offer_id=row.offer_id,
         inburgeraar_id=None if viewer.role == "partner" else row.inburgeraar_id,
-        inburgeraar=schemas.ReferredPerson(
-            pseudonym=person.pseudonym,
-            level=person.level,
-            leerroute=person.leerroute,
-            availability=person.availability,
-        ),
+        inburgeraar=schemas.ReferredPerson(**access.what_a_partner_sees(person)),
         status=row.status,
         note=row.note,
         created_at=row.created_at,

@@ -22,6 +22,8 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from models import field_rules as rules
+from models.access import OFFER_LIST_STATUSES
 from models.pip import ALFABETISERING, MAX_UREN, PIP_LEERROUTES, PIP_NIVEAUS
 from models.vocabulary import (
     DAYPARTS,
@@ -47,14 +49,22 @@ ReferralStatus = Literal[REFERRAL_STATUSES]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 # PostgreSQL text cannot hold NUL characters.
 _NO_NUL = r"^[^\x00]*$"
-Text = Annotated[str, Field(max_length=2000, pattern=_NO_NUL)]
-ShortText = Annotated[str, Field(max_length=200, pattern=_NO_NUL)]
-Title = Annotated[str, Field(min_length=1, max_length=200, pattern=_NO_NUL)]
-Pc4 = Annotated[str, Field(pattern=r"^[1-9][0-9]{3}$", examples=["3512"])]
+# Limits from models.field_rules, the same the portal's forms take.
+Text = Annotated[str, Field(max_length=rules.LONG_TEXT.max_length, pattern=_NO_NUL)]
+Sector = Annotated[str, Field(max_length=rules.SECTORS.max_length, pattern=_NO_NUL)]
+Title = Annotated[str, Field(min_length=rules.TITLE.min_length,
+                             max_length=rules.TITLE.max_length, pattern=_NO_NUL)]
+Pc4 = Annotated[str, Field(pattern=rules.PC4_PATTERN, examples=["3512"])]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$", examples=["nl", "ar", "ti"])]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
-Age = Annotated[int, Field(ge=0, le=120)]
+Age = Annotated[int, Field(ge=rules.AGE.minimum, le=rules.AGE.maximum)]
+Capacity = Annotated[int, Field(ge=rules.CAPACITY.minimum, le=rules.CAPACITY.maximum)]
+HoursPerWeek = Annotated[
+    float, Field(ge=rules.HOURS_PER_WEEK.minimum, le=rules.HOURS_PER_WEEK.maximum)
+]
+BirthYear = Annotated[int, Field(ge=rules.BIRTH_YEAR.minimum, le=rules.BIRTH_YEAR.maximum)]
+TravelKm = Annotated[float, Field(ge=rules.MAX_TRAVEL_KM.minimum, le=rules.MAX_TRAVEL_KM.maximum)]
 Weight = Annotated[float, Field(gt=0, le=100)]
 
 
@@ -136,7 +146,7 @@ class OfferFields(Body):
     title: Title | None = None
     domain: Domain | None = None
     kind: OfferKind | None = None
-    capacity: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    capacity: Capacity | None = None
     postcode: Pc4 | None = None
     lat: Latitude | None = None
     lon: Longitude | None = None
@@ -149,8 +159,8 @@ class OfferFields(Body):
     childcare: bool | None = None
     min_age: Age | None = None
     max_age: Age | None = None
-    sectors: list[ShortText] | None = None
-    hours_per_week: Annotated[float, Field(ge=0, le=60)] | None = None
+    sectors: list[Sector] | None = None
+    hours_per_week: HoursPerWeek | None = None
     start: Day | None = None
     description: Text | None = None
     alfa: bool | None = None
@@ -162,7 +172,7 @@ class OfferCreate(OfferFields):
     partner_id: Id | None = None
     title: Title
     domain: Domain
-    capacity: Annotated[int, Field(ge=0, le=10_000)]
+    capacity: Capacity
 
 
 class OfferChange(OfferFields):
@@ -211,6 +221,11 @@ class OfferList(BaseModel):
 class OfferQuery(Schema):
     domain: Domain | SkipJsonSchema[None] = absent()
     partner_id: Id | SkipJsonSchema[None] = absent()
+    status: Literal[OFFER_LIST_STATUSES] = Field(
+        default="open",
+        description="open (standaard), closed of all; gesloten aanbod ziet een partner alleen "
+        "van zichzelf, de coördinator alles",
+    )
 
 
 # --- inburgeraars -----------------------------------------------------------------
@@ -249,7 +264,7 @@ class Pip(BaseModel):
 class InburgeraarFields(Body):
     postcode: Pc4 | None = None
     gender: Gender | None = None
-    birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    birth_year: BirthYear | None = None
     arrived_on: Day | None = None
     languages: list[Language] | None = None
     level: Level | None = None
@@ -257,8 +272,8 @@ class InburgeraarFields(Body):
     education: Education | None = None
     availability: list[Daypart] | None = None
     childcare_needed: bool | None = None
-    max_travel_km: Annotated[float, Field(gt=0, le=500)] | None = None
-    sectors: list[ShortText] | None = None
+    max_travel_km: TravelKm | None = None
+    sectors: list[Sector] | None = None
     mentor_id: Id | None = None
     goals: Text | None = None
     latin_literate: bool | None = None
@@ -275,7 +290,7 @@ class InburgeraarFields(Body):
 class InburgeraarCreate(InburgeraarFields):
     """A new inburgeraar; a klantmanager's own gemeente when ``gemeente_id`` is left out."""
 
-    pseudonym: Annotated[str, Field(pattern=r"^[A-Z0-9-]{3,16}$")] | None = Field(
+    pseudonym: Annotated[str, Field(pattern=rules.PSEUDONYM_PATTERN)] | None = Field(
         default=None, description="Gegenereerd wanneer weggelaten"
     )
     gemeente_id: Id | None = None

@@ -2,18 +2,19 @@
 
 Only the routes decorated with ``api.validate`` appear in the document
 (strict mode). A request that fails validation never reaches the view: a
-body that is no JSON object gets a 400 problem, invalid fields a 422
+body that is not JSON gets a 400 problem, invalid fields a 422
 problem listing every bad field.
 """
 
 from copy import deepcopy
 
-from flask import abort, current_app, request
+from flask import abort, request
 from spectree import Response as Responses
 from spectree import SecurityScheme, SpecTree
 from spectree.config import Contact
 from spectree.models import SecuritySchemeData, Server
 
+from web.api.json_body import body_problem
 from web.api.schemas import Problem
 from web.api.validation import field_errors
 from web.problems import PROBLEM_TYPE_BASE, problem
@@ -33,12 +34,10 @@ API_DESCRIPTION = (
 
 
 def _reject_invalid_input(req, resp, req_validation_error, instance, model_adapter):
-    if _expects_json_body() and not _body_is_json_object():
-        abort(problem(
-            400, "Ongeldig verzoek",
-            "Stuur de body als JSON-object, met Content-Type: application/json.",
-            type_=PROBLEM_TYPE_BASE + "not-json",
-        ))
+    # A body that is not JSON at all is a 400, whatever spectree made of it.
+    refused = body_problem()
+    if refused is not None:
+        abort(refused)
     if req_validation_error is not None:
         abort(
             problem(
@@ -49,19 +48,6 @@ def _reject_invalid_input(req, resp, req_validation_error, instance, model_adapt
                 errors=field_errors(req_validation_error),
             )
         )
-
-
-def _body_is_json_object() -> bool:
-    # Spectree reads a body it cannot parse (or a form) as {} or None: neither may pass.
-    return request.is_json and isinstance(request.get_json(silent=True), dict)
-
-
-def _expects_json_body() -> bool:
-    """Whether the route being served declares a JSON request body."""
-    if request.method not in ("POST", "PUT", "PATCH"):
-        return False
-    metadata = api.get_function_metadata(current_app.view_functions[request.endpoint])
-    return metadata is not None and metadata.json is not None
 
 
 def _no_logging(req, resp, resp_validation_error, instance, model_adapter):

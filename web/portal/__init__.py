@@ -4,7 +4,7 @@ Views parse a form, call the use cases under models/ with ids, and show
 domain errors beside the fields; they hold no rule of their own.
 """
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 
 from web.portal import assets, auth, home, klantmanager, partner, werkgever
 from web.portal.errors import register_error_pages
@@ -43,11 +43,36 @@ def init_portal(app: Flask) -> None:
 
 
 def configure_cookies(app: Flask) -> None:
+    """Every cookie HttpOnly and SameSite=Lax, and Secure under WEGWIJS_HTTPS.
+
+    The config covers the cookies Flask and Flask-Login set themselves; but
+    Flask-Login clears its remember cookie with a bare ``delete_cookie``, so a
+    hook adds to every Set-Cookie header what it lacks. Registered before
+    Flask-Login's own hook, it runs after it.
+    """
     secure = bool(app.config.get("WEGWIJS_HTTPS"))
     for prefix in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
         app.config[f"{prefix}_HTTPONLY"] = True
         app.config[f"{prefix}_SAMESITE"] = "Lax"
         app.config[f"{prefix}_SECURE"] = secure
+    app.after_request(lambda response: flag_cookies(response, secure=secure))
+
+
+def flag_cookies(response: Response, *, secure: bool) -> Response:
+    cookies = response.headers.getlist("Set-Cookie")
+    if not cookies:
+        return response
+    response.headers.remove("Set-Cookie")
+    for cookie in cookies:
+        attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+        if "httponly" not in attributes:
+            cookie += "; HttpOnly"
+        if "samesite" not in attributes:
+            cookie += "; SameSite=Lax"
+        if secure and "secure" not in attributes:
+            cookie += "; Secure"
+        response.headers.add("Set-Cookie", cookie)
+    return response
 
 
 def register_navigation(app: Flask) -> None:

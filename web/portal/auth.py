@@ -7,8 +7,8 @@ from flask_login import current_user, login_user, logout_user
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from models.lockout import AccountLocked
-from models.tokens import InvalidCredentials, TooManyAttempts, check_credentials
+from models.errors import DomainError
+from models.tokens import check_credentials
 from web.extensions import db
 from web.portal.forms import PortalForm
 from web.portal.security import PortalUser
@@ -38,8 +38,8 @@ def login():
         try:
             # The API's throttle and lockout (models/tokens.py): one rule for both doors.
             user = check_credentials(db.session, form.email.data, form.password.data)
-        except (InvalidCredentials, TooManyAttempts, AccountLocked) as error:
-            form.form_errors.append(error.message)
+        except DomainError as error:  # wrong credentials, throttled, or locked
+            form.show_error(error)
         else:
             login_user(PortalUser(user))
             flash("U bent ingelogd.", "ok")

@@ -2,7 +2,8 @@
 
 from wtforms.fields.choices import SelectChoice
 
-from matching.dutch import LANGUAGE_NAMES
+from matching import LANGUAGE_NAMES
+from models.field_rules import OTHER_OFFER_KINDS, WERKGEVER_OFFER_KINDS
 from models.vocabulary import DAYPARTS, DOMAINS, EDUCATION, GENDERS, LEERROUTES, LEVELS
 from web.portal import labels
 
@@ -24,8 +25,9 @@ ALFABETISERING_CHOICES = [
     SelectChoice("NVT", "Niet van toepassing"), SelectChoice("A", "Alfabetisering (A)"),
     SelectChoice("AA", "Alfabetisering, uitgebreid (AA)"),
 ]
-WERKGEVER_KINDS = ("baan", "stage", "werkervaringsplek", "vrijwilligerswerk")
-PARTNER_KINDS = ("taalcursus", "maatje", "mentoraat", "opleiding", "activiteit")
+# Which kinds each partner posts: models.field_rules, the API's rule too.
+WERKGEVER_KINDS = WERKGEVER_OFFER_KINDS
+PARTNER_KINDS = OTHER_OFFER_KINDS
 
 
 def kind_choices(kinds: tuple[str, ...]) -> list[SelectChoice]:

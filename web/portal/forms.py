@@ -3,8 +3,10 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, NumberRange
 
-from models.errors import InvalidInput
+from models.errors import DomainError, InvalidInput
+from models.field_rules import NumberLimit, TextLimit
 from web.portal.choices import optional
 
 
@@ -13,11 +15,18 @@ class PortalForm(FlaskForm):
         # WTForms' own Dutch translations ("Ongeldig getal."); see WTF_I18N_ENABLED in init_portal.
         locales = ("nl",)
 
-    def add_domain_errors(self, error: InvalidInput, fields: dict[str, str] | None = None) -> None:
-        """Show a use case's field errors beside the fields (``fields`` maps names across)."""
-        for item in error.errors:
-            name = (fields or {}).get(item["field"], item["field"])
-            field = getattr(self, name, None)
+    # A use case's field name → this form's field, where they differ.
+    ERROR_FIELDS: dict[str, str] = {}
+
+    def show_error(self, error: DomainError) -> None:
+        """The portal's one path from a refused use case to the page, as web/api/errors.py
+        is the API's: each bad field's message beside that field, anything else above
+        the form. The view answers 422 and the unit of work writes nothing.
+        """
+        items = error.errors if isinstance(error, InvalidInput) else [
+            {"field": None, "message": error.message}]
+        for item in items:
+            field = getattr(self, self.ERROR_FIELDS.get(item["field"], item["field"] or ""), None)
             if field is None:
                 self.form_errors.append(item["message"])
             else:
@@ -40,3 +49,24 @@ class CheckboxesField(SelectMultipleField):
 def optional_select(label: str, options: list[SelectChoice], **kwargs) -> SelectField:
     """A select that may stay empty ("— geen —"), also when the field is not sent at all."""
     return SelectField(label, choices=optional(options), default="", **kwargs)
+
+
+def within(limit: TextLimit) -> Length:
+    """A text field's length, as ``models.field_rules`` declares it."""
+    return Length(max=limit.max_length)
+
+
+def between(limit: NumberLimit, what: str) -> NumberRange:
+    """A number field's range, as ``models.field_rules`` declares it, with a Dutch message.
+
+    >>> between(CAPACITY, "Een aantal").message
+    'Een aantal van 0 tot 10.000.'
+    """
+    low, high = (_dutch(value) for value in (limit.minimum, limit.maximum))
+    message = f"{what} van {low} tot {high}."
+    return NumberRange(min=limit.minimum, max=limit.maximum, message=message)
+
+
+def _dutch(number: float) -> str:
+    # A point between thousands from 10.000 up, as Dutch writes counts (not years).
+    return f"{number:,}".replace(",", ".") if number >= 10_000 else f"{number:g}"

@@ -3,7 +3,6 @@
 Pseudonymous: no name, no BSN, no nationality; only the scenario fields.
 """
 
-from datetime import date
 
 from wtforms import (
     BooleanField,
@@ -15,14 +14,16 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional, Regexp
+from wtforms.validators import Optional, Regexp
 
+from models.field_rules import BIRTH_YEAR, LONG_TEXT, MAX_TRAVEL_KM, PSEUDONYM_PATTERN
+from models.field_rules import SECTORS as SECTOR_LIMIT
 from models.people import Inburgeraar
 from models.pip import FIELDS as PIP_FIELDS
 from models.vocabulary import DOMAINS
 from web.portal import choices
 from web.portal.choices import ALFABETISERING_CHOICES, PIP_LEERROUTE_CHOICES, PIP_NIVEAU_CHOICES
-from web.portal.forms import CheckboxesField, PortalForm, optional_select
+from web.portal.forms import CheckboxesField, PortalForm, between, optional_select, within
 from web.portal.offer_forms import POSTCODE, SECTORS
 
 WEIGHT_CHOICES = [
@@ -30,13 +31,14 @@ WEIGHT_CHOICES = [
     SelectChoice("2", "2 – gemiddeld"), SelectChoice("3", "3 – hoog"),
 ]
 PSEUDONYM = Regexp(
-    r"^[A-Za-z0-9-]{3,16}$", message="3 tot 16 letters, cijfers of streepjes; geen naam."
+    PSEUDONYM_PATTERN, message="3 tot 16 letters, cijfers of streepjes; geen naam."
 )
 
 
 class IntakeForm(PortalForm):
     pseudonym = StringField(
         "Pseudoniem", validators=[Optional(), PSEUDONYM],
+        filters=[lambda text: text.strip().upper() if text else text],
         description="Leeg laten: Wegwijs maakt er een. Gebruik nooit een naam of BSN.",
     )
     need_taal = SelectField("Taal", choices=WEIGHT_CHOICES, default="0")
@@ -58,23 +60,22 @@ class IntakeForm(PortalForm):
     max_travel_km = DecimalField(
         "Maximale reisafstand in km",
         places=1,
-        validators=[Optional(), NumberRange(min=1, max=100, message="Tussen 1 en 100 km.")],
+        validators=[Optional(), between(MAX_TRAVEL_KM, "Een afstand in km")],
         description="Leeg laten: 15 km.",
     )
     sectors = StringField(
         "Gewenste sectoren voor werk, gescheiden door komma's",
-        validators=[Optional(), Length(max=200), SECTORS],
+        validators=[Optional(), within(SECTOR_LIMIT), SECTORS],
     )
     education = optional_select("Opleiding", choices.EDUCATION_CHOICES)
     gender = optional_select("Geslacht", choices.GENDER_CHOICES,
                          description="Alleen nodig voor aanbod dat alleen voor vrouwen is.")
     birth_year = IntegerField(
         "Geboortejaar",
-        validators=[Optional(), NumberRange(min=1900, max=date.today().year,
-                                            message="Een jaar tussen 1900 en nu.")],
+        validators=[Optional(), between(BIRTH_YEAR, "Een jaar")],
     )
     arrived_on = DateField("In Nederland sinds", validators=[Optional()])
-    goals = TextAreaField("Doelen", validators=[Optional(), Length(max=2000)])
+    goals = TextAreaField("Doelen", validators=[Optional(), within(LONG_TEXT)])
     # The PIP as DUO holds it; DUO's rules are checked by the use case (models/pip.py).
     pip_dagtekening = DateField("Dagtekening van het PIP", validators=[Optional()])
     pip_leerroute = optional_select("Leerroute in het PIP", PIP_LEERROUTE_CHOICES)
@@ -91,8 +92,8 @@ class IntakeForm(PortalForm):
     )
 
     NEED_FIELDS = {domain: f"need_{domain}" for domain in DOMAINS}
-    # A use case's field name → this form's.
-    DOMAIN_FIELDS = {f"pip.{name}": f"pip_{name}" for name in PIP_FIELDS}
+    # A use case's field name → this form's (the needs' error beside the first need field).
+    ERROR_FIELDS = {"needs": "need_taal", **{f"pip.{name}": f"pip_{name}" for name in PIP_FIELDS}}
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -1,6 +1,6 @@
 """Dutch labels for the domain's codes, as people read them in the portal."""
 
-from matching.dutch import LEERROUTE_NAMES, language_name
+from matching import LEERROUTE_NAMES, language_name
 from matching.scoring import REGISTRY
 from models.referral_service import STATUS_LABELS
 from models.vocabulary import OFFER_KIND_NAMES

@@ -15,12 +15,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import InputRequired, Optional, Regexp
 
+from models.field_rules import AGE, CAPACITY, HOURS_PER_WEEK, LONG_TEXT, PC4_PATTERN, TITLE
+from models.field_rules import SECTORS as SECTOR_LIMIT
 from web.portal import choices
-from web.portal.forms import CheckboxesField, PortalForm, optional_select
+from web.portal.forms import CheckboxesField, PortalForm, between, optional_select, within
 
-POSTCODE = Regexp(r"^\d{4}$", message="Vul de vier cijfers van een postcode in, bijvoorbeeld 3511.")
+POSTCODE = Regexp(
+    PC4_PATTERN, message="Vul de vier cijfers van een postcode in, bijvoorbeeld 3511."
+)
 SECTORS = Regexp(
     r"^[\w\s,-]*$", message="Alleen woorden, gescheiden door komma's, bijvoorbeeld: zorg, horeca."
 )
@@ -29,14 +33,14 @@ SECTORS = Regexp(
 class OfferForm(PortalForm):
     """An offer of a taalschool, maatjesproject, mentor, onderwijsinstelling, welzijn, overig."""
 
-    title = StringField("Titel", validators=[InputRequired("Geef een titel op."), Length(max=200)])
+    title = StringField("Titel", validators=[InputRequired("Geef een titel op."), within(TITLE)])
     domain = SelectField("Domein van de brede intake", choices=choices.DOMAIN_CHOICES)
     kind = SelectField("Soort aanbod", choices=choices.kind_choices(choices.PARTNER_KINDS))
     capacity = IntegerField(
         "Aantal plaatsen",
         validators=[
             InputRequired("Geef het aantal plaatsen op."),
-            NumberRange(min=0, max=10000, message="Een aantal van 0 tot 10.000."),
+            between(CAPACITY, "Een aantal"),
         ],
     )
     postcode = StringField("Postcode (4 cijfers) van de locatie", validators=[Optional(), POSTCODE])
@@ -50,14 +54,14 @@ class OfferForm(PortalForm):
     alfa = BooleanField("Alfabetiseringscursus (voor wie het Latijnse schrift nog leert)")
     min_age = IntegerField(
         "Minimumleeftijd",
-        validators=[Optional(), NumberRange(min=0, max=120, message="Een leeftijd van 0 tot 120.")],
+        validators=[Optional(), between(AGE, "Een leeftijd")],
     )
     max_age = IntegerField(
         "Maximumleeftijd",
-        validators=[Optional(), NumberRange(min=0, max=120, message="Een leeftijd van 0 tot 120.")],
+        validators=[Optional(), between(AGE, "Een leeftijd")],
     )
     start = DateField("Startdatum", validators=[Optional()])
-    description = TextAreaField("Beschrijving", validators=[Optional(), Length(max=4000)])
+    description = TextAreaField("Beschrijving", validators=[Optional(), within(LONG_TEXT)])
 
     def offer_fields(self) -> dict:
         fields = {name: self[name].data for name in self.FIELDS}
@@ -76,25 +80,25 @@ class OfferForm(PortalForm):
 class PlekForm(PortalForm):
     """A werkgever's plek: baan, stage, werkervaringsplek or vrijwilligerswerk (domain werk)."""
 
-    title = StringField("Titel", validators=[InputRequired("Geef een titel op."), Length(max=200)])
+    title = StringField("Titel", validators=[InputRequired("Geef een titel op."), within(TITLE)])
     kind = SelectField("Soort plek", choices=choices.kind_choices(choices.WERKGEVER_KINDS))
     capacity = IntegerField(
         "Aantal plekken",
         validators=[
             InputRequired("Geef het aantal plekken op."),
-            NumberRange(min=0, max=10000, message="Een aantal van 0 tot 10.000."),
+            between(CAPACITY, "Een aantal"),
         ],
     )
     sectors = StringField(
         "Sector(en), gescheiden door komma's",
-        validators=[InputRequired("Geef de sector op."), Length(max=200), SECTORS],
+        validators=[InputRequired("Geef de sector op."), within(SECTOR_LIMIT), SECTORS],
     )
     hours_per_week = DecimalField(
         "Uren per week",
         places=1,
         validators=[
             InputRequired("Geef het aantal uren per week op."),
-            NumberRange(min=0, max=60, message="Tussen 0 en 60 uur per week."),
+            between(HOURS_PER_WEEK, "Een aantal uren per week"),
         ],
     )
     min_level = optional_select("Minimaal taalniveau", choices.LEVEL_CHOICES)
@@ -106,7 +110,7 @@ class PlekForm(PortalForm):
         "Talen op de werkvloer naast Nederlands", choices=choices.LANGUAGE_CHOICES
     )
     start = DateField("Startdatum", validators=[Optional()])
-    description = TextAreaField("Beschrijving", validators=[Optional(), Length(max=4000)])
+    description = TextAreaField("Beschrijving", validators=[Optional(), within(LONG_TEXT)])
 
     def offer_fields(self) -> dict:
         sectors = [s.strip().lower() for s in (self.sectors.data or "").split(",") if s.strip()]
@@ -134,7 +138,7 @@ class CapacityForm(PortalForm):
         "Aantal plaatsen",
         validators=[
             InputRequired("Geef het aantal plaatsen op."),
-            NumberRange(min=0, max=10000, message="Een aantal van 0 tot 10.000."),
+            between(CAPACITY, "Een aantal"),
         ],
     )
 
@@ -143,4 +147,4 @@ class StatusForm(PortalForm):
     """Move a referral on: the target state, and a reason where the lifecycle asks one."""
 
     to_status = HiddenField(validators=[InputRequired()])
-    reason = TextAreaField("Reden", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField("Reden", validators=[Optional(), within(LONG_TEXT)])

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from models import access
 from models.capacity import held_places
 from models.coalition import Offer
-from models.errors import InvalidInput
+from models.errors import DomainError
 from models.offers import close_offer, create_offer, update_offer
 from models.people import Inburgeraar
 from models.referral_service import STATUS_LABELS, allowed_targets
@@ -79,8 +79,8 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
                 offer = create_offer(
                     db.session, actor_id=actor_id(), partner_id=None, fields=form.offer_fields()
                 )
-            except InvalidInput as error:
-                form.add_domain_errors(error)
+            except DomainError as error:
+                form.show_error(error)
             else:
                 flash(f"“{offer.title}” is geplaatst.", "ok")
                 return redirect(url_for(f"{name}.offers"))
@@ -99,8 +99,8 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
                     db.session, actor_id=actor_id(), offer_id=offer_id,
                     changes={"capacity": form.capacity.data},
                 )
-            except InvalidInput as error:
-                form.add_domain_errors(error)
+            except DomainError as error:
+                form.show_error(error)
             else:
                 flash(f"Het aantal {wording.places} is nu {form.capacity.data}.", "ok")
                 return redirect(url_for(f"{name}.offers"))
@@ -121,13 +121,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
         referral = access.get_referral(db.session, user, referral_id)
         person: Inburgeraar = referral.inburgeraar
         log_access("read", [person.id])
-        # Exactly what the referral needs of the person, and nothing else.
-        shown = {
-            "pseudonym": person.pseudonym,
-            "level": person.level,
-            "leerroute": person.leerroute,
-            "availability": person.availability,
-        }
+        shown = access.what_a_partner_sees(person)
         return render_template(
             "partner/referral.html", referral=referral, person=shown,
             targets=allowed_targets(referral.status, "partner"),

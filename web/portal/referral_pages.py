@@ -9,7 +9,7 @@ from flask import request
 from sqlalchemy.orm import selectinload
 
 from models import access
-from models.errors import IllegalTransition, InvalidInput
+from models.errors import DomainError
 from models.referral import Referral
 from models.referral_service import change_status
 from models.vocabulary import REFERRAL_STATUSES
@@ -53,11 +53,8 @@ def submit_status_change(referral_id: int) -> tuple[StatusForm, Referral | None]
             db.session, actor_id=actor_id(), referral_id=referral_id,
             to_status=form.to_status.data, reason=form.reason.data,
         )
-    except InvalidInput as error:
-        form.add_domain_errors(error)
-        return form, None
-    except IllegalTransition as error:
-        form.form_errors.append(error.message)
+    except DomainError as error:
+        form.show_error(error)
         return form, None
     log_access("status", [moved.inburgeraar_id])
     return form, moved

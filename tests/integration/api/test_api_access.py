@@ -6,9 +6,11 @@ from api_world import assert_problem
 from sqlalchemy import func, select
 
 import factories
+from models.base import now_utc
 from models.offers import create_offer
 from models.referral import Referral
 from models.referral_service import refer
+from models.unit_of_work import UnitOfWork
 
 world = api_world.world
 
@@ -53,9 +55,10 @@ def test_coordinator_manages_offers_of_any_partner(client, world):
     headers = world["auth"]["coordinator"]
     created = client.post("/api/v1/offers", headers=headers, json={
         "title": "Werkervaringsplek", "domain": "werk", "capacity": 1,
-        "partner_id": world["employer"].id,
+        "partner_id": world["employer"].id, "kind": "werkervaringsplek",
+        "sectors": ["zorg"], "hours_per_week": 16,
     })
-    assert created.status_code == 201
+    assert created.status_code == 201, created.get_json()
     response = client.patch(
         f"/api/v1/offers/{world['course'].id}", headers=headers, json={"title": "Nieuwe titel"}
     )
@@ -160,8 +163,9 @@ def test_matches_follow_a_change_of_needs(client, world):
 
 def _referral(session, world, person="person_utrecht", offer="course", km="km_utrecht"):
     person_id = world[person].id if isinstance(person, str) else person.id
-    return refer(session, actor_id=world["users"][km].id,
-                 inburgeraar_id=person_id, offer_id=world[offer].id, note="Past goed")
+    with UnitOfWork(session):
+        return refer(session, actor_id=world["users"][km].id,
+                     inburgeraar_id=person_id, offer_id=world[offer].id, note="Past goed")
 
 
 def test_referrals_are_scoped_per_role(client, session, world):
@@ -234,8 +238,52 @@ def test_coalition_is_for_the_coordinator(client, world):
 
 
 def test_offer_created_through_the_use_case_shows_in_the_api(client, session, world):
-    offer = create_offer(session, actor_id=world["users"]["coordinator"].id,
-                         partner_id=world["school"].id,
-                         fields={"title": "Taalcafé", "domain": "sociaal_netwerk", "capacity": 9})
+    with UnitOfWork(session):
+        offer = create_offer(
+            session, actor_id=world["users"]["coordinator"].id, partner_id=world["school"].id,
+            fields={"title": "Taalcafé", "domain": "sociaal_netwerk", "capacity": 9},
+        )
     body = client.get(f"/api/v1/offers/{offer.id}", headers=world["auth"]["school"]).get_json()
     assert body["title"] == "Taalcafé" and body["free"] == 9 and body["leerroutes"] == []
+
+
+def test_the_offer_list_shows_closed_offers_only_when_asked(client, session, world):
+    """API.md: open offers; closed ones with status=closed or all, a partner its own."""
+    own_closed = factories.offer(session, partner=world["school"], closed_at=now_utc())
+    other_closed = factories.offer(session, partner=world["employer"], closed_at=now_utc())
+
+    def listed(role, query=""):
+        response = client.get(f"/api/v1/offers{query}", headers=world["auth"][role])
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return {o["id"] for o in response.get_json()["offers"]}
+
+    open_ids = {world["course"].id, world["job"].id}
+    for role in ("school", "coordinator", "km_utrecht"):
+        assert listed(role) & {own_closed.id, other_closed.id} == set(), role
+        assert listed(role) >= open_ids
+        assert listed(role, "?status=open") == listed(role)
+    assert listed("school", "?status=closed") == {own_closed.id}
+    assert listed("school", "?status=all") >= open_ids | {own_closed.id}
+    assert other_closed.id not in listed("school", "?status=all")
+    assert listed("coordinator", "?status=closed") >= {own_closed.id, other_closed.id}
+    assert not listed("coordinator", "?status=closed") & open_ids
+    assert listed("km_utrecht", "?status=closed") == set()
+    assert_problem(client.get("/api/v1/offers?status=dicht",
+                              headers=world["auth"]["school"]), 422)
+
+
+def test_a_werkgever_posts_only_plekken_with_their_fields(client, world):
+    """The portal's plek rules hold through the API too (models.field_rules)."""
+    headers = world["auth"]["employer"]
+    refused = client.post("/api/v1/offers", headers=headers, json={
+        "title": "Cursus", "domain": "taal", "kind": "taalcursus", "capacity": 3})
+    fields = {e["field"] for e in assert_problem(refused, 422)["errors"]}
+    assert fields == {"domain", "kind", "sectors", "hours_per_week"}
+    created = client.post("/api/v1/offers", headers=headers, json={
+        "title": "Stage in de zorg", "domain": "werk", "kind": "stage", "capacity": 2,
+        "sectors": ["zorg"], "hours_per_week": 24})
+    assert created.status_code == 201, created.get_json()
+    school = world["auth"]["school"]
+    job_at_school = client.post("/api/v1/offers", headers=school, json={
+        "title": "Baan", "domain": "werk", "kind": "baan", "capacity": 1})
+    assert [e["field"] for e in assert_problem(job_at_school, 422)["errors"]] == ["kind"]

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DatabaseError
 import factories
 from models.audit import AccessLog
 from models.referral_service import refer
+from models.unit_of_work import UnitOfWork
 
 world = api_world.world
 
@@ -38,8 +39,9 @@ def _logged(session, last_id, user, action, route, people):
 
 def _referral(session, world, person=None):
     person = person or world["person_utrecht"]
-    return refer(session, actor_id=world["users"]["km_utrecht"].id,
-                 inburgeraar_id=person.id, offer_id=world["course"].id)
+    with UnitOfWork(session):
+        return refer(session, actor_id=world["users"]["km_utrecht"].id,
+                     inburgeraar_id=person.id, offer_id=world["course"].id)
 
 
 def test_list_of_inburgeraars_logs_every_person_shown(client, session, world):

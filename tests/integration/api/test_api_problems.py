@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from models.coalition import Offer
 from models.people import Inburgeraar, Need
 from models.referral_service import refer
+from models.unit_of_work import UnitOfWork
 
 world = api_world.world
 
@@ -72,14 +73,15 @@ def test_a_failing_inburgeraar_write_leaves_the_database_unchanged(client, sessi
 
 
 def test_capacity_cannot_drop_below_the_places_held(client, session, world):
-    refer(session, actor_id=world["users"]["km_utrecht"].id,
-          inburgeraar_id=world["person_utrecht"].id, offer_id=world["course"].id)
+    with UnitOfWork(session):
+        refer(session, actor_id=world["users"]["km_utrecht"].id,
+              inburgeraar_id=world["person_utrecht"].id, offer_id=world["course"].id)
     response = client.patch(f"/api/v1/offers/{world['course'].id}",
                             headers=world["auth"]["school"], json={"capacity": 0})
     assert assert_problem(response, 422)["errors"][0]["field"] == "capacity"
 
 
-def test_malformed_json_is_a_problem(client, world):
+def test_malformed_json_is_a_400_problem(client, world):
     response = client.post("/api/v1/referrals", headers={**world["auth"]["km_utrecht"],
                            "Content-Type": "application/json"}, data="{niet json")
     assert_problem(response, 400)

@@ -12,6 +12,7 @@ from models.base import now_utc
 from models.capacity import free_places
 from models.referral import Referral, ReferralEvent
 from models.referral_service import TRANSITIONS, change_status, expire_referrals, refer
+from models.unit_of_work import UnitOfWork
 from models.vocabulary import REFERRAL_STATUSES
 
 world = api_world.world
@@ -31,6 +32,11 @@ ROLE_USER = {"partner": "school", "klantmanager": "km_utrecht"}
 
 
 def _referral_in(session, world, status):
+    with UnitOfWork(session):
+        return _move_to(session, world, status)
+
+
+def _move_to(session, world, status):
     person = factories.inburgeraar(session)
     referral = refer(session, actor_id=world["users"]["km_utrecht"].id,
                      inburgeraar_id=person.id, offer_id=world["course"].id)
@@ -100,8 +106,9 @@ def test_referral_to_a_full_offer_is_409_and_writes_nothing(client, session, wor
 def test_a_place_is_freed_when_a_referral_is_declined(client, session, world):
     job = world["job"]
     people = [factories.inburgeraar(session, needs={"werk": 1}) for _ in range(3)]
-    first, _ = (refer(session, actor_id=world["users"]["km_utrecht"].id, inburgeraar_id=p.id,
-                      offer_id=job.id) for p in people[:2])
+    with UnitOfWork(session):
+        first, _ = (refer(session, actor_id=world["users"]["km_utrecht"].id, inburgeraar_id=p.id,
+                          offer_id=job.id) for p in people[:2])
     client.patch(f"/api/v1/referrals/{first.id}", headers=world["auth"]["employer"],
                  json={"status": "declined", "reason": "Geen match"})
     response = client.post("/api/v1/referrals", headers=world["auth"]["km_utrecht"],

@@ -9,6 +9,7 @@ import pytest
 
 import factories
 from models.referral_service import change_status, refer
+from models.unit_of_work import UnitOfWork
 
 PASSWORD = "wachtwoord-van-test"
 PAGES = [
@@ -113,12 +114,13 @@ def test_capacity_page_and_export_show_demand_and_free_places(coordinator, world
 
 
 def test_capacity_falls_when_a_referral_is_sent(coordinator, session, world):
-    refer(
-        session,
-        actor_id=world["km"].id,
-        inburgeraar_id=world["person"].id,
-        offer_id=world["offer"].id,
-    )
+    with UnitOfWork(session):
+        refer(
+            session,
+            actor_id=world["km"].id,
+            inburgeraar_id=world["person"].id,
+            offer_id=world["offer"].id,
+        )
     assert capacity_cell(coordinator, "Utrecht – Binnenstad", "Taal") == (0, 2)
     html = coordinator.get("/coordinator/capaciteit").get_data(as_text=True)
     assert "vrij 2" in html
@@ -151,6 +153,7 @@ def test_the_funnel_moves_after_referral_and_acceptance(coordinator, session, wo
     change_status(
         session, actor_id=world["partner"].id, referral_id=referral.id, to_status="accepted"
     )
+    session.commit()
     after = funnel_counts(coordinator)
     assert after["verstuurd"] == before["verstuurd"] + 1
     assert after["geaccepteerd"] == before["geaccepteerd"] + 1

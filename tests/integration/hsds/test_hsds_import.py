@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 from uuid import UUID
 
+import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -13,7 +14,9 @@ from conftest import DEMO_PASSWORD, make_test_app
 from databases import scratch_database
 from models import Offer, Partner
 from models.hsds_import import HsdsImportError, SourceFile, import_hsds
-from models.hsds_vocabulary import DOMAIN_TERMS, FEATURE_TERMS
+from models.hsds_vocabulary import DOMAIN_TERMS, FEATURE_TERMS, OFFER_KIND_TERMS
+from models.referral_service import refer
+from models.unit_of_work import UnitOfWork
 from seeds.demo import load_demo
 from seeds.geography import load_geography
 from web.extensions import db
@@ -152,3 +155,46 @@ def test_round_trip_export_import_into_an_empty_database_export_again(
 
     assert len(second["services"]) == len(first["services"]) > 100
     assert second == first
+
+
+def test_the_import_never_sets_capacity_below_the_places_held(client, session):
+    """The rule of models.offers holds for the import too: it is refused, naming the field."""
+    offer = factories.offer(session, capacity=3)
+    km = factories.user(session, role="klantmanager")
+    with UnitOfWork(session):
+        for _ in range(2):
+            refer(session, actor_id=km.id, inburgeraar_id=factories.inburgeraar(session).id,
+                  offer_id=offer.id)
+    service = client.get(f"/hsds/services/{offer.uuid}").get_json()
+    service.pop("organization")  # the service alone, of a partner already known
+    service["capacities"][0]["maximum"] = 1
+    with pytest.raises(HsdsImportError) as refused, UnitOfWork(session):
+        import_hsds(session, [SourceFile("dienst.json", service)])
+    assert [str(p) for p in refused.value.problems] == [
+        "dienst.json [0] capacities: Er zijn al 2 plekken bezet door verwijzingen; "
+        "de capaciteit kan niet lager zijn."]
+    session.expire_all()
+    assert session.get(Offer, offer.id).capacity == 3
+
+    service["capacities"][0]["maximum"] = 2
+    with UnitOfWork(session):
+        import_hsds(session, [SourceFile("dienst.json", service)])
+    session.expire_all()
+    assert session.get(Offer, offer.id).capacity == 2
+
+
+def test_the_import_keeps_the_offer_rules_of_the_api_and_the_portal(client, session):
+    """A taalschool's service of kind baan is refused as the API refuses it, naming the field."""
+    offer = factories.offer(session, kind="taalcursus")
+    service = client.get(f"/hsds/services/{offer.uuid}").get_json()
+    service.pop("organization")
+    for attribute in service["attributes"]:
+        if attribute["taxonomy_term_id"] == OFFER_KIND_TERMS["taalcursus"].id:
+            attribute["taxonomy_term_id"] = OFFER_KIND_TERMS["baan"].id
+    with pytest.raises(HsdsImportError) as refused, UnitOfWork(session):
+        import_hsds(session, [SourceFile("dienst.json", service)])
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        ("kind", "Deze partner plaatst alleen: taalcursus, maatje, mentoraat, opleiding, "
+                 "activiteit, vrijwilligerswerk.")]
+    session.expire_all()
+    assert session.get(Offer, offer.id).kind == "taalcursus"

@@ -1,5 +1,6 @@
 """Logging in and out of the portal: throttle, cookies, CSRF, redirects."""
 
+import re
 from datetime import timedelta
 
 from flask import Flask
@@ -12,6 +13,7 @@ from portal_world import (  # noqa: F401  (fixtures)
 )
 
 import factories
+from conftest import make_test_app
 from models.auth import LoginFailure
 from models.base import now_utc
 from models.coalition import Offer
@@ -143,3 +145,43 @@ def test_a_password_change_ends_the_portal_sessions(form_client, session):
     assert response.location.startswith("/inloggen")
     log_in(form_client, user, "een-heel-nieuw-wachtwoord-42")
     assert form_client.get("/").status_code == 200
+
+
+def _set_cookies(responses) -> list[str]:
+    return [cookie for response in responses for cookie in response.headers.getlist("Set-Cookie")]
+
+
+def test_every_cookie_the_app_sets_is_httponly_and_samesite_lax(client, session):
+    """Logging in sets the session cookie; logging out clears Flask-Login's remember_token."""
+    user = factories.user(session, role="coordinator", password=PASSWORD)
+    responses = [client.post("/inloggen", data={
+        "email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)})]
+    # A browser may still hold one (Flask-Login clears it with a bare delete_cookie).
+    client.set_cookie("remember_token", "oud")
+    responses.append(client.post("/uitloggen", data={"csrf_token": csrf_token(client, "/")}))
+    cookies = _set_cookies(responses)
+    assert any(c.startswith("remember_token=") for c in cookies), cookies
+    for cookie in cookies:
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_over_https_every_cookie_is_also_secure(database_url, session):
+    https_app = make_test_app(database_url, WEGWIJS_HTTPS=True)
+    client = https_app.test_client()
+    user = factories.user(session, role="coordinator", password=PASSWORD)
+
+    def token(path):
+        page = client.get(path, base_url="https://localhost").get_data(as_text=True)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+    headers = {"Referer": "https://localhost/"}
+    responses = [client.post("/inloggen", base_url="https://localhost", headers=headers, data={
+        "email": user.email, "password": PASSWORD, "csrf_token": token("/inloggen")})]
+    assert responses[0].status_code == 302, responses[0].get_data(as_text=True)
+    client.set_cookie("remember_token", "oud", domain="localhost")
+    responses.append(client.post("/uitloggen", base_url="https://localhost", headers=headers,
+                                 data={"csrf_token": token("/")}))
+    cookies = _set_cookies(responses)
+    assert any(c.startswith("remember_token=") for c in cookies), cookies
+    for cookie in cookies:
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie

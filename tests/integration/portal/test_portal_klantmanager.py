@@ -75,7 +75,7 @@ def test_a_bad_intake_names_the_fields_and_saves_nothing(form_client, session, w
     page = text(response)
     assert response.status_code == 422
     for message in ("3 tot 16 letters, cijfers of streepjes; geen naam.",
-                    "Een jaar tussen 1900 en nu.", "Tussen 1 en 100 km.",
+                    "Een jaar van 1900 tot 2100.", "Een afstand in km van 1 tot 100.",
                     "Geef minstens één domein van de brede intake een gewicht."):
         assert message in page
     assert "bewaard" in page

@@ -150,4 +150,4 @@ def test_a_werkgever_works_with_plekken_not_the_partner_pages(form_client, sessi
     })
     assert response.status_code == 422
     assert "Geef de sector op." in text(response)
-    assert "Tussen 0 en 60 uur per week." in text(response)
+    assert "Een aantal uren per week van 0 tot 60." in text(response)

@@ -5,6 +5,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +179,12 @@ def test_usage_error_exits_2():
 def test_unknown_inburgeraar_exits_2():
     result = run("rank", EXAMPLE, "--inburgeraar", "i9")
     assert result.returncode == 2 and result.stdout == "" and "i9" in result.stderr
+
+
+def test_commands_other_than_evaluate_do_not_load_the_evaluation_harness():
+    code = ("import sys; from matching.cli import main; "
+            "main(['graph', 'matching/contract/example-scenario.json']); "
+            "print('matching.evaluation' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[3], check=True)
+    assert done.stderr.strip().splitlines()[-1] == "False"

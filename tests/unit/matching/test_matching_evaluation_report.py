@@ -93,3 +93,9 @@ def test_the_command_line_refuses_a_bad_count(capsys):
         main(["evaluate", "--seed", "1", "--cohorts", "0"])
     assert exit_info.value.code == 2
     assert "--cohorts" in capsys.readouterr().err
+
+
+def test_the_command_line_names_every_world():
+    from matching.cli import WORLD_NAMES
+
+    assert tuple(WORLDS) == WORLD_NAMES

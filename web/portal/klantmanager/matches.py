@@ -4,18 +4,19 @@ from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Optional, Regexp
 
 from models import access
 from models.capacity import free_places
 from models.coalition import Offer
-from models.errors import AlreadyReferred, InvalidInput, NotEligible, NotFound, OfferFull
+from models.errors import DomainError
+from models.field_rules import LONG_TEXT
+from models.matcher_cache import current_matcher
 from models.referral import Referral
 from models.referral_service import refer
-from web.api.matcher_cache import current_matcher
 from web.audit import log_access
 from web.extensions import db
-from web.portal.forms import PortalForm
+from web.portal.forms import PortalForm, within
 from web.portal.klantmanager import bp
 from web.portal.security import actor_id
 
@@ -28,7 +29,7 @@ class ReferForm(PortalForm):
         Regexp(r"^\d{1,9}$", message="Kies een aanbod uit de lijst."),
     ])
     note = TextAreaField(
-        "Toelichting voor de partner", validators=[Optional(), Length(max=2000)],
+        "Toelichting voor de partner", validators=[Optional(), within(LONG_TEXT)],
         description="Wat de partner moet weten om te beginnen; geen naam of BSN.",
     )
 
@@ -47,11 +48,9 @@ def refer_person(inburgeraar_id: int):
                 db.session, actor_id=actor_id(), inburgeraar_id=inburgeraar_id,
                 offer_id=int(form.offer_id.data), note=form.note.data or None,
             )
-        except InvalidInput as error:
-            form.add_domain_errors(error)
-        except (NotEligible, OfferFull, AlreadyReferred, NotFound) as error:
+        except DomainError as error:
             # Shown beside the matches; a person out of reach still gets the 404 page below.
-            form.form_errors.append(error.message)
+            form.show_error(error)
         else:
             log_access("refer", [inburgeraar_id])
             flash(f"{referral.inburgeraar.pseudonym} is doorverwezen naar "

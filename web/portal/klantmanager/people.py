@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from models import access
-from models.errors import InvalidInput
+from models.errors import DomainError
 from models.geography import Postcode, Wijk
 from models.inburgeraars import create_inburgeraar, update_inburgeraar
 from models.people import Inburgeraar, Need
@@ -92,8 +92,8 @@ def new_inburgeraar():
                 pseudonym=form.pseudonym.data or None, fields=form.person_fields(),
                 needs=form.needs(), pip=form.pip(),
             )
-        except InvalidInput as error:
-            form.add_domain_errors(error, form.DOMAIN_FIELDS)
+        except DomainError as error:
+            form.show_error(error)
         else:
             log_access("create", [person.id])
             flash(f"De intake van {person.pseudonym} is opgeslagen.", "ok")
@@ -113,8 +113,8 @@ def intake(inburgeraar_id: int):
                 db.session, actor_id=actor_id(), inburgeraar_id=person.id,
                 changes=form.person_fields(), needs=form.needs(), pip=form.pip(),
             )
-        except InvalidInput as error:
-            form.add_domain_errors(error, form.DOMAIN_FIELDS)
+        except DomainError as error:
+            form.show_error(error)
         else:
             log_access("update", [person.id])
             flash(f"De intake van {person.pseudonym} is bijgewerkt.", "ok")
