@@ -87,10 +87,12 @@ def test_the_success_model_is_refitted_only_when_the_history_changed(session, wo
     world["course"].capacity = 6  # not history: a new Matcher, the same fitted model
     session.commit()
     second = current_matcher(session)
-    assert second is not first and second.model is first.model
+    # The model is bound to each Matcher's tables, but the fit is the same: it shares
+    # its fitted parameters.
+    assert second is not first and second.model.records_ is first.model.records_
     with UnitOfWork(session):
         refer(session, actor_id=world["users"]["km_utrecht"].id,
               inburgeraar_id=world["person_utrecht"].id, offer_id=world["course"].id)
     third = current_matcher(session)
-    assert third is not second and third.model is not second.model
+    assert third is not second and third.model.records_ is not second.model.records_
     assert current_matcher(session) is third  # nothing changed since
