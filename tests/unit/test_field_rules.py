@@ -7,12 +7,14 @@ side only fails here.
 """
 
 import re
+from datetime import date
 
 import pytest
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, NumberRange, Regexp
 
 from models import field_rules as rules
+from models.pip import pip_errors
 from models.vocabulary import DOMAINS
 from web.api import schemas
 from web.portal.intake_form import IntakeForm
@@ -32,14 +34,27 @@ def _form_fields(form_class) -> dict[str, UnboundField]:
 
 
 def _api_field(model, name: str) -> dict:
-    """The JSON schema of one request field: its non-null branch, list items unwrapped."""
-    schema = model.model_json_schema()["properties"][name]
+    """The JSON schema of one request field: its non-null branch, list items unwrapped.
+
+    ``pip.x`` is field ``x`` of the nested PIP object.
+    """
+    document = model.model_json_schema()
+    if name.startswith("pip."):
+        schema = document["$defs"]["PipFields"]["properties"][name.removeprefix("pip.")]
+    else:
+        schema = document["properties"][name]
     schema = next((s for s in schema.get("anyOf", [schema]) if s.get("type") != "null"), schema)
+    if "$ref" in schema:  # a named type (an enum) of its own
+        schema = document["$defs"][schema["$ref"].rsplit("/", 1)[1]]
     return schema.get("items", schema) | {"array": schema.get("type") == "array"}
 
 
 def _api_name(field_name: str) -> str:
-    return "needs" if field_name.startswith("need_") else field_name
+    if field_name.startswith("need_"):
+        return "needs"
+    # The intake's PIP fields are the API's nested pip object.
+    return "pip." + field_name.removeprefix("pip_") if field_name.startswith("pip_") else (
+        field_name)
 
 
 def _pairs():
@@ -52,7 +67,7 @@ def _pairs():
 def test_every_portal_field_is_an_api_field():
     for form_class, model, *_ in FORMS:
         missing = {name for name in _form_fields(form_class)
-                   if _api_name(name) not in model.model_fields}
+                   if _api_name(name).split(".")[0] not in model.model_fields}
         assert not missing, (form_class.__name__, missing)
 
 
@@ -89,8 +104,21 @@ def test_portal_and_api_accept_the_same(form_class, model, kinds, required, name
         else:
             assert offered == set(api["enum"])
         compared += 1
+    if name.startswith("pip_") and "minimum" in api:
+        # DUO's rules are the use case's (models/pip.py), for the portal as for the API.
+        compared += _pip_rule_matches(name.removeprefix("pip_"), api)
     if not compared:  # a field with no rule of its own: the same type on both sides
         assert api.get("type") in ("boolean", "string", "array") or api.get("format") == "date"
+
+
+def _pip_rule_matches(field: str, api: dict) -> int:
+    """The PIP use case refuses just outside the API's range and takes its ends."""
+    base = {"dagtekening": date(2026, 1, 5), "leerroute": "B", "niveau": "B1"}
+    for value, ok in ((api["minimum"], True), (api["maximum"], True),
+                      (api["minimum"] - 1, False), (api["maximum"] + 1, False)):
+        named = {e["field"] for e in pip_errors(base | {field: value})}
+        assert (f"pip.{field}" not in named) is ok, (field, value)
+    return 1
 
 
 @pytest.mark.parametrize(("limits", "models"), [
