@@ -368,7 +368,7 @@ class SuccessModel:
         partners = [x.id for x in t.scenario.partners]
         none = (np.zeros(2), np.zeros(2))
         records = [self.records_.get(x, none) for x in partners]
-        self.record_n_ = np.array([r[0] for r in records]).reshape(-1, 2)
+        self.record_n_ = np.array([r[0] for r in records], dtype=np.int64).reshape(-1, 2)
         self.record_success_ = np.array([r[1] for r in records]).reshape(-1, 2)
         if self.kind_ != "model":
             return

@@ -89,13 +89,18 @@ def _partner_history(records):
 
 
 def test_a_partner_effect_is_learned_and_explained():
-    matches = Matcher(_partner_history({"goed": (70, 100), "zwak": (30, 100)})).rank("new")
-    assert [m.offer_id for m in matches] == ["open-goed", "open-zwak"]
+    scenario = _partner_history({"goed": (70, 100), "zwak": (30, 100), "nieuw": (0, 0)})
+    matches = Matcher(scenario).rank("new")
+    # A partner without history sits between: pooled towards the average.
+    assert [m.offer_id for m in matches] == ["open-goed", "open-nieuw", "open-zwak"]
     best = matches[0]
-    assert best.score > matches[1].score + 0.2
+    assert best.score > matches[-1].score + 0.2
     assert best.record == (0.7, 100) and not best.little_data
-    assert ("bij deze aanbieder ronden vergelijkbare inburgeraars 70 % af, 100 verwijzingen"
-            in " ".join(best.reasons))
+    assert any(r.endswith(": bij deze aanbieder ronden vergelijkbare inburgeraars 70 % af, "
+                          "100 verwijzingen") for r in best.reasons)
+    new = next(m for m in matches if m.offer_id == "open-nieuw")
+    assert new.little_data and any(r.endswith(": geen eerdere verwijzingen naar deze aanbieder")
+                                   for r in new.reasons)
 
 
 def test_a_partner_with_two_lucky_referrals_is_not_ranked_first():
