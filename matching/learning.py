@@ -30,8 +30,9 @@ minimised with scipy's L-BFGS; scikit-learn splits the folds and scores them.
 Candidates, compared on held-out outcomes (stratified k-fold cross-validation,
 or one held-out quarter from 4,000 outcomes on; log loss): the prior alone,
 recalibrated, and the model at a few penalty strengths (a coordinate search).
-The best is refitted on all outcomes, and its held-out predictions calibrate
-it (Platt: a slope and an offset on the log-odds).
+The simplest candidate within one standard error of the best is kept (the
+prior before a free model), refitted on all outcomes, and calibrated on its
+held-out predictions (Platt: a slope and an offset on the log-odds).
 With too little history (fewer than ``min_rows`` outcomes or ``min_minority``
 of the rarer one) the estimate is exactly the prior.
 
@@ -210,6 +211,33 @@ def _predict_rows(d, theta, rows):
         axis=1)
 
 
+def _one_standard_error(held_out, y, scored, penalties):
+    """The simplest candidate whose held-out log loss is within one standard error of the best
+    (the standard error of the per-outcome difference from the best).
+
+    Simplest: the recalibrated prior, then the model with the strongest penalties
+    (the least freedom from the prior). On a small history the candidates' losses
+    differ by less than their noise, and the estimate stays with the prior.
+    """
+    losses = {k: np.logaddexp(0, v[scored]) - y[scored] * v[scored]
+              for k, v in held_out.items()}
+    best = min(losses, key=lambda k: losses[k].mean())
+
+    def close_to_best(name):
+        # Paired over the same held-out outcomes: the candidates' losses move together.
+        gap = losses[name] - losses[best]
+        return gap.mean() <= gap.std() / np.sqrt(len(gap))
+
+    def freedom(name):
+        if name not in penalties:
+            return 0.0
+        lam_beta, lam_effect = penalties[name]
+        return 1 / lam_beta + 1 / lam_effect
+
+    within = [k for k in losses if close_to_best(k)]
+    return min(within, key=lambda k: (freedom(k), losses[k].mean()))
+
+
 def _platt(logit, y):
     """Slope and offset that calibrate log-odds ``logit`` on outcomes ``y``."""
     from sklearn.linear_model import LogisticRegression
@@ -324,7 +352,7 @@ class SuccessModel:
         for lam_effect in self.effect_penalties:
             try_penalty(lam_beta, lam_effect)
         self.cv_log_loss_ = {k: _log_loss(y[scored], v[scored]) for k, v in held_out.items()}
-        best = min(self.cv_log_loss_, key=self.cv_log_loss_.get)
+        best = _one_standard_error(held_out, y, scored, thetas)
         # Calibrate the chosen candidate on its held-out log-odds.
         self.calibration_ = _platt(held_out[best][scored], y[scored])
         if best == "recalibrated prior":
