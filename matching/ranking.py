@@ -85,6 +85,15 @@ class Matcher:
         self.model = SuccessModel(random_state=random_state).fit(
             self.tables, *history_rows(scenario))
 
+    def with_people(self, scenario):
+        """A matcher over ``scenario``, which has this one's partners and offers in the
+        same order but other people, sharing this one's learned model (no refit)."""
+        other = Matcher.__new__(Matcher)
+        other.scenario = scenario
+        other.tables = build_tables(scenario)
+        other.model = self.model
+        return other
+
     def _person(self, inburgeraar_id):
         try:
             return self.tables.person_index[inburgeraar_id]
