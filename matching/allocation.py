@@ -41,6 +41,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from matching import vocab
+from matching.duaal import COUPLED, keep_duaal, needs_duaal
 from matching.eligibility import shortage_reasons
 from matching.errors import MatchingError
 from matching.grouping import best_per_group
@@ -199,7 +200,10 @@ def _duals(n_nodes, capacity, node, offer, weight, chosen):
 
 
 def _optimal(n_nodes, capacity, node, offer, weight, key, initial_arcs):
-    """Column generation over arcs grouped by node; returns each node's chosen arc or -1.
+    """Column generation over arcs grouped by node: each node's chosen arc or -1, and duals.
+
+    The duals ``(y, z)`` (per node, per offer) are optimal and feasible for
+    every arc, so ``weight - y[node] - z[offer] <= 0`` throughout.
 
     ``key`` orders a node's arcs best first (unique per node); the solver gets
     the kept arcs node by node in that order, so ties resolve the same way.
@@ -216,7 +220,7 @@ def _optimal(n_nodes, capacity, node, offer, weight, key, initial_arcs):
         gain = weight - y[node] - z[offer]
         violated = np.flatnonzero((gain > 0) & ~kept)
         if len(violated) == 0:
-            return chosen
+            return chosen, y, z
         # Add each node's most violated arcs, as many as it started with.
         order = violated[np.lexsort((key[violated], -gain[violated], node[violated]))]
         first = np.r_[True, node[order][1:] != node[order][:-1]]
@@ -270,34 +274,78 @@ def allocate(source, domain=None, initial_arcs=8):
     node_keys = np.flatnonzero(needs[:batch].reshape(-1) > 0)
     chosen = _Chosen(len(node_keys))
     capacity = np.maximum(t.offers.capacity, 0)
-    for d in np.unique(node_keys % n_domains).tolist():
+    domains = np.unique(node_keys % n_domains).tolist()
+    if needs_duaal(t, needs) and set(COUPLED) <= set(domains):
+        # Taal and werk are one problem for duaal people: one weight scale for both.
+        arcs = [_domain_arcs(matcher, d) for d in COUPLED]
+        if all(a is not None for a in arcs):
+            top = max(a[3].max() for a in arcs)
+            pair = [_Problem.build(t, d, a, needs, capacity, batch, _TOP / top)
+                    for d, a in zip(COUPLED, arcs, strict=True)]
+            for problem in pair:
+                problem.solve(initial_arcs)
+            keep_duaal(t, *pair, initial_arcs=initial_arcs)
+            for problem in pair:
+                _record(t, chosen, node_keys, batch, problem)
+            domains = [d for d in domains if d not in COUPLED]
+    for d in domains:
         arcs = _domain_arcs(matcher, d)
         if arcs is None:
             continue
+        problem = _Problem.build(t, d, arcs, needs, capacity, batch, _TOP / arcs[3].max())
+        problem.solve(initial_arcs)
+        _record(t, chosen, node_keys, batch, problem)
+    return _result(t, node_keys, chosen)
+
+
+class _Problem:
+    """One domain's b-matching: arcs by person and offer row, and by node and local offer."""
+
+    @classmethod
+    def build(cls, t, d, arcs, needs, capacity, batch, scale):
+        self = cls()
         p, o, score, value = arcs
-        weight = np.maximum(np.rint(value * (_TOP / value.max())), 1).astype(np.int64)
+        weight = np.maximum(np.rint(value * scale), 1).astype(np.int64)
         # A forecast person's arc weighs one unit (2**-30 of the largest) less: ties go
         # to the people who are here now.
         weight -= p >= batch
         if (weight <= 0).any():
             p, o, score, value, weight = (x[weight > 0] for x in (p, o, score, value, weight))
-        needy = np.flatnonzero(needs[:, d] > 0)
-        cols = np.flatnonzero(t.offers.domain == d)
-        node, offer = _positions(needy, len(t.people.ids))[p], _positions(cols, len(capacity))[o]
+        self.d, self.p, self.o, self.score, self.value, self.weight = d, p, o, score, value, weight
+        self.needy = np.flatnonzero(needs[:, d] > 0)
+        self.cols = np.flatnonzero(t.offers.domain == d)
+        self.capacity = capacity[self.cols]
+        self.node = _positions(self.needy, len(t.people.ids))[p]
+        self.offer = _positions(self.cols, len(capacity))[o]
         # Best first: higher weight, then lower offer id; unique per node.
-        key = (_TOP - weight) * len(t.offers.ids) + t.offers.id_rank[o]
-        arc = _optimal(len(needy), capacity[cols], node, offer, weight, key, initial_arcs)
-        here = int(np.searchsorted(needy, batch))  # nodes of this batch come first
-        at = np.searchsorted(node_keys, needy[:here] * n_domains + d)
-        chosen.has_arcs[at[np.bincount(node, minlength=len(needy))[:here] > 0]] = True
-        done = arc[:here][arc[:here] >= 0]
-        chosen.offer[at[node[done]]] = o[done]
-        chosen.score[at[node[done]]] = score[done]
-        chosen.value[at[node[done]]] = value[done]
-        held = arc[here:][arc[here:] >= 0]
-        if len(held):
-            _note_kept(t, chosen, at, here, arc, (node, o, value), held)
-    return _result(t, node_keys, chosen)
+        self.key = (_TOP - weight) * len(t.offers.ids) + t.offers.id_rank[o]
+        self.here = int(np.searchsorted(self.needy, batch))  # nodes of this batch come first
+        return self
+
+    def solve(self, initial_arcs, use=None):
+        """Each node's optimal arc (``self.arc``) and the duals, over the arcs in ``use``."""
+        idx = np.arange(len(self.p)) if use is None else np.flatnonzero(use)
+        arc, y, z = _optimal(len(self.needy), self.capacity, self.node[idx], self.offer[idx],
+                             self.weight[idx], self.key[idx], initial_arcs)
+        arc = np.where(arc >= 0, idx[np.maximum(arc, 0)], -1) if len(idx) else arc
+        if use is None:
+            self.arc, self.y, self.z = arc, y, z
+        return arc
+
+
+def _record(t, chosen, node_keys, batch, problem):
+    """Copy a solved domain's batch assignments into ``chosen``; note the kept places."""
+    n_domains = len(vocab.DOMAINS)
+    here, arc, node, o = problem.here, problem.arc, problem.node, problem.o
+    at = np.searchsorted(node_keys, problem.needy[:here] * n_domains + problem.d)
+    chosen.has_arcs[at[np.bincount(node, minlength=len(problem.needy))[:here] > 0]] = True
+    done = arc[:here][arc[:here] >= 0]
+    chosen.offer[at[node[done]]] = o[done]
+    chosen.score[at[node[done]]] = problem.score[done]
+    chosen.value[at[node[done]]] = problem.value[done]
+    held = arc[here:][arc[here:] >= 0]
+    if len(held):
+        _note_kept(t, chosen, at, here, arc, (node, o, problem.value), held)
 
 
 def _with_forecast(scenario):
