@@ -22,6 +22,13 @@ is no longer a flow, so it is solved as an integer program, exactly:
 
 The weights are the flows' integers (one scale for taal and werk), so the
 result is the exact optimum of the same integer problem the flow solves.
+Where several optima tie, which one CP-SAT's parallel workers return may vary
+between runs; the objective does not.
+
+Known limit: the flow's duals bound the coupled problem only loosely (on a
+generated coalition the rule costs a few tenths of one assignment per
+collision), so the fixing keeps most arcs and large instances with many
+collisions take long; the duals of the coupled LP would fix far more.
 """
 
 import numpy as np
@@ -34,6 +41,7 @@ __all__ = ["COUPLED", "conflicts", "keep_duaal", "needs_duaal"]
 
 COUPLED = (vocab.DOMAINS.index("taal"), vocab.DOMAINS.index("werk"))
 _DAY_PARTS = len(vocab.DAYPARTS)
+_WORKERS = 8
 
 
 def needs_duaal(t, needs):
@@ -116,7 +124,9 @@ def _solve(t, problems, keep, hint):
     _day_parts(model, t, problems, parts)
     model.maximize(sum(objective))
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # deterministic: the same input, the same places
+    # CP-SAT's portfolio: its LP-based workers prove these near-flow programs optimal far
+    # sooner than one search worker does (measured: 16 s against > 140 s on 40,000 arcs).
+    solver.parameters.num_workers = _WORKERS
     status = solver.solve(model)
     if status != cp_model.OPTIMAL:
         raise MatchingError(f"duaal allocation: CP-SAT ended with {solver.status_name(status)}")
