@@ -21,10 +21,10 @@ from models.people import Inburgeraar, Need
 PERSON_FIELDS = frozenset({
     "postcode", "gender", "birth_year", "arrived_on", "languages", "level", "leerroute",
     "education", "availability", "childcare_needed", "max_travel_km", "sectors", "mentor_id",
-    "goals", "latin_literate",
+    "goals", "latin_literate", "duaal",
 })
 LIST_FIELDS = ("languages", "availability", "sectors")
-FLAG_DEFAULTS = {"childcare_needed": False, "latin_literate": True}
+FLAG_DEFAULTS = {"childcare_needed": False, "latin_literate": True, "duaal": False}
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
