@@ -47,7 +47,11 @@ def timed(s, label):
 
 
 if __name__ == "__main__":
-    base = scenario()
-    plain = timed(base, "allocate 5,000 x 2,000, forecast 10,000 (target <= 10 s)")
+    # Optional sizes (people offers forecast) for a smaller run, e.g. 1000 400 2000.
+    people, offers, forecast = (int(x) for x in sys.argv[1:4]) if len(sys.argv) > 3 else (
+        5_000, 2_000, 10_000)
+    base = scenario(people, offers, forecast)
+    plain = timed(base, f"allocate {people:,} x {offers:,}, forecast {forecast:,} "
+                        "(target at 5,000 x 2,000 x 10,000: <= 10 s)")
     duaal = timed(with_duaal(base), "the same, duaal for a fifth (target <= 2x)")
     print(f"duaal / plain: {duaal[0] / plain[0]:.2f}x wall, {duaal[1] / plain[1]:.2f}x CPU")
