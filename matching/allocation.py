@@ -17,22 +17,42 @@ weight ``w - y_u - z_o`` is positive. When no such arc remains, the duals
 are feasible for the full problem with equal objective, so by LP duality
 (the constraint matrix is totally unimodular) the restricted optimum is the
 optimum of the full problem.
+
+Places over time (the scenario's ``forecast``). The contract asks for the
+maximum of this batch's total plus the expected total of the forecast people
+on the places left. Each forecast person stands for one expected arrival, so
+that expected total is the optimum of the same b-matching over the forecast
+people, and the problem is solved exactly by one b-matching over batch and
+forecast together, of which the batch's part is kept (the forecast's part
+says which places are left free). This is the deterministic counterpart of
+Annie MOORE's potentials (Ahani et al., 2024): the optimal duals ``z_o`` of
+the joint problem are the prices of the places over the expected future, and
+a batch person gets place ``o`` exactly when its weight covers ``z_o``; we
+solve the joint problem rather than price first, so that nothing is lost to
+sampling and the result is optimal for the stated problem. A forecast arc
+weighs one integer unit less (2**-30 of the largest), so a place is only kept
+for a strictly larger gain; with an empty forecast nothing changes. The
+forecast's people share the batch's learned model (``Matcher.with_people``).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from matching import vocab
+from matching.duaal import COUPLED, keep_duaal, needs_duaal
 from matching.eligibility import shortage_reasons
 from matching.errors import MatchingError
 from matching.grouping import best_per_group
 from matching.ranking import Matcher
 
-__all__ = ["Allocation", "Assignment", "Unassigned", "allocate"]
+__all__ = ["FULL", "KEPT", "Allocation", "Assignment", "Unassigned", "allocate"]
 
 FULL = "alle passende plekken zijn vol"
+# An unassigned need's reason starts so when a place it could have had was kept.
+KEPT = "plek bewaard"
+_FORECAST_ID = "\x00forecast:"
 _TOP = 2**30
 _INF = 2**60
 
@@ -64,6 +84,8 @@ class Allocation:
     assignments: list
     unassigned: list
     objective: float
+    # Offer id -> places left free for forecast people (not in the contract's JSON).
+    kept: dict = field(default_factory=dict)
 
     def to_dict(self):
         """The contract's JSON shape, numbers rounded to 4 decimals."""
@@ -178,7 +200,10 @@ def _duals(n_nodes, capacity, node, offer, weight, chosen):
 
 
 def _optimal(n_nodes, capacity, node, offer, weight, key, initial_arcs):
-    """Column generation over arcs grouped by node; returns each node's chosen arc or -1.
+    """Column generation over arcs grouped by node: each node's chosen arc or -1, and duals.
+
+    The duals ``(y, z)`` (per node, per offer) are optimal and feasible for
+    every arc, so ``weight - y[node] - z[offer] <= 0`` throughout.
 
     ``key`` orders a node's arcs best first (unique per node); the solver gets
     the kept arcs node by node in that order, so ties resolve the same way.
@@ -195,7 +220,7 @@ def _optimal(n_nodes, capacity, node, offer, weight, key, initial_arcs):
         gain = weight - y[node] - z[offer]
         violated = np.flatnonzero((gain > 0) & ~kept)
         if len(violated) == 0:
-            return chosen
+            return chosen, y, z
         # Add each node's most violated arcs, as many as it started with.
         order = violated[np.lexsort((key[violated], -gain[violated], node[violated]))]
         first = np.r_[True, node[order][1:] != node[order][:-1]]
@@ -209,7 +234,10 @@ def allocate(source, domain=None, initial_arcs=8):
 
     The problem falls apart by domain (each offer has one domain, and a
     (person, domain) node only reaches offers of it), so each domain is
-    solved on its own; together they give the joint optimum.
+    solved on its own; together they give the joint optimum. With a
+    ``forecast`` in the scenario, its people join each domain's problem as
+    nodes of their own (see the module's docstring); only this batch's
+    assignments are returned.
 
     Parameters
     ----------
@@ -235,33 +263,123 @@ def allocate(source, domain=None, initial_arcs=8):
     [('i1', 'werk', 'geen aanbod op niveau A1')]
     """
     matcher = source if isinstance(source, Matcher) else Matcher(source)
+    batch = len(matcher.tables.people.ids)
+    if matcher.scenario.forecast:
+        matcher = matcher.with_people(_with_forecast(matcher.scenario))
     t = matcher.tables
     n_domains = len(vocab.DOMAINS)
     needs = t.people.needs.copy()
     if domain is not None:
         needs[:, np.arange(n_domains) != vocab.DOMAINS.index(domain)] = 0
-    node_keys = np.flatnonzero(needs.reshape(-1) > 0)
+    node_keys = np.flatnonzero(needs[:batch].reshape(-1) > 0)
     chosen = _Chosen(len(node_keys))
     capacity = np.maximum(t.offers.capacity, 0)
-    for d in np.unique(node_keys % n_domains).tolist():
+    domains = np.unique(node_keys % n_domains).tolist()
+    if needs_duaal(t, needs) and set(COUPLED) <= set(domains):
+        # Taal and werk are one problem for duaal people: one weight scale for both.
+        arcs = [_domain_arcs(matcher, d) for d in COUPLED]
+        if all(a is not None for a in arcs):
+            top = max(a[3].max() for a in arcs)
+            pair = [_Problem.build(t, d, a, needs, capacity, batch, _TOP / top)
+                    for d, a in zip(COUPLED, arcs, strict=True)]
+            for problem in pair:
+                problem.solve(initial_arcs)
+            keep_duaal(t, *pair, initial_arcs=initial_arcs)
+            for problem in pair:
+                _record(t, chosen, node_keys, batch, problem)
+            domains = [d for d in domains if d not in COUPLED]
+    for d in domains:
         arcs = _domain_arcs(matcher, d)
         if arcs is None:
             continue
-        p, o, score, value = arcs
-        needy = np.flatnonzero(needs[:, d] > 0)
-        cols = np.flatnonzero(t.offers.domain == d)
-        node, offer = _positions(needy, len(t.people.ids))[p], _positions(cols, len(capacity))[o]
-        weight = np.maximum(np.rint(value * (_TOP / value.max())), 1).astype(np.int64)
-        # Best first: higher weight, then lower offer id; unique per node.
-        key = (_TOP - weight) * len(t.offers.ids) + t.offers.id_rank[o]
-        arc = _optimal(len(needy), capacity[cols], node, offer, weight, key, initial_arcs)
-        at = np.searchsorted(node_keys, needy * n_domains + d)
-        chosen.has_arcs[at[np.bincount(node, minlength=len(needy)) > 0]] = True
-        done = arc[arc >= 0]
-        chosen.offer[at[node[done]]] = o[done]
-        chosen.score[at[node[done]]] = score[done]
-        chosen.value[at[node[done]]] = value[done]
+        problem = _Problem.build(t, d, arcs, needs, capacity, batch, _TOP / arcs[3].max())
+        problem.solve(initial_arcs)
+        _record(t, chosen, node_keys, batch, problem)
     return _result(t, node_keys, chosen)
+
+
+class _Problem:
+    """One domain's b-matching: arcs by person and offer row, and by node and local offer."""
+
+    @classmethod
+    def build(cls, t, d, arcs, needs, capacity, batch, scale):
+        self = cls()
+        p, o, score, value = arcs
+        weight = np.maximum(np.rint(value * scale), 1).astype(np.int64)
+        # A forecast person's arc weighs one unit (2**-30 of the largest) less: ties go
+        # to the people who are here now.
+        weight -= p >= batch
+        if (weight <= 0).any():
+            p, o, score, value, weight = (x[weight > 0] for x in (p, o, score, value, weight))
+        self.d, self.p, self.o, self.score, self.value, self.weight = d, p, o, score, value, weight
+        self.needy = np.flatnonzero(needs[:, d] > 0)
+        self.cols = np.flatnonzero(t.offers.domain == d)
+        self.capacity = capacity[self.cols]
+        self.node = _positions(self.needy, len(t.people.ids))[p]
+        self.offer = _positions(self.cols, len(capacity))[o]
+        # Best first: higher weight, then lower offer id; unique per node.
+        self.key = (_TOP - weight) * len(t.offers.ids) + t.offers.id_rank[o]
+        self.here = int(np.searchsorted(self.needy, batch))  # nodes of this batch come first
+        return self
+
+    def solve(self, initial_arcs, use=None):
+        """Each node's optimal arc (``self.arc``) and the duals, over the arcs in ``use``."""
+        idx = np.arange(len(self.p)) if use is None else np.flatnonzero(use)
+        arc, y, z = _optimal(len(self.needy), self.capacity, self.node[idx], self.offer[idx],
+                             self.weight[idx], self.key[idx], initial_arcs)
+        arc = np.where(arc >= 0, idx[np.maximum(arc, 0)], -1) if len(idx) else arc
+        if use is None:
+            self.arc, self.y, self.z = arc, y, z
+        return arc
+
+
+def _record(t, chosen, node_keys, batch, problem):
+    """Copy a solved domain's batch assignments into ``chosen``; note the kept places."""
+    n_domains = len(vocab.DOMAINS)
+    here, arc, node, o = problem.here, problem.arc, problem.node, problem.o
+    at = np.searchsorted(node_keys, problem.needy[:here] * n_domains + problem.d)
+    chosen.has_arcs[at[np.bincount(node, minlength=len(problem.needy))[:here] > 0]] = True
+    done = arc[:here][arc[:here] >= 0]
+    chosen.offer[at[node[done]]] = o[done]
+    chosen.score[at[node[done]]] = problem.score[done]
+    chosen.value[at[node[done]]] = problem.value[done]
+    held = arc[here:][arc[here:] >= 0]
+    if len(held):
+        _note_kept(t, chosen, at, here, arc, (node, o, problem.value), held)
+
+
+def _with_forecast(scenario):
+    """The scenario with its forecast people appended to the batch, under ids of their own."""
+    expected = tuple(replace(f, id=f"{_FORECAST_ID}{k}") for k, f in enumerate(scenario.forecast))
+    return replace(scenario, inburgeraars=(*scenario.inburgeraars, *expected), forecast=())
+
+
+def _note_kept(t, chosen, at, here, arc, arcs, held):
+    """Count the places forecast people hold, and tell each batch node left out why.
+
+    A batch node without an offer whose arcs reach a held place is told about
+    its most valuable such place, with the least value a forecast person
+    holding it there adds: by optimality (no swap gains) that is at least its own.
+    """
+    node, o, value = arcs
+    kept = np.bincount(o[held], minlength=len(t.offers.ids))
+    least = np.full(len(t.offers.ids), np.inf)
+    np.minimum.at(least, o[held], value[held])
+    left = (node < here) & (arc[node] < 0) & (kept[o] > 0)
+    rows = np.flatnonzero(left)
+    rows = rows[np.lexsort((-value[rows], node[rows]))]
+    first = rows[np.r_[True, node[rows][1:] != node[rows][:-1]]] if len(rows) else rows
+    for a in first.tolist():
+        chosen.kept_reason[int(at[node[a]])] = (
+            f"{KEPT}: {t.offers.ids[o[a]]} blijft vrij voor verwachte inburgeraars die er meer "
+            f"aan hebben (prioriteit × kans van slagen {_comma(least[o[a]])} tegen "
+            f"{_comma(value[a])})")
+    for k in np.flatnonzero(kept).tolist():
+        chosen.kept[t.offers.ids[k]] = chosen.kept.get(t.offers.ids[k], 0) + int(kept[k])
+
+
+def _comma(x):
+    return f"{x:.2f}".replace(".", ",")
 
 
 def _positions(rows, n):
@@ -279,6 +397,8 @@ class _Chosen:
         self.offer = np.full(n, -1, dtype=np.int64)
         self.score = np.zeros(n)
         self.value = np.zeros(n)
+        self.kept_reason = {}
+        self.kept = {}
 
 
 def _result(t, node_keys, chosen):
@@ -299,9 +419,9 @@ def _result(t, node_keys, chosen):
                                           vocab.DOMAINS[d], score, value))
         else:
             unassigned.append(Unassigned(person_ids[person], vocab.DOMAINS[d],
-                                         reason.get(k, FULL)))
+                                         reason.get(k) or chosen.kept_reason.get(k, FULL)))
     # The contract's objective is over the scores as printed (4 decimals).
     objective = float(sum(t.people.needs[t.person_index[a.inburgeraar_id],
                                          vocab.DOMAINS.index(a.domain)] * round(a.score, 4)
                           for a in assignments))
-    return Allocation(assignments, unassigned, objective)
+    return Allocation(assignments, unassigned, objective, dict(sorted(chosen.kept.items())))

@@ -60,12 +60,19 @@ def _parser():
                                               "in a simulator")
     ev.add_argument("--seed", type=int, required=True)
     ev.add_argument("--cohorts", type=_positive, default=20)
-    ev.add_argument("--people", type=_positive, default=500, help="people per cohort")
+    ev.add_argument("--people", type=_positive,
+                    help="people per cohort (default 500), or per week with --dynamic (80)")
     ev.add_argument("--offers", type=_positive, default=300, help="offers of the coalition")
     ev.add_argument("--history", type=_positive, default=2000, help="people in the history")
     ev.add_argument("--world", choices=["all", *WORLD_NAMES], default="all",
                     help="the simulator's hidden truth (default: every world)")
     ev.add_argument("--out", help="folder for report.md and the figures")
+    ev.add_argument("--dynamic", action="store_true",
+                    help="places over time: weekly arrivals, online with a forecast against "
+                         "myopic and hindsight")
+    ev.add_argument("--weeks", type=_positive, default=12, help="with --dynamic: the horizon")
+    ev.add_argument("--lookback", type=_positive, default=4,
+                    help="with --dynamic: weeks of arrivals the forecast is built from")
     return parser
 
 
@@ -87,6 +94,9 @@ def _evaluate(args):
     # Imported here: the harness is only for this command.
     from matching.evaluation import evaluate, summary, write_report
 
+    if args.dynamic:
+        return _evaluate_dynamic(args)
+    args.people = args.people or 500
     worlds = list(WORLD_NAMES) if args.world == "all" else [args.world]
     results = {world: evaluate(args.seed, cohorts=args.cohorts, people=args.people,
                                offers=args.offers, history=args.history, world=world,
@@ -95,6 +105,24 @@ def _evaluate(args):
     if args.out is not None:
         print(f"report written to {write_report(results, args.out)}", file=sys.stderr)
     return summary(results)
+
+
+def _evaluate_dynamic(args):
+    from matching.evaluation.dynamic import evaluate_dynamic
+
+    say = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    worlds = list(WORLD_NAMES) if args.world == "all" else [args.world]
+    results = {world: evaluate_dynamic(args.seed, weeks=args.weeks, people=args.people or 80,
+                                       offers=args.offers, history=args.history,
+                                       lookback=args.lookback, world=world, progress=say)
+               for world in worlds}
+    for world, r in results.items():
+        v = r["value"]
+        say(f"{world}: need x true chance over {args.weeks} weeks: hindsight "
+            f"{v['hindsight']:.1f}, online with forecast {v['online']:.1f} "
+            f"({r['ratio']['online/hindsight']:.1%} of hindsight), myopic {v['myopic']:.1f} "
+            f"({r['ratio']['myopic/hindsight']:.1%})")
+    return results
 
 
 def main(argv=None):

@@ -93,6 +93,15 @@ class Matcher:
             success_model = success_model.bound_to(self.tables)
         self.model = success_model
 
+    def with_people(self, scenario):
+        """A matcher over ``scenario``, which has this one's partners and offers in the
+        same order but other people, sharing this one's learned model (no refit)."""
+        other = Matcher.__new__(Matcher)
+        other.scenario = scenario
+        other.tables = build_tables(scenario)
+        other.model = self.model
+        return other
+
     def _person(self, inburgeraar_id):
         try:
             return self.tables.person_index[inburgeraar_id]

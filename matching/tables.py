@@ -112,6 +112,7 @@ class PersonTable:
     languages: np.ndarray
     sectors: np.ndarray
     childcare_needed: np.ndarray
+    duaal: np.ndarray
     latin: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
@@ -223,6 +224,7 @@ class ScenarioTables:
             languages=_bitsets([i.languages for i in people], self.language_vocab),
             sectors=_bitsets([i.sectors for i in people], self.sector_vocab),
             childcare_needed=np.array([bool(i.childcare_needed) for i in people], dtype=bool),
+            duaal=np.array([bool(i.duaal) for i in people], dtype=bool),
             latin=np.array([-1 if i.latin_literate is None else int(i.latin_literate)
                             for i in people], dtype=np.int64),
             lat=lat, lon=lon, **dict(zip(("loc_lat", "loc_lon", "loc"),

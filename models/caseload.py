@@ -4,25 +4,36 @@ The engine's ``allocate`` divides the open offers' free places over the
 needs of the gemeente's inburgeraars only. People of other gemeenten stay in
 the scenario without needs: the learned component still sees their history,
 but they claim no place in this proposal.
+
+Places over time: the people the gemeente took in over the last
+``forecast_weeks`` weeks (with their needs as recorded) stand for the
+arrivals of the coming weeks, the engine's ``forecast``; a place one of them
+would gain far more from than anyone now is kept free (``Allocation.kept``),
+and the need left without it says so.
 """
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 import matching
-from models.matching_bridge import build_scenario
+from models.matching_bridge import build_scenario, engine_inburgeraar
 from models.people import Inburgeraar
 
 
 def caseload_allocation(
-    session: Session, gemeente_id: int, *, reference_date: date | None = None
+    session: Session,
+    gemeente_id: int,
+    *,
+    reference_date: date | None = None,
+    forecast_weeks: int = 0,
 ) -> matching.Allocation:
     """The optimal division of free places over the needs of the gemeente's inburgeraars.
 
-    Ids in the result are the engine's: strings of the database ids.
+    Ids in the result are the engine's: strings of the database ids. With
+    ``forecast_weeks`` > 0, places are kept for arrivals like the recent ones.
     """
     people = session.scalars(
         select(Inburgeraar.id).where(Inburgeraar.gemeente_id == gemeente_id)
@@ -35,5 +46,23 @@ def caseload_allocation(
             person if person.id in own else replace(person, needs={})
             for person in scenario.inburgeraars
         ],
+        forecast=recent_arrivals(session, gemeente_id, forecast_weeks, reference_date),
     )
     return matching.allocate(scenario)
+
+
+def recent_arrivals(
+    session: Session, gemeente_id: int, weeks: int, today: date | None = None
+) -> list:
+    """The gemeente's people taken in over the last ``weeks`` weeks, as the engine's forecast."""
+    if weeks <= 0:
+        return []
+    since = datetime.combine((today or date.today()) - timedelta(weeks=weeks), time(),
+                             tzinfo=UTC)
+    people = session.scalars(
+        select(Inburgeraar)
+        .where(Inburgeraar.gemeente_id == gemeente_id, Inburgeraar.created_at >= since)
+        .options(selectinload(Inburgeraar.needs), selectinload(Inburgeraar.gemeente))
+        .order_by(Inburgeraar.id)
+    ).all()
+    return [engine_inburgeraar(p) for p in people if p.needs_by_domain]

@@ -23,10 +23,10 @@ from models.pip import SCENARIO_LEERROUTE, Pip, pip_errors, recorded
 PERSON_FIELDS = frozenset({
     "postcode", "gender", "birth_year", "arrived_on", "languages", "level", "leerroute",
     "education", "availability", "childcare_needed", "max_travel_km", "sectors", "mentor_id",
-    "goals", "latin_literate",
+    "goals", "latin_literate", "duaal",
 })
 LIST_FIELDS = ("languages", "availability", "sectors")
-FLAG_DEFAULTS = {"childcare_needed": False, "latin_literate": True}
+FLAG_DEFAULTS = {"childcare_needed": False, "latin_literate": True, "duaal": False}
 # The brede intake asks for at least one domain with a need (API and portal alike).
 NEEDS_REQUIRED = "Geef minstens één domein van de brede intake een gewicht."
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

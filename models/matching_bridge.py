@@ -92,6 +92,7 @@ def engine_inburgeraar(person: Inburgeraar) -> engine.Inburgeraar:
         mentor_id=str(person.mentor_id) if person.mentor_id else None,
         goals=person.goals,
         latin_literate=scenario_latin_literate(person.pip, person.latin_literate),
+        duaal=person.duaal,
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -42,6 +43,8 @@ class Inburgeraar(Base):
     education: Mapped[str | None] = mapped_column(String(16))
     availability: Mapped[list[str]] = mapped_column(JSON, default=list)
     childcare_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A duaal traject: taal and werk side by side, so their places must fit in one week.
+    duaal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     max_travel_km: Mapped[float | None] = mapped_column(Float)
     sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))

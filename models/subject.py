@@ -37,7 +37,8 @@ _PURGED_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 PERSON_FIELDS = (
     "id", "pseudonym", "postcode", "gender", "birth_year", "arrived_on", "languages", "level",
     "leerroute", "education", "availability", "childcare_needed", "max_travel_km", "sectors",
-    "mentor_id", "goals", "latin_literate", "traject_ended_on", "created_at", "updated_at",
+    "mentor_id", "goals", "latin_literate", "duaal", "traject_ended_on", "created_at",
+    "updated_at",
     "purged_at",
 )
 # What the purge sets; the columns not named here (id, gemeente, dates of the

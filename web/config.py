@@ -21,6 +21,8 @@ def from_environment(instance_path: str) -> dict:
         "WEGWIJS_PROXY_COUNT": int(os.environ.get("WEGWIJS_PROXY_COUNT") or 0),
         # Personal data is purged this many days after the traject ended.
         "WEGWIJS_RETENTION_DAYS": int(os.environ.get("WEGWIJS_RETENTION_DAYS") or 730),
+        # The allocation proposal keeps places for arrivals like those of the last weeks.
+        "WEGWIJS_FORECAST_WEEKS": int(os.environ.get("WEGWIJS_FORECAST_WEEKS") or 4),
     }
 
 

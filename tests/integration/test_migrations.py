@@ -25,6 +25,13 @@ TABLES = {
 }
 
 
+def _columns():
+    """Every (table, column) of the database as it is now."""
+    engine = inspect(db.engine)
+    return {(table, column["name"]) for table in engine.get_table_names()
+            for column in engine.get_columns(table)}
+
+
 def test_migrations_up_down_up(database_url, tmp_path):
     with scratch_database(database_url, tmp_path) as url:
         app = make_test_app(url)
@@ -33,14 +40,19 @@ def test_migrations_up_down_up(database_url, tmp_path):
 
             upgrade()
             assert set(inspect(db.engine).get_table_names()) >= TABLES
-            head = _tables_and_indexes()
+            head = _schema()
 
             downgrade(revision="-1")
-            assert _tables_and_indexes() != head
+            # The last step undone: a table, a column or an index less or different.
+            assert _schema() != head
 
             upgrade()
-            assert _tables_and_indexes() == head
+            assert _schema() == head
             db.engine.dispose()
+
+
+def _schema() -> set:
+    return _tables_and_indexes() | _columns()
 
 
 def _tables_and_indexes() -> set:

@@ -20,6 +20,7 @@ COORDINATOR_PAGES = (
     ("Verwijzingen", "coordinator.funnel"),
     ("Netwerk", "coordinator.network"),
     ("Kaart", "coordinator.map"),
+    ("Wat als", "coordinator.what_if_page"),
 )
 
 

@@ -57,6 +57,11 @@ class IntakeForm(PortalForm):
     latin_literate = BooleanField("Kan lezen en schrijven in het Latijnse schrift", default=True)
     availability = CheckboxesField("Beschikbaar op deze dagdelen", choices=choices.DAYPART_CHOICES)
     childcare_needed = BooleanField("Heeft kinderopvang nodig")
+    duaal = BooleanField(
+        "Duaal traject",
+        description="Taal en werk naast elkaar: Wegwijs zoekt een taalcursus en een werkplek "
+        "die in dezelfde week passen (geen gedeeld dagdeel).",
+    )
     max_travel_km = DecimalField(
         "Maximale reisafstand in km",
         places=1,
@@ -132,6 +137,7 @@ class IntakeForm(PortalForm):
             "latin_literate": self.latin_literate.data,
             "availability": self.availability.data,
             "childcare_needed": self.childcare_needed.data,
+            "duaal": self.duaal.data,
             "max_travel_km": float(self.max_travel_km.data) if self.max_travel_km.data else None,
             "sectors": sectors,
             "education": self.education.data or None,
@@ -153,6 +159,7 @@ class IntakeForm(PortalForm):
             "latin_literate": person.latin_literate,
             "availability": person.availability,
             "childcare_needed": person.childcare_needed,
+            "duaal": person.duaal,
             "max_travel_km": person.max_travel_km,
             "sectors": ", ".join(person.sectors),
             "education": person.education or "",

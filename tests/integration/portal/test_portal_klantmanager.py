@@ -1,12 +1,15 @@
 """The klantmanager's pages: search, intake, matches with reasons, refer, withdraw, allocation."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from portal_world import PASSWORD, form_app_fixture, form_client_fixture, log_in  # noqa: F401
 from sqlalchemy import func, select
 
 import factories
+from models.base import now_utc
+from models.caseload import caseload_allocation
 from models.people import Inburgeraar
 from models.referral import Referral
 
@@ -49,15 +52,15 @@ def test_an_intake_records_the_person_with_needs(form_client, session, world):
         "pseudonym": "IB-INTAKE1", "need_taal": "3", "need_gezondheid": "1", "postcode": "3531",
         "level": "A2", "leerroute": "z", "languages": ["ar", "fa"], "availability": ["middag"],
         "childcare_needed": "y", "latin_literate": "y", "max_travel_km": "7.5",
-        "sectors": "Zorg, groen", "birth_year": "1988",
+        "sectors": "Zorg, groen", "birth_year": "1988", "duaal": "y",
     })
     assert response.status_code == 302
     person = session.scalars(select(Inburgeraar).where(Inburgeraar.pseudonym == "IB-INTAKE1")).one()
     assert person.needs_by_domain == {"taal": 3.0, "gezondheid": 1.0}
     assert (person.gemeente_id, person.level, person.leerroute, person.max_travel_km) == (
         world["km"].gemeente_id, "A2", "z", 7.5)
-    assert (person.languages, person.sectors, person.childcare_needed) == (
-        ["ar", "fa"], ["zorg", "groen"], True)
+    assert (person.languages, person.sectors, person.childcare_needed, person.duaal) == (
+        ["ar", "fa"], ["zorg", "groen"], True, True)
     response = form_client.post(f"/klantmanager/inburgeraars/{person.id}/intake", data={
         "need_werk": "2", "postcode": "3531", "level": "B1", "latin_literate": "y",
     })
@@ -151,3 +154,23 @@ def test_the_allocation_proposal_places_and_explains_the_rest(form_client, world
     rest = page[page.index("Vragen zonder plaats"):]
     assert world["person"].pseudonym in rest and "Werk" in rest  # no werk offer at all
     assert world["other"].pseudonym not in page  # another gemeente's caseload
+
+
+def test_the_proposal_keeps_a_place_for_arrivals_like_the_recent_ones(form_client, session,
+                                                                       world):
+    # Two places; someone taken in long ago needs taal a little, a recent arrival badly:
+    # the recent one gets a place and one is kept for people like them.
+    world["course"].capacity = 2
+    earlier = factories.inburgeraar(
+        session, needs={"taal": 1}, level="A1", availability=["ochtend"], postcode="3512",
+        gemeente=world["person"].gemeente, created_at=now_utc() - timedelta(weeks=10))
+    log_in(form_client, world["km"])
+    page = text(form_client.get("/klantmanager/verdeelvoorstel"))
+    assert "Bewaarde plaatsen" in page and "Ochtendcursus A1" in page
+    rest = page[page.index("Vragen zonder plaats"):]
+    assert earlier.pseudonym in rest
+    assert "plek bewaard voor inburgeraars die alleen hier terecht kunnen" in rest
+    result = caseload_allocation(session, world["km"].gemeente_id, forecast_weeks=0)
+    assert {a.inburgeraar_id for a in result.assignments} >= {str(earlier.id)}
+    kept = caseload_allocation(session, world["km"].gemeente_id, forecast_weeks=4)
+    assert kept.kept == {str(world["course"].id): 1}

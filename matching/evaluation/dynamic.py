@@ -1,0 +1,166 @@
+"""Places over time: weekly arrivals, scarce places, and three ways to allocate them.
+
+Over a horizon of weeks, a cohort of the :class:`Simulator` arrives each week;
+the coalition's places are scarce (per domain a share ``scarcity`` of the
+horizon's needs) and do not come free again within the horizon. Each policy
+is valued by the simulator's hidden truth (need x true chance of success):
+
+- ``online``: every week ``allocate`` this week's people with a forecast of the
+  weeks still to come, built as the project builds it: the arrivals of the
+  last ``lookback`` weeks (their needs at intake), resampled to the expected
+  number of people still to arrive;
+- ``myopic``: every week ``allocate`` without a forecast;
+- ``hindsight``: one ``allocate`` of every week's people together (knowing the
+  future exactly; the bound the online policies are measured against).
+
+The engine learns from the simulator's history once; no policy sees the truth.
+Weeks before the horizon (``lookback`` of them) only supply the first forecasts.
+"""
+
+import dataclasses
+
+import numpy as np
+
+from matching import vocab
+from matching.allocation import allocate
+from matching.eligibility import distances
+from matching.evaluation.simulator import WORLDS, Cohort, Simulator
+from matching.ranking import Matcher
+
+__all__ = ["evaluate_dynamic", "forecast_from"]
+
+_SCARCITY_STREAM = 11
+POLICIES = ("online", "myopic", "hindsight")
+
+
+def forecast_from(recent, expected, rng):
+    """``expected`` people resampled from the ``recent`` arrivals.
+
+    Stratified: each recent arrival stands for the same number of expected
+    people, and only the remainder is drawn at random, so that the forecast's
+    mix follows the recent weeks with as little sampling noise as possible.
+    """
+    if not recent or expected <= 0:
+        return ()
+    whole, rest = divmod(expected, len(recent))
+    picks = [*range(len(recent))] * whole + rng.choice(len(recent), rest, replace=False).tolist()
+    return tuple(recent[k] for k in picks)
+
+
+def _scarce(offers, people, scarcity, rng):
+    """Offers with, per domain, places for a share ``scarcity`` of the people's needs there."""
+    out = list(offers)
+    for d in vocab.DOMAINS:
+        rows = [k for k, o in enumerate(offers) if o.domain == d]
+        demand = sum(1 for i in people if i.needs.get(d, 0) > 0)
+        if not rows:
+            continue
+        # Unequal sizes: a few large offers, many of one or two places.
+        share = rng.dirichlet(np.full(len(rows), 0.7))
+        places = rng.multinomial(round(scarcity * demand), share)
+        for k, n in zip(rows, places.tolist(), strict=True):
+            out[k] = dataclasses.replace(offers[k], capacity=int(n))
+    return tuple(out)
+
+
+def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookback=4,
+                     scarcity=0.4, world="standard", progress=None):
+    """Online with forecast, myopic and hindsight over ``weeks`` weeks of arrivals.
+
+    Returns
+    -------
+    dict
+        ``setup``, ``value`` (policy -> need x true chance summed over the
+        horizon), ``expected`` (policy -> true expected successes), ``served``
+        (policy -> places given), ``ratio`` (``online/hindsight``,
+        ``myopic/hindsight``, ``online/myopic``, on ``value``).
+
+    Examples
+    --------
+    >>> r = evaluate_dynamic(seed=2, weeks=3, people=20, offers=40, history=150, lookback=1)
+    >>> sorted(r["value"])
+    ['hindsight', 'myopic', 'online']
+    """
+    say = progress or (lambda message: None)
+    sim = Simulator(seed, cohorts=lookback + weeks, people=people, offers=offers,
+                    history=history, truth=WORLDS[world])
+    rng = np.random.default_rng([seed, _SCARCITY_STREAM])
+    arrivals = [sim.cohort(k) for k in range(lookback + weeks)]
+    week_people = [tuple(c.scenario.inburgeraars[r] for r in c.people.tolist()) for c in arrivals]
+    horizon = [p for w in week_people[lookback:] for p in w]
+    base = sim.history_scenario
+    offers_now = _scarce(base.offers, horizon, scarcity, rng)
+    matcher = Matcher(dataclasses.replace(base, offers=offers_now))
+    say(f"fitted on {len(base.history)} logged referrals; "
+        f"{sum(o.capacity for o in offers_now)} places for {len(horizon)} people")
+    chosen = {"hindsight": _pairs(allocate(_over(matcher, offers_now, horizon)))}
+    say("hindsight allocated")
+    for name in ("online", "myopic"):
+        chosen[name] = _weekly(matcher, offers_now, week_people, lookback, weeks, people,
+                               forecast=name == "online", rng=np.random.default_rng(seed))
+        say(f"{name} allocated")
+    value, expected, served = _truth(sim, matcher, offers_now, horizon, arrivals[lookback:],
+                                     chosen)
+    return {
+        "setup": {"seed": seed, "world": world, "weeks": weeks, "people_per_week": people,
+                  "offers": offers, "places": sum(o.capacity for o in offers_now),
+                  "needs": sum(len([d for d, w in i.needs.items() if w > 0]) for i in horizon),
+                  "lookback": lookback, "scarcity": scarcity},
+        "value": value,
+        "expected": expected,
+        "served": served,
+        "ratio": {"online/hindsight": value["online"] / value["hindsight"],
+                  "myopic/hindsight": value["myopic"] / value["hindsight"],
+                  "online/myopic": value["online"] / value["myopic"]},
+    }
+
+
+def _over(matcher, offers, people, forecast=()):
+    """A matcher over these people and offers, sharing the fitted model."""
+    scenario = dataclasses.replace(matcher.scenario, offers=offers, inburgeraars=tuple(people),
+                                   history=(), forecast=tuple(forecast))
+    return matcher.with_people(scenario)
+
+
+def _pairs(allocation):
+    return [(a.inburgeraar_id, a.offer_id) for a in allocation.assignments]
+
+
+def _weekly(matcher, offers, week_people, lookback, weeks, size, forecast, rng):
+    """Week by week: allocate the arrivals, take their places off the offers."""
+    free = {o.id: o.capacity for o in offers}
+    out = []
+    for k in range(lookback, lookback + weeks):
+        expected = ()
+        if forecast:
+            recent = [p for w in week_people[k - lookback:k] for p in w]
+            expected = forecast_from(recent, (lookback + weeks - k - 1) * size, rng)
+        now = tuple(dataclasses.replace(o, capacity=free[o.id]) for o in offers)
+        result = allocate(_over(matcher, now, week_people[k], expected))
+        for _, offer_id in _pairs(result):
+            free[offer_id] -= 1
+        out += _pairs(result)
+    return out
+
+
+def _truth(sim, matcher, offers, horizon, cohorts, chosen):
+    """Per policy: need x true chance, true expected successes, and places given."""
+    valued = _over(matcher, offers, horizon)
+    t = valued.tables
+    value, expected, served = {}, {}, {}
+    for name, pairs in chosen.items():
+        p = np.array([t.person_index[i] for i, _ in pairs], dtype=np.int64)
+        o = np.array([t.offer_index[j] for _, j in pairs], dtype=np.int64)
+        chance = np.zeros(len(p))
+        for week, cohort in enumerate(cohorts):
+            rows = np.arange(week * len(cohort.people), (week + 1) * len(cohort.people))
+            mine = np.isin(p, rows)
+            # The simulator's noise is per cohort, indexed from the cohort's first row.
+            shifted = Cohort(cohort.index, valued.scenario, rows)
+            chance[mine] = sim.true_probability(shifted, t, p[mine], o[mine],
+                                                distances(t, p[mine], o[mine]))
+        need = t.people.needs[p, t.offers.domain[o]]
+        value[name] = float((need * chance).sum())
+        expected[name] = float(chance.sum())
+        served[name] = len(pairs)
+    return value, expected, served

@@ -1,0 +1,74 @@
+"""POST /api/v1/coalition/what-if: before and after a change of places, nothing stored."""
+
+import api_world
+from api_world import assert_problem
+from sqlalchemy import func, select
+
+import factories
+from models.coalition import Offer
+
+world = api_world.world
+URL = "/api/v1/coalition/what-if"
+
+
+def _scarce_world(session, world):
+    """Three people of Utrecht needing taal, the course down to one place."""
+    course = world["course"]
+    course.capacity = 1
+    utrecht = world["person_utrecht"].gemeente
+    for _ in range(2):
+        factories.inburgeraar(session, gemeente=utrecht, needs={"taal": 1.0})
+    session.flush()
+    return course
+
+
+def test_more_places_never_serve_fewer(client, session, world):
+    course = _scarce_world(session, world)
+    headers = world["auth"]["coordinator"]
+    served, taal = [], []
+    for capacity in (0, 1, 2, 5):
+        response = client.post(URL, json={"changes": [{"offer_id": course.id,
+                                                       "capacity": capacity}]}, headers=headers)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        body = response.get_json()
+        after = body["after"]
+        assert set(body["before"]) == {"served", "unserved", "expected_successes", "by_domain",
+                                       "by_area"}
+        assert after["served"] + after["unserved"] == body["before"]["served"] + body[
+            "before"]["unserved"]
+        served.append(after["served"])
+        taal.append(after["by_domain"]["taal"]["served"])
+    assert served == sorted(served) and taal == sorted(taal)
+    assert taal[-1] > taal[1]  # five places serve more than one did
+    assert any(area.startswith("Utrecht") for area in after["by_area"])
+
+
+def test_nothing_is_stored(client, session, world):
+    course = _scarce_world(session, world)
+    before = session.execute(select(Offer.id, Offer.capacity, Offer.updated_at)).all()
+    count = session.scalar(select(func.count()).select_from(Offer))
+    response = client.post(URL, json={"changes": [{"offer_id": course.id, "capacity": 9}]},
+                           headers=world["auth"]["coordinator"])
+    assert response.status_code == 200
+    session.expire_all()
+    assert session.execute(select(Offer.id, Offer.capacity, Offer.updated_at)).all() == before
+    assert session.scalar(select(func.count()).select_from(Offer)) == count
+    again = client.post(URL, json={"changes": []}, headers=world["auth"]["coordinator"])
+    assert again.get_json()["before"] == again.get_json()["after"]
+
+
+def test_unknown_offer_or_negative_capacity_is_422_naming_the_field(client, world):
+    headers = world["auth"]["coordinator"]
+    unknown = assert_problem(client.post(URL, json={"changes": [
+        {"offer_id": world["course"].id, "capacity": 2},
+        {"offer_id": 999_999, "capacity": 2}]}, headers=headers), 422)
+    assert [e["field"] for e in unknown["errors"]] == ["changes[1].offer_id"]
+    negative = assert_problem(client.post(URL, json={"changes": [
+        {"offer_id": world["course"].id, "capacity": -1}]}, headers=headers), 422)
+    assert any("capacity" in e["field"] for e in negative["errors"])
+
+
+def test_only_the_coordinator_may_ask(client, world):
+    body = {"changes": [{"offer_id": world["course"].id, "capacity": 3}]}
+    for name in ("km_utrecht", "km_zeist", "school", "employer"):
+        assert_problem(client.post(URL, json=body, headers=world["auth"][name]), 403)

@@ -1,0 +1,59 @@
+"""``POST /api/v1/coalition/what-if``: before and after a change of places; stores nothing."""
+
+from flask import Blueprint
+from pydantic import BaseModel, Field
+
+from models.matcher_cache import current_matcher
+from models.what_if import what_if
+from web.api import schemas
+from web.api.auth import roles
+from web.api.spec import api, responses
+from web.extensions import db
+
+bp = Blueprint("api_what_if", __name__)
+
+
+class CapacityChange(BaseModel):
+    offer_id: schemas.Id = Field(description="Een open aanbod")
+    capacity: int = Field(ge=0, le=10_000, description="Het aantal plaatsen in totaal")
+
+
+class WhatIfRequest(BaseModel):
+    changes: list[CapacityChange] = Field(max_length=1000)
+
+
+class ServedCount(BaseModel):
+    served: int
+    unserved: int
+
+
+class WhatIfSide(BaseModel):
+    """The allocation of every open need to the open offers, summed up."""
+
+    served: int
+    unserved: int
+    expected_successes: float = Field(description="De som van de kansen van slagen")
+    by_domain: dict[str, ServedCount]
+    by_area: dict[str, ServedCount] = Field(description="Per wijk van Utrecht of gemeente")
+
+
+class WhatIf(BaseModel):
+    before: WhatIfSide
+    after: WhatIfSide
+
+
+@bp.post("/coalition/what-if")
+@roles("coordinator")
+@api.validate(
+    json=WhatIfRequest,
+    resp=responses(HTTP_200=WhatIf, HTTP_403=schemas.Problem),
+    tags=["coalition"],
+)
+def post_what_if(json: WhatIfRequest):
+    """What if these offers had this many places (in total)? Nothing is stored.
+
+    422 naming the field for an unknown or closed offer or a negative capacity.
+    """
+    changes = [(c.offer_id, c.capacity) for c in json.changes]
+    result = what_if(db.session, changes, matcher=current_matcher(db.session))
+    return WhatIf(**result)
