@@ -62,6 +62,7 @@ def inburgeraar(row: Inburgeraar) -> schemas.Inburgeraar:
         mentor_id=row.mentor_id,
         goals=row.goals,
         latin_literate=row.latin_literate,
+        duaal=row.duaal,
         needs=row.needs_by_domain,
         pip=None if row.pip is None else schemas.Pip(**row.pip.as_dict()),
     )

@@ -277,6 +277,9 @@ class InburgeraarFields(Body):
     mentor_id: Id | None = None
     goals: Text | None = None
     latin_literate: bool | None = None
+    duaal: bool | None = Field(
+        default=None, description="Duaal traject: taal en werk naast elkaar, in één week"
+    )
     needs: dict[Domain, Weight] | None = Field(
         default=None, description="Per domein het gewicht van de hulpvraag (> 0)"
     )
@@ -319,6 +322,7 @@ class Inburgeraar(BaseModel):
     mentor_id: int | None
     goals: str | None
     latin_literate: bool
+    duaal: bool
     needs: dict[str, float]
     pip: Pip | None
 

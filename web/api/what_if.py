@@ -13,12 +13,12 @@ from web.extensions import db
 bp = Blueprint("api_what_if", __name__)
 
 
-class CapacityChange(BaseModel):
+class CapacityChange(schemas.Body):
     offer_id: schemas.Id = Field(description="Een open aanbod")
     capacity: int = Field(ge=0, le=10_000, description="Het aantal plaatsen in totaal")
 
 
-class WhatIfRequest(BaseModel):
+class WhatIfRequest(schemas.Body):
     changes: list[CapacityChange] = Field(max_length=1000)
 
 
