@@ -37,6 +37,7 @@ from models.errors import (
 )
 from models.field_rules import LONG_TEXT
 from models.matching_bridge import eligibility_failures
+from models.reason_codes import check_reason
 from models.referral import Referral, ReferralEvent
 from models.vocabulary import ReferralStatus
 
@@ -162,19 +163,23 @@ def change_status(
     referral_id: int,
     to_status: str,
     reason: str | None = None,
+    reason_code: str | None = None,
     at: datetime | None = None,
 ) -> Referral:
     """The partner or the klantmanager moves a referral on, as the transition table allows.
 
+    A decline or a drop names a ``reason_code`` (``models.reason_codes``).
     Raises NotFound (out of reach), Forbidden (the coordinator answers no
-    referral), IllegalTransition, or InvalidInput (a reason that is required).
+    referral), IllegalTransition, or InvalidInput (a missing or unknown
+    reason code, or ``anders`` without its text).
     """
     actor = access.get_actor(session, actor_id)
     if actor.role not in ("partner", "klantmanager"):
         raise Forbidden("Alleen de partner of de klantmanager wijzigt een verwijzing.")
     referral = access.get_referral(session, actor, referral_id, lock=True)
     _move(
-        session, referral, to_status, role=actor.role, actor_id=actor.id, reason=reason, now=at
+        session, referral, to_status, role=actor.role, actor_id=actor.id, reason=reason,
+        reason_code=reason_code, now=at,
     )
     session.flush()
     return referral
@@ -212,7 +217,7 @@ def allowed_targets(status: str, role: str) -> list[str]:
     return [t.target for t in TRANSITIONS.values() if t.source == status and t.role == role]
 
 
-def _move(session, referral, to_status, *, role, actor_id, reason, now=None):
+def _move(session, referral, to_status, *, role, actor_id, reason, reason_code=None, now=None):
     transition = TRANSITIONS.get((referral.status, to_status))
     if transition is None or transition.role != role:
         raise IllegalTransition(
@@ -220,10 +225,7 @@ def _move(session, referral, to_status, *, role, actor_id, reason, now=None):
             f"kan niet naar '{to_status}'."
         )
     reason = (reason or "").strip() or None
-    if transition.needs_reason and not reason:
-        raise InvalidInput(
-            "Geef een reden op.", [{"field": "reason", "message": "Geef een reden op."}]
-        )
+    check_reason(transition.needs_reason, reason_code, reason)
     _check_note(reason, field="reason")
     now = now or now_utc()
     session.add(
@@ -234,9 +236,12 @@ def _move(session, referral, to_status, *, role, actor_id, reason, now=None):
             from_status=referral.status,
             to_status=to_status,
             reason=reason,
+            reason_code=reason_code,
         )
     )
     referral.status = to_status
+    if reason_code is not None:
+        referral.reason_code = reason_code
     referral.status_changed_at = now
 
 
