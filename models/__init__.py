@@ -11,6 +11,7 @@ from models.base import Base
 from models.coalition import Offer, Partner, Tie
 from models.coalition_version import CoalitionVersion
 from models.geography import Gemeente, Postcode, Wijk
+from models.outbox import MailOptOut, OutboxMail
 from models.people import Inburgeraar, Need
 from models.pip import Pip
 from models.referral import Referral, ReferralEvent
@@ -22,9 +23,11 @@ __all__ = [
     "CoalitionVersion",
     "Gemeente",
     "Inburgeraar",
+    "MailOptOut",
     "LoginFailure",
     "Need",
     "Offer",
+    "OutboxMail",
     "Partner",
     "Pip",
     "Postcode",

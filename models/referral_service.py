@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import access
+from models import access, notifications
 from models.base import now_utc
 from models.capacity import HOLDING_STATUSES, held_places
 from models.coalition import Offer
@@ -94,7 +94,8 @@ def refer(
 ) -> Referral:
     """A klantmanager refers an inburgeraar of their gemeente to an open offer.
 
-    ``at`` backdates the referral (loading history); it defaults to now.
+    ``at`` backdates the referral (loading history, which mails nobody); it
+    defaults to now, and the partner's accounts are mailed (models.notifications).
 
     Raises NotFound (person or offer out of reach), Forbidden (not a
     klantmanager), NotEligible (a hard rule of the matcher fails),
@@ -152,6 +153,8 @@ def refer(
             referral_id=referral.id, actor_id=actor.id, at=now, to_status=S.SENT.value, reason=note
         )
     )
+    if at is None:
+        notifications.referral_moved(session, referral, S.SENT.value)
     session.flush()
     return referral
 
@@ -179,7 +182,7 @@ def change_status(
     referral = access.get_referral(session, actor, referral_id, lock=True)
     _move(
         session, referral, to_status, role=actor.role, actor_id=actor.id, reason=reason,
-        reason_code=reason_code, now=at,
+        reason_code=reason_code, now=at, notify=at is None,
     )
     session.flush()
     return referral
@@ -217,7 +220,8 @@ def allowed_targets(status: str, role: str) -> list[str]:
     return [t.target for t in TRANSITIONS.values() if t.source == status and t.role == role]
 
 
-def _move(session, referral, to_status, *, role, actor_id, reason, reason_code=None, now=None):
+def _move(session, referral, to_status, *, role, actor_id, reason, reason_code=None, now=None,
+          notify=True):
     transition = TRANSITIONS.get((referral.status, to_status))
     if transition is None or transition.role != role:
         raise IllegalTransition(
@@ -242,6 +246,8 @@ def _move(session, referral, to_status, *, role, actor_id, reason, reason_code=N
     referral.status = to_status
     if reason_code is not None:
         referral.reason_code = reason_code
+    if notify:  # a move loaded as history (backdated) is no news
+        notifications.referral_moved(session, referral, to_status, reason_code)
     referral.status_changed_at = now
 
 
