@@ -75,7 +75,7 @@ def send_reminders(session: Session, *, now: datetime | None = None) -> list[int
             continue
         _to_partner(session, referral, "referral_reminder", key,
                     f"Herinnering: {referral.inburgeraar.pseudonym} wacht op uw antwoord",
-                    "Deze verwijzing wacht al 10 dagen op uw antwoord; na 14 dagen vervalt ze")
+                    "Een verwijzing wacht al 10 dagen op uw antwoord (na 14 dagen vervalt ze)")
         done.append(referral.id)
     session.flush()
     return done

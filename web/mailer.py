@@ -26,7 +26,7 @@ def build_message(mail: OutboxMail, *, sender: str, public_url: str) -> EmailMes
     message["To"] = mail.recipient
     message["Subject"] = mail.subject
     message["Message-ID"] = message_id(mail, sender.rpartition("@")[2] or "localhost")
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = formatdate(usegmt=True)
     base = public_url.rstrip("/")
     message.set_content(
         f"{mail.body}\n\nBekijk het in Wegwijs: {base}{mail.path}\n\n"

@@ -22,6 +22,7 @@ PAGES = {
         "/partner/aanbod/nieuw",
         "/partner/verwijzingen",
         "first:main table a[href*='/partner/verwijzingen/']",
+        "/instellingen/mail",
     ],
     "werkgever@wegwijs.example": [
         "/werkgever/aanbod",
