@@ -15,6 +15,7 @@ from models.outbox import MailOptOut, OutboxMail
 from models.people import Inburgeraar, Need
 from models.pip import Pip
 from models.referral import Referral, ReferralEvent
+from models.waitlist import WaitlistEntry
 
 __all__ = [
     "AccessLog",
@@ -35,5 +36,6 @@ __all__ = [
     "ReferralEvent",
     "Tie",
     "User",
+    "WaitlistEntry",
     "Wijk",
 ]

@@ -104,7 +104,7 @@ def refer(
     actor = access.get_actor(session, actor_id)
     if actor.role != "klantmanager":
         raise Forbidden("Alleen een klantmanager verwijst door.")
-    _check_note(note)
+    check_note(note)
     person = access.get_inburgeraar(session, actor, inburgeraar_id)
     # Lock, then check: from here on the offer's row is locked until the commit,
     # so a close or a capacity change either committed before (and is seen, the
@@ -136,13 +136,32 @@ def refer(
         )
     if held_places(session, [offer.id])[offer.id] >= offer.capacity:
         raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
-    now = at or now_utc()
+    return open_referral(session, person_id=person.id, offer_id=offer.id, actor_id=actor.id,
+                         note=note, now=at or now_utc(), notify=at is None)
+
+
+def open_referral(
+    session: Session,
+    *,
+    person_id: int,
+    offer_id: int,
+    actor_id: int,
+    note: str | None,
+    now: datetime,
+    notify: bool = True,
+    waitlist_entry_id: int | None = None,
+) -> Referral:
+    """Write a ``sent`` referral, its event and its mails; the caller checked every rule.
+
+    Shared by ``refer`` and the waitlist (``models.waitlist``), which refers on
+    behalf of the klantmanager who put the person on the list.
+    """
     referral = Referral(
-        inburgeraar_id=person.id,
-        offer_id=offer.id,
+        inburgeraar_id=person_id,
+        offer_id=offer_id,
         status=S.SENT.value,
         note=note,
-        created_by_id=actor.id,
+        created_by_id=actor_id,
         created_at=now,
         status_changed_at=now,
     )
@@ -150,11 +169,13 @@ def refer(
     session.flush()
     session.add(
         ReferralEvent(
-            referral_id=referral.id, actor_id=actor.id, at=now, to_status=S.SENT.value, reason=note
+            referral_id=referral.id, actor_id=actor_id, at=now, to_status=S.SENT.value, reason=note
         )
     )
-    if at is None:
+    if notify:
         notifications.referral_moved(session, referral, S.SENT.value)
+        if waitlist_entry_id is not None:
+            notifications.waitlist_referred(session, referral, waitlist_entry_id)
     session.flush()
     return referral
 
@@ -230,7 +251,7 @@ def _move(session, referral, to_status, *, role, actor_id, reason, reason_code=N
         )
     reason = (reason or "").strip() or None
     check_reason(transition.needs_reason, reason_code, reason)
-    _check_note(reason, field="reason")
+    check_note(reason, field="reason")
     now = now or now_utc()
     session.add(
         ReferralEvent(
@@ -248,10 +269,17 @@ def _move(session, referral, to_status, *, role, actor_id, reason, reason_code=N
         referral.reason_code = reason_code
     if notify:  # a move loaded as history (backdated) is no news
         notifications.referral_moved(session, referral, to_status, reason_code)
+    if transition.source in HOLDING_STATUSES and to_status not in HOLDING_STATUSES:
+        # A place freed: the waitlist's first eligible entry takes it, in this transaction.
+        # Imported here: the waitlist refers through this module.
+        from models.waitlist import fill_freed_places
+
+        session.flush()
+        fill_freed_places(session, referral.offer_id)
     referral.status_changed_at = now
 
 
-def _check_note(text: str | None, field: str = "note") -> None:
+def check_note(text: str | None, field: str = "note") -> None:
     if text is not None and len(text) > NOTE_MAX_LENGTH:
         message = f"Maximaal {NOTE_MAX_LENGTH} tekens."
         raise InvalidInput(message, [{"field": field, "message": message}])

@@ -7,14 +7,25 @@ use cases under ``models/`` with ids, and map domain errors to problem+json
 
 from flask import Blueprint, Flask
 
-from web.api import account, audit, coalition, docs, inburgeraars, offers, referrals, tokens
+from web.api import (
+    account,
+    audit,
+    coalition,
+    docs,
+    inburgeraars,
+    offers,
+    referrals,
+    tokens,
+    waitlist,
+)
 from web.api.errors import register_error_handlers
 from web.api.spec import URL_PREFIX, add_version_header
 
 
 def register_api(app: Flask) -> None:
     bp = Blueprint("api", __name__, url_prefix=URL_PREFIX)
-    for module in (tokens, account, offers, inburgeraars, referrals, coalition, audit, docs):
+    for module in (tokens, account, offers, inburgeraars, referrals, waitlist, coalition, audit,
+                   docs):
         bp.register_blueprint(module.bp)
     register_error_handlers(bp)
     app.register_blueprint(bp)
