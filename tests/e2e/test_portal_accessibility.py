@@ -16,6 +16,7 @@ PAGES = {
         "/klantmanager/verwijzingen",
         "first:main table a[href*='/klantmanager/verwijzingen/']",
         "/klantmanager/verdeelvoorstel",
+        "/klantmanager/wachtlijst",
     ],
     "taalschool@wegwijs.example": [
         "/partner/aanbod",
@@ -23,6 +24,7 @@ PAGES = {
         "/partner/verwijzingen",
         "first:main table a[href*='/partner/verwijzingen/']",
         "/instellingen/mail",
+        "/partner/wachtlijsten",
     ],
     "werkgever@wegwijs.example": [
         "/werkgever/aanbod",

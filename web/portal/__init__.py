@@ -83,6 +83,9 @@ def register_navigation(app: Flask) -> None:
     add_nav_item(app, "Inburgeraars", "klantmanager.inburgeraars", ("klantmanager",))
     add_nav_item(app, "Verwijzingen", "klantmanager.referrals", ("klantmanager",))
     add_nav_item(app, "Verdeelvoorstel", "klantmanager.allocation", ("klantmanager",))
+    add_nav_item(app, "Wachtlijst", "klantmanager.waitlist", ("klantmanager",))
+    add_nav_item(app, "Wachtlijsten", "partner.waitlists", ("partner",), werkgever=False)
+    add_nav_item(app, "Wachtlijsten", "werkgever.waitlists", ("partner",), werkgever=True)
     add_nav_item(app, "Overzicht", "home.index", ("coordinator",))
     for label, endpoint in COORDINATOR_PAGES:
         add_nav_item(app, label, endpoint, ("coordinator",))
