@@ -1,13 +1,14 @@
 """The coordinator's overview: waiting by age, overdue partners, answers, reasons, waitlists,
 unserved needs; computed from referrals the test makes."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from test_coordinator_pages import log_in
 
 import factories
 from models.base import now_utc
 from models.referral_service import change_status, refer
+from models.reports.cohort import referral_cohort
 from models.reports.overview import coalition_overview
 from models.unit_of_work import UnitOfWork
 
@@ -52,3 +53,24 @@ def test_the_overview_page_shows_the_chart_and_the_figures(client, session):
     page = client.get("/").get_data(as_text=True)
     assert "Verwijzingen die wachten op antwoord" in page and "<svg" in page
     assert "Vraag zonder verwijzing, per domein" in page
+
+
+def test_the_cohort_follows_the_referrals_sent_in_the_period_to_today(session):
+    partner_user = factories.user(session, role="partner")
+    km = factories.user(session, role="klantmanager")
+    offer = factories.offer(session, partner_id=partner_user.partner_id, capacity=10)
+    long_ago = now_utc() - timedelta(days=40)
+    with UnitOfWork(session):
+        before = refer(session, actor_id=km.id, offer_id=offer.id,
+                       inburgeraar_id=factories.inburgeraar(session).id, at=long_ago)
+        change_status(session, actor_id=partner_user.id, referral_id=before.id,
+                      to_status="accepted")  # accepted today, sent long before
+        for steps in ([], ["accepted"], ["accepted", "started"]):
+            referral = refer(session, actor_id=km.id, offer_id=offer.id,
+                             inburgeraar_id=factories.inburgeraar(session).id)
+            for step in steps:
+                change_status(session, actor_id=partner_user.id, referral_id=referral.id,
+                              to_status=step)
+    today = date.today()
+    assert [(s.status, s.reached) for s in referral_cohort(session, today, today)] == [
+        ("sent", 3), ("accepted", 2), ("started", 1), ("completed", 0)]
