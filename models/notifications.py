@@ -99,7 +99,7 @@ def _to_partner(session, referral, kind, event_key, subject, opening):
             f"voor \"{referral.offer.title}\".\n\nLog in om te antwoorden.")
     enqueue(session, kind=kind, event_key=event_key,
             recipients=[Recipient(u.id, u.email) for u in accounts],
-            subject=subject, body=body, path=partner_path(referral))
+            subject=subject, body=body, path=partner_path(referral), referral_id=referral.id)
 
 
 def _to_klantmanager(session, referral, kind, event_key, subject, lines):
@@ -108,4 +108,5 @@ def _to_klantmanager(session, referral, kind, event_key, subject, lines):
         return
     enqueue(session, kind=kind, event_key=event_key,
             recipients=[Recipient(author.id, author.email)], subject=subject,
-            body="\n".join(lines), path=f"/klantmanager/verwijzingen/{referral.id}")
+            body="\n".join(lines), path=f"/klantmanager/verwijzingen/{referral.id}",
+            referral_id=referral.id)

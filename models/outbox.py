@@ -57,6 +57,8 @@ class OutboxMail(Base):
     body: Mapped[str] = mapped_column(Text)
     # The portal page the mail links to; the worker puts WEGWIJS_PUBLIC_URL in front.
     path: Mapped[str] = mapped_column(String(200))
+    # The referral it is about: the purge of the person deletes the mail (models/subject.py).
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
@@ -99,6 +101,7 @@ def enqueue(
     subject: str,
     body: str,
     path: str,
+    referral_id: int | None = None,
 ) -> int:
     """Add one mail per recipient who has not switched ``kind`` off; returns how many."""
     if not recipients:
@@ -116,6 +119,7 @@ def enqueue(
             OutboxMail(
                 kind=kind, event_key=event_key, recipient_id=recipient.id,
                 recipient=recipient.email, subject=subject, body=body, path=path,
+                referral_id=referral_id,
             )
         )
     return len(wanted)

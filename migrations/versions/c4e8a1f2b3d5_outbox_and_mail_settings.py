@@ -32,6 +32,7 @@ def upgrade():
         sa.Column("subject", sa.String(200), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("path", sa.String(200), nullable=False),
+        sa.Column("referral_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -48,11 +49,15 @@ def upgrade():
             ["recipient_id"], ["user_account.id"],
             name=op.f("fk_outbox_mail_recipient_id_user_account"),
         ),
+        sa.ForeignKeyConstraint(
+            ["referral_id"], ["referral.id"], name=op.f("fk_outbox_mail_referral_id_referral")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_mail")),
         sa.UniqueConstraint("event_key", "recipient_id", name=op.f("uq_outbox_mail_event_key")),
     )
     op.create_index(op.f("ix_outbox_mail_recipient_id"), "outbox_mail", ["recipient_id"])
     op.create_index(op.f("ix_outbox_mail_status"), "outbox_mail", ["status"])
+    op.create_index(op.f("ix_outbox_mail_referral_id"), "outbox_mail", ["referral_id"])
     op.create_table(
         "mail_opt_out",
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -67,6 +72,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table("mail_opt_out")
+    op.drop_index(op.f("ix_outbox_mail_referral_id"), table_name="outbox_mail")
     op.drop_index(op.f("ix_outbox_mail_status"), table_name="outbox_mail")
     op.drop_index(op.f("ix_outbox_mail_recipient_id"), table_name="outbox_mail")
     op.drop_table("outbox_mail")

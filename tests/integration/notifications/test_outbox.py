@@ -1,6 +1,6 @@
 """The outbox is written in the transaction of the change it reports, and says little."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +11,9 @@ from models.errors import OfferFull
 from models.notifications import send_reminders
 from models.outbox import MailOptOut, OutboxMail
 from models.referral_service import change_status, expire_referrals, refer
+from models.subject import purge
 from models.unit_of_work import UnitOfWork
+from models.waitlist import WaitlistEntry, join_waitlist
 
 
 @pytest.fixture
@@ -105,3 +107,20 @@ def test_history_loaded_with_a_date_mails_nobody(session, world):
         refer(session, actor_id=world["km"].id, offer_id=world["offer"].id,
               inburgeraar_id=world["person"].id, at=now_utc() - timedelta(days=30))
     assert session.scalar(select(func.count()).select_from(OutboxMail)) == 0
+
+
+def test_the_purge_deletes_the_mails_about_the_person_and_their_waitlist_notes(session, world):
+    person = world["person"]
+    person.traject_ended_on = date(2020, 1, 1)
+    session.commit()
+    send(session, world)  # the offer's one place
+    waiting = factories.inburgeraar(session, traject_ended_on=date(2020, 1, 1))
+    with UnitOfWork(session):
+        join_waitlist(session, actor_id=world["km"].id, offer_id=world["offer"].id,
+                      inburgeraar_id=waiting.id, note="Heeft een baby")
+    assert mails(session)
+    with UnitOfWork(session):
+        purge(session, retention_days=730)
+    assert mails(session) == []
+    entry = session.scalars(select(WaitlistEntry)).one()
+    assert (entry.note, entry.status) == (None, "withdrawn")

@@ -6,6 +6,7 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from matching.allocation import FULL
 from models import access
 from models.caseload import caseload_allocation
 from models.coalition import Offer
@@ -47,4 +48,5 @@ def allocation():
         "klantmanager/allocation.html", assignments=assignments, unassigned=unassigned,
         people=people, offers=offers, objective=result.objective,
         reasons=Counter(u.reason for u in result.unassigned).most_common(),
+        full_reason=FULL,  # these get a link to the person's full offers, to wait for one
     )
