@@ -91,11 +91,16 @@ def main() -> None:
             offer = factories.offer(session, partner_id=partner_user.partner_id, capacity=total)
             people = iter([factories.inburgeraar(session).id for _ in range(total)])
 
+            # Plain ids: touching an expired ORM object after a commit would open a new
+            # transaction, which on SQLite holds the write lock the worker needs.
+            km_id, offer_id, partner_user_id = km.id, offer.id, partner_user.id
+            session.commit()
+
             def change() -> tuple[str, float]:
                 with UnitOfWork(session):
-                    referral = refer(session, actor_id=km.id, offer_id=offer.id,
-                                     inburgeraar_id=next(people))
-                mail = f"<referral-{referral.id}-sent.{partner_user.id}@localhost>"
+                    referral_id = refer(session, actor_id=km_id, offer_id=offer_id,
+                                        inburgeraar_id=next(people)).id
+                mail = f"<referral-{referral_id}-sent.{partner_user_id}@localhost>"
                 return mail, time.monotonic()
 
             env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench",

@@ -69,6 +69,7 @@ class Worker:
         now = now_utc()
         if not self._anything_due(now):
             return 0
+        claimed_at = time.monotonic()
         with UnitOfWork(db.session):
             claimed = claim(db.session, worker=self.name, now=now, lease=self.lease,
                             limit=self.batch)
@@ -84,8 +85,11 @@ class Worker:
                     if self.stopping:
                         self._release(work[index:], "gestopt")
                         break
-                    if not self._still_mine(mail_id):
-                        continue  # the lease ran out; another worker may have it now
+                    # Within the first half of the lease the mail is surely still ours;
+                    # after that ask the database (another worker may have taken it).
+                    fresh = time.monotonic() - claimed_at < self.lease.total_seconds() / 2
+                    if not fresh and not self._still_mine(mail_id):
+                        continue
                     try:
                         transport.send(message)
                     except smtplib.SMTPRecipientsRefused as error:
