@@ -19,7 +19,7 @@ from models.errors import Forbidden, InvalidInput
 from models.field_rules import OFFER_REQUIRED, partner_offer_errors
 from models.geography import Postcode
 from models.vocabulary import LEVELS
-from models.waitlist import fill_freed_places
+from models.waitlist import close_queue, fill_freed_places
 
 OFFER_FIELDS = frozenset({
     "title", "domain", "kind", "capacity", "postcode", "lat", "lon", "min_level", "max_level",
@@ -88,6 +88,7 @@ def close_offer(session: Session, *, actor_id: int, offer_id: int) -> None:
     offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
     if offer.closed_at is None:
         offer.closed_at = now_utc()
+        close_queue(session, offer.id)
     session.flush()
 
 

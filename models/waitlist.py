@@ -152,6 +152,14 @@ def fill_freed_places(session: Session, offer_id: int) -> list[int]:
     return made
 
 
+def close_queue(session: Session, offer_id: int) -> None:
+    """A closed offer takes nobody from its queue: every waiting entry is skipped."""
+    for entry in queue(session, offer_id):
+        entry.status, entry.closed_at = "skipped", now_utc()
+        entry.skipped_rule = "closed: het aanbod is gesloten"
+    session.flush()
+
+
 def queue(session: Session, offer_id: int) -> list[WaitlistEntry]:
     """The offer's waiting entries in queue order (position = index + 1)."""
     return list(session.scalars(

@@ -118,3 +118,13 @@ def test_another_partners_offer_queue_is_404(client, session, world):
     course, _ = full_course(session, world)
     assert_problem(client.get(f"/api/v1/offers/{course.id}/waitlist",
                               headers=world["auth"]["employer"]), 404)
+
+
+def test_closing_the_offer_skips_its_queue(client, session, world):
+    course, _ = full_course(session, world)
+    entry_id = join(client, world, course.id, world["person_utrecht"].id).get_json()["id"]
+    assert client.delete(f"/api/v1/offers/{course.id}",
+                         headers=world["auth"]["school"]).status_code == 204
+    entry = session.get(WaitlistEntry, entry_id)
+    session.refresh(entry)
+    assert entry.status == "skipped" and entry.skipped_rule.startswith("closed")
