@@ -34,8 +34,13 @@ migrate: install
 seed: migrate
 	$(FLASK) seed --demo
 
+# The web server and the mail worker side by side; when either stops (or on Ctrl-C) both stop.
 run: seed assets
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	@$(FLASK) worker & worker=$$!; \
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app & web=$$!; \
+	trap 'kill $$worker $$web 2>/dev/null' INT TERM EXIT; \
+	while kill -0 $$worker 2>/dev/null && kill -0 $$web 2>/dev/null; do sleep 1; done; \
+	kill $$worker $$web 2>/dev/null; wait
 
 # pytest exits 5 when it collected no test: that is a failure too.
 test: install assets

@@ -11,9 +11,11 @@ from models.base import Base
 from models.coalition import Offer, Partner, Tie
 from models.coalition_version import CoalitionVersion
 from models.geography import Gemeente, Postcode, Wijk
+from models.outbox import MailOptOut, OutboxMail
 from models.people import Inburgeraar, Need
 from models.pip import Pip
 from models.referral import Referral, ReferralEvent
+from models.waitlist import WaitlistEntry
 
 __all__ = [
     "AccessLog",
@@ -22,9 +24,11 @@ __all__ = [
     "CoalitionVersion",
     "Gemeente",
     "Inburgeraar",
+    "MailOptOut",
     "LoginFailure",
     "Need",
     "Offer",
+    "OutboxMail",
     "Partner",
     "Pip",
     "Postcode",
@@ -32,5 +36,6 @@ __all__ = [
     "ReferralEvent",
     "Tie",
     "User",
+    "WaitlistEntry",
     "Wijk",
 ]

@@ -19,7 +19,8 @@ from models.pip import scenario_latin_literate, scenario_leerroute
 from models.referral import Referral
 
 # A referral's state as an outcome the matcher learns from. Withdrawn and
-# expired referrals say nothing about the fit and are left out.
+# expired referrals say nothing about the fit and are left out. The reason code
+# goes along: the engine holds no ``vol`` decline against the pair.
 OUTCOME_OF_STATUS = {
     "completed": "completed",
     "dropped": "dropped",
@@ -109,7 +110,13 @@ def build_scenario(
     learned component and the history rule see every earlier referral.
     """
     history_rows = session.execute(
-        select(Referral.inburgeraar_id, Referral.offer_id, Referral.status, Referral.created_at)
+        select(
+            Referral.inburgeraar_id,
+            Referral.offer_id,
+            Referral.status,
+            Referral.created_at,
+            Referral.reason_code,
+        )
         .where(Referral.status.in_(OUTCOME_OF_STATUS))
         .order_by(Referral.id)
     ).all()
@@ -151,6 +158,7 @@ def build_scenario(
                 offer_id=str(row.offer_id),
                 outcome=OUTCOME_OF_STATUS[row.status],
                 referred_on=row.created_at.date().isoformat(),
+                reason_code=row.reason_code,
             )
             for row in history_rows
         ],
@@ -176,7 +184,7 @@ def pair_scenario(
         select(Partner).where(Partner.id.in_(partner_ids)).options(selectinload(Partner.gemeente))
     ).all()
     history = session.execute(
-        select(Referral.status, Referral.created_at)
+        select(Referral.status, Referral.created_at, Referral.reason_code)
         .where(
             Referral.inburgeraar_id == inburgeraar_id,
             Referral.offer_id == offer_id,
@@ -195,6 +203,7 @@ def pair_scenario(
                 offer_id=str(offer_id),
                 outcome=OUTCOME_OF_STATUS[row.status],
                 referred_on=row.created_at.date().isoformat(),
+                reason_code=row.reason_code,
             )
             for row in history
         ],

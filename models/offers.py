@@ -19,6 +19,7 @@ from models.errors import Forbidden, InvalidInput
 from models.field_rules import OFFER_REQUIRED, partner_offer_errors
 from models.geography import Postcode
 from models.vocabulary import LEVELS
+from models.waitlist import close_queue, fill_freed_places
 
 OFFER_FIELDS = frozenset({
     "title", "domain", "kind", "capacity", "postcode", "lat", "lon", "min_level", "max_level",
@@ -72,9 +73,12 @@ def update_offer(
         errors += capacity_errors(session, offer, values["capacity"])
     if errors:
         raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
+    raised = values["capacity"] > offer.capacity
     for name, value in changes.items():
         setattr(offer, name, value)
     session.flush()
+    if raised:  # new places go to the waitlist first
+        fill_freed_places(session, offer.id)
     return offer
 
 
@@ -84,6 +88,7 @@ def close_offer(session: Session, *, actor_id: int, offer_id: int) -> None:
     offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
     if offer.closed_at is None:
         offer.closed_at = now_utc()
+        close_queue(session, offer.id)
     session.flush()
 
 

@@ -12,11 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, now_utc
 from models.coalition import Offer
 from models.people import Inburgeraar
+from models.reason_codes import REASON_CODES
 from models.vocabulary import HOLDING_STATUSES, REFERRAL_STATUSES, in_set
 
 # At most one referral per person and offer holds a place: the database's own
 # backstop for refer()'s check (a partial unique index, on SQLite and PostgreSQL).
 HOLDING = in_set("status", HOLDING_STATUSES)
+REASON_CODE_CHECK = f"reason_code IS NULL OR {in_set('reason_code', REASON_CODES)}"
 
 
 class Referral(Base):
@@ -30,6 +32,9 @@ class Referral(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    # Why it was declined or dropped (models.reason_codes); None otherwise. Indexed for
+    # the coordinator's count of reasons per partner and domain.
+    reason_code: Mapped[str | None] = mapped_column(String(16), index=True)
 
     inburgeraar: Mapped[Inburgeraar] = relationship()
     offer: Mapped[Offer] = relationship()
@@ -39,6 +44,7 @@ class Referral(Base):
 
     __table_args__ = (
         CheckConstraint(in_set("status", REFERRAL_STATUSES), name="status"),
+        CheckConstraint(REASON_CODE_CHECK, name="reason_code"),
         Index(
             "uq_referral_holding_person_offer",
             "inburgeraar_id",
@@ -63,6 +69,7 @@ class ReferralEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(16))
 
     referral: Mapped[Referral] = relationship(back_populates="events")
 
@@ -72,4 +79,5 @@ class ReferralEvent(Base):
             name="from_status",
         ),
         CheckConstraint(in_set("to_status", REFERRAL_STATUSES), name="to_status"),
+        CheckConstraint(REASON_CODE_CHECK, name="reason_code"),
     )

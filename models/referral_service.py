@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import access
+from models import access, notifications
 from models.base import now_utc
 from models.capacity import HOLDING_STATUSES, held_places
 from models.coalition import Offer
@@ -37,6 +37,7 @@ from models.errors import (
 )
 from models.field_rules import LONG_TEXT
 from models.matching_bridge import eligibility_failures
+from models.reason_codes import check_reason
 from models.referral import Referral, ReferralEvent
 from models.vocabulary import ReferralStatus
 
@@ -93,7 +94,8 @@ def refer(
 ) -> Referral:
     """A klantmanager refers an inburgeraar of their gemeente to an open offer.
 
-    ``at`` backdates the referral (loading history); it defaults to now.
+    ``at`` backdates the referral (loading history, which mails nobody); it
+    defaults to now, and the partner's accounts are mailed (models.notifications).
 
     Raises NotFound (person or offer out of reach), Forbidden (not a
     klantmanager), NotEligible (a hard rule of the matcher fails),
@@ -102,7 +104,7 @@ def refer(
     actor = access.get_actor(session, actor_id)
     if actor.role != "klantmanager":
         raise Forbidden("Alleen een klantmanager verwijst door.")
-    _check_note(note)
+    check_note(note)
     person = access.get_inburgeraar(session, actor, inburgeraar_id)
     # Lock, then check: from here on the offer's row is locked until the commit,
     # so a close or a capacity change either committed before (and is seen, the
@@ -134,13 +136,32 @@ def refer(
         )
     if held_places(session, [offer.id])[offer.id] >= offer.capacity:
         raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
-    now = at or now_utc()
+    return open_referral(session, person_id=person.id, offer_id=offer.id, actor_id=actor.id,
+                         note=note, now=at or now_utc(), notify=at is None)
+
+
+def open_referral(
+    session: Session,
+    *,
+    person_id: int,
+    offer_id: int,
+    actor_id: int,
+    note: str | None,
+    now: datetime,
+    notify: bool = True,
+    waitlist_entry_id: int | None = None,
+) -> Referral:
+    """Write a ``sent`` referral, its event and its mails; the caller checked every rule.
+
+    Shared by ``refer`` and the waitlist (``models.waitlist``), which refers on
+    behalf of the klantmanager who put the person on the list.
+    """
     referral = Referral(
-        inburgeraar_id=person.id,
-        offer_id=offer.id,
+        inburgeraar_id=person_id,
+        offer_id=offer_id,
         status=S.SENT.value,
         note=note,
-        created_by_id=actor.id,
+        created_by_id=actor_id,
         created_at=now,
         status_changed_at=now,
     )
@@ -148,9 +169,13 @@ def refer(
     session.flush()
     session.add(
         ReferralEvent(
-            referral_id=referral.id, actor_id=actor.id, at=now, to_status=S.SENT.value, reason=note
+            referral_id=referral.id, actor_id=actor_id, at=now, to_status=S.SENT.value, reason=note
         )
     )
+    if notify:
+        notifications.referral_moved(session, referral, S.SENT.value)
+        if waitlist_entry_id is not None:
+            notifications.waitlist_referred(session, referral, waitlist_entry_id)
     session.flush()
     return referral
 
@@ -162,19 +187,23 @@ def change_status(
     referral_id: int,
     to_status: str,
     reason: str | None = None,
+    reason_code: str | None = None,
     at: datetime | None = None,
 ) -> Referral:
     """The partner or the klantmanager moves a referral on, as the transition table allows.
 
+    A decline or a drop names a ``reason_code`` (``models.reason_codes``).
     Raises NotFound (out of reach), Forbidden (the coordinator answers no
-    referral), IllegalTransition, or InvalidInput (a reason that is required).
+    referral), IllegalTransition, or InvalidInput (a missing or unknown
+    reason code, or ``anders`` without its text).
     """
     actor = access.get_actor(session, actor_id)
     if actor.role not in ("partner", "klantmanager"):
         raise Forbidden("Alleen de partner of de klantmanager wijzigt een verwijzing.")
     referral = access.get_referral(session, actor, referral_id, lock=True)
     _move(
-        session, referral, to_status, role=actor.role, actor_id=actor.id, reason=reason, now=at
+        session, referral, to_status, role=actor.role, actor_id=actor.id, reason=reason,
+        reason_code=reason_code, now=at, notify=at is None,
     )
     session.flush()
     return referral
@@ -212,7 +241,8 @@ def allowed_targets(status: str, role: str) -> list[str]:
     return [t.target for t in TRANSITIONS.values() if t.source == status and t.role == role]
 
 
-def _move(session, referral, to_status, *, role, actor_id, reason, now=None):
+def _move(session, referral, to_status, *, role, actor_id, reason, reason_code=None, now=None,
+          notify=True):
     transition = TRANSITIONS.get((referral.status, to_status))
     if transition is None or transition.role != role:
         raise IllegalTransition(
@@ -220,11 +250,8 @@ def _move(session, referral, to_status, *, role, actor_id, reason, now=None):
             f"kan niet naar '{to_status}'."
         )
     reason = (reason or "").strip() or None
-    if transition.needs_reason and not reason:
-        raise InvalidInput(
-            "Geef een reden op.", [{"field": "reason", "message": "Geef een reden op."}]
-        )
-    _check_note(reason, field="reason")
+    check_reason(transition.needs_reason, reason_code, reason)
+    check_note(reason, field="reason")
     now = now or now_utc()
     session.add(
         ReferralEvent(
@@ -234,13 +261,25 @@ def _move(session, referral, to_status, *, role, actor_id, reason, now=None):
             from_status=referral.status,
             to_status=to_status,
             reason=reason,
+            reason_code=reason_code,
         )
     )
     referral.status = to_status
+    if reason_code is not None:
+        referral.reason_code = reason_code
+    if notify:  # a move loaded as history (backdated) is no news
+        notifications.referral_moved(session, referral, to_status, reason_code)
+    if transition.source in HOLDING_STATUSES and to_status not in HOLDING_STATUSES:
+        # A place freed: the waitlist's first eligible entry takes it, in this transaction.
+        # Imported here: the waitlist refers through this module.
+        from models.waitlist import fill_freed_places
+
+        session.flush()
+        fill_freed_places(session, referral.offer_id)
     referral.status_changed_at = now
 
 
-def _check_note(text: str | None, field: str = "note") -> None:
+def check_note(text: str | None, field: str = "note") -> None:
     if text is not None and len(text) > NOTE_MAX_LENGTH:
         message = f"Maximaal {NOTE_MAX_LENGTH} tekens."
         raise InvalidInput(message, [{"field": field, "message": message}])

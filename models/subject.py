@@ -11,7 +11,9 @@ The rows stay, so the coalition's figures (the funnel, capacity history)
 keep their totals: the person keeps their id and gemeente, gets a random
 "verwijderd-…" pseudonym and no other field; their needs and PIP are deleted; their
 referrals keep offer, status and dates but lose the free-text note, and the
-events lose their free-text reason. The access log keeps its rows (the
+events lose their free-text reason; their waitlist entries lose the note
+(and stop waiting), and the mails about their referrals are deleted from the
+outbox (they name the old pseudonym). The access log keeps its rows (the
 accountability record); they point at the now anonymous id.
 """
 
@@ -26,9 +28,11 @@ from models.audit import Access, AccessLog, record_access
 from models.base import now_utc
 from models.coalition import Offer
 from models.errors import NotFound
+from models.outbox import OutboxMail
 from models.people import Inburgeraar, Need
 from models.pip import Pip
 from models.referral import Referral, ReferralEvent
+from models.waitlist import WaitlistEntry
 
 DEFAULT_RETENTION_DAYS = 730
 PURGED_PREFIX = "verwijderd-"
@@ -94,6 +98,7 @@ def _referral(referral: Referral) -> dict:
         "offer_title": referral.offer.title,
         "partner": referral.offer.partner.name,
         "status": referral.status,
+        "reason_code": referral.reason_code,
         "note": referral.note,
         "created_at": _plain(referral.created_at),
         "status_changed_at": _plain(referral.status_changed_at),
@@ -176,6 +181,16 @@ def purge(
     session.execute(delete(Need).where(Need.inburgeraar_id.in_(people)))
     session.execute(delete(Pip).where(Pip.inburgeraar_id.in_(people)))
     session.execute(update(Referral).where(Referral.id.in_(referrals)).values(note=None))
+    session.execute(delete(OutboxMail).where(OutboxMail.referral_id.in_(referrals)))
+    session.execute(
+        update(WaitlistEntry).where(WaitlistEntry.inburgeraar_id.in_(people))
+        .values(note=None)
+    )
+    session.execute(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.inburgeraar_id.in_(people), WaitlistEntry.status == "waiting")
+        .values(status="withdrawn", closed_at=now)
+    )
     session.execute(
         update(ReferralEvent)
         .where(ReferralEvent.referral_id.in_(referrals))

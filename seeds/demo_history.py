@@ -80,7 +80,7 @@ def _make_history(session: Session, seed: int, today) -> int:
             continue  # the places this scenario counted have been taken meanwhile
         actor_of = {"withdrawn": klantmanagers[person.gemeente].id}
         at, gap = sent_at, max(1, (days_back - 1) // 3)
-        for status, reason in steps:
+        for status, reason_code, reason in steps:
             at = at + timedelta(days=rng.randint(1, gap))
             change_status(
                 session,
@@ -88,29 +88,34 @@ def _make_history(session: Session, seed: int, today) -> int:
                 referral_id=referral.id,
                 to_status=status,
                 reason=reason,
+                reason_code=reason_code,
                 at=at,
             )
         made += 1
     return made
 
 
-def _lifecycle(rng: random.Random, km: float, speaks: bool) -> list[tuple[str, str | None]]:
-    """The steps after ``sent``, drawn with a success chance that falls with distance."""
+def _lifecycle(
+    rng: random.Random, km: float, speaks: bool
+) -> list[tuple[str, str | None, str | None]]:
+    """The steps after ``sent`` as (status, reason code, reason), drawn with a success
+    chance that falls with distance."""
     roll = rng.random()
     if roll < 0.08:
         return []  # still waiting for an answer
     if roll < 0.14:
-        return [("withdrawn", "Inburgeraar verhuisd")]
+        return [("withdrawn", None, "Inburgeraar verhuisd")]
     if roll < 0.24:
-        return [("declined", "Groep zit vol tot de zomer")]
+        return [("declined", "vol", "Groep zit vol tot de zomer")]
     if roll < 0.34:
-        return [("accepted", None)]
+        return [("accepted", None, None)]
     if roll < 0.44:
-        return [("accepted", None), ("started", None)]
+        return [("accepted", None, None), ("started", None, None)]
     success = 1 / (1 + math.exp(-(1.2 - 0.25 * km + (0.8 if speaks else 0.0))))
     if rng.random() < success:
-        return [("accepted", None), ("started", None), ("completed", None)]
-    return [("accepted", None), ("started", None), ("dropped", "Reistijd te lang")]
+        return [("accepted", None, None), ("started", None, None), ("completed", None, None)]
+    dropped = ("dropped", "afstand", "Reistijd te lang")
+    return [("accepted", None, None), ("started", None, None), dropped]
 
 
 def _partner_accounts(session: Session) -> dict[int, int]:

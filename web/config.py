@@ -23,6 +23,25 @@ def from_environment(instance_path: str) -> dict:
         "WEGWIJS_RETENTION_DAYS": int(os.environ.get("WEGWIJS_RETENTION_DAYS") or 730),
         # The allocation proposal keeps places for arrivals like those of the last weeks.
         "WEGWIJS_FORECAST_WEEKS": int(os.environ.get("WEGWIJS_FORECAST_WEEKS") or 4),
+        # Mail (web/mailer.py, web/worker.py): unset SMTP URL → .eml files in instance/mail/.
+        "WEGWIJS_SMTP_URL": os.environ.get("WEGWIJS_SMTP_URL") or None,
+        "WEGWIJS_MAIL_FROM": os.environ.get("WEGWIJS_MAIL_FROM") or "wegwijs@localhost",
+        "WEGWIJS_PUBLIC_URL": os.environ.get("WEGWIJS_PUBLIC_URL") or "http://127.0.0.1:8000",
+        **worker_settings(),
+    }
+
+
+def worker_settings() -> dict:
+    """The worker's pace; the defaults suit production, tests shorten them."""
+    def number(name: str, default: float) -> float:
+        return float(os.environ.get(name) or default)
+
+    return {
+        "WEGWIJS_WORKER_POLL_SECONDS": number("WEGWIJS_WORKER_POLL_SECONDS", 1),
+        "WEGWIJS_WORKER_JOBS_SECONDS": number("WEGWIJS_WORKER_JOBS_SECONDS", 60),
+        "WEGWIJS_MAIL_LEASE_SECONDS": number("WEGWIJS_MAIL_LEASE_SECONDS", 300),
+        "WEGWIJS_MAIL_RETRY_SECONDS": number("WEGWIJS_MAIL_RETRY_SECONDS", 5),
+        "WEGWIJS_MAIL_BATCH": int(number("WEGWIJS_MAIL_BATCH", 50)),
     }
 
 

@@ -1,7 +1,7 @@
 """inburgeraar.duaal: a duaal traject (taal and werk side by side)
 
 Revision ID: b7c2e5a91d04
-Revises: a3f0c2d4e6b8
+Revises: d9f2b6c8e1a4
 Create Date: 2026-11-27 11:20:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b7c2e5a91d04"
-down_revision = "a3f0c2d4e6b8"
+down_revision = "d9f2b6c8e1a4"
 branch_labels = None
 depends_on = None
 

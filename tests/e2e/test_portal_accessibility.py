@@ -16,12 +16,15 @@ PAGES = {
         "/klantmanager/verwijzingen",
         "first:main table a[href*='/klantmanager/verwijzingen/']",
         "/klantmanager/verdeelvoorstel",
+        "/klantmanager/wachtlijst",
     ],
     "taalschool@wegwijs.example": [
         "/partner/aanbod",
         "/partner/aanbod/nieuw",
         "/partner/verwijzingen",
         "first:main table a[href*='/partner/verwijzingen/']",
+        "/instellingen/mail",
+        "/partner/wachtlijsten",
     ],
     "werkgever@wegwijs.example": [
         "/werkgever/aanbod",

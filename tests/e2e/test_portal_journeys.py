@@ -198,7 +198,7 @@ def test_a_partner_cannot_open_another_partners_referral(page, demo_server):
     expect(page.locator("main")).not_to_contain_text(pseudonym)
     moved = page.request.post(
         f"{demo_server.url}/partner/verwijzingen/{referral_id}/status",
-        form={"to_status": "declined", "reason": "x",
+        form={"to_status": "declined", "reason_code": "vol",
               "csrf_token": page.locator("input[name=csrf_token]").first.input_value()},
     )
     assert moved.status == 404

@@ -44,7 +44,8 @@ def people(session):
         referral = refer(session, actor_id=km.id, inburgeraar_id=person.id, offer_id=course.id,
                          note=f"Toelichting over {person.pseudonym}")
         change_status(session, actor_id=partner_user.id, referral_id=referral.id,
-                      to_status="declined", reason=f"Reden over {person.pseudonym}")
+                      to_status="declined", reason_code="anders",
+                      reason=f"Reden over {person.pseudonym}")
         referrals[person.id] = referral.id
     for person in (old, current):
         record_access(session, Access(km, "portal", "GET /x", "10.0.0.1"), "read", [person.id])

@@ -17,6 +17,7 @@ from models.errors import (
     NotFound,
     OfferFull,
 )
+from models.matching_bridge import build_scenario, eligibility_failures
 from models.referral import Referral, ReferralEvent
 from models.referral_service import (
     TRANSITIONS,
@@ -65,7 +66,8 @@ def referral_in(session, world, status):
     for step in path[status]:
         actor = world["km"] if step == "withdrawn" else world["partner"]
         change_status(
-            session, actor_id=actor.id, referral_id=referral.id, to_status=step, reason="reden"
+            session, actor_id=actor.id, referral_id=referral.id, to_status=step, reason="reden",
+            reason_code="anders" if step in ("declined", "dropped") else None,
         )
     return referral
 
@@ -93,7 +95,8 @@ def test_every_legal_move_by_its_role(session, world, source, target):
     else:
         actor = world["partner"] if transition.role == "partner" else world["km"]
         change_status(
-            session, actor_id=actor.id, referral_id=referral.id, to_status=target, reason="reden"
+            session, actor_id=actor.id, referral_id=referral.id, to_status=target, reason="reden",
+            reason_code="anders" if target in ("declined", "dropped") else None,
         )
     session.refresh(referral)
     assert referral.status == target
@@ -220,15 +223,39 @@ def test_only_klantmanagers_refer(session, world):
             )
 
 
-def test_decline_needs_a_reason(session, world):
+@pytest.mark.parametrize(("code", "reason", "field"), [
+    (None, "Geen plek", "reason_code"),
+    ("druk", None, "reason_code"),
+    ("anders", "  ", "reason"),
+])
+def test_decline_needs_a_valid_reason_code(session, world, code, reason, field):
     referral = referral_in(session, world, "sent")
     with pytest.raises(InvalidInput) as raised:
         change_status(
-            session, actor_id=world["partner"].id, referral_id=referral.id, to_status="declined"
+            session, actor_id=world["partner"].id, referral_id=referral.id, to_status="declined",
+            reason_code=code, reason=reason,
         )
-    assert raised.value.errors[0]["field"] == "reason"
+    assert raised.value.errors[0]["field"] == field
     session.refresh(referral)
-    assert referral.status == "sent"
+    assert referral.status == "sent" and referral.reason_code is None
+
+
+def test_a_reason_code_belongs_only_to_a_decline_or_a_drop(session, world):
+    referral = referral_in(session, world, "sent")
+    with pytest.raises(InvalidInput) as raised:
+        change_status(session, actor_id=world["partner"].id, referral_id=referral.id,
+                      to_status="accepted", reason_code="vol")
+    assert raised.value.errors[0]["field"] == "reason_code"
+
+
+def test_the_reason_code_is_kept_on_the_referral_and_its_event(session, world):
+    referral = referral_in(session, world, "sent")
+    change_status(session, actor_id=world["partner"].id, referral_id=referral.id,
+                  to_status="declined", reason_code="rooster")
+    session.refresh(referral)
+    assert referral.reason_code == "rooster"
+    assert [(e.to_status, e.reason_code) for e in referral.events] == [
+        ("sent", None), ("declined", "rooster")]
 
 
 def test_expiry_takes_only_referrals_unanswered_for_14_days(session, world):
@@ -256,3 +283,17 @@ def test_allowed_targets_follow_the_table():
     assert allowed_targets("sent", "partner") == ["accepted", "declined"]
     assert allowed_targets("sent", "klantmanager") == ["withdrawn"]
     assert allowed_targets("completed", "partner") == []
+
+
+@pytest.mark.parametrize(("code", "blocked"), [("vol", False), ("niveau", True)])
+def test_the_matcher_learns_the_reason_code_a_full_offer_does_not_block_the_pair(
+    session, world, code, blocked
+):
+    referral = referral_in(session, world, "sent")
+    change_status(session, actor_id=world["partner"].id, referral_id=referral.id,
+                  to_status="declined", reason_code=code)
+    history = build_scenario(session).history
+    assert [(h.outcome, h.reason_code) for h in history] == [("declined", code)]
+    rules = [rule for rule, _ in eligibility_failures(session, world["person"].id,
+                                                       world["offer"].id)]
+    assert ("history" in rules) is blocked

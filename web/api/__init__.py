@@ -16,6 +16,7 @@ from web.api import (
     offers,
     referrals,
     tokens,
+    waitlist,
     what_if,
 )
 from web.api.errors import register_error_handlers
@@ -24,9 +25,8 @@ from web.api.spec import URL_PREFIX, add_version_header
 
 def register_api(app: Flask) -> None:
     bp = Blueprint("api", __name__, url_prefix=URL_PREFIX)
-    for module in (
-        tokens, account, offers, inburgeraars, referrals, coalition, what_if, audit, docs
-    ):
+    for module in (tokens, account, offers, inburgeraars, referrals, waitlist, coalition, what_if,
+                   audit, docs):
         bp.register_blueprint(module.bp)
     register_error_handlers(bp)
     app.register_blueprint(bp)

@@ -100,7 +100,8 @@ def get_referral(referral_id: int):
 )
 def patch_referral(referral_id: int, json: schemas.ReferralChange):
     """Move a referral on: the partner accepts, declines, starts, completes or drops it;
-    the klantmanager withdraws it. Any other move is 409.
+    the klantmanager withdraws it. Any other move is 409. A decline or a drop
+    names a ``reason_code`` (422 naming it otherwise; ``anders`` needs ``reason``).
     """
     referral_service.change_status(
         db.session,
@@ -108,5 +109,6 @@ def patch_referral(referral_id: int, json: schemas.ReferralChange):
         referral_id=referral_id,
         to_status=json.status,
         reason=json.reason,
+        reason_code=json.reason_code,
     )
     return _represent(referral_id, "status")

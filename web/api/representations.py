@@ -77,12 +77,14 @@ def referral(row: Referral, viewer: User) -> schemas.Referral:
         inburgeraar_id=None if viewer.role == "partner" else row.inburgeraar_id,
         inburgeraar=schemas.ReferredPerson(**access.what_a_partner_sees(person)),
         status=row.status,
+        reason_code=row.reason_code,
         note=row.note,
         created_at=row.created_at,
         status_changed_at=row.status_changed_at,
         events=[
             schemas.ReferralEvent(
-                at=e.at, from_status=e.from_status, to_status=e.to_status, reason=e.reason
+                at=e.at, from_status=e.from_status, to_status=e.to_status,
+                reason_code=e.reason_code, reason=e.reason,
             )
             for e in row.events
         ],

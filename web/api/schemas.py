@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 from models import field_rules as rules
 from models.access import OFFER_LIST_STATUSES
 from models.pip import ALFABETISERING, MAX_UREN, PIP_LEERROUTES, PIP_NIVEAUS
+from models.reason_codes import REASON_CODES
 from models.vocabulary import (
     DAYPARTS,
     DOMAINS,
@@ -44,6 +45,7 @@ Gender = Literal[GENDERS]
 Education = Literal[EDUCATION]
 OfferKind = Literal[OFFER_KINDS]
 ReferralStatus = Literal[REFERRAL_STATUSES]
+ReasonCode = Literal[REASON_CODES]
 
 # Ids are PostgreSQL integers; larger numbers cannot name anything.
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -363,6 +365,9 @@ class ReferralCreate(Body):
 
 class ReferralChange(Body):
     status: ReferralStatus
+    reason_code: ReasonCode | None = Field(
+        None, description="Verplicht bij declined en dropped; bij anders ook reason"
+    )
     reason: Text | None = None
 
 
@@ -384,6 +389,7 @@ class ReferralEvent(BaseModel):
     at: Timestamp
     from_status: ReferralStatus | None
     to_status: ReferralStatus
+    reason_code: ReasonCode | None
     reason: str | None
 
 
@@ -393,6 +399,7 @@ class Referral(BaseModel):
     inburgeraar_id: int | None = Field(description="Niet voor partners: die zien het pseudoniem")
     inburgeraar: ReferredPerson
     status: ReferralStatus
+    reason_code: ReasonCode | None = Field(description="Waarom afgewezen of gestopt")
     note: str | None
     created_at: Timestamp
     status_changed_at: Timestamp

@@ -6,7 +6,7 @@ domain errors beside the fields; they hold no rule of their own.
 
 from flask import Flask, Response, current_app, request
 
-from web.portal import assets, auth, home, klantmanager, partner, werkgever
+from web.portal import assets, auth, home, klantmanager, mail_settings, partner, werkgever
 from web.portal.errors import register_error_pages
 from web.portal.extensions import csrf, login_manager
 from web.portal.filters import register_filters
@@ -36,7 +36,7 @@ def init_portal(app: Flask) -> None:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    for module in (assets, auth, home, partner, werkgever, klantmanager):
+    for module in (assets, auth, home, partner, werkgever, klantmanager, mail_settings):
         app.register_blueprint(module.bp)
     register_navigation(app)
     register_error_pages(app)
@@ -84,9 +84,13 @@ def register_navigation(app: Flask) -> None:
     add_nav_item(app, "Inburgeraars", "klantmanager.inburgeraars", ("klantmanager",))
     add_nav_item(app, "Verwijzingen", "klantmanager.referrals", ("klantmanager",))
     add_nav_item(app, "Verdeelvoorstel", "klantmanager.allocation", ("klantmanager",))
+    add_nav_item(app, "Wachtlijst", "klantmanager.waitlist", ("klantmanager",))
+    add_nav_item(app, "Wachtlijsten", "partner.waitlists", ("partner",), werkgever=False)
+    add_nav_item(app, "Wachtlijsten", "werkgever.waitlists", ("partner",), werkgever=True)
     add_nav_item(app, "Overzicht", "home.index", ("coordinator",))
     for label, endpoint in COORDINATOR_PAGES:
         add_nav_item(app, label, endpoint, ("coordinator",))
+    add_nav_item(app, "Mailinstellingen", "settings.mail", ("partner", "klantmanager"))
 
 
 def _check_csrf() -> None:

@@ -4,6 +4,7 @@ from wtforms.fields.choices import SelectChoice
 
 from matching import LANGUAGE_NAMES
 from models.field_rules import OTHER_OFFER_KINDS, WERKGEVER_OFFER_KINDS
+from models.reason_codes import REASON_CODE_LABELS
 from models.vocabulary import DAYPARTS, DOMAINS, EDUCATION, GENDERS, LEERROUTES, LEVELS
 from web.portal import labels
 
@@ -37,3 +38,9 @@ def kind_choices(kinds: tuple[str, ...]) -> list[SelectChoice]:
 def optional(choices: list[SelectChoice], label: str = "— geen —") -> list[SelectChoice]:
     """The choices with a first empty option: "none" in a form, "all" in a filter."""
     return [SelectChoice("", label), *choices]
+
+
+REASON_CODE_CHOICES = optional(
+    [SelectChoice(code, label) for code, label in REASON_CODE_LABELS.items()],
+    "— kies een reden —",
+)

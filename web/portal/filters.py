@@ -7,6 +7,7 @@ from flask import Flask
 
 from matching.explanation import format_points
 from matching.scoring import COMPONENTS
+from models.reason_codes import REASON_CODE_LABELS
 from web.portal import labels
 from web.portal.navigation import nav_items
 
@@ -23,6 +24,7 @@ def register_filters(app: Flask) -> None:
         "leerroute": lambda code: labels.LEERROUTE_NAMES.get(code, code or "—"),
         "component": lambda code: labels.COMPONENT_LABELS.get(code, code),
         "action": lambda code: labels.ACTION_LABELS.get(code, code),
+        "reason_code": lambda code: REASON_CODE_LABELS.get(code, code),
         "language": labels.language_name,
         "dayparts": lambda codes: ", ".join(codes) if codes else "—",
         "moment": moment,

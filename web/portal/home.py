@@ -3,6 +3,8 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from models.reports.overview import coalition_overview
+from web.extensions import db
 from web.portal.navigation import is_werkgever_user, nav_items
 
 bp = Blueprint("home", __name__)
@@ -17,4 +19,5 @@ def index():
         return redirect(url_for("werkgever.offers" if is_werkgever_user() else "partner.offers"))
     # The coordinator's pages are their own blueprint; this page links to whichever exist.
     pages = [item for item in nav_items() if item["url"] != "/"]
-    return render_template("coordinator_home.html", pages=pages)
+    return render_template("coordinator_home.html", pages=pages,
+                           overview=coalition_overview(db.session))

@@ -147,4 +147,8 @@ class StatusForm(PortalForm):
     """Move a referral on: the target state, and a reason where the lifecycle asks one."""
 
     to_status = HiddenField(validators=[InputRequired()])
-    reason = TextAreaField("Reden", validators=[Optional(), within(LONG_TEXT)])
+    # Checked by the use case (models.reason_codes), which names the field when it is missing.
+    reason_code = SelectField(
+        "Reden", choices=choices.REASON_CODE_CHOICES, default="", validate_choice=False
+    )
+    reason = TextAreaField("Toelichting", validators=[Optional(), within(LONG_TEXT)])

@@ -1,6 +1,7 @@
 """Pages of a taalschool, maatjesproject, mentor, onderwijsinstelling, welzijn or overig partner."""
 
 from web.portal.offer_pages import Wording, offer_blueprint
+from web.portal.partner_waitlist import add_waitlist_page
 
 bp = offer_blueprint(
     "partner",
@@ -9,3 +10,4 @@ bp = offer_blueprint(
     wording=Wording(offers_title="Mijn aanbod", offer="aanbod", new_offer="Nieuw aanbod",
                     places="plaatsen"),
 )
+add_waitlist_page(bp)

@@ -52,6 +52,7 @@ def submit_status_change(referral_id: int) -> tuple[StatusForm, Referral | None]
         moved = change_status(
             db.session, actor_id=actor_id(), referral_id=referral_id,
             to_status=form.to_status.data, reason=form.reason.data,
+            reason_code=form.reason_code.data or None,
         )
     except DomainError as error:
         form.show_error(error)

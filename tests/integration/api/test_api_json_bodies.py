@@ -51,8 +51,12 @@ def _path(rule: str, world) -> str:
 def _headers(rule: str, world) -> dict:
     """A token of a role that may use the route: the body is read after the role check."""
     coordinator_only = ("users", "coalition")
-    role = "school" if "offers" in rule else (
-        "coordinator" if any(part in rule for part in coordinator_only) else "km_utrecht")
+    if rule.endswith("/waitlist"):
+        role = "km_utrecht"
+    elif "offers" in rule:
+        role = "school"
+    else:
+        role = "coordinator" if any(part in rule for part in coordinator_only) else "km_utrecht"
     return dict(world["auth"][role])
 
 

@@ -45,7 +45,8 @@ def _move_to(session, world, status):
         return referral
     for user, target in PATHS[status]:
         change_status(session, actor_id=world["users"][user].id, referral_id=referral.id,
-                      to_status=target, reason="Reden")
+                      to_status=target, reason="Reden",
+                      reason_code="anders" if target in ("declined", "dropped") else None)
     return referral
 
 
@@ -65,7 +66,9 @@ def test_every_move_from_a_state_by_every_role(client, session, world, source):
             assert referral.status == source
             before = _events(session, referral.id)
             response = client.patch(f"/api/v1/referrals/{referral.id}", headers=world["auth"][user],
-                                    json={"status": target, "reason": "Omdat het moet"})
+                                    json={"status": target, "reason": "Omdat het moet",
+                                          **({"reason_code": "anders"}
+                                             if target in ("declined", "dropped") else {})})
             legal = TRANSITIONS.get((source, target))
             if legal is not None and legal.role == role:
                 assert response.status_code == 200, (source, target, role, response.get_json())
@@ -110,7 +113,7 @@ def test_a_place_is_freed_when_a_referral_is_declined(client, session, world):
         first, _ = (refer(session, actor_id=world["users"]["km_utrecht"].id, inburgeraar_id=p.id,
                           offer_id=job.id) for p in people[:2])
     client.patch(f"/api/v1/referrals/{first.id}", headers=world["auth"]["employer"],
-                 json={"status": "declined", "reason": "Geen match"})
+                 json={"status": "declined", "reason_code": "niveau"})
     response = client.post("/api/v1/referrals", headers=world["auth"]["km_utrecht"],
                            json={"inburgeraar_id": people[2].id, "offer_id": job.id})
     assert response.status_code == 201
@@ -135,10 +138,27 @@ def test_no_need_in_the_domain_names_the_need_rule(client, session, world):
     assert [e["rule"] for e in assert_problem(response, 422)["errors"]] == ["need"]
 
 
-def test_declining_without_reason_is_422_and_changes_nothing(client, session, world):
+@pytest.mark.parametrize(("body", "field"), [
+    ({"status": "declined"}, "reason_code"),
+    ({"status": "declined", "reason": "Geen match"}, "reason_code"),
+    ({"status": "declined", "reason_code": "druk"}, "reason_code"),
+    ({"status": "declined", "reason_code": "anders"}, "reason"),
+])
+def test_declining_without_a_valid_reason_code_is_422_and_changes_nothing(client, session, world,
+                                                                         body, field):
     referral = _referral_in(session, world, "sent")
     response = client.patch(f"/api/v1/referrals/{referral.id}", headers=world["auth"]["school"],
-                            json={"status": "declined"})
-    assert assert_problem(response, 422)["errors"][0]["field"] == "reason"
+                            json=body)
+    assert assert_problem(response, 422)["errors"][0]["field"] == field
     session.refresh(referral)
     assert referral.status == "sent" and _events(session, referral.id) == 1
+
+
+def test_a_declined_referral_carries_its_reason_code(client, session, world):
+    referral = _referral_in(session, world, "sent")
+    response = client.patch(f"/api/v1/referrals/{referral.id}", headers=world["auth"]["school"],
+                            json={"status": "declined", "reason_code": "anders",
+                                  "reason": "Start pas in het najaar"})
+    body = response.get_json()
+    assert response.status_code == 200 and body["reason_code"] == "anders"
+    assert body["events"][-1]["reason_code"] == "anders"

@@ -40,7 +40,8 @@ def move(session, world, referral, *steps):
     for step in steps:
         actor = world["km"] if step == "withdrawn" else world["partner"]
         change_status(
-            session, actor_id=actor.id, referral_id=referral.id, to_status=step, reason="reden"
+            session, actor_id=actor.id, referral_id=referral.id, to_status=step, reason="reden",
+            reason_code="anders" if step in ("declined", "dropped") else None,
         )
 
 

@@ -107,7 +107,10 @@ def test_the_partner_walks_the_lifecycle_and_a_decline_needs_a_reason(form_clien
     url = f"/partner/verwijzingen/{world['referral'].id}/status"
     response = form_client.post(url, data={"to_status": "declined", "reason": "  "})
     assert response.status_code == 422
-    assert "Geef een reden op." in text(response)
+    assert "Kies een reden uit de lijst" in text(response)
+    response = form_client.post(url, data={"to_status": "declined", "reason_code": "anders"})
+    assert response.status_code == 422
+    assert "Licht de reden &#39;anders&#39; toe." in text(response)
     assert form_client.post(url, data={"to_status": "completed"}).status_code == 422
     for status in ("accepted", "started", "completed"):
         assert form_client.post(url, data={"to_status": status}).status_code == 302

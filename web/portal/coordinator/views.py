@@ -4,6 +4,7 @@ from flask import abort, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from models.reports.capacity import capacity_report
+from models.reports.cohort import referral_cohort
 from models.reports.funnel import STAGES, exits_from, referral_funnel
 from models.reports.network import network_report
 from models.vocabulary import DOMAINS
@@ -44,6 +45,7 @@ def funnel():
         form=form,
         funnel=funnel,
         table=tables.funnel_table(funnel, _exit_statuses()),
+        cohort=referral_cohort(db.session, form.van.data, form.tot.data),
     )
 
 

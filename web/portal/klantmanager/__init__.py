@@ -13,4 +13,10 @@ def only_klantmanagers():
     """Every page here is the klantmanager's; the role check runs before any view."""
 
 
-from web.portal.klantmanager import allocation, matches, people, referrals  # noqa: E402, F401
+from web.portal.klantmanager import (  # noqa: E402, F401
+    allocation,
+    matches,
+    people,
+    referrals,
+    waitlist,
+)

@@ -7,7 +7,7 @@ from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from matching.allocation import KEPT
+from matching.allocation import FULL, KEPT
 from models import access
 from models.caseload import caseload_allocation
 from models.coalition import Offer
@@ -57,4 +57,5 @@ def allocation():
         people=people, offers=offers, objective=result.objective,
         reasons=Counter(u.reason for u in unassigned).most_common(),
         kept=[(offers[int(k)], n) for k, n in result.kept.items()],
+        full_reason=FULL,  # these get a link to the person's full offers, to wait for one
     )

@@ -14,6 +14,7 @@ from models.field_rules import LONG_TEXT
 from models.matcher_cache import current_matcher
 from models.referral import Referral
 from models.referral_service import refer
+from models.waitlist import full_offers_to_wait_for
 from web.audit import log_access
 from web.extensions import db
 from web.portal.forms import PortalForm, within
@@ -72,6 +73,7 @@ def render_person(inburgeraar_id: int, failed: ReferForm | None = None, status: 
     return render_template(
         "klantmanager/inburgeraar.html", person=person, by_domain=by_domain,
         referrals=referrals, failed=failed,
+        full_offers=full_offers_to_wait_for(db.session, person),
     ), status
 
 

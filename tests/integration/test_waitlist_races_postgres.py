@@ -1,0 +1,109 @@
+"""The waitlist under concurrency on PostgreSQL, where row locks are real.
+
+Two places of a full offer are freed at once, in two transactions on two
+connections (as two gunicorn workers would), while a third worker keeps
+trying to refer directly: the two places go to exactly two waiting entries,
+the first two, and the offer never holds more referrals than its capacity.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import sessionmaker
+
+import factories
+from databases import postgres_url, scratch_database
+from models import Referral, WaitlistEntry
+from models.capacity import HOLDING_STATUSES
+from models.errors import DomainError
+from models.referral_service import change_status, refer
+from models.unit_of_work import UnitOfWork
+from models.waitlist import join_waitlist
+from seeds.geography import load_geography
+from services import service_missing
+from web import create_app
+from web.extensions import db
+
+ROUNDS = 15
+CAPACITY = 3
+
+
+@pytest.fixture(scope="module")
+def pg(tmp_path_factory):
+    server = postgres_url()
+    if server is None:
+        service_missing("PostgreSQL is not configured (WEGWIJS_TEST_POSTGRES_URL or DATABASE_URL)")
+    with scratch_database(server, tmp_path_factory.mktemp("waitlist")) as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "races"})
+        with app.app_context():
+            upgrade()
+            load_geography(db.session)
+            db.session.remove()
+        engine = create_engine(url, pool_size=6)
+        yield sessionmaker(engine)
+        engine.dispose()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _full_offer_with_queue(sessions):
+    with sessions() as session:
+        partner_user = factories.user(session, role="partner")
+        km = factories.user(session, role="klantmanager")
+        offer = factories.offer(session, partner_id=partner_user.partner_id, capacity=CAPACITY)
+        with UnitOfWork(session):
+            held = [refer(session, actor_id=km.id, offer_id=offer.id,
+                          inburgeraar_id=factories.inburgeraar(session).id).id
+                    for _ in range(CAPACITY)]
+        entries = []
+        for _ in range(4):
+            with UnitOfWork(session):
+                entries.append(join_waitlist(session, actor_id=km.id, offer_id=offer.id,
+                                             inburgeraar_id=factories.inburgeraar(session).id).id)
+        outsiders = [factories.inburgeraar(session).id for _ in range(5)]
+        return partner_user.id, km.id, offer.id, held, entries, outsiders
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_two_places_freed_at_once_go_to_exactly_two_entries(pg):
+    sessions = pg
+    for _ in range(ROUNDS):
+        partner_id, km_id, offer_id, held, entries, outsiders = _full_offer_with_queue(sessions)
+        start = threading.Barrier(3)
+
+        def decline(referral_id, start=start, partner_id=partner_id):
+            start.wait()
+            with sessions() as session, UnitOfWork(session):
+                change_status(session, actor_id=partner_id, referral_id=referral_id,
+                              to_status="declined", reason_code="persoonlijk")
+
+        def refer_directly(start=start, km_id=km_id, offer_id=offer_id, outsiders=outsiders):
+            start.wait()
+            for person_id in outsiders:
+                try:
+                    with sessions() as session, UnitOfWork(session):
+                        refer(session, actor_id=km_id, inburgeraar_id=person_id,
+                              offer_id=offer_id)
+                except DomainError:
+                    pass  # full: the freed places went to the queue
+
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            jobs = [pool.submit(decline, held[0]), pool.submit(decline, held[1]),
+                    pool.submit(refer_directly)]
+            for job in jobs:
+                job.result()
+
+        with sessions() as session:
+            statuses = dict(session.execute(
+                select(WaitlistEntry.id, WaitlistEntry.status)
+                .where(WaitlistEntry.offer_id == offer_id)).all())
+            holding = session.scalar(select(func.count()).select_from(Referral).where(
+                Referral.offer_id == offer_id, Referral.status.in_(HOLDING_STATUSES)))
+            direct = session.scalar(select(func.count()).select_from(Referral).where(
+                Referral.offer_id == offer_id, Referral.inburgeraar_id.in_(outsiders)))
+        assert [statuses[e] for e in entries] == ["referred", "referred", "waiting", "waiting"]
+        assert holding == CAPACITY and direct == 0
