@@ -17,6 +17,14 @@ from models.vocabulary import HOLDING_STATUSES
 __all__ = ["HOLDING_STATUSES", "free_places", "held_places"]
 
 
+def holds_referral(session: Session, person_id: int, offer_id: int) -> bool:
+    """Whether the person has a referral to the offer that holds a place (one under way)."""
+    return session.scalar(select(Referral.id).where(
+        Referral.inburgeraar_id == person_id, Referral.offer_id == offer_id,
+        Referral.status.in_(HOLDING_STATUSES),
+    ).limit(1)) is not None
+
+
 def held_places(session: Session, offer_ids: Iterable[int]) -> dict[int, int]:
     """Places held by referrals, per offer id (0 for offers without any)."""
     ids = list(offer_ids)

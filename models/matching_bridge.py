@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 import matching as engine
 from models.capacity import free_places
 from models.coalition import Offer, Partner, Tie
+from models.errors import NotEligible
 from models.people import Inburgeraar
 from models.pip import scenario_latin_literate, scenario_leerroute
 from models.referral import Referral
@@ -218,3 +219,14 @@ def eligibility_failures(
     matcher = engine.Matcher(scenario, check=False)
     failures = matcher.explain_ineligible(str(inburgeraar_id), str(offer_id), ignore_capacity=True)
     return [(f.rule, f.message) for f in failures]
+
+
+def check_eligible(session: Session, inburgeraar_id: int, offer_id: int) -> None:
+    """Raise NotEligible, naming every hard rule the pair fails (free places aside)."""
+    failures = eligibility_failures(session, inburgeraar_id, offer_id)
+    if failures:
+        raise NotEligible(
+            "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
+            + "; ".join(message for _, message in failures),
+            failures,
+        )

@@ -24,19 +24,18 @@ from sqlalchemy.orm import Session
 
 from models import access, notifications
 from models.base import now_utc
-from models.capacity import HOLDING_STATUSES, held_places
+from models.capacity import HOLDING_STATUSES, held_places, holds_referral
 from models.coalition import Offer
 from models.errors import (
     AlreadyReferred,
     Forbidden,
     IllegalTransition,
     InvalidInput,
-    NotEligible,
     NotFound,
     OfferFull,
 )
 from models.field_rules import LONG_TEXT
-from models.matching_bridge import eligibility_failures
+from models.matching_bridge import check_eligible
 from models.reason_codes import check_reason
 from models.referral import Referral, ReferralEvent
 from models.vocabulary import ReferralStatus
@@ -119,21 +118,9 @@ def refer(
         raise NotFound("Dit aanbod bestaat niet.")
     # Before the rules: a referral under way is a conflict (409), though rule 9 of the
     # matcher would also call the pair ineligible.
-    if session.scalars(
-        select(Referral.id).where(
-            Referral.inburgeraar_id == person.id,
-            Referral.offer_id == offer.id,
-            Referral.status.in_(HOLDING_STATUSES),
-        )
-    ).first():
+    if holds_referral(session, person.id, offer.id):
         raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
-    failures = eligibility_failures(session, person.id, offer.id)
-    if failures:
-        raise NotEligible(
-            "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
-            + "; ".join(message for _, message in failures),
-            failures,
-        )
+    check_eligible(session, person.id, offer.id)
     if held_places(session, [offer.id])[offer.id] >= offer.capacity:
         raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
     return open_referral(session, person_id=person.id, offer_id=offer.id, actor_id=actor.id,

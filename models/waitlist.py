@@ -17,10 +17,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models import access
 from models.base import Base, now_utc
-from models.capacity import HOLDING_STATUSES, held_places
+from models.capacity import HOLDING_STATUSES, held_places, holds_referral
 from models.coalition import Offer
-from models.errors import AlreadyReferred, Conflict, Forbidden, NotEligible, NotFound
-from models.matching_bridge import eligibility_failures
+from models.errors import AlreadyReferred, Conflict, Forbidden, NotFound
+from models.matching_bridge import check_eligible, eligibility_failures
 from models.people import Inburgeraar
 from models.referral import Referral
 from models.vocabulary import in_set
@@ -72,20 +72,14 @@ def join_waitlist(
     check_note(note)
     person = access.get_inburgeraar(session, actor, inburgeraar_id)
     offer = _locked_open_offer(session, offer_id)
-    if _holds_referral(session, person.id, offer.id):
+    if holds_referral(session, person.id, offer.id):
         raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
     if session.scalar(select(WaitlistEntry.id).where(
         WaitlistEntry.offer_id == offer.id, WaitlistEntry.inburgeraar_id == person.id,
         WaitlistEntry.status == "waiting",
     )):
         raise Conflict("Deze inburgeraar staat al op de wachtlijst van dit aanbod.")
-    failures = eligibility_failures(session, person.id, offer.id)
-    if failures:
-        raise NotEligible(
-            "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
-            + "; ".join(message for _, message in failures),
-            failures,
-        )
+    check_eligible(session, person.id, offer.id)
     if held_places(session, [offer.id])[offer.id] < offer.capacity:
         raise Conflict("Dit aanbod heeft nog een vrije plaats: verwijs direct door.")
     entry = WaitlistEntry(offer_id=offer.id, inburgeraar_id=person.id, created_by_id=actor.id,
@@ -135,7 +129,7 @@ def fill_freed_places(session: Session, offer_id: int) -> list[int]:
         now = now_utc()
         entry.closed_at = now
         failures = eligibility_failures(session, entry.inburgeraar_id, offer.id)
-        if _holds_referral(session, entry.inburgeraar_id, offer.id):
+        if holds_referral(session, entry.inburgeraar_id, offer.id):
             failures = [("referred", "al naar dit aanbod verwezen")]
         if failures:
             entry.status = "skipped"
@@ -241,8 +235,3 @@ def _locked_open_offer(session, offer_id, missing_ok=False):
     return offer
 
 
-def _holds_referral(session, person_id, offer_id) -> bool:
-    return session.scalar(select(Referral.id).where(
-        Referral.inburgeraar_id == person_id, Referral.offer_id == offer_id,
-        Referral.status.in_(HOLDING_STATUSES),
-    ).limit(1)) is not None
