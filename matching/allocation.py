@@ -1,50 +1,33 @@
 """Allocation: the optimal division of scarce places.
 
-Maximise the sum of need weight x score (the chance of success) over assignments, with at most one
-offer per (inburgeraar, domain of need) and no offer over its capacity. That
-is a maximum-weight b-matching, solved exactly as a min-cost flow with
-OR-Tools: source -> (person, domain) with capacity 1; (person, domain) ->
-offer for each eligible pair, cost -weight; offer -> sink with the offer's
-capacity; and (person, domain) -> sink at cost 0, so a node may stay empty.
-Weights are scaled to integers with 2**30 as the largest, so rounding moves
-the objective by far less than 1e-6.
+Maximise the sum of need weight x score (the chance of success) over
+assignments, with at most one offer per (inburgeraar, domain of need) and no
+offer over its capacity. That is a maximum-weight b-matching per domain,
+solved exactly as a min-cost flow (:mod:`matching.flow`). Weights are scaled
+to integers with 2**30 as the largest, so rounding moves the objective by far
+less than 1e-6.
 
-Large instances have millions of eligible pairs, so the flow is solved by
-column generation, which stays exact: solve with each node's best few arcs,
-compute optimal dual prices of the restricted problem (a shortest-path
-problem on its residual structure), and add every left-out arc whose reduced
-weight ``w - y_u - z_o`` is positive. When no such arc remains, the duals
-are feasible for the full problem with equal objective, so by LP duality
-(the constraint matrix is totally unimodular) the restricted optimum is the
-optimum of the full problem.
+Places over time (the scenario's ``forecast``). A place goes to someone of
+this batch only if it does more for them than it is expected to do for the
+people still to come: each place is priced with its potential over sampled
+futures (:mod:`matching.potentials`, Annie MOORE's method), and the batch is
+allocated, still exactly, on need x score less that price. A place that
+stays free because of its price is *kept*, and every need of this batch it
+turned away says so. With an empty forecast nothing changes. The forecast's
+people share the batch's learned model (``Matcher.with_people``).
 
-Places over time (the scenario's ``forecast``). The contract asks for the
-maximum of this batch's total plus the expected total of the forecast people
-on the places left. Each forecast person stands for one expected arrival, so
-that expected total is the optimum of the same b-matching over the forecast
-people, and the problem is solved exactly by one b-matching over batch and
-forecast together, of which the batch's part is kept (the forecast's part
-says which places are left free). This is the deterministic counterpart of
-Annie MOORE's potentials (Ahani et al., 2024): the optimal duals ``z_o`` of
-the joint problem are the prices of the places over the expected future, and
-a batch person gets place ``o`` exactly when its weight covers ``z_o``; we
-solve the joint problem rather than price first, so that nothing is lost to
-sampling and the result is optimal for the stated problem. A forecast arc
-weighs one integer unit less (2**-30 of the largest), so a place is only kept
-for a strictly larger gain; with an empty forecast nothing changes. The
-forecast's people share the batch's learned model (``Matcher.with_people``).
+Duale trajecten couple taal and werk (:mod:`matching.duaal`).
 """
 
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 from matching import vocab
 from matching.duaal import COUPLED, keep_duaal, needs_duaal
 from matching.eligibility import shortage_reasons
-from matching.errors import MatchingError
-from matching.grouping import best_per_group
+from matching.flow import integer_weights, optimal
+from matching.potentials import place_prices
 from matching.ranking import Matcher
 
 __all__ = ["FULL", "KEPT", "Allocation", "Assignment", "Unassigned", "allocate"]
@@ -54,7 +37,6 @@ FULL = "alle passende plekken zijn vol"
 KEPT = "plek bewaard"
 _FORECAST_ID = "\x00forecast:"
 _TOP = 2**30
-_INF = 2**60
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,134 +92,15 @@ def _domain_arcs(matcher, d):
     return arcs if arcs and len(arcs[0]) else None
 
 
-def _shortest_from(source, n, tail, head, length):
-    """Bellman-Ford distances from ``source``, relaxing only edges of changed nodes."""
-    order = np.argsort(tail, kind="stable")
-    tail, head, length = tail[order], head[order], length[order]
-    starts = np.searchsorted(tail, np.arange(n + 1))
-    dist = np.full(n, _INF, dtype=np.int64)
-    dist[source] = 0
-    active = np.array([source])
-    for _ in range(n + 1):
-        counts = starts[active + 1] - starts[active]
-        total = int(counts.sum())
-        if total == 0:
-            return dist
-        first = np.repeat(starts[active] - np.cumsum(counts) + counts, counts)
-        edges = first + np.arange(total)
-        new = dist.copy()
-        np.minimum.at(new, head[edges], dist[tail[edges]] + length[edges])
-        active = np.flatnonzero(new < dist)
-        dist = new
-        if len(active) == 0:
-            return dist
-    raise MatchingError("allocation duals: negative cycle (the restricted flow was not optimal)")
-
-
-def solve_b_matching(n_nodes, capacity, node, offer, weight):
-    """Optimal b-matching on the given arcs; returns the index of each node's arc or -1.
-
-    Each node takes at most one arc, each offer at most ``capacity`` arcs;
-    the integer ``weight`` summed over the chosen arcs is maximal. The
-    evaluation's policies (``matching.evaluation.policies``) solve with it too.
-    """
-    n_offers = len(capacity)
-    flow = min_cost_flow.SimpleMinCostFlow()
-    source, sink = 0, 1
-    nodes = np.arange(n_nodes) + 2
-    offers = np.arange(n_offers) + 2 + n_nodes
-    flow.add_arcs_with_capacity_and_unit_cost(np.full(n_nodes, source), nodes,
-                                              np.ones(n_nodes, dtype=np.int64),
-                                              np.zeros(n_nodes, dtype=np.int64))
-    flow.add_arcs_with_capacity_and_unit_cost(nodes, np.full(n_nodes, sink),
-                                              np.ones(n_nodes, dtype=np.int64),
-                                              np.zeros(n_nodes, dtype=np.int64))
-    flow.add_arcs_with_capacity_and_unit_cost(offers, np.full(n_offers, sink), capacity,
-                                              np.zeros(n_offers, dtype=np.int64))
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(node + 2, offer + 2 + n_nodes,
-                                                     np.ones(len(node), dtype=np.int64), -weight)
-    flow.set_node_supply(source, n_nodes)
-    flow.set_node_supply(sink, -n_nodes)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise MatchingError(f"min-cost flow failed with status {status}")
-    used = np.flatnonzero(flow.flows(arcs) > 0)
-    chosen = np.full(n_nodes, -1, dtype=np.int64)
-    chosen[node[used]] = used
-    return chosen
-
-
-def _duals(n_nodes, capacity, node, offer, weight, chosen):
-    """Optimal dual prices (y per node, z per offer) of a solved restricted problem.
-
-    Complementary slackness turns them into difference constraints on z, with
-    a zero node Z (offer index ``len(capacity)``), solved by shortest paths:
-    a matched node u at offer m pays ``y_u = w_um - z_m >= w_uo - z_o`` for each
-    of its arcs (edge o -> m of length w_um - w_uo) and ``y_u >= 0`` (edge Z -> m,
-    w_um); an unmatched node has ``y_u = 0``, so ``z_o >= w_uo`` (edge o -> Z,
-    -w_uo); ``z >= 0`` (edges o -> Z, 0); an offer with room has ``z = 0``
-    (edges Z -> o, 0).
-    """
-    n_offers = len(capacity)
-    zero = n_offers
-    matched = chosen[node] >= 0
-    at = np.where(matched, offer[np.maximum(chosen[node], 0)], -1)
-    at_weight = np.where(matched, weight[np.maximum(chosen[node], 0)], 0)
-    others = matched & (offer != at)
-    used = np.bincount(offer[chosen[chosen >= 0]], minlength=n_offers)
-    room = np.flatnonzero(used < capacity)
-    best = chosen[chosen >= 0]
-    tail = np.concatenate([offer[others], np.full(len(best), zero), offer[~matched],
-                           np.arange(n_offers), np.full(len(room), zero)])
-    head = np.concatenate([at[others], offer[best], np.full(np.count_nonzero(~matched), zero),
-                           np.full(n_offers, zero), room])
-    length = np.concatenate([at_weight[others] - weight[others], weight[best], -weight[~matched],
-                             np.zeros(n_offers, dtype=np.int64), np.zeros(len(room), np.int64)])
-    z = _shortest_from(zero, n_offers + 1, tail, head, length)[:n_offers]
-    y = np.zeros(n_nodes, dtype=np.int64)
-    y[node[best]] = weight[best] - z[offer[best]]
-    return y, z
-
-
-def _optimal(n_nodes, capacity, node, offer, weight, key, initial_arcs):
-    """Column generation over arcs grouped by node: each node's chosen arc or -1, and duals.
-
-    The duals ``(y, z)`` (per node, per offer) are optimal and feasible for
-    every arc, so ``weight - y[node] - z[offer] <= 0`` throughout.
-
-    ``key`` orders a node's arcs best first (unique per node); the solver gets
-    the kept arcs node by node in that order, so ties resolve the same way.
-    """
-    starts = np.flatnonzero(np.r_[True, node[1:] != node[:-1]]) if len(node) else node[:0]
-    kept = best_per_group(starts, key, initial_arcs)
-    while True:
-        idx = np.flatnonzero(kept)
-        idx = idx[np.lexsort((key[idx], node[idx]))]
-        local = solve_b_matching(n_nodes, capacity, node[idx], offer[idx], weight[idx])
-        chosen = np.full(n_nodes, -1, dtype=np.int64)
-        chosen[local >= 0] = idx[local[local >= 0]]
-        y, z = _duals(n_nodes, capacity, node[idx], offer[idx], weight[idx], local)
-        gain = weight - y[node] - z[offer]
-        violated = np.flatnonzero((gain > 0) & ~kept)
-        if len(violated) == 0:
-            return chosen, y, z
-        # Add each node's most violated arcs, as many as it started with.
-        order = violated[np.lexsort((key[violated], -gain[violated], node[violated]))]
-        first = np.r_[True, node[order][1:] != node[order][:-1]]
-        group = np.cumsum(first) - 1
-        within = np.arange(len(order)) - np.flatnonzero(first)[group]
-        kept[order[within < initial_arcs]] = True
-
-
 def allocate(source, domain=None, initial_arcs=8):
     """The optimal allocation of offers to inburgeraars.
 
     The problem falls apart by domain (each offer has one domain, and a
     (person, domain) node only reaches offers of it), so each domain is
-    solved on its own; together they give the joint optimum. With a
-    ``forecast`` in the scenario, its people join each domain's problem as
-    nodes of their own (see the module's docstring); only this batch's
-    assignments are returned.
+    solved on its own; together they give the joint optimum (taal and werk
+    together when duaal people need both). With a ``forecast`` in the
+    scenario, places are priced over sampled futures first (see the
+    module's docstring); only this batch is assigned.
 
     Parameters
     ----------
@@ -272,80 +135,81 @@ def allocate(source, domain=None, initial_arcs=8):
     if domain is not None:
         needs[:, np.arange(n_domains) != vocab.DOMAINS.index(domain)] = 0
     node_keys = np.flatnonzero(needs[:batch].reshape(-1) > 0)
-    chosen = _Chosen(len(node_keys))
     capacity = np.maximum(t.offers.capacity, 0)
-    domains = np.unique(node_keys % n_domains).tolist()
-    if needs_duaal(t, needs) and set(COUPLED) <= set(domains):
+    arcs = {}
+    for d in np.unique(node_keys % n_domains).tolist():
+        if (found := _domain_arcs(matcher, d)) is not None:
+            arcs[d] = found
+    scale = {d: _TOP / a[3].max() for d, a in arcs.items()}
+    coupled = needs_duaal(t, needs[:batch]) and all(d in arcs for d in COUPLED)
+    if coupled:
         # Taal and werk are one problem for duaal people: one weight scale for both.
-        arcs = [_domain_arcs(matcher, d) for d in COUPLED]
-        if all(a is not None for a in arcs):
-            top = max(a[3].max() for a in arcs)
-            pair = [_Problem.build(t, d, a, needs, capacity, batch, _TOP / top)
-                    for d, a in zip(COUPLED, arcs, strict=True)]
-            for problem in pair:
-                problem.solve(initial_arcs)
-            keep_duaal(t, *pair, initial_arcs=initial_arcs)
-            for problem in pair:
-                _record(t, chosen, node_keys, batch, problem)
-            domains = [d for d in domains if d not in COUPLED]
-    for d in domains:
-        arcs = _domain_arcs(matcher, d)
-        if arcs is None:
-            continue
-        problem = _Problem.build(t, d, arcs, needs, capacity, batch, _TOP / arcs[3].max())
+        top = max(arcs[d][3].max() for d in COUPLED)
+        scale.update({d: _TOP / top for d in COUPLED})
+    prices = place_prices(t, arcs, capacity, batch, scale, initial_arcs)
+    problems = {d: _Problem(t, d, a, needs, capacity, batch, scale[d], prices)
+                for d, a in arcs.items()}
+    for problem in problems.values():
         problem.solve(initial_arcs)
-        _record(t, chosen, node_keys, batch, problem)
+    if coupled:
+        keep_duaal(t, *(problems[d] for d in COUPLED), initial_arcs=initial_arcs)
+    chosen = _Chosen(len(node_keys))
+    for problem in problems.values():
+        _record(t, chosen, node_keys, problem, prices)
     return _result(t, node_keys, chosen)
 
 
 class _Problem:
-    """One domain's b-matching: arcs by person and offer row, and by node and local offer."""
+    """One domain's b-matching over this batch's arcs, on need x score less the places' prices.
 
-    @classmethod
-    def build(cls, t, d, arcs, needs, capacity, batch, scale):
-        self = cls()
+    Arcs by person and offer row (``p``, ``o``) and by node and local offer
+    (``node``, ``offer``); ``turned`` are the arcs a price took away.
+    """
+
+    def __init__(self, t, d, arcs, needs, capacity, batch, scale, prices):
         p, o, score, value = arcs
-        weight = np.maximum(np.rint(value * scale), 1).astype(np.int64)
-        # A forecast person's arc weighs one unit (2**-30 of the largest) less: ties go
-        # to the people who are here now.
-        weight -= p >= batch
-        if (weight <= 0).any():
-            p, o, score, value, weight = (x[weight > 0] for x in (p, o, score, value, weight))
-        self.d, self.p, self.o, self.score, self.value, self.weight = d, p, o, score, value, weight
-        self.needy = np.flatnonzero(needs[:, d] > 0)
+        here = p < batch
+        p, o, score, value = p[here], o[here], score[here], value[here]
+        # Exact integers: the price of a place is prices.units / prices.per weight units.
+        weight = integer_weights(value, scale) * prices.per - prices.units[o]
+        priced = weight > 0
+        self.d, self.scale, self.prices = d, scale, prices
+        self.needy = np.flatnonzero(needs[:batch, d] > 0)
         self.cols = np.flatnonzero(t.offers.domain == d)
         self.capacity = capacity[self.cols]
-        self.node = _positions(self.needy, len(t.people.ids))[p]
-        self.offer = _positions(self.cols, len(capacity))[o]
+        nodes, offers = _positions(self.needy, batch), _positions(self.cols, len(capacity))
+        self.turned = (nodes[p[~priced]], o[~priced], value[~priced])
+        self.has_arcs = np.bincount(nodes[p], minlength=len(self.needy)) > 0
+        self.p, self.o, self.score, self.value, self.weight = (
+            x[priced] for x in (p, o, score, value, weight))
+        self.node, self.offer = nodes[self.p], offers[self.o]
         # Best first: higher weight, then lower offer id; unique per node.
-        self.key = (_TOP - weight) * len(t.offers.ids) + t.offers.id_rank[o]
-        self.here = int(np.searchsorted(self.needy, batch))  # nodes of this batch come first
-        return self
+        top = int(self.weight.max()) + 1 if len(self.weight) else 1
+        self.key = (top - self.weight) * len(t.offers.ids) + t.offers.id_rank[self.o]
 
     def solve(self, initial_arcs, use=None):
         """Each node's optimal arc (``self.arc``) and the duals, over the arcs in ``use``."""
         idx = np.arange(len(self.p)) if use is None else np.flatnonzero(use)
-        arc, y, z = _optimal(len(self.needy), self.capacity, self.node[idx], self.offer[idx],
-                             self.weight[idx], self.key[idx], initial_arcs)
+        arc, y, z, _ = optimal(len(self.needy), self.capacity, self.node[idx], self.offer[idx],
+                               self.weight[idx], self.key[idx], initial_arcs)
         arc = np.where(arc >= 0, idx[np.maximum(arc, 0)], -1) if len(idx) else arc
         if use is None:
             self.arc, self.y, self.z = arc, y, z
         return arc
 
 
-def _record(t, chosen, node_keys, batch, problem):
-    """Copy a solved domain's batch assignments into ``chosen``; note the kept places."""
+def _record(t, chosen, node_keys, problem, prices):
+    """Copy a solved domain's assignments into ``chosen``; note the kept places."""
     n_domains = len(vocab.DOMAINS)
-    here, arc, node, o = problem.here, problem.arc, problem.node, problem.o
-    at = np.searchsorted(node_keys, problem.needy[:here] * n_domains + problem.d)
-    chosen.has_arcs[at[np.bincount(node, minlength=len(problem.needy))[:here] > 0]] = True
-    done = arc[:here][arc[:here] >= 0]
-    chosen.offer[at[node[done]]] = o[done]
+    arc, node = problem.arc, problem.node
+    at = np.searchsorted(node_keys, problem.needy * n_domains + problem.d)
+    chosen.has_arcs[at[problem.has_arcs]] = True
+    done = arc[arc >= 0]
+    chosen.offer[at[node[done]]] = problem.o[done]
     chosen.score[at[node[done]]] = problem.score[done]
     chosen.value[at[node[done]]] = problem.value[done]
-    held = arc[here:][arc[here:] >= 0]
-    if len(held):
-        _note_kept(t, chosen, at, here, arc, (node, o, problem.value), held)
+    if prices.per > 1:
+        _note_kept(t, chosen, at, problem)
 
 
 def _with_forecast(scenario):
@@ -354,28 +218,37 @@ def _with_forecast(scenario):
     return replace(scenario, inburgeraars=(*scenario.inburgeraars, *expected), forecast=())
 
 
-def _note_kept(t, chosen, at, here, arc, arcs, held):
-    """Count the places forecast people hold, and tell each batch node left out why.
+def _note_kept(t, chosen, at, problem):
+    """Count the places kept, and tell each need they turned away why.
 
-    A batch node without an offer whose arcs reach a held place is told about
-    its most valuable such place, with the least value a forecast person
-    holding it there adds: by optimality (no swap gains) that is at least its own.
+    A place is kept when it stayed free while its price took away some
+    node's arc to it (up to one place per such node). Each node left without
+    an offer is told about its most valuable kept place and its price.
     """
-    node, o, value = arcs
-    kept = np.bincount(o[held], minlength=len(t.offers.ids))
-    least = np.full(len(t.offers.ids), np.inf)
-    np.minimum.at(least, o[held], value[held])
-    left = (node < here) & (arc[node] < 0) & (kept[o] > 0)
-    rows = np.flatnonzero(left)
-    rows = rows[np.lexsort((-value[rows], node[rows]))]
-    first = rows[np.r_[True, node[rows][1:] != node[rows][:-1]]] if len(rows) else rows
+    node, o, value = problem.turned
+    done = problem.arc[problem.arc >= 0]
+    used = np.bincount(problem.o[done], minlength=len(t.offers.ids))
+    free = np.maximum(t.offers.capacity, 0) - used
+    mine = np.flatnonzero(free[o] > 0)
+    kept = np.minimum(free, np.bincount(o[mine], minlength=len(t.offers.ids)))
+    price = problem.prices.units / problem.prices.per / problem.scale
+    left = mine[_unplaced(problem)[node[mine]]]
+    left = left[np.lexsort((-value[left], node[left]))]
+    first = left[np.r_[True, node[left][1:] != node[left][:-1]]] if len(left) else left
     for a in first.tolist():
         chosen.kept_reason[int(at[node[a]])] = (
             f"{KEPT}: {t.offers.ids[o[a]]} blijft vrij voor verwachte inburgeraars die er meer "
-            f"aan hebben (prioriteit × kans van slagen {_comma(least[o[a]])} tegen "
+            f"aan hebben (verwachte prioriteit × kans van slagen {_comma(price[o[a]])} tegen "
             f"{_comma(value[a])})")
     for k in np.flatnonzero(kept).tolist():
-        chosen.kept[t.offers.ids[k]] = chosen.kept.get(t.offers.ids[k], 0) + int(kept[k])
+        chosen.kept[t.offers.ids[k]] = int(kept[k])
+
+
+def _unplaced(problem):
+    """Per node of ``problem``: whether it went without an offer."""
+    out = np.ones(len(problem.needy), dtype=bool)
+    out[problem.node[problem.arc[problem.arc >= 0]]] = False
+    return out
 
 
 def _comma(x):

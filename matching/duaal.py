@@ -45,9 +45,13 @@ _WORKERS = 8
 
 
 def needs_duaal(t, needs):
-    """Whether some duaal person needs both taal and werk (so the rule can bind)."""
+    """Whether some duaal person needs both taal and werk (so the rule can bind).
+
+    ``needs`` covers the first rows of the tables (this batch, without a forecast).
+    """
     taal, werk = COUPLED
-    return bool((t.people.duaal & (needs[:, taal] > 0) & (needs[:, werk] > 0)).any())
+    duaal = t.people.duaal[:len(needs)]
+    return bool((duaal & (needs[:, taal] > 0) & (needs[:, werk] > 0)).any())
 
 
 def _placed(t, problem, arc=None):

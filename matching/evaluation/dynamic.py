@@ -7,8 +7,8 @@ is valued by the simulator's hidden truth (need x true chance of success):
 
 - ``online``: every week ``allocate`` this week's people with a forecast of the
   weeks still to come, built as the project builds it: the arrivals of the
-  last ``lookback`` weeks (their needs at intake), resampled to the expected
-  number of people still to arrive;
+  last ``window`` weeks (all so far when None; their needs at intake),
+  resampled to the expected number of people still to arrive;
 - ``myopic``: every week ``allocate`` without a forecast;
 - ``hindsight``: one ``allocate`` of every week's people together (knowing the
   future exactly; the bound the online policies are measured against).
@@ -64,7 +64,7 @@ def _scarce(offers, people, scarcity, rng):
 
 
 def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookback=4,
-                     scarcity=0.4, world="standard", progress=None):
+                     scarcity=0.4, world="standard", window=None, progress=None):
     """Online with forecast, myopic and hindsight over ``weeks`` weeks of arrivals.
 
     Returns
@@ -97,7 +97,8 @@ def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookba
     say("hindsight allocated")
     for name in ("online", "myopic"):
         chosen[name] = _weekly(matcher, offers_now, week_people, lookback, weeks, people,
-                               forecast=name == "online", rng=np.random.default_rng(seed))
+                               window=window if name == "online" else 0,
+                               rng=np.random.default_rng(seed))
         say(f"{name} allocated")
     value, expected, served = _truth(sim, matcher, offers_now, horizon, arrivals[lookback:],
                                      chosen)
@@ -105,7 +106,7 @@ def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookba
         "setup": {"seed": seed, "world": world, "weeks": weeks, "people_per_week": people,
                   "offers": offers, "places": sum(o.capacity for o in offers_now),
                   "needs": sum(len([d for d, w in i.needs.items() if w > 0]) for i in horizon),
-                  "lookback": lookback, "scarcity": scarcity},
+                  "lookback": lookback, "window": window, "scarcity": scarcity},
         "value": value,
         "expected": expected,
         "served": served,
@@ -126,14 +127,18 @@ def _pairs(allocation):
     return [(a.inburgeraar_id, a.offer_id) for a in allocation.assignments]
 
 
-def _weekly(matcher, offers, week_people, lookback, weeks, size, forecast, rng):
-    """Week by week: allocate the arrivals, take their places off the offers."""
+def _weekly(matcher, offers, week_people, lookback, weeks, size, window, rng):
+    """Week by week: allocate the arrivals, take their places off the offers.
+
+    The forecast comes from the last ``window`` weeks (all so far when None;
+    no forecast when 0).
+    """
     free = {o.id: o.capacity for o in offers}
     out = []
     for k in range(lookback, lookback + weeks):
         expected = ()
-        if forecast:
-            recent = [p for w in week_people[k - lookback:k] for p in w]
+        if window != 0:
+            recent = [p for w in week_people[k - (window or k):k] for p in w]
             expected = forecast_from(recent, (lookback + weeks - k - 1) * size, rng)
         now = tuple(dataclasses.replace(o, capacity=free[o.id]) for o in offers)
         result = allocate(_over(matcher, now, week_people[k], expected))

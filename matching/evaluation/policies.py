@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching import vocab
-from matching.allocation import allocate, solve_b_matching
+from matching.allocation import allocate
+from matching.flow import solve_b_matching
 from matching.pairs import PairFacts
 from matching.ranking import Matcher
 from matching.scoring import prior_logit

@@ -91,19 +91,36 @@ def test_empty_forecast_equals_the_static_optimum():
         assert result.kept == {}
 
 
+def _with_and_after(scenario, now, later, allocation):
+    """This batch's total plus the forecast's optimum on the places left (the contract)."""
+    taken = {}
+    for a in allocation.assignments:
+        taken[a.offer_id] = taken.get(a.offer_id, 0) + 1
+    left = [dataclasses.replace(o, capacity=o.capacity - taken.get(o.id, 0))
+            for o in scenario.offers]
+    after = allocate(Matcher(dataclasses.replace(scenario, offers=left, inburgeraars=later)))
+    return allocation.objective + after.objective
+
+
 def test_forecast_trades_this_batch_for_more_later():
     scenario = dataclasses.replace(_generated(5, people=200), history=())
     people = scenario.inburgeraars
     now, later = people[:100], people[100:]
     static = allocate(Matcher(dataclasses.replace(scenario, inburgeraars=now)))
-    joint = allocate(Matcher(scenario))
+    joint = allocate(Matcher(scenario)).objective
     kept = allocate(Matcher(dataclasses.replace(scenario, inburgeraars=now, forecast=later)))
-    # The batch never gains by keeping places, and its part of the joint optimum is kept.
+    # The batch never gains by keeping places; batch and forecast together gain, close to
+    # the joint optimum (which knows the forecast exactly, not as a resampled future).
     assert kept.objective <= static.objective + 1e-9
-    ids = {i.id for i in now}
-    assert {(a.inburgeraar_id, a.offer_id) for a in kept.assignments} == {
-        (a.inburgeraar_id, a.offer_id) for a in joint.assignments if a.inburgeraar_id in ids}
-    assert sum(kept.kept.values()) == sum(1 for a in joint.assignments
-                                          if a.inburgeraar_id not in ids)
-    reasons = [u.reason for u in kept.unassigned if u.reason.startswith(KEPT)]
+    total, total_static = (_with_and_after(scenario, now, later, a) for a in (kept, static))
+    assert total > total_static
+    assert total >= 0.97 * joint
+    reasons = [u for u in kept.unassigned if u.reason.startswith(KEPT)]
     assert reasons and sum(kept.kept.values()) > 0
+    # Every reason names a kept place, which stayed free.
+    free = {o.id: o.capacity for o in scenario.offers}
+    for a in kept.assignments:
+        free[a.offer_id] -= 1
+    for offer_id, places in kept.kept.items():
+        assert 0 < places <= free[offer_id]
+    assert all(u.reason.split(": ")[1].split(" ")[0] in kept.kept for u in reasons)
