@@ -6,19 +6,25 @@ allocate``) of every open need of every gemeente to the open offers; the
 "after" one with the given offers' capacities (places in total) changed. The
 places referrals hold stay held, so an offer's free places become the new
 capacity less those.
+
+A question about a whole partner ("what if Taalschool X had ten places
+more?") becomes such changes through ``partner_extra_places``: the extra
+places spread over the partner's open offers by ``spread``.
 """
 
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import matching
 from models.capacity import held_places
-from models.coalition import Offer
+from models.coalition import Offer, Partner
 from models.errors import InvalidInput
 from models.matching_bridge import build_scenario
+from models.vocabulary import DOMAINS
 
 
 def check_changes(session: Session, changes: list[tuple[int, int]]) -> None:
@@ -37,6 +43,67 @@ def check_changes(session: Session, changes: list[tuple[int, int]]) -> None:
                            "message": "het aantal plaatsen kan niet negatief zijn"})
     if errors:
         raise InvalidInput("De wijzigingen kloppen niet", errors)
+
+
+@dataclass(frozen=True)
+class ExtraPlaces:
+    """One offer's share of a partner's extra places."""
+
+    offer_id: int
+    title: str
+    capacity: int  # places in total now
+    extra: int
+
+    @property
+    def change(self) -> tuple[int, int]:
+        """The ``(offer_id, capacity)`` change for ``what_if``: the places in total then."""
+        return self.offer_id, self.capacity + self.extra
+
+
+def spread(places: int, offer_ids: Sequence[int]) -> dict[int, int]:
+    """``places`` over the offers as evenly as possible; the lowest ids get one more first.
+
+    >>> spread(10, [7, 3, 5])
+    {3: 4, 5: 3, 7: 3}
+    """
+    if not offer_ids:
+        raise ValueError("no offers to spread over")
+    share, rest = divmod(places, len(offer_ids))
+    return {offer_id: share + (k < rest) for k, offer_id in enumerate(sorted(offer_ids))}
+
+
+def partner_extra_places(
+    session: Session, partner_id: int, places: int, domain: str | None = None
+) -> list[ExtraPlaces]:
+    """``places`` more spread over the partner's open offers (in ``domain``), by offer id.
+
+    Refuses, naming the field, an unknown partner, a domain outside the
+    vocabulary, fewer than one place, and a partner without open offers (in
+    that domain). Reads only.
+    """
+    errors = []
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        errors.append({"field": "partner_id", "message": f"geen aanbieder met id {partner_id}"})
+    if domain is not None and domain not in DOMAINS:
+        errors.append({"field": "domain", "message": f"onbekend domein {domain!r}"})
+    if places < 1:
+        errors.append({"field": "places", "message": "het aantal extra plaatsen is minstens 1"})
+    if errors:
+        raise InvalidInput("De extra plaatsen kloppen niet", errors)
+    query = select(Offer).where(Offer.partner_id == partner_id, Offer.closed_at.is_(None))
+    offers = {o.id: o for o in session.scalars(query)}
+    in_domain = [o.id for o in offers.values() if domain is None or o.domain == domain]
+    if not offers:
+        raise InvalidInput("De extra plaatsen kloppen niet", [
+            {"field": "partner_id", "message": f"{partner.name} heeft geen open aanbod"}])
+    if not in_domain:
+        raise InvalidInput("De extra plaatsen kloppen niet", [
+            {"field": "domain", "message": f"{partner.name} heeft geen open aanbod in dit domein"}])
+    return [
+        ExtraPlaces(offer_id, offers[offer_id].title, offers[offer_id].capacity, extra)
+        for offer_id, extra in spread(places, in_domain).items()
+    ]
 
 
 def what_if(

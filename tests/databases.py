@@ -10,7 +10,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, inspect, make_url, text
 
 from web.config import database_url
 
@@ -64,3 +64,13 @@ def scratch_database(like_url: str, tmp_dir: Path):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def every_row(session) -> dict[str, list[tuple]]:
+    """Every row of every table in the session's database, for "nothing was stored" checks."""
+    names = inspect(session.connection()).get_table_names()
+    return {
+        name: sorted((tuple(row) for row in session.execute(text(f'SELECT * FROM "{name}"'))),
+                     key=repr)
+        for name in sorted(names)
+    }

@@ -29,6 +29,7 @@ PAGES = [
     "/coordinator/verwijzingen",
     "/coordinator/netwerk",
     "/coordinator/kaart",
+    "/coordinator/wat-als",
 ]
 
 # The heat map as {(row header, column header): (demand, free)}.
@@ -128,3 +129,40 @@ def test_coordinator_pages_pass_axe_and_keep_a_bad_period(page, demo_server):
     with page.expect_download() as download:
         page.get_by_role("link", name="Download de cijfers van de kaart als CSV-bestand").click()
     assert download.value.suggested_filename.startswith("wegwijs-kaart-werk-")
+
+
+def test_what_if_page_passes_axe_with_an_answer_and_with_errors(page, demo_server):
+    """Several offers and a partner's extra places in one question; then a duplicate row."""
+    log_in(page, demo_server.url, COORDINATOR, DEMO_PASSWORD)
+    menu(page, "Wat als").click()
+    others = [label for label in page.locator("#aanbod_1 option").all_inner_texts()
+              if label.startswith(("Maatjes", "Zorggroep"))]  # not the taalschool's own
+    page.get_by_label("Aanbod 1", exact=True).select_option(label=others[0])
+    page.get_by_label("Plaatsen in totaal bij aanbod 1", exact=True).fill("20")
+    page.get_by_label("Aanbod 2", exact=True).select_option(label=others[1])
+    page.get_by_label("Plaatsen in totaal bij aanbod 2", exact=True).fill("0")
+    page.get_by_label("Aanbieder", exact=True).select_option(label="Taalschool Domstad (fictief)")
+    page.get_by_label("Alleen aanbod in het domein", exact=True).select_option(label="Taal")
+    page.get_by_label("Aantal extra plaatsen", exact=True).fill("10")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Bereken").click()
+    assert navigation.value.status == 200
+    extra = page.locator("#wat-als-extra li")
+    expect(extra).to_have_count(4)  # the taalschool's four open taal courses: 3, 3, 2, 2
+    expect(extra.first).to_contain_text("Taalschool Domstad (fictief) – ")
+    expect(extra.first).to_contain_text(": +3 (van ")
+    expect(page.get_by_role("img", name="Geholpen hulpvragen per domein")).to_be_visible()
+    assert page.locator("#wat-als-wijzigingen tbody tr").count() == 6
+    assert accessibility_violations(page) == []
+    screenshot(page, "coordinator-wat-als")
+
+    page.get_by_label("Aanbod 3", exact=True).select_option(label=others[0])  # as row 1
+    page.get_by_label("Plaatsen in totaal bij aanbod 3", exact=True).fill("4")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Bereken").click()
+    assert navigation.value.status == 422
+    field = page.locator(".utrecht-form-field", has=page.get_by_label("Aanbod 3", exact=True))
+    expect(field).to_contain_text("Dit aanbod staat al bij aanbod 1; kies het één keer.")
+    expect(page.get_by_label("Aantal extra plaatsen", exact=True)).to_have_value("10")
+    assert accessibility_violations(page) == []
+    screenshot(page, "coordinator-wat-als-fout")

@@ -2,10 +2,9 @@
 
 import api_world
 from api_world import assert_problem
-from sqlalchemy import func, select
 
 import factories
-from models.coalition import Offer
+from databases import every_row
 
 world = api_world.world
 URL = "/api/v1/coalition/what-if"
@@ -43,17 +42,40 @@ def test_more_places_never_serve_fewer(client, session, world):
     assert any(area.startswith("Utrecht") for area in after["by_area"])
 
 
+def test_raising_several_capacities_never_serves_fewer(client, session, world):
+    """Two scarce courses raised together, step by step: each step serves at least as many."""
+    course = _scarce_world(session, world)
+    second = factories.offer(session, partner=world["school"], capacity=0)
+    for _ in range(3):
+        factories.inburgeraar(session, gemeente=world["person_utrecht"].gemeente,
+                              needs={"taal": 1.0})
+    headers = world["auth"]["coordinator"]
+    served, needs = [], set()
+    for first, other in ((0, 0), (1, 0), (1, 1), (2, 1), (2, 3), (4, 4)):
+        response = client.post(URL, json={"changes": [
+            {"offer_id": course.id, "capacity": first},
+            {"offer_id": second.id, "capacity": other}]}, headers=headers)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        after = response.get_json()["after"]
+        served.append(after["by_domain"]["taal"]["served"])
+        needs.add(after["served"] + after["unserved"])
+    assert served == sorted(served)
+    assert served[0] == 0 and served[-1] == 7  # no place serves none, eight serve all seven
+    assert len(needs) == 1
+
+
 def test_nothing_is_stored(client, session, world):
     course = _scarce_world(session, world)
-    before = session.execute(select(Offer.id, Offer.capacity, Offer.updated_at)).all()
-    count = session.scalar(select(func.count()).select_from(Offer))
-    response = client.post(URL, json={"changes": [{"offer_id": course.id, "capacity": 9}]},
-                           headers=world["auth"]["coordinator"])
+    headers = world["auth"]["coordinator"]
+    before = every_row(session)
+    response = client.post(URL, json={"changes": [{"offer_id": course.id, "capacity": 9},
+                                                  {"offer_id": world["job"].id, "capacity": 0}]},
+                           headers=headers)
     assert response.status_code == 200
+    assert response.get_json()["after"] != response.get_json()["before"]
     session.expire_all()
-    assert session.execute(select(Offer.id, Offer.capacity, Offer.updated_at)).all() == before
-    assert session.scalar(select(func.count()).select_from(Offer)) == count
-    again = client.post(URL, json={"changes": []}, headers=world["auth"]["coordinator"])
+    assert every_row(session) == before
+    again = client.post(URL, json={"changes": []}, headers=headers)
     assert again.get_json()["before"] == again.get_json()["after"]
 
 

@@ -273,27 +273,3 @@ def test_the_map_refuses_an_unknown_domain(coordinator):
     response = coordinator.get("/coordinator/kaart?domein=sport")
     assert response.status_code == 422
     assert "Kies een domein uit de lijst." in response.get_data(as_text=True)
-
-
-def test_what_if_page_shows_before_and_after_and_stores_nothing(coordinator, session, world):
-    offer = world["offer"]
-    empty = coordinator.get("/coordinator/wat-als")
-    assert empty.status_code == 200 and "Bereken" in empty.get_data(as_text=True)
-    page = coordinator.get(f"/coordinator/wat-als?aanbod={offer.id}&plaatsen=0")
-    text = page.get_data(as_text=True)
-    assert page.status_code == 200, text
-    assert "Geholpen nu" in text and "Taal" in text and "<svg" in text
-    session.expire_all()
-    assert session.get(type(offer), offer.id).capacity == 3
-
-
-def test_what_if_page_refuses_bad_input_in_dutch(coordinator, world):
-    negative = coordinator.get(f"/coordinator/wat-als?aanbod={world['offer'].id}&plaatsen=-2")
-    assert negative.status_code == 422 and "Vul een aantal" in negative.get_data(as_text=True)
-    unknown = coordinator.get("/coordinator/wat-als?aanbod=999999&plaatsen=2")
-    assert unknown.status_code == 422 and "geen open aanbod" in unknown.get_data(as_text=True)
-
-
-def test_what_if_page_is_for_the_coordinator_only(client, session, world):
-    log_in(client, world["km"])
-    assert client.get("/coordinator/wat-als").status_code == 403
