@@ -35,6 +35,7 @@ from matching.scenario import (
 from matching.scoring import COMPONENTS, PRIOR_INTERCEPT, REGISTRY
 from matching.tables import ScenarioTables, build_tables
 from matching.validation import check_scenario, validate_document
+from matching.week_pairs import WeekPair, week_pairs
 
 __all__ = [
     "COMPONENTS",
@@ -59,6 +60,7 @@ __all__ = [
     "ScenarioTables",
     "Unassigned",
     "UnknownObjectError",
+    "WeekPair",
     "allocate",
     "area_of",
     "build_tables",
@@ -72,6 +74,7 @@ __all__ = [
     "load_scenario",
     "read_scenario",
     "validate_document",
+    "week_pairs",
 ]
 
 # The contract's example scenario, shipped with the package.

@@ -1,9 +1,17 @@
 """axe-core on every main page of the portal: no serious or critical WCAG violation."""
 
-import pytest
+import re
 
-from conftest import DEMO_PASSWORD
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from conftest import DEMO_PASSWORD, make_test_app
 from e2e.browser import accessibility_violations, log_in
+from models import User
+from models.inburgeraars import create_inburgeraar
+from models.unit_of_work import UnitOfWork
+from web.extensions import db
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -59,3 +67,40 @@ def test_main_pages_have_no_serious_accessibility_violation(page, demo_server, e
         if violations:
             found[target] = violations
     assert found == {}
+
+
+def duaal_person(server, email: str) -> int:
+    """A new duaal inburgeraar of the klantmanager's gemeente, needing taal and werk."""
+    app = make_test_app(server.database_url)
+    with app.app_context():
+        session = db.session
+        klantmanager = session.scalars(select(User).where(User.email == email)).one()
+        with UnitOfWork(session):
+            person = create_inburgeraar(
+                session, actor_id=klantmanager.id, gemeente_id=None, pseudonym=None,
+                fields={"postcode": "3531", "level": "A2", "leerroute": "b1",
+                        "latin_literate": True, "duaal": True,
+                        "availability": ["ochtend", "middag", "avond", "weekend"]},
+                needs={"taal": 3, "werk": 2},
+            )
+        person_id = person.id
+        db.session.remove()
+        db.engine.dispose()
+    return person_id
+
+
+def test_a_duaal_persons_taal_and_werk_pairs_are_accessible(page, demo_server):
+    email = "klantmanager.utrecht@wegwijs.example"
+    person_id = duaal_person(demo_server, email)
+    log_in(page, demo_server.url, email, DEMO_PASSWORD)
+    page.goto(f"{demo_server.url}/klantmanager/inburgeraars/{person_id}")
+    section = page.locator("section", has=page.get_by_role(
+        "heading", level=2, name="Taal en werk in één week"))
+    pairs = section.locator("article.ww-pair")
+    expect(pairs.first).to_contain_text("Dagdelen:")
+    assert pairs.count() >= 1
+    assert accessibility_violations(page) == []
+    # With a refer form opened, too.
+    pairs.first.locator("summary", has_text="Verwijs door").first.click()
+    expect(pairs.first.get_by_label(re.compile("^Toelichting voor")).first).to_be_visible()
+    assert accessibility_violations(page) == []

@@ -1,4 +1,8 @@
-"""One inburgeraar: profile, the ranked matches per domain of need, and "verwijs door"."""
+"""One inburgeraar: profile, the ranked matches per domain of need, and "verwijs door".
+
+For a duaal person also the best taal and werk pairs that fit in one week
+(``matching.week_pairs``), each offer referred through the same form and route.
+"""
 
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
@@ -6,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Optional, Regexp
 
+from matching import Matcher, week_pairs
 from models import access
 from models.capacity import free_places
 from models.coalition import Offer
@@ -63,7 +68,9 @@ def refer_person(inburgeraar_id: int):
 def render_person(inburgeraar_id: int, failed: ReferForm | None = None, status: int = 200):
     user = access.get_actor(db.session, actor_id())
     person = access.get_inburgeraar(db.session, user, inburgeraar_id)
-    by_domain = ranked_matches(person)
+    matcher = current_matcher(db.session)
+    by_domain = ranked_matches(matcher, person)
+    pairs = week_pair_rows(matcher, person) if person.duaal else None
     referrals = db.session.scalars(
         select(Referral).where(Referral.inburgeraar_id == person.id)
         .options(selectinload(Referral.offer)).order_by(Referral.id.desc())
@@ -72,24 +79,17 @@ def render_person(inburgeraar_id: int, failed: ReferForm | None = None, status: 
     log_access("match", [person.id])
     return render_template(
         "klantmanager/inburgeraar.html", person=person, by_domain=by_domain,
-        referrals=referrals, failed=failed,
+        week_pairs=pairs, referrals=referrals, failed=failed,
         full_offers=full_offers_to_wait_for(db.session, person),
     ), status
 
 
-def ranked_matches(person) -> list[dict]:
+def ranked_matches(matcher: Matcher, person) -> list[dict]:
     """Per domain of need (heaviest first): the engine's best offers with their details."""
-    matcher = current_matcher(db.session)
     domains = sorted(person.needs_by_domain.items(), key=lambda item: (-item[1], item[0]))
     ranked = {domain: matcher.rank(str(person.id), domain=domain, top=TOP) for domain, _ in domains}
-    offer_ids = {int(m.offer_id) for matches in ranked.values() for m in matches}
-    offers = {
-        o.id: o
-        for o in db.session.scalars(
-            select(Offer).where(Offer.id.in_(offer_ids)).options(selectinload(Offer.partner))
-        )
-    }
-    free = free_places(db.session, offer_ids)
+    offers, free = offers_with_free_places(
+        {int(m.offer_id) for matches in ranked.values() for m in matches})
     return [
         {
             "domain": domain,
@@ -101,3 +101,35 @@ def ranked_matches(person) -> list[dict]:
         }
         for domain, weight in domains
     ]
+
+
+def week_pair_rows(matcher: Matcher, person) -> list[dict]:
+    """The engine's best taal and werk pairs that fit in one week, each offer with its details.
+
+    Empty when the person needs not both taal and werk, or when nothing fits together.
+    """
+    pairs = week_pairs(matcher, str(person.id), top=TOP)
+    offers, free = offers_with_free_places(
+        {int(m.offer_id) for pair in pairs for m in (pair.taal, pair.werk)})
+    return [
+        {
+            "sides": [
+                {"match": m, "offer": offers[int(m.offer_id)], "free": free[int(m.offer_id)],
+                 "dayparts": dayparts}
+                for m, dayparts in ((pair.taal, pair.taal_dayparts),
+                                    (pair.werk, pair.werk_dayparts))
+            ],
+        }
+        for pair in pairs
+    ]
+
+
+def offers_with_free_places(offer_ids: set[int]) -> tuple[dict[int, Offer], dict[int, int]]:
+    """The offers by id, with their partner loaded, and their free places."""
+    offers = {
+        o.id: o
+        for o in db.session.scalars(
+            select(Offer).where(Offer.id.in_(offer_ids)).options(selectinload(Offer.partner))
+        )
+    }
+    return offers, free_places(db.session, offer_ids)

@@ -1,0 +1,106 @@
+"""The klantmanager's page of a duaal person: taal and werk pairs that fit in one week."""
+
+import re
+
+import pytest
+from portal_world import PASSWORD, form_app_fixture, form_client_fixture, log_in  # noqa: F401
+from sqlalchemy import func, select
+
+import factories
+from models.audit import AccessLog
+from models.referral import Referral
+
+SECTION = "Taal en werk in één week"
+NOTHING_FITS = "Geen taal- en werkaanbod dat samen in één week past"
+
+
+@pytest.fixture
+def world(session):
+    km = factories.user(session, role="klantmanager", password=PASSWORD)
+    school = factories.partner(session, name="Taalschool Duaal (fictief)")
+    employer = factories.partner(session, name="Werkgever Duaal (fictief)", kind="werkgever")
+    course = factories.offer(session, partner_id=school.id, title="Ochtendcursus duaal",
+                             schedule=["ochtend"])
+    clash = factories.offer(session, partner_id=employer.id, domain="werk",
+                            kind="werkervaringsplek", title="Werkplek in de ochtend",
+                            schedule=["ochtend", "middag"])
+    fits = factories.offer(session, partner_id=employer.id, domain="werk",
+                           kind="werkervaringsplek", title="Werkplek in de middag",
+                           schedule=["middag"])
+    person = factories.inburgeraar(session, needs={"taal": 3, "werk": 2}, duaal=True,
+                                   availability=["ochtend", "middag"], postcode="3512")
+    plain = factories.inburgeraar(session, needs={"taal": 3, "werk": 2},
+                                  availability=["ochtend", "middag"], postcode="3512")
+    return {"km": km, "course": course, "clash": clash, "fits": fits, "person": person,
+            "plain": plain}
+
+
+def _section(page: str) -> str:
+    return page[page.index(f">{SECTION}</h2>"):page.index(">Passend aanbod per domein</h2>")]
+
+
+def test_a_duaal_person_sees_the_pair_that_fits_and_not_the_one_that_collides(
+        form_client, session, world):
+    log_in(form_client, world["km"])
+    url = f"/klantmanager/inburgeraars/{world['person'].id}"
+    before = session.scalar(select(func.max(AccessLog.id)))
+    response = form_client.get(url)
+    assert response.status_code == 200
+    section = _section(response.get_data(as_text=True))
+    # The colliding job is eligible on its own (it is in the werk ranking), but pairs with nothing.
+    werk = response.get_data(as_text=True).split('id="domein-werk"')[1]
+    assert "Werkplek in de ochtend" in werk and "Werkplek in de middag" in werk
+    assert "Combinatie 1: Ochtendcursus duaal en Werkplek in de middag" in section
+    assert "Werkplek in de ochtend" not in section
+    assert "Combinatie 2" not in section
+    assert NOTHING_FITS not in section
+    assert "Dagdelen: ochtend<" in section and "Dagdelen: middag<" in section
+    assert "Taalschool Duaal (fictief)" in section and "Werkgever Duaal (fictief)" in section
+    assert len(re.findall(r"Kans van slagen: \d+ %", section)) == 2
+    # Each offer is referred through the page's one refer route.
+    action = f'action="/klantmanager/inburgeraars/{world["person"].id}/verwijzen"'
+    assert section.count(action) == 2
+    for offer in (world["course"], world["fits"]):
+        assert f'name="offer_id" value="{offer.id}"' in section
+    # Logged as the page always was: one read and one match of this person.
+    logged = session.scalars(select(AccessLog.action).where(AccessLog.id > (before or 0))).all()
+    assert sorted(logged) == ["match", "read"]
+
+
+def test_referring_from_a_pair_uses_the_refer_route(form_client, session, world):
+    log_in(form_client, world["km"])
+    response = form_client.post(f"/klantmanager/inburgeraars/{world['person'].id}/verwijzen",
+                                data={"offer_id": world["fits"].id, "note": "Past bij de cursus"})
+    assert response.status_code == 302
+    referral = session.scalars(select(Referral)).one()
+    assert (referral.offer_id, referral.inburgeraar_id, referral.note) == (
+        world["fits"].id, world["person"].id, "Past bij de cursus")
+
+
+def test_when_nothing_fits_in_one_week_the_page_says_so(form_client, session, world):
+    world["fits"].schedule = ["ochtend"]
+    session.commit()
+    log_in(form_client, world["km"])
+    page = form_client.get(f"/klantmanager/inburgeraars/{world['person'].id}").get_data(
+        as_text=True)
+    section = _section(page)
+    assert NOTHING_FITS in section
+    assert "Combinatie" not in section
+
+
+def test_a_duaal_person_without_both_needs_is_told_why_there_are_no_pairs(
+        form_client, session, world):
+    person = factories.inburgeraar(session, needs={"taal": 3}, duaal=True, postcode="3512")
+    log_in(form_client, world["km"])
+    section = _section(form_client.get(f"/klantmanager/inburgeraars/{person.id}").get_data(
+        as_text=True))
+    assert "geen vraag naar zowel taal als werk" in section
+    assert NOTHING_FITS not in section and "Combinatie" not in section
+
+
+def test_a_person_without_a_duaal_traject_gets_no_pairs(form_client, world):
+    log_in(form_client, world["km"])
+    page = form_client.get(f"/klantmanager/inburgeraars/{world['plain'].id}").get_data(
+        as_text=True)
+    assert "Werkplek in de middag" in page  # the matches themselves are there
+    assert SECTION not in page and "Combinatie" not in page
