@@ -72,7 +72,11 @@ def _parser():
                          "myopic and hindsight")
     ev.add_argument("--weeks", type=_positive, default=12, help="with --dynamic: the horizon")
     ev.add_argument("--lookback", type=_positive, default=4,
-                    help="with --dynamic: weeks of arrivals the forecast is built from")
+                    help="with --dynamic: weeks of arrivals before the horizon, the first "
+                         "forecast's data")
+    ev.add_argument("--window", type=_positive, default=None,
+                    help="with --dynamic: the forecast resamples the arrivals of this many "
+                         "last weeks (default: all so far)")
     return parser
 
 
@@ -114,14 +118,17 @@ def _evaluate_dynamic(args):
     worlds = list(WORLD_NAMES) if args.world == "all" else [args.world]
     results = {world: evaluate_dynamic(args.seed, weeks=args.weeks, people=args.people or 80,
                                        offers=args.offers, history=args.history,
-                                       lookback=args.lookback, world=world, progress=say)
+                                       lookback=args.lookback, window=args.window, world=world,
+                                       progress=say)
                for world in worlds}
     for world, r in results.items():
         v = r["value"]
         say(f"{world}: need x true chance over {args.weeks} weeks: hindsight "
-            f"{v['hindsight']:.1f}, online with forecast {v['online']:.1f} "
-            f"({r['ratio']['online/hindsight']:.1%} of hindsight), myopic {v['myopic']:.1f} "
-            f"({r['ratio']['myopic/hindsight']:.1%})")
+            f"{v['hindsight']:.1f}, online with forecast (potentials) {v['online']:.1f} "
+            f"({r['ratio']['online/hindsight']:.1%} of hindsight), forecast solved jointly "
+            f"{v['joint']:.1f} ({r['ratio']['joint/hindsight']:.1%}), with the arrivals' true "
+            f"distribution {v['informed']:.1f} ({r['ratio']['informed/hindsight']:.1%}), myopic "
+            f"{v['myopic']:.1f} ({r['ratio']['myopic/hindsight']:.1%})")
     return results
 
 

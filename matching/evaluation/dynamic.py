@@ -9,6 +9,13 @@ is valued by the simulator's hidden truth (need x true chance of success):
   weeks still to come, built as the project builds it: the arrivals of the
   last ``window`` weeks (all so far when None; their needs at intake),
   resampled to the expected number of people still to arrive;
+- ``joint``: the alternative to the engine's potentials: every week this
+  week's people and the same forecast allocated together as one batch, of
+  which this week's part is kept (the forecast taken as certain, not resampled);
+- ``informed``: as ``online``, but the forecast resampled from fresh people of
+  the simulator (``_POOL_WEEKS`` weeks of arrivals outside the horizon): the
+  arrivals' true distribution, known. What it still loses to hindsight is the
+  chance in who actually arrives, which no forecast can know;
 - ``myopic``: every week ``allocate`` without a forecast;
 - ``hindsight``: one ``allocate`` of every week's people together (knowing the
   future exactly; the bound the online policies are measured against).
@@ -30,7 +37,10 @@ from matching.ranking import Matcher
 __all__ = ["evaluate_dynamic", "forecast_from"]
 
 _SCARCITY_STREAM = 11
-POLICIES = ("online", "myopic", "hindsight")
+# Ids of the joint policy's forecast people, apart from everyone's.
+_EXPECTED = "verwacht:"
+_POOL_WEEKS = 10
+POLICIES = ("online", "joint", "informed", "myopic", "hindsight")
 
 
 def forecast_from(recent, expected, rng):
@@ -73,20 +83,23 @@ def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookba
         ``setup``, ``value`` (policy -> need x true chance summed over the
         horizon), ``expected`` (policy -> true expected successes), ``served``
         (policy -> places given), ``ratio`` (``online/hindsight``,
-        ``myopic/hindsight``, ``online/myopic``, on ``value``).
+        ``joint/hindsight``, ``informed/hindsight``, ``myopic/hindsight``,
+        ``online/myopic``, on ``value``).
 
     Examples
     --------
     >>> r = evaluate_dynamic(seed=2, weeks=3, people=20, offers=40, history=150, lookback=1)
     >>> sorted(r["value"])
-    ['hindsight', 'myopic', 'online']
+    ['hindsight', 'informed', 'joint', 'myopic', 'online']
     """
     say = progress or (lambda message: None)
-    sim = Simulator(seed, cohorts=lookback + weeks, people=people, offers=offers,
+    sim = Simulator(seed, cohorts=lookback + weeks + _POOL_WEEKS, people=people, offers=offers,
                     history=history, truth=WORLDS[world])
     rng = np.random.default_rng([seed, _SCARCITY_STREAM])
     arrivals = [sim.cohort(k) for k in range(lookback + weeks)]
     week_people = [tuple(c.scenario.inburgeraars[r] for r in c.people.tolist()) for c in arrivals]
+    pool = [c.scenario.inburgeraars[r] for k in range(lookback + weeks, sim.n_cohorts)
+            for c in [sim.cohort(k)] for r in c.people.tolist()]
     horizon = [p for w in week_people[lookback:] for p in w]
     base = sim.history_scenario
     offers_now = _scarce(base.offers, horizon, scarcity, rng)
@@ -95,10 +108,11 @@ def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookba
         f"{sum(o.capacity for o in offers_now)} places for {len(horizon)} people")
     chosen = {"hindsight": _pairs(allocate(_over(matcher, offers_now, horizon)))}
     say("hindsight allocated")
-    for name in ("online", "myopic"):
+    for name in ("online", "joint", "informed", "myopic"):
         chosen[name] = _weekly(matcher, offers_now, week_people, lookback, weeks, people,
-                               window=window if name == "online" else 0,
-                               rng=np.random.default_rng(seed))
+                               window=0 if name == "myopic" else window,
+                               rng=np.random.default_rng(seed), joint=name == "joint",
+                               pool=pool if name == "informed" else None)
         say(f"{name} allocated")
     value, expected, served = _truth(sim, matcher, offers_now, horizon, arrivals[lookback:],
                                      chosen)
@@ -111,6 +125,8 @@ def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookba
         "expected": expected,
         "served": served,
         "ratio": {"online/hindsight": value["online"] / value["hindsight"],
+                  "joint/hindsight": value["joint"] / value["hindsight"],
+                  "informed/hindsight": value["informed"] / value["hindsight"],
                   "myopic/hindsight": value["myopic"] / value["hindsight"],
                   "online/myopic": value["online"] / value["myopic"]},
     }
@@ -127,24 +143,34 @@ def _pairs(allocation):
     return [(a.inburgeraar_id, a.offer_id) for a in allocation.assignments]
 
 
-def _weekly(matcher, offers, week_people, lookback, weeks, size, window, rng):
+def _weekly(matcher, offers, week_people, lookback, weeks, size, window, rng, joint=False,
+            pool=None):
     """Week by week: allocate the arrivals, take their places off the offers.
 
     The forecast comes from the last ``window`` weeks (all so far when None;
-    no forecast when 0).
+    no forecast when 0), or from ``pool`` when given; ``joint`` allocates it
+    with the week's people as one batch instead of passing it as the
+    scenario's forecast.
     """
     free = {o.id: o.capacity for o in offers}
     out = []
     for k in range(lookback, lookback + weeks):
         expected = ()
         if window != 0:
-            recent = [p for w in week_people[k - (window or k):k] for p in w]
+            recent = pool or [p for w in week_people[k - (window or k):k] for p in w]
             expected = forecast_from(recent, (lookback + weeks - k - 1) * size, rng)
         now = tuple(dataclasses.replace(o, capacity=free[o.id]) for o in offers)
-        result = allocate(_over(matcher, now, week_people[k], expected))
-        for _, offer_id in _pairs(result):
+        if joint:
+            ids = {p.id for p in week_people[k]}
+            together = (*week_people[k], *(dataclasses.replace(p, id=f"{_EXPECTED}{n}")
+                                          for n, p in enumerate(expected)))
+            pairs = [pair for pair in _pairs(allocate(_over(matcher, now, together)))
+                     if pair[0] in ids]
+        else:
+            pairs = _pairs(allocate(_over(matcher, now, week_people[k], expected)))
+        for _, offer_id in pairs:
             free[offer_id] -= 1
-        out += _pairs(result)
+        out += pairs
     return out
 
 

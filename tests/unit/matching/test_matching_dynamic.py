@@ -28,5 +28,6 @@ def test_cli_prints_the_dynamic_figures(capsys):
                    "standard"])
     out, err = capsys.readouterr()
     assert status == 0
-    assert set(json.loads(out)["standard"]["value"]) == {"online", "myopic", "hindsight"}
+    assert set(json.loads(out)["standard"]["value"]) == {"online", "joint", "informed", "myopic",
+                                                          "hindsight"}
     assert "of hindsight" in err
