@@ -12,7 +12,7 @@ from models.coalition import Offer, Partner, Tie
 from models.coalition_version import CoalitionVersion
 from models.geography import Gemeente, Postcode, Wijk
 from models.outbox import MailOptOut, OutboxMail
-from models.people import Inburgeraar, Need
+from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
 from models.referral import Referral, ReferralEvent
 from models.waitlist import WaitlistEntry
@@ -24,6 +24,7 @@ __all__ = [
     "CoalitionVersion",
     "Gemeente",
     "Inburgeraar",
+    "IntakeNeed",
     "MailOptOut",
     "LoginFailure",
     "Need",

@@ -6,10 +6,12 @@ the scenario without needs: the learned component still sees their history,
 but they claim no place in this proposal.
 
 Places over time: the people the gemeente took in over the last
-``forecast_weeks`` weeks (with their needs as recorded) stand for the
+``forecast_weeks`` weeks, with their needs as at intake, stand for the
 arrivals of the coming weeks, the engine's ``forecast``; a place one of them
 would gain far more from than anyone now is kept free (``Allocation.kept``),
-and the need left without it says so.
+and the need left without it says so. The needs at intake, not today's: by
+now some are met, changed or removed, and a newcomer arrives with the needs
+they had at their intake.
 """
 
 from dataclasses import replace
@@ -54,7 +56,11 @@ def caseload_allocation(
 def recent_arrivals(
     session: Session, gemeente_id: int, weeks: int, today: date | None = None
 ) -> list:
-    """The gemeente's people taken in over the last ``weeks`` weeks, as the engine's forecast."""
+    """The gemeente's people taken in over the last ``weeks`` weeks, as the engine's forecast.
+
+    Each with the needs recorded at their intake (``Inburgeraar.intake_needs``)
+    and everything else as it is now; people without needs at intake are left out.
+    """
     if weeks <= 0:
         return []
     since = datetime.combine((today or date.today()) - timedelta(weeks=weeks), time(),
@@ -62,7 +68,14 @@ def recent_arrivals(
     people = session.scalars(
         select(Inburgeraar)
         .where(Inburgeraar.gemeente_id == gemeente_id, Inburgeraar.created_at >= since)
-        .options(selectinload(Inburgeraar.needs), selectinload(Inburgeraar.gemeente))
+        .options(
+            selectinload(Inburgeraar.intake_needs), selectinload(Inburgeraar.gemeente),
+            selectinload(Inburgeraar.pip),
+        )
         .order_by(Inburgeraar.id)
     ).all()
-    return [engine_inburgeraar(p) for p in people if p.needs_by_domain]
+    return [
+        engine_inburgeraar(p, needs=p.intake_needs_by_domain)
+        for p in people
+        if p.intake_needs_by_domain
+    ]

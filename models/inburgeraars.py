@@ -17,7 +17,7 @@ from models.base import now_utc
 from models.coalition import Partner
 from models.errors import Forbidden, InvalidInput
 from models.geography import Gemeente, Postcode
-from models.people import Inburgeraar, Need
+from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import SCENARIO_LEERROUTE, Pip, pip_errors, recorded
 
 PERSON_FIELDS = frozenset({
@@ -44,7 +44,11 @@ def create_inburgeraar(
     pip: Mapping[str, Any] | None = None,
 ) -> Inburgeraar:
     """Record a new inburgeraar in ``gemeente_id`` (a klantmanager's own when None),
-    with their PIP when the gemeente has decided on one."""
+    with their PIP when the gemeente has decided on one.
+
+    The needs are stored twice: as the needs, which later changes replace, and
+    as the needs at intake (``Inburgeraar.intake_needs``), which stay as they were.
+    """
     actor = access.get_actor(session, actor_id)
     errors = []
     if actor.role == "klantmanager":
@@ -75,6 +79,8 @@ def create_inburgeraar(
         gemeente_id=gemeente_id, pseudonym=pseudonym or _new_pseudonym(session), **values
     )
     person.needs = [Need(domain=d, weight=w) for d, w in (needs or {}).items()]
+    # The snapshot the forecast reads; update_inburgeraar never touches it.
+    person.intake_needs = [IntakeNeed(domain=d, weight=w) for d, w in (needs or {}).items()]
     _record_pip(person, pip_fields)
     session.add(person)
     session.flush()

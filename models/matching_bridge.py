@@ -74,10 +74,13 @@ def engine_offer(offer: Offer, free: int) -> engine.Offer:
     )
 
 
-def engine_inburgeraar(person: Inburgeraar) -> engine.Inburgeraar:
+def engine_inburgeraar(
+    person: Inburgeraar, needs: dict[str, float] | None = None
+) -> engine.Inburgeraar:
+    """The person as the engine sees them, with their current needs unless ``needs`` is given."""
     return engine.Inburgeraar(
         id=str(person.id),
-        needs=person.needs_by_domain,
+        needs=person.needs_by_domain if needs is None else needs,
         gemeente=person.gemeente.name,
         postcode=person.postcode,
         gender=person.gender,

@@ -63,6 +63,13 @@ class Inburgeraar(Base):
     needs: Mapped[list["Need"]] = relationship(
         back_populates="inburgeraar", cascade="all, delete-orphan", order_by="Need.domain"
     )
+    # The needs as the intake recorded them (models/inburgeraars.py), never changed after
+    # (the purge deletes them): the forecast of arrivals (models/caseload.py) reads these,
+    # not the needs of today.
+    intake_needs: Mapped[list["IntakeNeed"]] = relationship(
+        back_populates="inburgeraar", cascade="all, delete-orphan",
+        order_by="IntakeNeed.domain",
+    )
     # The PIP as DUO holds it (models/pip.py); none until the gemeente decides on one.
     pip: Mapped["Pip | None"] = relationship(  # noqa: F821 - declared in models.pip
         back_populates="inburgeraar", cascade="all, delete-orphan", uselist=False
@@ -86,6 +93,10 @@ class Inburgeraar(Base):
     def needs_by_domain(self) -> dict[str, float]:
         return {need.domain: need.weight for need in self.needs}
 
+    @property
+    def intake_needs_by_domain(self) -> dict[str, float]:
+        return {need.domain: need.weight for need in self.intake_needs}
+
 
 class Need(Base):
     """A need in one domain of the brede intake, with its priority weight (> 0)."""
@@ -101,6 +112,29 @@ class Need(Base):
 
     __table_args__ = (
         UniqueConstraint("inburgeraar_id", "domain", name="uq_need_inburgeraar_domain"),
+        CheckConstraint(in_set("domain", DOMAINS), name="domain"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+    )
+
+
+class IntakeNeed(Base):
+    """A need as the intake recorded it: the snapshot that later edits of the needs leave be.
+
+    Personal data like the needs: in the inzage export, deleted by the purge
+    (models/subject.py).
+    """
+
+    __tablename__ = "intake_need"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inburgeraar_id: Mapped[int] = mapped_column(ForeignKey("inburgeraar.id", ondelete="CASCADE"))
+    domain: Mapped[str] = mapped_column(String(32))
+    weight: Mapped[float] = mapped_column(Float)
+
+    inburgeraar: Mapped[Inburgeraar] = relationship(back_populates="intake_needs")
+
+    __table_args__ = (
+        UniqueConstraint("inburgeraar_id", "domain", name="uq_intake_need_inburgeraar_domain"),
         CheckConstraint(in_set("domain", DOMAINS), name="domain"),
         CheckConstraint("weight > 0", name="weight_positive"),
     )

@@ -1,20 +1,21 @@
 """The rights of the data subject: inzage (export) and the purge after the retention period.
 
 Export: everything Wegwijs holds about one inburgeraar, as one JSON-able
-document: the person, their needs and PIP, their referrals with every event, and the
-access-log rows about them. Nothing about anyone else: partners appear by
-name (organisations), other users only by role.
+document: the person, their needs (as now and as at intake) and PIP, their
+referrals with every event, and the access-log rows about them. Nothing about
+anyone else: partners appear by name (organisations), other users only by role.
 
 Purge: people whose traject ended more than the retention period ago
 (``WEGWIJS_RETENTION_DAYS``, default 730 days) lose everything personal.
 The rows stay, so the coalition's figures (the funnel, capacity history)
 keep their totals: the person keeps their id and gemeente, gets a random
-"verwijderd-…" pseudonym and no other field; their needs and PIP are deleted; their
-referrals keep offer, status and dates but lose the free-text note, and the
-events lose their free-text reason; their waitlist entries lose the note
-(and stop waiting), and the mails about their referrals are deleted from the
-outbox (they name the old pseudonym). The access log keeps its rows (the
-accountability record); they point at the now anonymous id.
+"verwijderd-…" pseudonym and no other field; their needs (as now and as at
+intake) and PIP are deleted; their referrals keep offer, status and dates but
+lose the free-text note, and the events lose their free-text reason; their
+waitlist entries lose the note (and stop waiting), and the mails about their
+referrals are deleted from the outbox (they name the old pseudonym). The
+access log keeps its rows (the accountability record); they point at the now
+anonymous id.
 """
 
 import secrets
@@ -29,7 +30,7 @@ from models.base import now_utc
 from models.coalition import Offer
 from models.errors import NotFound
 from models.outbox import OutboxMail
-from models.people import Inburgeraar, Need
+from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
 from models.referral import Referral, ReferralEvent
 from models.waitlist import WaitlistEntry
@@ -60,8 +61,8 @@ def export_subject(session: Session, inburgeraar_id: int) -> dict:
     person = session.scalars(
         select(Inburgeraar).where(Inburgeraar.id == inburgeraar_id)
         .options(
-            selectinload(Inburgeraar.needs), selectinload(Inburgeraar.gemeente),
-            selectinload(Inburgeraar.pip),
+            selectinload(Inburgeraar.needs), selectinload(Inburgeraar.intake_needs),
+            selectinload(Inburgeraar.gemeente), selectinload(Inburgeraar.pip),
         )
     ).first()
     if person is None:
@@ -83,6 +84,7 @@ def export_subject(session: Session, inburgeraar_id: int) -> dict:
             "gemeente": person.gemeente.name,
         },
         "needs": person.needs_by_domain,
+        "intake_needs": person.intake_needs_by_domain,
         "pip": None if person.pip is None else {
             name: _plain(value) for name, value in person.pip.as_dict().items()
         },
@@ -139,6 +141,7 @@ class PurgeResult:
     dry_run: bool
     inburgeraar_ids: list[int] = field(default_factory=list)
     needs: int = 0
+    intake_needs: int = 0
     notes: int = 0
     reasons: int = 0
 
@@ -168,6 +171,9 @@ def purge(
     result = PurgeResult(cutoff=cutoff, dry_run=dry_run, inburgeraar_ids=list(people))
     referrals = select(Referral.id).where(Referral.inburgeraar_id.in_(people))
     result.needs = _count(session, select(Need.id).where(Need.inburgeraar_id.in_(people)))
+    result.intake_needs = _count(
+        session, select(IntakeNeed.id).where(IntakeNeed.inburgeraar_id.in_(people))
+    )
     result.notes = _count(session, referrals.where(Referral.note.is_not(None)))
     result.reasons = _count(
         session,
@@ -179,6 +185,7 @@ def purge(
         return result
     now = now_utc()
     session.execute(delete(Need).where(Need.inburgeraar_id.in_(people)))
+    session.execute(delete(IntakeNeed).where(IntakeNeed.inburgeraar_id.in_(people)))
     session.execute(delete(Pip).where(Pip.inburgeraar_id.in_(people)))
     session.execute(update(Referral).where(Referral.id.in_(referrals)).values(note=None))
     session.execute(delete(OutboxMail).where(OutboxMail.referral_id.in_(referrals)))

@@ -9,7 +9,7 @@ from itertools import count
 
 from sqlalchemy import select
 
-from models import Gemeente, Inburgeraar, Need, Offer, Partner, User
+from models import Gemeente, Inburgeraar, IntakeNeed, Need, Offer, Partner, User
 from models.passwords import hash_password
 
 _serial = count(1)
@@ -42,14 +42,18 @@ def offer(session, save=True, **fields) -> Offer:
     return _save(session, obj) if save else obj
 
 
-def inburgeraar(session, needs=None, save=True, **fields) -> Inburgeraar:
+def inburgeraar(session, needs=None, save=True, intake_needs=None, **fields) -> Inburgeraar:
+    """A person; their needs at intake are ``needs`` unless given, as the intake records them."""
     fields.setdefault("pseudonym", f"IB-T{next(_serial):05d}")
     fields.setdefault("gemeente", gemeente(session))
     fields.setdefault("postcode", "3561")
     fields.setdefault("level", "A1")
     fields.setdefault("leerroute", "b1")
     obj = Inburgeraar(**fields)
-    obj.needs = [Need(domain=d, weight=w) for d, w in (needs or {"taal": 2}).items()]
+    needs = needs or {"taal": 2}
+    obj.needs = [Need(domain=d, weight=w) for d, w in needs.items()]
+    at_intake = needs if intake_needs is None else intake_needs
+    obj.intake_needs = [IntakeNeed(domain=d, weight=w) for d, w in at_intake.items()]
     return _save(session, obj) if save else obj
 
 

@@ -44,7 +44,8 @@ def purge_command(dry_run: bool) -> None:
     click.echo(
         f"{verb}: {len(result.inburgeraar_ids)} inburgeraar(s) met een traject dat vóór "
         f"{result.cutoff.isoformat()} eindigde ({days} dagen bewaartermijn); "
-        f"{result.needs} hulpvraag/-vragen, {result.notes} toelichting(en) en "
+        f"{result.needs} hulpvraag/-vragen, {result.intake_needs} hulpvraag/-vragen van de "
+        f"intake, {result.notes} toelichting(en) en "
         f"{result.reasons} reden(en) bij verwijzingen."
     )
     if result.inburgeraar_ids:

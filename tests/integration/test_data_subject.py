@@ -11,7 +11,7 @@ from models import access
 from models.account import User
 from models.audit import Access, AccessLog, record_access
 from models.errors import NotFound
-from models.people import Inburgeraar, Need
+from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
 from models.referral import Referral, ReferralEvent
 from models.referral_service import change_status, refer
@@ -36,7 +36,8 @@ def people(session):
     old = factories.inburgeraar(session, gemeente=utrecht, goals="Wil verpleegkundige worden",
                                 birth_year=1990, gender="v", languages=["ar", "en"],
                                 traject_ended_on=TODAY - timedelta(days=1000),
-                                needs={"taal": 3, "werk": 1})
+                                needs={"taal": 3, "werk": 1},
+                                intake_needs={"taal": 3, "werk": 2, "rondkomen": 1})
     current = factories.inburgeraar(session, gemeente=utrecht, goals="Geheim van een ander",
                                     traject_ended_on=TODAY - timedelta(days=100))
     referrals = {}
@@ -62,6 +63,7 @@ def test_export_holds_the_persons_referrals_events_and_log_and_nothing_of_others
     assert document["inburgeraar"]["pseudonym"] == old.pseudonym
     assert document["inburgeraar"]["goals"] == "Wil verpleegkundige worden"
     assert document["needs"] == {"taal": 3, "werk": 1}
+    assert document["intake_needs"] == {"taal": 3, "werk": 2, "rondkomen": 1}
     assert [r["id"] for r in document["referrals"]] == [people["referrals"][old.id]]
     events = document["referrals"][0]["events"]
     assert [(e["from_status"], e["to_status"]) for e in events] == [
@@ -100,6 +102,7 @@ def _snapshot(session) -> dict:
         "people": [{c.key: getattr(p, c.key) for c in Inburgeraar.__table__.columns}
                    for p in people],
         "needs": session.scalars(select(Need.id).order_by(Need.id)).all(),
+        "intake_needs": session.scalars(select(IntakeNeed.id).order_by(IntakeNeed.id)).all(),
         "notes": session.scalars(select(Referral.note).order_by(Referral.id)).all(),
         "reasons": session.scalars(select(ReferralEvent.reason).order_by(ReferralEvent.id)).all(),
         "log": session.scalar(select(func.count()).select_from(AccessLog)),
@@ -110,7 +113,8 @@ def test_purge_dry_run_changes_nothing_and_says_what_it_would_do(session, people
     before = _snapshot(session)
     result = purge(session, retention_days=730, today=TODAY, dry_run=True)
     assert result.inburgeraar_ids == [people["old"].id]
-    assert (result.needs, result.notes, result.reasons) == (2, 1, 2)  # "sent" keeps the note
+    # Two needs now, three at intake; "sent" keeps the note.
+    assert (result.needs, result.intake_needs, result.notes, result.reasons) == (2, 3, 1, 2)
     assert _snapshot(session) == before
 
 
@@ -133,6 +137,7 @@ def test_purge_anonymises_the_person_and_keeps_the_funnel_totals(session, people
     assert (old.goals, old.birth_year, old.gender, old.postcode, old.languages, old.needs) == (
         None, None, None, None, [], []
     )
+    assert old.intake_needs == [] and export_subject(session, old.id)["intake_needs"] == {}
     assert old.gemeente.name == "Utrecht" and old.purged_at is not None
     referral = session.get(Referral, people["referrals"][old.id])
     assert referral.note is None and {e.reason for e in referral.events} == {None}
@@ -159,6 +164,7 @@ def test_purge_command_dry_run_and_real_run(runner, app, session, people, monkey
     dry = runner.invoke(args=["purge", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "Zou anonimiseren: 1 inburgeraar" in dry.output and "niets gewijzigd" in dry.output
+    assert "2 hulpvraag/-vragen, 3 hulpvraag/-vragen van de intake" in dry.output
     session.expire_all()
     assert not people["old"].pseudonym.startswith(PURGED_PREFIX)
     real = runner.invoke(args=["purge"])
@@ -181,3 +187,13 @@ def test_the_pip_is_in_the_export_and_gone_after_the_purge(session, people):
     purge(session, retention_days=730, today=TODAY)
     session.expire_all()
     assert old.pip is None and current.pip is not None
+
+
+def test_the_needs_at_intake_go_with_the_purge_and_only_the_purged_persons(session, people):
+    old, current = people["old"], people["current"]
+    assert current.intake_needs_by_domain == {"taal": 2}
+    purge(session, retention_days=730, today=TODAY)
+    session.expire_all()
+    owners = session.scalars(select(IntakeNeed.inburgeraar_id)).all()
+    assert old.id not in owners and current.id in owners
+    assert current.intake_needs_by_domain == {"taal": 2}

@@ -1,9 +1,11 @@
 """The schema comes from migrations: empty → head → one step down → head."""
 
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from conftest import make_test_app
 from databases import scratch_database
@@ -68,3 +70,55 @@ def test_migrated_schema_matches_the_models(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_the_needs_at_intake_are_backfilled_from_the_needs_and_dropped_again(
+    database_url, tmp_path
+):
+    """0263210b41b4: people recorded before it get their needs of then as the needs at intake."""
+    with scratch_database(database_url, tmp_path) as url:
+        app = make_test_app(url)
+        with app.app_context():
+            upgrade(revision="b7c2e5a91d04")
+            session = db.session
+            session.execute(text(
+                "INSERT INTO gemeente (id, name, cbs_code, lat, lon) "
+                "VALUES (1, 'Utrecht', '0344', 52.09, 5.12)"
+            ))
+            for person_id, pseudonym in ((1, "IB-MIG1"), (2, "IB-MIG2"), (3, "IB-MIG3")):
+                session.execute(text(
+                    "INSERT INTO inburgeraar (id, pseudonym, gemeente_id, languages, "
+                    "availability, childcare_needed, sectors, latin_literate, duaal, "
+                    "created_at, updated_at) VALUES (:id, :pseudonym, 1, '[]', '[]', :no, "
+                    "'[]', :yes, :no, :at, :at)"
+                ), {"id": person_id, "pseudonym": pseudonym, "no": False, "yes": True,
+                    "at": datetime(2026, 1, 5, tzinfo=UTC)})
+            # Person 3 has no needs left (purged): nothing to snapshot.
+            for person_id, domain, weight in ((1, "taal", 3.0), (1, "werk", 1.0),
+                                              (2, "rondkomen", 2.5)):
+                session.execute(text(
+                    "INSERT INTO need (inburgeraar_id, domain, weight) "
+                    "VALUES (:person, :domain, :weight)"
+                ), {"person": person_id, "domain": domain, "weight": weight})
+            session.commit()
+
+            upgrade()
+            rows = session.execute(text(
+                "SELECT inburgeraar_id, domain, weight FROM intake_need "
+                "ORDER BY inburgeraar_id, domain"
+            )).all()
+            assert [tuple(row) for row in rows] == [
+                (1, "taal", 3.0), (1, "werk", 1.0), (2, "rondkomen", 2.5)
+            ]
+            # A new row takes the next id on PostgreSQL too (the backfill gave none).
+            session.execute(text(
+                "INSERT INTO intake_need (inburgeraar_id, domain, weight) "
+                "VALUES (3, 'taal', 1)"
+            ))
+            session.commit()
+
+            downgrade(revision="b7c2e5a91d04")
+            assert "intake_need" not in inspect(db.engine).get_table_names()
+            assert session.execute(text("SELECT count(*) FROM need")).scalar() == 3
+            session.remove()
+            db.engine.dispose()

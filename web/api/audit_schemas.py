@@ -74,6 +74,9 @@ class SubjectExport(BaseModel):
 
     inburgeraar: ExportedPerson
     needs: dict[str, float]
+    intake_needs: dict[str, float] = Field(
+        description="De hulpvragen zoals de intake ze vastlegde (per domein het gewicht)"
+    )
     pip: Pip | None
     referrals: list[ExportedReferral]
     access_log: list[ExportedAccess]

@@ -57,6 +57,7 @@ def test_an_intake_records_the_person_with_needs(form_client, session, world):
     assert response.status_code == 302
     person = session.scalars(select(Inburgeraar).where(Inburgeraar.pseudonym == "IB-INTAKE1")).one()
     assert person.needs_by_domain == {"taal": 3.0, "gezondheid": 1.0}
+    assert person.intake_needs_by_domain == {"taal": 3.0, "gezondheid": 1.0}
     assert (person.gemeente_id, person.level, person.leerroute, person.max_travel_km) == (
         world["km"].gemeente_id, "A2", "z", 7.5)
     assert (person.languages, person.sectors, person.childcare_needed, person.duaal) == (
@@ -66,7 +67,10 @@ def test_an_intake_records_the_person_with_needs(form_client, session, world):
     })
     assert response.status_code == 302
     session.expire_all()
-    assert session.get(Inburgeraar, person.id).needs_by_domain == {"werk": 2.0}
+    changed = session.get(Inburgeraar, person.id)
+    assert changed.needs_by_domain == {"werk": 2.0}
+    # The needs at intake stay as the intake recorded them.
+    assert changed.intake_needs_by_domain == {"taal": 3.0, "gezondheid": 1.0}
 
 
 def test_a_bad_intake_names_the_fields_and_saves_nothing(form_client, session, world):

@@ -1,0 +1,77 @@
+"""The allocation's forecast: the recent arrivals with their needs as at intake, not as now."""
+
+from datetime import timedelta
+
+import pytest
+
+import factories
+from models.base import now_utc
+from models.caseload import caseload_allocation, recent_arrivals
+from models.inburgeraars import update_inburgeraar
+
+PERSON = {"level": "A1", "availability": ["ochtend"], "postcode": "3512"}
+
+
+@pytest.fixture
+def world(session):
+    """One morning course with one place; a klantmanager of Utrecht."""
+    km = factories.user(session, role="klantmanager")
+    school = factories.partner(session, name="Taalschool Prognose (fictief)")
+    course = factories.offer(session, partner_id=school.id, title="Ochtendcursus A1",
+                             capacity=1, min_level="A1", max_level="A2", schedule=["ochtend"])
+    return {"km": km, "gemeente": km.gemeente, "course": course}
+
+
+def _drop_taal(session, world, person):
+    """The klantmanager records that taal is no longer needed (met, or wrongly recorded)."""
+    update_inburgeraar(session, actor_id=world["km"].id, inburgeraar_id=person.id, changes={},
+                       needs={"werk": 1})
+    session.commit()
+
+
+def test_a_recent_arrival_whose_taal_need_went_still_forecasts_taal(session, world):
+    recent = factories.inburgeraar(session, needs={"taal": 3, "werk": 1},
+                                   gemeente=world["gemeente"], duaal=True, **PERSON)
+    _drop_taal(session, world, recent)
+    assert recent.needs_by_domain == {"werk": 1}
+
+    [forecast] = recent_arrivals(session, world["gemeente"].id, 4)
+    assert forecast.id == str(recent.id)
+    assert dict(forecast.needs) == {"taal": 3, "werk": 1}
+    # Everything else is the person as now.
+    assert (forecast.level, forecast.postcode, forecast.duaal) == ("A1", "3512", True)
+    assert tuple(forecast.availability) == ("ochtend",)
+
+
+def test_the_forecast_leaves_out_the_old_and_those_without_needs_at_intake(session, world):
+    factories.inburgeraar(session, needs={"taal": 2}, gemeente=world["gemeente"],
+                          created_at=now_utc() - timedelta(weeks=10), **PERSON)
+    factories.inburgeraar(session, needs={"taal": 2}, intake_needs={},
+                          gemeente=world["gemeente"], **PERSON)
+    elsewhere = factories.gemeente(session, "Zeist")
+    factories.inburgeraar(session, needs={"taal": 2}, gemeente=elsewhere, postcode="3701")
+    assert recent_arrivals(session, world["gemeente"].id, 4) == []
+    assert recent_arrivals(session, world["gemeente"].id, 12) != []
+    assert recent_arrivals(session, world["gemeente"].id, 0) == []
+
+
+def test_the_proposal_keeps_the_place_for_the_needs_at_intake(session, world):
+    # Someone taken in long ago needs taal a little; a recent arrival needed it badly at
+    # intake, and their taal need has since gone. The one place is still kept for arrivals
+    # like them: today's needs would have given it to the earlier person.
+    earlier = factories.inburgeraar(session, needs={"taal": 1}, gemeente=world["gemeente"],
+                                    created_at=now_utc() - timedelta(weeks=10), **PERSON)
+    recent = factories.inburgeraar(session, needs={"taal": 3}, gemeente=world["gemeente"],
+                                   **PERSON)
+    _drop_taal(session, world, recent)
+    gemeente_id, course = world["gemeente"].id, str(world["course"].id)
+
+    now_only = caseload_allocation(session, gemeente_id, forecast_weeks=0)
+    assert [(a.inburgeraar_id, a.offer_id) for a in now_only.assignments] == [
+        (str(earlier.id), course)
+    ]
+    kept = caseload_allocation(session, gemeente_id, forecast_weeks=4)
+    assert kept.kept == {course: 1}
+    assert kept.assignments == []
+    assert [(u.inburgeraar_id, u.domain) for u in kept.unassigned
+            if u.domain == "taal"] == [(str(earlier.id), "taal")]
