@@ -28,7 +28,8 @@ from models.vocabulary import DOMAINS
 
 
 def check_changes(session: Session, changes: list[tuple[int, int]]) -> None:
-    """Refuse unknown or closed offers and negative capacities, naming each field."""
+    """Refuse unknown or closed offers, an offer changed twice (which would be meant?) and
+    negative capacities, naming each field."""
     ids = [offer_id for offer_id, _ in changes]
     open_ids = set(
         session.scalars(select(Offer.id).where(Offer.id.in_(ids), Offer.closed_at.is_(None)))
@@ -38,6 +39,10 @@ def check_changes(session: Session, changes: list[tuple[int, int]]) -> None:
         if offer_id not in open_ids:
             errors.append({"field": f"changes[{k}].offer_id",
                            "message": f"geen open aanbod met id {offer_id}"})
+        elif offer_id in ids[:k]:
+            errors.append({"field": f"changes[{k}].offer_id",
+                           "message": f"aanbod {offer_id} staat er al in, als wijziging "
+                                      f"{ids.index(offer_id) + 1}"})
         if capacity < 0:
             errors.append({"field": f"changes[{k}].capacity",
                            "message": "het aantal plaatsen kan niet negatief zijn"})

@@ -79,7 +79,7 @@ def test_nothing_is_stored(client, session, world):
     assert again.get_json()["before"] == again.get_json()["after"]
 
 
-def test_unknown_offer_or_negative_capacity_is_422_naming_the_field(client, world):
+def test_unknown_or_repeated_offer_or_negative_capacity_is_422_naming_the_field(client, world):
     headers = world["auth"]["coordinator"]
     unknown = assert_problem(client.post(URL, json={"changes": [
         {"offer_id": world["course"].id, "capacity": 2},
@@ -88,6 +88,10 @@ def test_unknown_offer_or_negative_capacity_is_422_naming_the_field(client, worl
     negative = assert_problem(client.post(URL, json={"changes": [
         {"offer_id": world["course"].id, "capacity": -1}]}, headers=headers), 422)
     assert any("capacity" in e["field"] for e in negative["errors"])
+    twice = assert_problem(client.post(URL, json={"changes": [
+        {"offer_id": world["course"].id, "capacity": 2},
+        {"offer_id": world["course"].id, "capacity": 5}]}, headers=headers), 422)
+    assert [e["field"] for e in twice["errors"]] == ["changes[1].offer_id"]
 
 
 def test_only_the_coordinator_may_ask(client, world):
