@@ -23,6 +23,8 @@ def from_environment(instance_path: str) -> dict:
         "WEGWIJS_RETENTION_DAYS": int(os.environ.get("WEGWIJS_RETENTION_DAYS") or 730),
         # The allocation proposal keeps places for arrivals like those of the last weeks.
         "WEGWIJS_FORECAST_WEEKS": int(os.environ.get("WEGWIJS_FORECAST_WEEKS") or 4),
+        "WEGWIJS_FORECAST_HISTORY_WEEKS": int(
+            os.environ.get("WEGWIJS_FORECAST_HISTORY_WEEKS") or 12),
         # Mail (web/mailer.py, web/worker.py): unset SMTP URL → .eml files in instance/mail/.
         "WEGWIJS_SMTP_URL": os.environ.get("WEGWIJS_SMTP_URL") or None,
         "WEGWIJS_MAIL_FROM": os.environ.get("WEGWIJS_MAIL_FROM") or "wegwijs@localhost",

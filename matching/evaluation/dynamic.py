@@ -32,29 +32,16 @@ from matching import vocab
 from matching.allocation import allocate
 from matching.eligibility import distances
 from matching.evaluation.simulator import WORLDS, Cohort, Simulator
+from matching.forecast import forecast_from
 from matching.ranking import Matcher
 
-__all__ = ["evaluate_dynamic", "forecast_from"]
+__all__ = ["evaluate_dynamic"]
 
 _SCARCITY_STREAM = 11
 # Ids of the joint policy's forecast people, apart from everyone's.
 _EXPECTED = "verwacht:"
 _POOL_WEEKS = 10
 POLICIES = ("online", "joint", "informed", "myopic", "hindsight")
-
-
-def forecast_from(recent, expected, rng):
-    """``expected`` people resampled from the ``recent`` arrivals.
-
-    Stratified: each recent arrival stands for the same number of expected
-    people, and only the remainder is drawn at random, so that the forecast's
-    mix follows the recent weeks with as little sampling noise as possible.
-    """
-    if not recent or expected <= 0:
-        return ()
-    whole, rest = divmod(expected, len(recent))
-    picks = [*range(len(recent))] * whole + rng.choice(len(recent), rest, replace=False).tolist()
-    return tuple(recent[k] for k in picks)
 
 
 def _scarce(offers, people, scarcity, rng):

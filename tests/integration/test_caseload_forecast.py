@@ -75,3 +75,24 @@ def test_the_proposal_keeps_the_place_for_the_needs_at_intake(session, world):
     assert kept.assignments == []
     assert [(u.inburgeraar_id, u.domain) for u in kept.unassigned
             if u.domain == "taal"] == [(str(earlier.id), "taal")]
+
+
+def test_a_longer_history_is_resampled_to_the_weeks_ahead(session, world):
+    # Eight arrivals over the last eight weeks, one a week: four are expected in four weeks.
+    people = [factories.inburgeraar(session, needs={"taal": 1 + k % 3},
+                                    gemeente=world["gemeente"],
+                                    created_at=now_utc() - timedelta(weeks=k, days=1), **PERSON)
+              for k in range(8)]
+    ids = [str(p.id) for p in people]
+    gemeente_id = world["gemeente"].id
+    # Only the last four weeks: those four, as they are.
+    assert sorted(f.id for f in recent_arrivals(session, gemeente_id, 4)) == sorted(ids[:4])
+    # Eight weeks of history for four weeks ahead: four of the eight, each at most once,
+    # the same four every time.
+    forecast = [f.id for f in recent_arrivals(session, gemeente_id, 4, history_weeks=8)]
+    assert len(forecast) == 4 and len(set(forecast)) == 4 and set(forecast) <= set(ids)
+    assert [f.id for f in recent_arrivals(session, gemeente_id, 4, history_weeks=8)] == forecast
+    # Eight weeks ahead from the same history: all eight; a history never shorter than that.
+    assert sorted(f.id for f in recent_arrivals(session, gemeente_id, 8, history_weeks=8)) == \
+        sorted(ids)
+    assert len(recent_arrivals(session, gemeente_id, 8, history_weeks=4)) == 8

@@ -3,7 +3,8 @@
 import json
 
 from matching.cli import main
-from matching.evaluation.dynamic import evaluate_dynamic, forecast_from
+from matching.evaluation.dynamic import evaluate_dynamic
+from matching.forecast import forecast_from
 
 
 def test_forecast_resamples_the_recent_arrivals_evenly():

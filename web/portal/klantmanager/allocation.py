@@ -24,7 +24,8 @@ KEPT_TEXT = "plek bewaard voor inburgeraars die alleen hier terecht kunnen"
 def allocation():
     user = access.get_actor(db.session, actor_id())
     result = caseload_allocation(
-        db.session, user.gemeente_id, forecast_weeks=current_app.config["WEGWIJS_FORECAST_WEEKS"]
+        db.session, user.gemeente_id, forecast_weeks=current_app.config["WEGWIJS_FORECAST_WEEKS"],
+        history_weeks=current_app.config["WEGWIJS_FORECAST_HISTORY_WEEKS"],
     )
     person_ids = {int(a.inburgeraar_id) for a in result.assignments}
     person_ids |= {int(u.inburgeraar_id) for u in result.unassigned}
