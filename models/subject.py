@@ -109,6 +109,7 @@ def _referral(referral: Referral) -> dict:
                 "at": _plain(e.at),
                 "from_status": e.from_status,
                 "to_status": e.to_status,
+                "reason_code": e.reason_code,
                 "reason": e.reason,
             }
             for e in referral.events

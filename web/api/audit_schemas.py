@@ -7,17 +7,34 @@ unique across both, as the OpenAPI document needs.
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from models.audit import ACTIONS, CHANNELS
-from web.api.schemas import Body, Id, Moment, Pip, ReferralStatus, Schema, Timestamp, absent
+from web.api.schemas import (
+    Body,
+    Id,
+    Moment,
+    Pip,
+    ReasonCode,
+    ReferralStatus,
+    Schema,
+    Timestamp,
+    absent,
+)
 
 Action = Literal[ACTIONS]
 Channel = Literal[CHANNELS]
 
 
-class ExportedPerson(BaseModel):
+class Exported(BaseModel):
+    """Inzage leaves nothing out: a field the export holds but its schema lacks is an error,
+    not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExportedPerson(Exported):
     id: int
     pseudonym: str
     gemeente: str
@@ -36,32 +53,35 @@ class ExportedPerson(BaseModel):
     mentor_id: int | None
     goals: str | None
     latin_literate: bool
+    duaal: bool
     traject_ended_on: date | None
     created_at: Timestamp
     updated_at: Timestamp
     purged_at: Timestamp | None = Field(description="Wanneer de persoonsgegevens zijn verwijderd")
 
 
-class ExportedEvent(BaseModel):
+class ExportedEvent(Exported):
     at: Timestamp
     from_status: ReferralStatus | None
     to_status: ReferralStatus
+    reason_code: ReasonCode | None
     reason: str | None
 
 
-class ExportedReferral(BaseModel):
+class ExportedReferral(Exported):
     id: int
     offer_id: int
     offer_title: str
     partner: str
     status: ReferralStatus
+    reason_code: ReasonCode | None
     note: str | None
     created_at: Timestamp
     status_changed_at: Timestamp
     events: list[ExportedEvent]
 
 
-class ExportedAccess(BaseModel):
+class ExportedAccess(Exported):
     at: Timestamp
     role: str | None
     action: Action
@@ -69,7 +89,7 @@ class ExportedAccess(BaseModel):
     route: str
 
 
-class SubjectExport(BaseModel):
+class SubjectExport(Exported):
     """Everything Wegwijs holds about one inburgeraar (inzage, AVG artikel 15)."""
 
     inburgeraar: ExportedPerson

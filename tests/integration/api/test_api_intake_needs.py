@@ -51,3 +51,32 @@ def test_the_needs_at_intake_are_in_the_export_only(client, session, world):
         assert shown.status_code == 200 and "intake_needs" not in shown.get_json()
     listed = client.get("/api/v1/inburgeraars", headers=world["auth"]["km_utrecht"])
     assert "intake_needs" not in listed.get_data(as_text=True)
+
+
+def test_the_export_leaves_out_nothing_the_model_holds(client, session, world):
+    """duaal, and the reason code of a declined referral and of its event, reach the inzage."""
+    from models.subject import export_subject
+
+    person = world["person_utrecht"]
+    client.patch(f"/api/v1/inburgeraars/{person.id}", headers=world["auth"]["km_utrecht"],
+                 json={"duaal": True})
+    sent = client.post("/api/v1/referrals", headers=world["auth"]["km_utrecht"],
+                       json={"inburgeraar_id": person.id, "offer_id": world["course"].id})
+    assert sent.status_code == 201, sent.get_json()
+    declined = client.patch(f"/api/v1/referrals/{sent.get_json()['id']}",
+                            headers=world["auth"]["school"],
+                            json={"status": "declined", "reason_code": "niveau"})
+    assert declined.status_code == 200, declined.get_json()
+    export = client.get(f"/api/v1/inburgeraars/{person.id}/export",
+                        headers=world["auth"]["coordinator"])
+    assert export.status_code == 200, export.get_json()
+    body = export.get_json()
+    assert body["inburgeraar"]["duaal"] is True
+    [referral] = body["referrals"]
+    assert referral["reason_code"] == "niveau"
+    assert referral["events"][-1]["reason_code"] == "niveau"
+    session.expire_all()
+    held = export_subject(session, person.id)
+    assert set(body["inburgeraar"]) == set(held["inburgeraar"])
+    assert set(referral) == set(held["referrals"][0])
+    assert set(referral["events"][0]) == set(held["referrals"][0]["events"][0])
