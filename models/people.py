@@ -20,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from models.base import Base, now_utc
 from models.geography import Gemeente
@@ -98,26 +98,33 @@ class Inburgeraar(Base):
         return {need.domain: need.weight for need in self.intake_needs}
 
 
-class Need(Base):
-    """A need in one domain of the brede intake, with its priority weight (> 0)."""
-
-    __tablename__ = "need"
+class _DomainWeight:
+    """Columns and rules of a need: one per person and domain, a weight above 0."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inburgeraar_id: Mapped[int] = mapped_column(ForeignKey("inburgeraar.id", ondelete="CASCADE"))
     domain: Mapped[str] = mapped_column(String(32))
     weight: Mapped[float] = mapped_column(Float)
 
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (
+            UniqueConstraint("inburgeraar_id", "domain",
+                             name=f"uq_{cls.__tablename__}_inburgeraar_domain"),
+            CheckConstraint(in_set("domain", DOMAINS), name="domain"),
+            CheckConstraint("weight > 0", name="weight_positive"),
+        )
+
+
+class Need(_DomainWeight, Base):
+    """A need in one domain of the brede intake, with its priority weight (> 0)."""
+
+    __tablename__ = "need"
+
     inburgeraar: Mapped[Inburgeraar] = relationship(back_populates="needs")
 
-    __table_args__ = (
-        UniqueConstraint("inburgeraar_id", "domain", name="uq_need_inburgeraar_domain"),
-        CheckConstraint(in_set("domain", DOMAINS), name="domain"),
-        CheckConstraint("weight > 0", name="weight_positive"),
-    )
 
-
-class IntakeNeed(Base):
+class IntakeNeed(_DomainWeight, Base):
     """A need as the intake recorded it: the snapshot that later edits of the needs leave be.
 
     Personal data like the needs: in the inzage export, deleted by the purge
@@ -126,15 +133,4 @@ class IntakeNeed(Base):
 
     __tablename__ = "intake_need"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    inburgeraar_id: Mapped[int] = mapped_column(ForeignKey("inburgeraar.id", ondelete="CASCADE"))
-    domain: Mapped[str] = mapped_column(String(32))
-    weight: Mapped[float] = mapped_column(Float)
-
     inburgeraar: Mapped[Inburgeraar] = relationship(back_populates="intake_needs")
-
-    __table_args__ = (
-        UniqueConstraint("inburgeraar_id", "domain", name="uq_intake_need_inburgeraar_domain"),
-        CheckConstraint(in_set("domain", DOMAINS), name="domain"),
-        CheckConstraint("weight > 0", name="weight_positive"),
-    )
