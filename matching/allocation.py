@@ -170,8 +170,10 @@ class _Problem:
         p, o, score, value = arcs
         here = p < batch
         p, o, score, value = p[here], o[here], score[here], value[here]
-        # Exact integers: the price of a place is prices.units / prices.per weight units.
-        weight = integer_weights(value, scale) * prices.per - prices.units[o]
+        # Exact integers: the price of a place is prices.units / prices.per weight units. One
+        # unit more: a place is kept only for a strictly larger expected gain, so a batch
+        # person who gains exactly its price (a tie that set it) still gets it.
+        weight = integer_weights(value, scale) * prices.per - prices.units[o] + (prices.per > 1)
         priced = weight > 0
         self.d, self.scale, self.prices = d, scale, prices
         self.needy = np.flatnonzero(needs[:batch, d] > 0)

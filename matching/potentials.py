@@ -85,6 +85,8 @@ def place_prices(t, arcs, capacity, batch, scale, initial_arcs=8, samples=SAMPLE
         cols = np.flatnonzero(t.offers.domain == d)
         local = np.full(len(t.offers.ids), -1, dtype=np.int64)
         local[cols] = np.arange(len(cols))
+        reach = np.zeros(len(t.offers.ids), dtype=bool)
+        reach[o[p >= batch]] = True
         weight = integer_weights(value, scale[d] / _COARSE)
         # A forecast person's arc weighs one unit less: ties go to the people here now.
         weight -= p >= batch
@@ -103,8 +105,10 @@ def place_prices(t, arcs, capacity, batch, scale, initial_arcs=8, samples=SAMPLE
                                                       key[arc], initial_arcs, start=useful[arc])
             useful[arc[considered]] = True
             least = least_prices(n_nodes, capacity[cols], node, offer, w, chosen, considered)
-            # An offer without places has no finite price; nobody can be given one there.
-            units[cols] += np.where(capacity[cols] > 0, least + greatest, 0) * _COARSE
+            # Only a place some forecast person could take has a price (without them, the
+            # batch's own competition would set it); one without places has none at all.
+            priced = (capacity[cols] > 0) & reach[cols]
+            units[cols] += np.where(priced, least + greatest, 0) * _COARSE
     # The mean over the futures of the middle of each range.
     return Potentials(units, 2 * samples)
 

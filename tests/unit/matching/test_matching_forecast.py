@@ -70,6 +70,19 @@ def test_a_forecast_person_who_gains_no_more_keeps_nothing():
     assert result.kept == {}
 
 
+def test_a_tie_within_this_batch_keeps_no_place():
+    # Two alike people here now, one place: one of them gets it, whether the forecast has
+    # nobody for this domain or only someone who gains less.
+    alike = [_person("a", level="A1"), _person("b", level="A1")]
+    static = allocate(_scenario([ORDINARY], alike))
+    for forecast in ([_person("f", needs={"werk": 1}, level="A1")],
+                     [_person("f", level="A1", lat=52.05)]):
+        result = allocate(_scenario([ORDINARY], alike, forecast=forecast))
+        assert len(result.assignments) == 1 and result.kept == {}
+        assert result.objective == static.objective
+        assert not any(u.reason.startswith(KEPT) for u in result.unassigned)
+
+
 def _generated(seed, people=120, offers=60):
     doc = generate_scenario(people, offers, seed=seed)
     rng = np.random.default_rng(seed)
