@@ -32,10 +32,10 @@ between runs; the objective does not.
 
 Measured (bench/bench_matching_dynamic.py): with a forecast, the batch's
 priced places rarely collide and the rule costs little time (5,000 x 2,000,
-a fifth duaal: 0.99x the time without). Known limit: without a forecast, many
+a fifth duaal: 1.04x the time without). Known limit: without a forecast, many
 collisions leave the bounds a tenth of the largest weight apart, which rules
-out few arcs, and CP-SAT takes seconds to minutes (2,000 x 800: 10 s against
-0.13 s). Tried and left for later: with the rule per arc (a taal arc and the
+out few arcs, and CP-SAT takes seconds to minutes (2,000 x 800: 7 s against
+0.15 s). Tried and left for later: with the rule per arc (a taal arc and the
 werk arcs colliding with it hold one place together) the linear relaxation was
 integral on the generated coalitions, but column generation with HiGHS
 stalled on degenerate duals and the whole program took minutes at 5,000 x 2,000.
