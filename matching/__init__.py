@@ -35,7 +35,7 @@ from matching.scenario import (
 from matching.scoring import COMPONENTS, PRIOR_INTERCEPT, REGISTRY
 from matching.tables import ScenarioTables, build_tables
 from matching.validation import check_scenario, validate_document
-from matching.week_pairs import WeekPair, week_pairs
+from matching.week_pairs import OfferBeside, WeekPair, offers_beside, week_pairs
 
 __all__ = [
     "COMPONENTS",
@@ -53,6 +53,7 @@ __all__ = [
     "Matcher",
     "MatchingError",
     "Offer",
+    "OfferBeside",
     "Partner",
     "RuleFailure",
     "Scenario",
@@ -72,6 +73,7 @@ __all__ = [
     "graph_summary",
     "language_name",
     "load_scenario",
+    "offers_beside",
     "read_scenario",
     "validate_document",
     "week_pairs",

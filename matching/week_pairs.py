@@ -29,6 +29,14 @@ werk chance, then the lower taal offer id, then the lower werk offer id.
 (Ties by id alone would not do: a higher chance can give the same value
 once rounded to a float, and a lower id there would put a pair before a
 better one of its own group, so the pruning above would not be exact.)
+
+Once the person holds one half (a referral under way to a taal course, say),
+:func:`offers_beside` gives the other half: the best eligible offers of the
+other domain whose schedule shares no day part with the held offer, best
+first by need weight × chance (for one domain the same order as the chance),
+ties to the lower id. The held offer need not be eligible any more: the
+person's own referral to it blocks it, and it may be full or closed; only its
+schedule counts.
 """
 
 from dataclasses import dataclass
@@ -36,13 +44,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching import vocab
-from matching.errors import UnknownObjectError
+from matching.errors import MatchingError, UnknownObjectError
 from matching.explanation import explain_pairs
 from matching.ranking import Match
 
-__all__ = ["WeekPair", "week_pairs"]
+__all__ = ["OfferBeside", "WeekPair", "offers_beside", "week_pairs"]
 
 _TAAL, _WERK = vocab.DOMAINS.index("taal"), vocab.DOMAINS.index("werk")
+_OTHER = {"taal": "werk", "werk": "taal"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +131,93 @@ def week_pairs(matcher, inburgeraar_id, top=5):
     return [WeekPair(taal_matches[a], werk_matches[b], v,
                      _dayparts(int(schedule[taal.o[a]])), _dayparts(int(schedule[werk.o[b]])))
             for a, b, v in zip(i.tolist(), j.tolist(), value.tolist(), strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class OfferBeside:
+    """An offer of the other domain that fits in one week beside the offer held.
+
+    ``value`` is need weight × chance, as the allocation counts it;
+    ``dayparts`` are the day parts the offer uses (Dutch, in the order of
+    ``vocab.DAYPARTS``; empty: no fixed day parts, it fits beside anything).
+    """
+
+    match: Match
+    value: float
+    dayparts: tuple = ()
+
+
+def offers_beside(matcher, inburgeraar_id, held_offer_id, top=5):
+    """The best ``top`` offers of the other domain that fit beside a taal or werk offer held.
+
+    Parameters
+    ----------
+    matcher : Matcher
+    inburgeraar_id : str
+    held_offer_id : str
+        A taal or a werk offer the person holds (a referral under way). It
+        need not be eligible: only its schedule is read.
+    top : int, default 5
+
+    Returns
+    -------
+    list of OfferBeside
+        Of the other domain (werk beside taal, taal beside werk), each
+        eligible and sharing no day part with the held offer, best first.
+        Empty for a person who is not ``duaal`` or has no need in the other
+        domain, and when nothing fits.
+
+    Raises
+    ------
+    UnknownObjectError
+        When no inburgeraar or no offer has this id.
+    MatchingError
+        When the held offer is neither taal nor werk: nothing goes beside it.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from matching import Inburgeraar, Matcher, Offer, Partner, Scenario
+    >>> offer = lambda id, domain, *parts: Offer(id=id, partner_id="p1", domain=domain,
+    ...                                          capacity=1, postcode="3512", schedule=parts)
+    >>> m = Matcher(Scenario(
+    ...     reference_date=dt.date(2026, 11, 24), partners=[Partner(id="p1", kind="overig")],
+    ...     offers=[offer("t1", "taal", "ochtend"), offer("w1", "werk", "ochtend"),
+    ...             offer("w2", "werk", "middag", "avond")],
+    ...     inburgeraars=[Inburgeraar(id="i1", needs={"taal": 2, "werk": 1},
+    ...                               postcode="3512", duaal=True)]))
+    >>> [(x.match.offer_id, x.dayparts) for x in offers_beside(m, "i1", "t1")]
+    [('w2', ('middag', 'avond'))]
+    """
+    t = matcher.tables
+    try:
+        person = t.person_index[inburgeraar_id]
+    except KeyError:
+        raise UnknownObjectError("inburgeraar", inburgeraar_id) from None
+    try:
+        held = t.offer_index[held_offer_id]
+    except KeyError:
+        raise UnknownObjectError("offer", held_offer_id) from None
+    held_domain = vocab.DOMAINS[t.offers.domain[held]]
+    if held_domain not in _OTHER:
+        raise MatchingError(f"offer {held_offer_id!r} is {held_domain}, not taal or werk: "
+                            "nothing goes beside it in a duaal week")
+    other = _OTHER[held_domain]
+    need = t.people.needs[person, vocab.DOMAINS.index(other)]
+    if top < 1 or not t.people.duaal[person] or need <= 0:
+        return []
+    parts = list(matcher.eligible_pairs(np.array([person]), other))
+    if not parts:
+        return []
+    p, o, km = (np.concatenate(c) for c in zip(*parts, strict=True))
+    schedule = t.offers.schedule
+    fits = (schedule[o] & schedule[held]) == 0
+    p, o, km = p[fits], o[fits], km[fits]
+    score = matcher.score_pairs(p, o, km)
+    order = np.lexsort((t.offers.id_rank[o], -score))[:top]
+    found = _Kept(o, km, score).matches(matcher, person, order)
+    return [OfferBeside(found[k], float(need * score[k]), _dayparts(int(schedule[o[k]])))
+            for k in order.tolist()]
 
 
 class _Kept:

@@ -104,3 +104,16 @@ def test_a_duaal_persons_taal_and_werk_pairs_are_accessible(page, demo_server):
     pairs.first.locator("summary", has_text="Verwijs door").first.click()
     expect(pairs.first.get_by_label(re.compile("^Toelichting voor")).first).to_be_visible()
     assert accessibility_violations(page) == []
+    # Referred to the pair's taal offer, the section lists werk that fits beside it.
+    pairs.first.get_by_role("button", name=re.compile("^Verwijzing versturen naar")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Verwijzing van"))
+    page.goto(f"{demo_server.url}/klantmanager/inburgeraars/{person_id}")
+    expect(section.get_by_role("heading", level=3, name=re.compile("^Werk dat past naast"))
+           ).to_be_visible()
+    assert section.locator("article.ww-pair").count() == 0
+    beside = section.locator("article.ww-beside")
+    expect(beside.first).to_contain_text("Dagdelen:")
+    assert accessibility_violations(page) == []
+    beside.first.locator("summary", has_text="Verwijs door").click()
+    expect(beside.first.get_by_label(re.compile("^Toelichting voor"))).to_be_visible()
+    assert accessibility_violations(page) == []

@@ -104,3 +104,71 @@ def test_a_person_without_a_duaal_traject_gets_no_pairs(form_client, world):
         as_text=True)
     assert "Werkplek in de middag" in page  # the matches themselves are there
     assert SECTION not in page and "Combinatie" not in page
+
+
+def _refer(form_client, person, offer):
+    response = form_client.post(f"/klantmanager/inburgeraars/{person.id}/verwijzen",
+                                data={"offer_id": offer.id, "note": ""})
+    assert response.status_code == 302
+
+
+def test_after_referring_to_a_course_the_page_shows_work_that_fits_beside_it(
+        form_client, session, world):
+    employer = world["fits"].partner
+    free = factories.offer(session, partner_id=employer.id, domain="werk",
+                           kind="werkervaringsplek", title="Werkplek zonder rooster", schedule=[])
+    log_in(form_client, world["km"])
+    _refer(form_client, world["person"], world["course"])
+    page = form_client.get(f"/klantmanager/inburgeraars/{world['person'].id}").get_data(
+        as_text=True)
+    section = _section(page)
+    assert "Werk dat past naast Ochtendcursus duaal</h3>" in section
+    # The course is named as the choice made, with its day parts; it is no longer offered.
+    assert "doorverwezen naar" in section and "dagdelen: ochtend)" in section
+    assert f'name="offer_id" value="{world["course"].id}"' not in section
+    # Work beside it: the afternoon job and the one without a schedule, not the morning job,
+    # though that one is still eligible on its own.
+    assert "Werkplek in de middag</h4>" in section and "Werkplek zonder rooster</h4>" in section
+    assert "Werkplek in de ochtend" not in section
+    assert "Werkplek in de ochtend" in page.split('id="domein-werk"')[1]
+    assert "Dagdelen: middag<" in section and "Dagdelen: geen vaste dagdelen<" in section
+    assert len(re.findall(r"Kans van slagen: \d+ %", section)) == 2
+    for offer in (world["fits"], free):
+        assert f'name="offer_id" value="{offer.id}"' in section
+    assert "Combinatie" not in section and NOTHING_FITS not in section
+
+
+def test_after_referring_to_work_the_page_shows_courses_that_fit_beside_it(
+        form_client, session, world):
+    log_in(form_client, world["km"])
+    _refer(form_client, world["person"], world["clash"])
+    section = _section(form_client.get(
+        f"/klantmanager/inburgeraars/{world['person'].id}").get_data(as_text=True))
+    # The morning course collides with the morning-and-afternoon job: nothing fits beside it.
+    assert "Taalaanbod dat past naast Werkplek in de ochtend</h3>" in section
+    assert "Geen taalaanbod met een vrije plaats dat past naast Werkplek in de ochtend" in section
+    assert f'name="offer_id" value="{world["course"].id}"' not in section
+
+
+def test_with_places_in_taal_and_werk_the_week_is_complete(form_client, session, world):
+    log_in(form_client, world["km"])
+    _refer(form_client, world["person"], world["course"])
+    _refer(form_client, world["person"], world["fits"])
+    section = _section(form_client.get(
+        f"/klantmanager/inburgeraars/{world['person'].id}").get_data(as_text=True))
+    assert "De week is rond" in section
+    assert "Ochtendcursus duaal" in section and "Werkplek in de middag" in section
+    assert "Let op" not in section
+    assert "Verwijs door" not in section and "Combinatie" not in section
+    assert "past naast" not in section
+
+
+def test_a_complete_week_whose_places_collide_is_flagged(form_client, session, world):
+    log_in(form_client, world["km"])
+    _refer(form_client, world["person"], world["course"])
+    _refer(form_client, world["person"], world["clash"])
+    section = _section(form_client.get(
+        f"/klantmanager/inburgeraars/{world['person'].id}").get_data(as_text=True))
+    assert "De week is rond" in section
+    assert ("Let op:</strong> “Ochtendcursus duaal” en “Werkplek in de ochtend” vallen "
+            "allebei op ochtend.") in section

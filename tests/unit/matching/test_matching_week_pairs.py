@@ -1,5 +1,7 @@
-"""`week_pairs`: the best taal and werk offers that fit in one week, against a brute force."""
+"""`week_pairs` and `offers_beside`: taal and werk offers that fit in one week, against a
+brute force."""
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -8,14 +10,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching import (
+    HistoryEntry,
     Inburgeraar,
     Matcher,
+    MatchingError,
     Offer,
     Partner,
     Scenario,
     UnknownObjectError,
     generate_scenario,
     load_scenario,
+    offers_beside,
     week_pairs,
 )
 from matching.vocab import DAYPARTS
@@ -147,3 +152,94 @@ def test_week_pairs_equal_the_brute_force_and_never_share_a_day_part(scenario, t
             assert not schedule[x.taal.offer_id] & schedule[x.werk.offer_id]
             assert (set(x.taal_dayparts), set(x.werk_dayparts)) == (
                 schedule[x.taal.offer_id], schedule[x.werk.offer_id])
+
+
+# offers_beside: the other half beside an offer the person already holds.
+
+
+def _beside(pairs):
+    return [x.match.offer_id for x in pairs]
+
+
+def test_beside_a_held_course_only_work_that_shares_no_day_part_with_it():
+    offers = [_offer("t1", "taal", "ochtend", "middag"), _offer("w1", "werk", "middag"),
+              _offer("w2", "werk", "avond", "weekend"), _offer("w3", "werk")]
+    found = offers_beside(Matcher(_scenario(offers)), "i1", "t1")
+    assert sorted(_beside(found)) == ["w2", "w3"]
+    by_id = {x.match.offer_id: x for x in found}
+    assert by_id["w2"].dayparts == ("avond", "weekend") and by_id["w3"].dayparts == ()
+    assert all(x.match.domain == "werk" and x.match.reasons for x in found)
+    assert [x.value for x in found] == pytest.approx([1 * x.match.score for x in found])
+
+
+def test_beside_held_work_come_courses_and_a_held_offer_without_schedule_fits_all():
+    offers = [_offer("t1", "taal", "ochtend"), _offer("t2", "taal", "avond"),
+              _offer("w1", "werk", "ochtend"), _offer("w2", "werk")]
+    matcher = Matcher(_scenario(offers))
+    assert _beside(offers_beside(matcher, "i1", "w1")) == ["t2"]
+    assert sorted(_beside(offers_beside(matcher, "i1", "w2"))) == ["t1", "t2"]
+
+
+def test_the_held_offer_need_not_be_eligible_any_more():
+    # The person's referral to t1 is under way and took its last place: t1 is out of the
+    # ranking, yet its schedule still decides what fits beside it.
+    offers = [Offer(id="t1", partner_id="p1", domain="taal", capacity=0, lat=52.0, lon=5.0,
+                    schedule=("ochtend",)),
+              _offer("w1", "werk", "ochtend"), _offer("w2", "werk", "middag")]
+    matcher = Matcher(dataclasses.replace(_scenario(offers), history=[
+        HistoryEntry(inburgeraar_id="i1", offer_id="t1", outcome="ongoing")]))
+    assert matcher.rank("i1", "taal") == []
+    assert _beside(offers_beside(matcher, "i1", "t1")) == ["w2"]
+
+
+def test_beside_is_empty_without_a_duaal_traject_or_a_need_on_the_other_side():
+    offers = [_offer("t1", "taal", "ochtend"), _offer("w1", "werk", "middag")]
+    assert _beside(offers_beside(Matcher(_scenario(offers)), "i1", "t1")) == ["w1"]
+    assert offers_beside(Matcher(_scenario(offers, duaal=False)), "i1", "t1") == []
+    assert offers_beside(Matcher(_scenario(offers, needs={"taal": 3})), "i1", "t1") == []
+    assert offers_beside(Matcher(_scenario(offers)), "i1", "t1", top=0) == []
+
+
+def test_beside_an_offer_of_another_domain_is_an_error_as_is_an_unknown_id():
+    offers = [_offer("t1", "taal", "ochtend"), _offer("w1", "werk", "middag"),
+              _offer("o1", "opvoeding", "avond")]
+    matcher = Matcher(_scenario(offers, needs={"taal": 2, "werk": 1, "opvoeding": 1}))
+    with pytest.raises(MatchingError, match="opvoeding, not taal or werk"):
+        offers_beside(matcher, "i1", "o1")
+    with pytest.raises(UnknownObjectError):
+        offers_beside(matcher, "i1", "nothing")
+    with pytest.raises(UnknownObjectError):
+        offers_beside(matcher, "nobody", "t1")
+
+
+def brute_force_beside(matcher, scenario, person_id, held_id, top):
+    """Every eligible offer of the other domain, the held offer's day parts left out."""
+    person = next(i for i in scenario.inburgeraars if i.id == person_id)
+    offers = {o.id: o for o in scenario.offers}
+    other = {"taal": "werk", "werk": "taal"}[offers[held_id].domain]
+    if not (person.duaal and person.needs.get(other, 0) > 0):
+        return []
+    held = set(offers[held_id].schedule)
+    found = [(person.needs[other] * m.score, m.score, m.offer_id)
+             for m in matcher.rank(person_id, other, top=len(offers))
+             if not held & set(offers[m.offer_id].schedule)]
+    found.sort(key=lambda x: (-x[1], x[2]))
+    return [(offer_id, value) for value, _, offer_id in found[:top]]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(duaal_people(), st.integers(1, 6), st.integers(0, 10_000))
+def test_offers_beside_equal_the_brute_force_and_never_share_a_day_part(scenario, top, seed):
+    matcher = Matcher(scenario)
+    schedule = {o.id: set(o.schedule) for o in scenario.offers}
+    rng = np.random.default_rng(seed)
+    for person in scenario.inburgeraars:
+        # Any offer of the scenario may be held, eligible for the person or not.
+        held = scenario.offers[int(rng.integers(len(scenario.offers)))].id
+        found = offers_beside(matcher, person.id, held, top=top)
+        expected = brute_force_beside(matcher, scenario, person.id, held, top)
+        assert [x.match.offer_id for x in found] == [e[0] for e in expected]
+        assert [x.value for x in found] == pytest.approx([e[1] for e in expected])
+        for x in found:
+            assert not schedule[x.match.offer_id] & schedule[held]
+            assert set(x.dayparts) == schedule[x.match.offer_id]

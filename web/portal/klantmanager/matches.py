@@ -1,7 +1,10 @@
 """One inburgeraar: profile, the ranked matches per domain of need, and "verwijs door".
 
-For a duaal person also the best taal and werk pairs that fit in one week
-(``matching.week_pairs``), each offer referred through the same form and route.
+For a duaal person also the week of taal and werk side by side, each offer
+referred through the same form and route: with nothing held yet the best pairs
+that fit in one week (``matching.week_pairs``); with a place held in one of the
+two the offers of the other that fit beside it (``matching.offers_beside``);
+with places held in both, the week is complete.
 """
 
 from flask import flash, redirect, render_template, url_for
@@ -10,9 +13,10 @@ from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Optional, Regexp
 
-from matching import Matcher, week_pairs
+from matching import Matcher, offers_beside, week_pairs
+from matching.vocab import DAYPARTS
 from models import access
-from models.capacity import free_places
+from models.capacity import HOLDING_STATUSES, free_places
 from models.coalition import Offer
 from models.errors import DomainError
 from models.field_rules import LONG_TEXT
@@ -70,16 +74,16 @@ def render_person(inburgeraar_id: int, failed: ReferForm | None = None, status: 
     person = access.get_inburgeraar(db.session, user, inburgeraar_id)
     matcher = current_matcher(db.session)
     by_domain = ranked_matches(matcher, person)
-    pairs = week_pair_rows(matcher, person) if person.duaal else None
     referrals = db.session.scalars(
         select(Referral).where(Referral.inburgeraar_id == person.id)
         .options(selectinload(Referral.offer)).order_by(Referral.id.desc())
     ).all()
+    week = duaal_week(matcher, person, referrals) if person.duaal else None
     log_access("read", [person.id])
     log_access("match", [person.id])
     return render_template(
         "klantmanager/inburgeraar.html", person=person, by_domain=by_domain,
-        week_pairs=pairs, referrals=referrals, failed=failed,
+        week=week, referrals=referrals, failed=failed,
         full_offers=full_offers_to_wait_for(db.session, person),
     ), status
 
@@ -100,6 +104,44 @@ def ranked_matches(matcher: Matcher, person) -> list[dict]:
             ],
         }
         for domain, weight in domains
+    ]
+
+
+def duaal_week(matcher: Matcher, person, referrals: list[Referral]) -> dict:
+    """What the section "Taal en werk in één week" shows for a duaal person.
+
+    ``held`` maps taal and werk to the person's newest referral under way
+    (one holding a place) in that domain, when there is one, and
+    ``dayparts`` to its offer's day parts. With both held, ``clash`` lists the
+    day parts the two offers share (normally none; a referral does not check
+    it). With one held (in ``domain``), ``beside`` lists the offers of
+    ``other`` that fit beside it. With none, ``pairs``.
+    """
+    held: dict[str, Referral] = {}
+    for referral in referrals:  # newest first
+        if referral.status in HOLDING_STATUSES and referral.offer.domain in ("taal", "werk"):
+            held.setdefault(referral.offer.domain, referral)
+    dayparts = {domain: [d for d in DAYPARTS if d in referral.offer.schedule]
+                for domain, referral in held.items()}
+    if len(held) == 2:
+        clash = [d for d in dayparts["taal"] if d in dayparts["werk"]]
+        return {"held": held, "dayparts": dayparts, "clash": clash}
+    if held:
+        [(domain, referral)] = held.items()
+        other = "werk" if domain == "taal" else "taal"
+        return {"held": held, "dayparts": dayparts, "domain": domain, "other": other,
+                "beside": beside_rows(matcher, person, referral)}
+    return {"held": held, "pairs": week_pair_rows(matcher, person)}
+
+
+def beside_rows(matcher: Matcher, person, referral: Referral) -> list[dict]:
+    """The engine's best offers of the other domain that fit beside the referral's offer."""
+    found = offers_beside(matcher, str(person.id), str(referral.offer_id), top=TOP)
+    offers, free = offers_with_free_places({int(x.match.offer_id) for x in found})
+    return [
+        {"match": x.match, "offer": offers[int(x.match.offer_id)],
+         "free": free[int(x.match.offer_id)], "dayparts": x.dayparts}
+        for x in found
     ]
 
 
