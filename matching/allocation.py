@@ -26,11 +26,13 @@ import numpy as np
 from matching import vocab
 from matching.duaal import COUPLED, keep_duaal, needs_duaal
 from matching.eligibility import shortage_reasons
+from matching.errors import MatchingError
 from matching.flow import integer_weights, optimal
-from matching.potentials import place_prices
+from matching.potentials import Potentials, place_prices
 from matching.ranking import Matcher
 
-__all__ = ["FULL", "KEPT", "Allocation", "Assignment", "Unassigned", "allocate"]
+__all__ = ["FORECAST_METHODS", "FULL", "KEPT", "Allocation", "Assignment", "Unassigned",
+           "allocate"]
 
 FULL = "alle passende plekken zijn vol"
 # An unassigned need's reason starts so when a place it could have had was kept.
@@ -92,7 +94,10 @@ def _domain_arcs(matcher, d):
     return arcs if arcs and len(arcs[0]) else None
 
 
-def allocate(source, domain=None, initial_arcs=8):
+FORECAST_METHODS = ("joint", "potentials")
+
+
+def allocate(source, domain=None, initial_arcs=8, forecast_method="joint"):
     """The optimal allocation of offers to inburgeraars.
 
     The problem falls apart by domain (each offer has one domain, and a
@@ -111,6 +116,10 @@ def allocate(source, domain=None, initial_arcs=8):
     initial_arcs : int, default 8
         Arcs per (person, domain) in the first round of column generation; any
         value gives the same optimum.
+    forecast_method : {"joint", "potentials"}, default "joint"
+        With a forecast: solve batch and forecast together, exactly as the
+        contract states the problem, or price places by potentials over
+        resampled futures (the alternative the evaluation compares).
 
     Returns
     -------
@@ -125,11 +134,16 @@ def allocate(source, domain=None, initial_arcs=8):
     >>> [(u.inburgeraar_id, u.domain, u.reason) for u in result.unassigned][:1]
     [('i1', 'werk', 'geen aanbod op niveau A1')]
     """
+    if forecast_method not in FORECAST_METHODS:
+        raise MatchingError(f"forecast_method: one of {', '.join(FORECAST_METHODS)}")
     matcher = source if isinstance(source, Matcher) else Matcher(source)
     batch = len(matcher.tables.people.ids)
     if matcher.scenario.forecast:
         matcher = matcher.with_people(_with_forecast(matcher.scenario))
     t = matcher.tables
+    # The joint solve makes the forecast people nodes too; only the batch is recorded.
+    joint = forecast_method == "joint"
+    nodes = len(t.people.ids) if joint else batch
     n_domains = len(vocab.DOMAINS)
     needs = t.people.needs.copy()
     if domain is not None:
@@ -141,45 +155,54 @@ def allocate(source, domain=None, initial_arcs=8):
         if (found := _domain_arcs(matcher, d)) is not None:
             arcs[d] = found
     scale = {d: _TOP / a[3].max() for d, a in arcs.items()}
-    coupled = needs_duaal(t, needs[:batch]) and all(d in arcs for d in COUPLED)
+    coupled = needs_duaal(t, needs[:nodes]) and all(d in arcs for d in COUPLED)
     if coupled:
         # Taal and werk are one problem for duaal people: one weight scale for both.
         top = max(arcs[d][3].max() for d in COUPLED)
         scale.update({d: _TOP / top for d in COUPLED})
-    prices = place_prices(t, arcs, capacity, batch, scale, initial_arcs)
-    problems = {d: _Problem(t, d, a, needs, capacity, batch, scale[d], prices)
+    prices = (Potentials.none(len(t.offers.ids)) if joint
+              else place_prices(t, arcs, capacity, batch, scale, initial_arcs))
+    problems = {d: _Problem(t, d, a, needs, capacity, nodes, scale[d], prices, batch)
                 for d, a in arcs.items()}
     for problem in problems.values():
         problem.solve(initial_arcs)
-    if coupled:
+    if coupled and nodes > batch:
+        _keep_duaal_around_forecast(t, problems, arcs, needs, capacity, scale, prices, batch,
+                                    initial_arcs)
+    elif coupled:
         keep_duaal(t, *(problems[d] for d in COUPLED), initial_arcs=initial_arcs)
     chosen = _Chosen(len(node_keys))
     for problem in problems.values():
-        _record(t, chosen, node_keys, problem, prices)
+        _record(t, chosen, node_keys, problem)
     return _result(t, node_keys, chosen)
 
 
 class _Problem:
-    """One domain's b-matching over this batch's arcs, on need x score less the places' prices.
+    """One domain's b-matching over the arcs of the first ``nodes`` person rows, on need x
+    score less the places' prices (none in the joint solve).
 
     Arcs by person and offer row (``p``, ``o``) and by node and local offer
-    (``node``, ``offer``); ``turned`` are the arcs a price took away.
+    (``node``, ``offer``); ``turned`` are the arcs a price took away. The first
+    ``here`` nodes are this batch's; in the joint solve the forecast's follow.
     """
 
-    def __init__(self, t, d, arcs, needs, capacity, batch, scale, prices):
+    def __init__(self, t, d, arcs, needs, capacity, nodes, scale, prices, batch):
         p, o, score, value = arcs
-        here = p < batch
-        p, o, score, value = p[here], o[here], score[here], value[here]
+        mine = p < nodes
+        p, o, score, value = p[mine], o[mine], score[mine], value[mine]
         # Exact integers: the price of a place is prices.units / prices.per weight units. One
         # unit more: a place is kept only for a strictly larger expected gain, so a batch
-        # person who gains exactly its price (a tie that set it) still gets it.
+        # person who gains exactly its price (a tie that set it) still gets it. In the joint
+        # solve a forecast person's arc weighs one unit less, for the same reason.
         weight = integer_weights(value, scale) * prices.per - prices.units[o] + (prices.per > 1)
+        weight -= p >= batch
         priced = weight > 0
         self.d, self.scale, self.prices = d, scale, prices
-        self.needy = np.flatnonzero(needs[:batch, d] > 0)
+        self.needy = np.flatnonzero(needs[:nodes, d] > 0)
+        self.here = int(np.searchsorted(self.needy, batch))
         self.cols = np.flatnonzero(t.offers.domain == d)
         self.capacity = capacity[self.cols]
-        nodes, offers = _positions(self.needy, batch), _positions(self.cols, len(capacity))
+        nodes, offers = _positions(self.needy, nodes), _positions(self.cols, len(capacity))
         self.turned = (nodes[p[~priced]], o[~priced], value[~priced])
         self.has_arcs = np.bincount(nodes[p], minlength=len(self.needy)) > 0
         self.p, self.o, self.score, self.value, self.weight = (
@@ -200,18 +223,48 @@ class _Problem:
         return arc
 
 
-def _record(t, chosen, node_keys, problem, prices):
-    """Copy a solved domain's assignments into ``chosen``; note the kept places."""
+def _keep_duaal_around_forecast(t, problems, arcs, needs, capacity, scale, prices, batch,
+                                initial_arcs):
+    """The joint solve with duaal people: the batch's taal and werk exactly around the
+    forecast's places.
+
+    The forecast people keep the places the joint solve (without the day-part
+    rule) gave them; on the places left, this batch's taal and werk are solved
+    again and made to keep the rule exactly (``keep_duaal``). Coupling the
+    whole joint problem instead would put every expected person into the
+    integer program, for a rule that binds only on assignments given now.
+    """
+    for d in COUPLED:
+        joint = problems[d]
+        held = joint.arc[joint.here:]
+        taken = np.bincount(joint.o[held[held >= 0]], minlength=len(capacity))
+        problems[d] = _Problem(t, d, arcs[d], needs, capacity - taken, batch, scale[d], prices,
+                               batch)
+        problems[d].solve(initial_arcs)
+        problems[d].joint = joint
+    keep_duaal(t, *(problems[d] for d in COUPLED), initial_arcs=initial_arcs)
+    for d in COUPLED:
+        # Back into the joint problem: its batch part from the batch problem, its arcs.
+        mine, joint = problems[d], problems[d].joint
+        of_batch = np.flatnonzero(joint.p < batch)
+        joint.arc[:joint.here] = np.where(mine.arc >= 0, of_batch[np.maximum(mine.arc, 0)], -1)
+        problems[d] = joint
+
+
+def _record(t, chosen, node_keys, problem):
+    """Copy a solved domain's batch assignments into ``chosen``; note the kept places."""
     n_domains = len(vocab.DOMAINS)
-    arc, node = problem.arc, problem.node
-    at = np.searchsorted(node_keys, problem.needy * n_domains + problem.d)
-    chosen.has_arcs[at[problem.has_arcs]] = True
+    here, arc, node = problem.here, problem.arc[:problem.here], problem.node
+    at = np.searchsorted(node_keys, problem.needy[:here] * n_domains + problem.d)
+    chosen.has_arcs[at[problem.has_arcs[:here]]] = True
     done = arc[arc >= 0]
     chosen.offer[at[node[done]]] = problem.o[done]
     chosen.score[at[node[done]]] = problem.score[done]
     chosen.value[at[node[done]]] = problem.value[done]
-    if prices.per > 1:
-        _note_kept(t, chosen, at, problem)
+    if problem.prices.per > 1:
+        _note_priced(t, chosen, at, problem)
+    elif here < len(problem.needy):
+        _note_held(t, chosen, at, problem)
 
 
 def _with_forecast(scenario):
@@ -220,8 +273,35 @@ def _with_forecast(scenario):
     return replace(scenario, inburgeraars=(*scenario.inburgeraars, *expected), forecast=())
 
 
-def _note_kept(t, chosen, at, problem):
-    """Count the places kept, and tell each need they turned away why.
+def _note_held(t, chosen, at, problem):
+    """The joint solve: count the places forecast people hold, and tell each batch node
+    left out why.
+
+    A batch node without an offer whose arcs reach a held place is told about
+    its most valuable such place, with the least value a forecast person
+    holding it there adds: by optimality (no swap gains) that is at least its own.
+    """
+    here, arc, node, o, value = problem.here, problem.arc, problem.node, problem.o, problem.value
+    held = arc[here:][arc[here:] >= 0]
+    if len(held) == 0:
+        return
+    kept = np.bincount(o[held], minlength=len(t.offers.ids))
+    least = np.full(len(t.offers.ids), np.inf)
+    np.minimum.at(least, o[held], value[held])
+    rows = np.flatnonzero((node < here) & (arc[node] < 0) & (kept[o] > 0))
+    rows = rows[np.lexsort((-value[rows], node[rows]))]
+    first = rows[np.r_[True, node[rows][1:] != node[rows][:-1]]] if len(rows) else rows
+    for a in first.tolist():
+        chosen.kept_reason[int(at[node[a]])] = (
+            f"{KEPT}: {t.offers.ids[o[a]]} blijft vrij voor verwachte inburgeraars die er meer "
+            f"aan hebben (prioriteit × kans van slagen {_comma(least[o[a]])} tegen "
+            f"{_comma(value[a])})")
+    for k in np.flatnonzero(kept).tolist():
+        chosen.kept[t.offers.ids[k]] = int(kept[k])
+
+
+def _note_priced(t, chosen, at, problem):
+    """Potentials: count the places kept, and tell each need they turned away why.
 
     A place is kept when it stayed free while its price took away some
     node's arc to it (up to one place per such node). Each node left without
@@ -234,7 +314,7 @@ def _note_kept(t, chosen, at, problem):
     mine = np.flatnonzero(free[o] > 0)
     kept = np.minimum(free, np.bincount(o[mine], minlength=len(t.offers.ids)))
     price = problem.prices.units / problem.prices.per / problem.scale
-    left = mine[_unplaced(problem)[node[mine]]]
+    left = mine[_unplaced(problem)[node[mine]]]  # all nodes are this batch's here
     left = left[np.lexsort((-value[left], node[left]))]
     first = left[np.r_[True, node[left][1:] != node[left][:-1]]] if len(left) else left
     for a in first.tolist():

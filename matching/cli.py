@@ -124,11 +124,12 @@ def _evaluate_dynamic(args):
     for world, r in results.items():
         v = r["value"]
         say(f"{world}: need x true chance over {args.weeks} weeks: hindsight "
-            f"{v['hindsight']:.1f}, online with forecast (potentials) {v['online']:.1f} "
-            f"({r['ratio']['online/hindsight']:.1%} of hindsight), forecast solved jointly "
-            f"{v['joint']:.1f} ({r['ratio']['joint/hindsight']:.1%}), with the arrivals' true "
-            f"distribution {v['informed']:.1f} ({r['ratio']['informed/hindsight']:.1%}), myopic "
-            f"{v['myopic']:.1f} ({r['ratio']['myopic/hindsight']:.1%})")
+            f"{v['hindsight']:.1f}, online with forecast {v['online']:.1f} "
+            f"({r['ratio']['online/hindsight']:.1%} of hindsight), with potentials "
+            f"{v['potentials']:.1f} ({r['ratio']['potentials/hindsight']:.1%}), with the "
+            f"arrivals' true distribution {v['informed']:.1f} "
+            f"({r['ratio']['informed/hindsight']:.1%}), myopic {v['myopic']:.1f} "
+            f"({r['ratio']['myopic/hindsight']:.1%})")
     return results
 
 

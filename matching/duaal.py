@@ -55,7 +55,7 @@ __all__ = ["COUPLED", "conflicts", "keep_duaal", "needs_duaal"]
 COUPLED = (vocab.DOMAINS.index("taal"), vocab.DOMAINS.index("werk"))
 _DAY_PARTS = len(vocab.DAYPARTS)
 _WORKERS = 8
-_ROUNDS = 30
+_ROUNDS = 10
 
 
 def needs_duaal(t, needs):
@@ -169,7 +169,7 @@ def _lagrangian(t, problems, best, initial_arcs):
             true = sum(int(q.weight[a[a >= 0]].sum()) for q, a in zip(problems, chosen,
                                                                        strict=True))
             found = [Incumbent(true, tuple(chosen))]
-        elif clashes <= fewest:
+        elif clashes < fewest:
             # Near the rule: repaired, these solutions are far better than the first repair.
             fewest = clashes
             found = [_repair(t, problems[k], problems[1 - k], initial_arcs, chosen[k])

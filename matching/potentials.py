@@ -56,6 +56,11 @@ class Potentials:
     units: np.ndarray
     per: int
 
+    @classmethod
+    def none(cls, n_offers):
+        """No place has a price."""
+        return cls(np.zeros(n_offers, dtype=np.int64), 1)
+
 
 def place_prices(t, arcs, capacity, batch, scale, initial_arcs=8, samples=SAMPLES):
     """Per offer row, the potential of one of its places (all zero without a forecast).
@@ -75,7 +80,7 @@ def place_prices(t, arcs, capacity, batch, scale, initial_arcs=8, samples=SAMPLE
     """
     n_forecast = len(t.people.ids) - batch
     if n_forecast == 0:
-        return Potentials(np.zeros(len(t.offers.ids), dtype=np.int64), 1)
+        return Potentials.none(len(t.offers.ids))
     units = np.zeros(len(t.offers.ids), dtype=np.int64)
     rng = np.random.default_rng(_SEED)
     futures = [np.r_[np.ones(batch, dtype=np.int64),

@@ -1,4 +1,4 @@
-"""Places over time: weekly arrivals, scarce places, and three ways to allocate them.
+"""Places over time: weekly arrivals, scarce places, and five ways to allocate them.
 
 Over a horizon of weeks, a cohort of the :class:`Simulator` arrives each week;
 the coalition's places are scarce (per domain a share ``scarcity`` of the
@@ -6,12 +6,12 @@ horizon's needs) and do not come free again within the horizon. Each policy
 is valued by the simulator's hidden truth (need x true chance of success):
 
 - ``online``: every week ``allocate`` this week's people with a forecast of the
-  weeks still to come, built as the project builds it: the arrivals of the
-  last ``window`` weeks (all so far when None; their needs at intake),
+  weeks still to come (the engine's default: batch and forecast solved
+  jointly), built as the project builds it: the arrivals of the last
+  ``window`` weeks (all so far when None; their needs at intake),
   resampled to the expected number of people still to arrive;
-- ``joint``: the alternative to the engine's potentials: every week this
-  week's people and the same forecast allocated together as one batch, of
-  which this week's part is kept (the forecast taken as certain, not resampled);
+- ``potentials``: as ``online``, but places priced by potentials over
+  resampled futures (``forecast_method="potentials"``, the alternative);
 - ``informed``: as ``online``, but the forecast resampled from fresh people of
   the simulator (``_POOL_WEEKS`` weeks of arrivals outside the horizon): the
   arrivals' true distribution, known. What it still loses to hindsight is the
@@ -38,10 +38,8 @@ from matching.ranking import Matcher
 __all__ = ["evaluate_dynamic"]
 
 _SCARCITY_STREAM = 11
-# Ids of the joint policy's forecast people, apart from everyone's.
-_EXPECTED = "verwacht:"
 _POOL_WEEKS = 10
-POLICIES = ("online", "joint", "informed", "myopic", "hindsight")
+POLICIES = ("online", "potentials", "informed", "myopic", "hindsight")
 
 
 def _scarce(offers, people, scarcity, rng):
@@ -62,7 +60,7 @@ def _scarce(offers, people, scarcity, rng):
 
 def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookback=4,
                      scarcity=0.4, world="standard", window=None, progress=None):
-    """Online with forecast, myopic and hindsight over ``weeks`` weeks of arrivals.
+    """The five policies of the module's docstring over ``weeks`` weeks of arrivals.
 
     Returns
     -------
@@ -70,14 +68,14 @@ def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookba
         ``setup``, ``value`` (policy -> need x true chance summed over the
         horizon), ``expected`` (policy -> true expected successes), ``served``
         (policy -> places given), ``ratio`` (``online/hindsight``,
-        ``joint/hindsight``, ``informed/hindsight``, ``myopic/hindsight``,
+        ``potentials/hindsight``, ``informed/hindsight``, ``myopic/hindsight``,
         ``online/myopic``, on ``value``).
 
     Examples
     --------
     >>> r = evaluate_dynamic(seed=2, weeks=3, people=20, offers=40, history=150, lookback=1)
     >>> sorted(r["value"])
-    ['hindsight', 'informed', 'joint', 'myopic', 'online']
+    ['hindsight', 'informed', 'myopic', 'online', 'potentials']
     """
     say = progress or (lambda message: None)
     sim = Simulator(seed, cohorts=lookback + weeks + _POOL_WEEKS, people=people, offers=offers,
@@ -95,10 +93,11 @@ def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookba
         f"{sum(o.capacity for o in offers_now)} places for {len(horizon)} people")
     chosen = {"hindsight": _pairs(allocate(_over(matcher, offers_now, horizon)))}
     say("hindsight allocated")
-    for name in ("online", "joint", "informed", "myopic"):
+    for name in ("online", "potentials", "informed", "myopic"):
         chosen[name] = _weekly(matcher, offers_now, week_people, lookback, weeks, people,
                                window=0 if name == "myopic" else window,
-                               rng=np.random.default_rng(seed), joint=name == "joint",
+                               rng=np.random.default_rng(seed),
+                               method="potentials" if name == "potentials" else "joint",
                                pool=pool if name == "informed" else None)
         say(f"{name} allocated")
     value, expected, served = _truth(sim, matcher, offers_now, horizon, arrivals[lookback:],
@@ -112,7 +111,7 @@ def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookba
         "expected": expected,
         "served": served,
         "ratio": {"online/hindsight": value["online"] / value["hindsight"],
-                  "joint/hindsight": value["joint"] / value["hindsight"],
+                  "potentials/hindsight": value["potentials"] / value["hindsight"],
                   "informed/hindsight": value["informed"] / value["hindsight"],
                   "myopic/hindsight": value["myopic"] / value["hindsight"],
                   "online/myopic": value["online"] / value["myopic"]},
@@ -130,31 +129,24 @@ def _pairs(allocation):
     return [(a.inburgeraar_id, a.offer_id) for a in allocation.assignments]
 
 
-def _weekly(matcher, offers, week_people, lookback, weeks, size, window, rng, joint=False,
+def _weekly(matcher, offers, week_people, lookback, weeks, size, window, rng, method="joint",
             pool=None):
     """Week by week: allocate the arrivals, take their places off the offers.
 
     The forecast comes from the last ``window`` weeks (all so far when None;
-    no forecast when 0), or from ``pool`` when given; ``joint`` allocates it
-    with the week's people as one batch instead of passing it as the
-    scenario's forecast.
+    no forecast when 0), or from ``pool`` when given, allocated with
+    ``forecast_method=method``.
     """
     free = {o.id: o.capacity for o in offers}
     out = []
     for k in range(lookback, lookback + weeks):
         expected = ()
         if window != 0:
-            recent = pool or [p for w in week_people[k - (window or k):k] for p in w]
+            recent = pool or [p for w in week_people[max(0, k - (window or k)):k] for p in w]
             expected = forecast_from(recent, (lookback + weeks - k - 1) * size, rng)
         now = tuple(dataclasses.replace(o, capacity=free[o.id]) for o in offers)
-        if joint:
-            ids = {p.id for p in week_people[k]}
-            together = (*week_people[k], *(dataclasses.replace(p, id=f"{_EXPECTED}{n}")
-                                          for n, p in enumerate(expected)))
-            pairs = [pair for pair in _pairs(allocate(_over(matcher, now, together)))
-                     if pair[0] in ids]
-        else:
-            pairs = _pairs(allocate(_over(matcher, now, week_people[k], expected)))
+        pairs = _pairs(allocate(_over(matcher, now, week_people[k], expected),
+                                forecast_method=method))
         for _, offer_id in pairs:
             free[offer_id] -= 1
         out += pairs

@@ -1,5 +1,6 @@
 """`duaal`: taal and werk places that fit in one week, and still the optimum."""
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -160,3 +161,31 @@ def test_collisions_on_a_generated_coalition_are_resolved_optimally():
     result = allocate(matcher)
     assert _shares_a_day_part(scenario, result) == []
     assert exact(result) == pytest.approx(milp_duaal_optimum(matcher, scenario), rel=1e-6)
+
+
+@pytest.mark.parametrize("method", ["joint", "potentials"])
+def test_with_a_forecast_the_batch_keeps_the_rule_around_the_places_kept(method):
+    doc = generate_scenario(120, 40, seed=12)
+    rng = np.random.default_rng(12)
+    doc["history"] = []
+    for offer in doc["offers"]:
+        offer["capacity"] = int(rng.integers(1, 5))
+    for person in doc["inburgeraars"]:
+        person["duaal"] = bool(rng.random() < 0.5)
+        person["needs"] = {**person["needs"], "taal": 2.0, "werk": 1.0}
+    whole = load_scenario(doc)
+    scenario = dataclasses.replace(whole, inburgeraars=whole.inburgeraars[:80],
+                                   forecast=whole.inburgeraars[80:])
+    without_rule = allocate(Matcher(dataclasses.replace(
+        scenario, inburgeraars=[dataclasses.replace(i, duaal=False)
+                                for i in scenario.inburgeraars])), forecast_method=method)
+    result = allocate(Matcher(scenario), forecast_method=method)
+    assert _shares_a_day_part(scenario, result) == []
+    assert _shares_a_day_part(scenario, without_rule) != []  # the rule had work to do
+    capacity = {o.id: o.capacity for o in scenario.offers}
+    for a in result.assignments:
+        capacity[a.offer_id] -= 1
+    assert all(n >= 0 for n in capacity.values())
+    # Keeping places for the forecast never takes more than it had free.
+    assert all(capacity[k] >= n for k, n in result.kept.items())
+    assert result.objective <= without_rule.objective + 1e-9

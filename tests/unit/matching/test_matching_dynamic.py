@@ -29,6 +29,6 @@ def test_cli_prints_the_dynamic_figures(capsys):
                    "standard"])
     out, err = capsys.readouterr()
     assert status == 0
-    assert set(json.loads(out)["standard"]["value"]) == {"online", "joint", "informed", "myopic",
-                                                          "hindsight"}
+    assert set(json.loads(out)["standard"]["value"]) == {
+        "online", "potentials", "informed", "myopic", "hindsight"}
     assert "of hindsight" in err

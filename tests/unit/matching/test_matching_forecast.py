@@ -4,6 +4,7 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
+import pytest
 
 from matching import (
     Inburgeraar,
@@ -15,7 +16,8 @@ from matching import (
     generate_scenario,
     load_scenario,
 )
-from matching.allocation import KEPT
+from matching.allocation import FORECAST_METHODS, KEPT
+from matching.errors import MatchingError
 
 
 def _person(pid, **fields):
@@ -70,14 +72,26 @@ def test_a_forecast_person_who_gains_no_more_keeps_nothing():
     assert result.kept == {}
 
 
-def test_a_tie_within_this_batch_keeps_no_place():
+def test_a_second_place_is_kept_when_the_forecast_needs_it_more_than_this_batch():
+    # Two places, two people here who gain little, one expected who needs it badly: the
+    # contract's maximum gives this batch one place and keeps the other.
+    two = {**ALFA, "capacity": 2}
+    result = allocate(_scenario([two], [NOW, _person("n2", level="A1")], forecast=[LATER]))
+    assert len(result.assignments) == 1 and result.kept == {"alfa": 1}
+    [left] = result.unassigned
+    assert left.reason.startswith(KEPT)
+
+
+@pytest.mark.parametrize("method", FORECAST_METHODS)
+def test_a_tie_within_this_batch_keeps_no_place(method):
     # Two alike people here now, one place: one of them gets it, whether the forecast has
     # nobody for this domain or only someone who gains less.
     alike = [_person("a", level="A1"), _person("b", level="A1")]
     static = allocate(_scenario([ORDINARY], alike))
     for forecast in ([_person("f", needs={"werk": 1}, level="A1")],
                      [_person("f", level="A1", lat=52.05)]):
-        result = allocate(_scenario([ORDINARY], alike, forecast=forecast))
+        result = allocate(_scenario([ORDINARY], alike, forecast=forecast),
+                          forecast_method=method)
         assert len(result.assignments) == 1 and result.kept == {}
         assert result.objective == static.objective
         assert not any(u.reason.startswith(KEPT) for u in result.unassigned)
@@ -120,20 +134,40 @@ def test_forecast_trades_this_batch_for_more_later():
     people = scenario.inburgeraars
     now, later = people[:100], people[100:]
     static = allocate(Matcher(dataclasses.replace(scenario, inburgeraars=now)))
-    joint = allocate(Matcher(scenario)).objective
+    joint = allocate(Matcher(scenario))
     kept = allocate(Matcher(dataclasses.replace(scenario, inburgeraars=now, forecast=later)))
-    # The batch never gains by keeping places; batch and forecast together gain, close to
-    # the joint optimum (which knows the forecast exactly, not as a resampled future).
+    # The batch never gains by keeping places; its part of the joint optimum is what it
+    # gets, and batch and forecast together reach exactly the contract's maximum.
     assert kept.objective <= static.objective + 1e-9
-    total, total_static = (_with_and_after(scenario, now, later, a) for a in (kept, static))
-    assert total > total_static
-    assert total >= 0.97 * joint
+    ids = {i.id for i in now}
+    assert {(a.inburgeraar_id, a.offer_id) for a in kept.assignments} == {
+        (a.inburgeraar_id, a.offer_id) for a in joint.assignments if a.inburgeraar_id in ids}
+    assert sum(kept.kept.values()) == sum(1 for a in joint.assignments
+                                          if a.inburgeraar_id not in ids)
+    total = _with_and_after(scenario, now, later, kept)
+    assert abs(total - joint.objective) < 1e-6
+    assert total > _with_and_after(scenario, now, later, static)
     reasons = [u for u in kept.unassigned if u.reason.startswith(KEPT)]
     assert reasons and sum(kept.kept.values()) > 0
-    # Every reason names a kept place, which stayed free.
-    free = {o.id: o.capacity for o in scenario.offers}
-    for a in kept.assignments:
-        free[a.offer_id] -= 1
-    for offer_id, places in kept.kept.items():
-        assert 0 < places <= free[offer_id]
     assert all(u.reason.split(": ")[1].split(" ")[0] in kept.kept for u in reasons)
+
+
+def test_potentials_come_close_to_the_contracts_maximum():
+    scenario = dataclasses.replace(_generated(5, people=200), history=())
+    now, later = scenario.inburgeraars[:100], scenario.inburgeraars[100:]
+    static = allocate(Matcher(dataclasses.replace(scenario, inburgeraars=now)))
+    priced = allocate(Matcher(dataclasses.replace(scenario, inburgeraars=now, forecast=later)),
+                      forecast_method="potentials")
+    joint = allocate(Matcher(scenario)).objective
+    total = _with_and_after(scenario, now, later, priced)
+    assert total > _with_and_after(scenario, now, later, static)
+    assert total >= 0.97 * joint
+    free = {o.id: o.capacity for o in scenario.offers}
+    for a in priced.assignments:
+        free[a.offer_id] -= 1
+    assert all(0 < places <= free[offer_id] for offer_id, places in priced.kept.items())
+
+
+def test_an_unknown_forecast_method_is_an_error():
+    with pytest.raises(MatchingError, match="forecast_method"):
+        allocate(_scenario([ORDINARY], [NOW]), forecast_method="raden")
