@@ -7,14 +7,19 @@ solved exactly as a min-cost flow (:mod:`matching.flow`). Weights are scaled
 to integers with 2**30 as the largest, so rounding moves the objective by far
 less than 1e-6.
 
-Places over time (the scenario's ``forecast``). A place goes to someone of
-this batch only if it does more for them than it is expected to do for the
-people still to come: each place is priced with its potential over sampled
-futures (:mod:`matching.potentials`, Annie MOORE's method), and the batch is
-allocated, still exactly, on need x score less that price. A place that
-stays free because of its price is *kept*, and every need of this batch it
-turned away says so. With an empty forecast nothing changes. The forecast's
-people share the batch's learned model (``Matcher.with_people``).
+Places over time (the scenario's ``forecast``). The contract asks for the
+maximum of this batch's total plus the expected total of the forecast people
+on the places left. Each forecast person stands for one expected arrival, so
+that is one b-matching over batch and forecast together, of which the batch's
+part is kept; the forecast's part says which places are kept, and every need
+of this batch left without a place a forecast person holds says so. A
+forecast arc weighs one integer unit less, so a place is kept only for a
+strictly larger gain; with an empty forecast nothing changes. The
+alternative, ``forecast_method="potentials"``, prices places over resampled
+futures (:mod:`matching.potentials`, Annie MOORE's method) and allocates the
+batch on need x score less the price; the dynamic evaluation compares both
+(docs/evaluation/dynamic.md). The forecast's people share the batch's learned
+model (``Matcher.with_people``).
 
 Duale trajecten couple taal and werk (:mod:`matching.duaal`).
 """
@@ -104,8 +109,8 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint"):
     (person, domain) node only reaches offers of it), so each domain is
     solved on its own; together they give the joint optimum (taal and werk
     together when duaal people need both). With a ``forecast`` in the
-    scenario, places are priced over sampled futures first (see the
-    module's docstring); only this batch is assigned.
+    scenario, its people join the problem (or price the places, with
+    potentials; see the module's docstring); only this batch is assigned.
 
     Parameters
     ----------

@@ -30,12 +30,14 @@ result is the exact optimum of the same integer problem the flow solves.
 Where several optima tie, which one CP-SAT's parallel workers return may vary
 between runs; the objective does not.
 
-Measured (bench/bench_matching_dynamic.py): with a forecast, the batch's
-priced places rarely collide and the rule costs little time (5,000 x 2,000,
-a fifth duaal: 1.04x the time without). Known limit: without a forecast, many
-collisions leave the bounds a tenth of the largest weight apart, which rules
-out few arcs, and CP-SAT takes seconds to minutes (2,000 x 800: 7 s against
-0.15 s). Tried and left for later: with the rule per arc (a taal arc and the
+Measured (bench/bench_matching_dynamic.py, 5,000 x 2,000, a fifth duaal):
+with a forecast solved jointly the rule costs 2.8x the time without (the
+forecast keeps its places from the joint relaxation, and the batch's taal and
+werk are coupled on the rest; allocation.py); with potentials 1.04x, since
+the batch's priced places rarely collide. Known limit: without a forecast,
+many collisions leave the bounds a tenth of the largest weight apart, which
+rules out few arcs, and CP-SAT takes seconds to minutes (2,000 x 800: 6.3 s
+against 0.13 s). Tried and left for later: with the rule per arc (a taal arc and the
 werk arcs colliding with it hold one place together) the linear relaxation was
 integral on the generated coalitions, but column generation with HiGHS
 stalled on degenerate duals and the whole program took minutes at 5,000 x 2,000.
@@ -55,7 +57,7 @@ __all__ = ["COUPLED", "conflicts", "keep_duaal", "needs_duaal"]
 COUPLED = (vocab.DOMAINS.index("taal"), vocab.DOMAINS.index("werk"))
 _DAY_PARTS = len(vocab.DAYPARTS)
 _WORKERS = 8
-_ROUNDS = 10
+_ROUNDS = 30
 
 
 def needs_duaal(t, needs):
@@ -169,7 +171,7 @@ def _lagrangian(t, problems, best, initial_arcs):
             true = sum(int(q.weight[a[a >= 0]].sum()) for q, a in zip(problems, chosen,
                                                                        strict=True))
             found = [Incumbent(true, tuple(chosen))]
-        elif clashes < fewest:
+        elif clashes <= fewest:
             # Near the rule: repaired, these solutions are far better than the first repair.
             fewest = clashes
             found = [_repair(t, problems[k], problems[1 - k], initial_arcs, chosen[k])

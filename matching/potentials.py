@@ -1,5 +1,11 @@
 """Prices of places over sampled futures: Annie MOORE's potentials.
 
+``allocate(..., forecast_method="potentials")``; the default solves batch and
+forecast jointly, the contract's maximum exactly. One price per offer misses
+that maximum where this batch takes several places of an offer that a
+forecast person needs far more (the batch's own competition sets the price),
+so the potentials stay the evaluated alternative.
+
 With a ``forecast``, a place should go to someone of this batch only if it
 does more for them than it is expected to do for the people still to come.
 Following the dynamic Annie MOORE (Ahani, Gölz, Procaccia, Teytelboym and
@@ -19,13 +25,15 @@ with the batch in the future, the greatest price of a place a batch person
 wins is that person's own value, and the least is the best future claimant's.
 
 Measured on the dynamic evaluation (``python -m matching evaluate --dynamic``,
-standard world, seeds 1-6, per cent of the hindsight optimum): 6 futures
-94.2, 8 futures 94.3 (a third more time); the forecast solved jointly as it
-is, not resampled, 93.7; the arrivals' true distribution known, 94.4. In a
-first comparison (4 seeds) the middle of the range beat its ends: middle
-95.4, least 95.0, greatest 94.5. To save time, a future person keeps only
-its best ``_FUTURE_ARCS`` arcs (the same figures as with all of them), and
-the futures are solved on a coarser weight scale (2**20 as the largest).
+seeds 1-6, per cent of the hindsight optimum; docs/evaluation/dynamic.md):
+potentials 94.2 against the joint solve's 93.7 with small offers, 96.3
+against 96.4 with larger ones; 8 futures instead of 6 gave 94.3 at a third
+more time. In a first comparison (4 seeds) the middle of the range beat its
+ends: middle 95.4, least 95.0, greatest 94.5. To save time, a future person
+keeps only its best ``_FUTURE_ARCS`` arcs (the same figures as with all of
+them), and the futures are solved on a coarser weight scale (2**20 as the
+largest). Only places a forecast person could take are priced, and a batch
+person who gains exactly the price still gets the place.
 
 Resampling is seeded, so the same scenario always gives the same prices.
 """
