@@ -31,12 +31,12 @@ Where several optima tie, which one CP-SAT's parallel workers return may vary
 between runs; the objective does not.
 
 Measured (bench/bench_matching_dynamic.py, 5,000 x 2,000, a fifth duaal):
-with a forecast solved jointly the rule costs 2.8x the time without (the
+with a forecast solved jointly the rule costs 2.9x the time without (the
 forecast keeps its places from the joint relaxation, and the batch's taal and
-werk are coupled on the rest; allocation.py); with potentials 1.04x, since
+werk are coupled on the rest; allocation.py); with potentials 1.08x, since
 the batch's priced places rarely collide. Known limit: without a forecast,
 many collisions leave the bounds a tenth of the largest weight apart, which
-rules out few arcs, and CP-SAT takes seconds to minutes (2,000 x 800: 6.3 s
+rules out few arcs, and CP-SAT takes seconds to minutes (2,000 x 800: 5.9 s
 against 0.13 s). Tried and left for later: with the rule per arc (a taal arc and the
 werk arcs colliding with it hold one place together) the linear relaxation was
 integral on the generated coalitions, but column generation with HiGHS
