@@ -6,11 +6,12 @@ schema, it refuses a PostgreSQL database whose name does not end in "test".
 """
 
 import os
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import create_engine, exc, inspect, make_url, text
 
 from web.config import database_url
 
@@ -61,9 +62,25 @@ def scratch_database(like_url: str, tmp_dir: Path):
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop(admin, name)
         admin.dispose()
+
+
+def _drop(admin, name, tries=20):
+    """Drop a scratch database; FORCE ends our own sessions in it.
+
+    An autovacuum worker may be in it too, and a role without
+    pg_signal_backend cannot end that one: wait for it to finish.
+    """
+    for attempt in range(tries):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except exc.ProgrammingError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.5)
 
 
 def every_row(session) -> dict[str, list[tuple]]:
