@@ -294,15 +294,7 @@ def _note_held(t, chosen, at, problem):
     least = np.full(len(t.offers.ids), np.inf)
     np.minimum.at(least, o[held], value[held])
     rows = np.flatnonzero((node < here) & (arc[node] < 0) & (kept[o] > 0))
-    rows = rows[np.lexsort((-value[rows], node[rows]))]
-    first = rows[np.r_[True, node[rows][1:] != node[rows][:-1]]] if len(rows) else rows
-    for a in first.tolist():
-        chosen.kept_reason[int(at[node[a]])] = (
-            f"{KEPT}: {t.offers.ids[o[a]]} blijft vrij voor verwachte inburgeraars die er meer "
-            f"aan hebben (prioriteit × kans van slagen {_comma(least[o[a]])} tegen "
-            f"{_comma(value[a])})")
-    for k in np.flatnonzero(kept).tolist():
-        chosen.kept[t.offers.ids[k]] = int(kept[k])
+    _tell_kept(t, chosen, at, (node, o, value), rows, kept, least, "prioriteit")
 
 
 def _note_priced(t, chosen, at, problem):
@@ -320,12 +312,20 @@ def _note_priced(t, chosen, at, problem):
     kept = np.minimum(free, np.bincount(o[mine], minlength=len(t.offers.ids)))
     price = problem.prices.units / problem.prices.per / problem.scale
     left = mine[_unplaced(problem)[node[mine]]]  # all nodes are this batch's here
-    left = left[np.lexsort((-value[left], node[left]))]
-    first = left[np.r_[True, node[left][1:] != node[left][:-1]]] if len(left) else left
+    _tell_kept(t, chosen, at, (node, o, value), left, kept, price, "verwachte prioriteit")
+
+
+def _tell_kept(t, chosen, at, arcs, rows, kept, worth, label):
+    """Record ``kept`` places per offer, and give each node among the arcs ``rows`` (left
+    without an offer) the reason of its most valuable kept place: what the place is worth
+    to the people expected (``worth`` per offer) against what it was worth to the node."""
+    node, o, value = arcs
+    rows = rows[np.lexsort((-value[rows], node[rows]))]
+    first = rows[np.r_[True, node[rows][1:] != node[rows][:-1]]] if len(rows) else rows
     for a in first.tolist():
         chosen.kept_reason[int(at[node[a]])] = (
             f"{KEPT}: {t.offers.ids[o[a]]} blijft vrij voor verwachte inburgeraars die er meer "
-            f"aan hebben (verwachte prioriteit × kans van slagen {_comma(price[o[a]])} tegen "
+            f"aan hebben ({label} × kans van slagen {_comma(worth[o[a]])} tegen "
             f"{_comma(value[a])})")
     for k in np.flatnonzero(kept).tolist():
         chosen.kept[t.offers.ids[k]] = int(kept[k])

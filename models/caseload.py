@@ -9,7 +9,7 @@ Places over time: the people the gemeente took in over the last
 ``history_weeks`` weeks, with their needs as at intake, resampled to as many
 as arrive in ``forecast_weeks`` weeks at that pace, stand for the arrivals of
 the coming weeks, the engine's ``forecast``; a place one of them
-would gain far more from than anyone now is kept free (``Allocation.kept``),
+would gain more from than anyone now is kept free (``Allocation.kept``),
 and the need left without it says so. The needs at intake, not today's: by
 now some are met, changed or removed, and a newcomer arrives with the needs
 they had at their intake.

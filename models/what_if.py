@@ -41,8 +41,8 @@ def check_changes(session: Session, changes: list[tuple[int, int]]) -> None:
                            "message": f"geen open aanbod met id {offer_id}"})
         elif offer_id in ids[:k]:
             errors.append({"field": f"changes[{k}].offer_id",
-                           "message": f"aanbod {offer_id} staat er al in, als wijziging "
-                                      f"{ids.index(offer_id) + 1}"})
+                           "message": f"aanbod {offer_id} staat er al in, als "
+                                      f"changes[{ids.index(offer_id)}]"})
         if capacity < 0:
             errors.append({"field": f"changes[{k}].capacity",
                            "message": "het aantal plaatsen kan niet negatief zijn"})

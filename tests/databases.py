@@ -83,6 +83,39 @@ def _drop(admin, name, tries=20):
             time.sleep(0.5)
 
 
+@contextmanager
+def migrated_postgres(tmp_dir: Path, pool_size: int):
+    """``(sessionmaker, app)`` on a scratch PostgreSQL database, migrated, with the geography.
+
+    Where PostgreSQL is not configured the test is skipped, or fails under
+    WEGWIJS_REQUIRE_SERVICES=1 (``services.service_missing``).
+    """
+    from flask_migrate import upgrade
+    from sqlalchemy.orm import sessionmaker
+
+    from seeds.geography import load_geography
+    from services import service_missing
+    from web import create_app
+    from web.extensions import db
+
+    server = postgres_url()
+    if server is None:
+        service_missing("PostgreSQL is not configured (WEGWIJS_TEST_POSTGRES_URL or DATABASE_URL)")
+    with scratch_database(server, tmp_dir) as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "races"})
+        with app.app_context():
+            upgrade()
+            load_geography(db.session)
+            db.session.remove()
+        engine = create_engine(url, pool_size=pool_size)
+        try:
+            yield sessionmaker(engine), app
+        finally:
+            engine.dispose()
+            with app.app_context():
+                db.engine.dispose()
+
+
 def every_row(session) -> dict[str, list[tuple]]:
     """Every row of every table in the session's database, for "nothing was stored" checks."""
     names = inspect(session.connection()).get_table_names()

@@ -11,22 +11,16 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import func, select
 
 import factories
-from databases import postgres_url, scratch_database
+from databases import migrated_postgres
 from models import Offer, Referral
 from models.errors import DomainError
 from models.hsds_import import HsdsImportError, SourceFile, import_hsds
 from models.offers import close_offer
 from models.referral_service import refer
 from models.unit_of_work import UnitOfWork
-from seeds.geography import load_geography
-from services import service_missing
-from web import create_app
-from web.extensions import db
 
 ROUNDS = 25
 WORKERS = 4
@@ -35,20 +29,8 @@ WORKERS = 4
 @pytest.fixture(scope="module")
 def pg(tmp_path_factory):
     """(sessionmaker, app) on a scratch PostgreSQL database, migrated, with the geography."""
-    server = postgres_url()
-    if server is None:
-        service_missing("PostgreSQL is not configured (WEGWIJS_TEST_POSTGRES_URL or DATABASE_URL)")
-    with scratch_database(server, tmp_path_factory.mktemp("races")) as url:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "races"})
-        with app.app_context():
-            upgrade()
-            load_geography(db.session)
-            db.session.remove()
-        engine = create_engine(url, pool_size=WORKERS + 2)
-        yield sessionmaker(engine), app
-        engine.dispose()
-        with app.app_context():
-            db.engine.dispose()
+    with migrated_postgres(tmp_path_factory.mktemp("races"), pool_size=WORKERS + 2) as pg:
+        yield pg
 
 
 def _round_world(sessions, people: int):

@@ -10,22 +10,16 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import func, select
 
 import factories
-from databases import postgres_url, scratch_database
+from databases import migrated_postgres
 from models import Referral, WaitlistEntry
 from models.capacity import HOLDING_STATUSES
 from models.errors import DomainError
 from models.referral_service import change_status, refer
 from models.unit_of_work import UnitOfWork
 from models.waitlist import join_waitlist
-from seeds.geography import load_geography
-from services import service_missing
-from web import create_app
-from web.extensions import db
 
 ROUNDS = 15
 CAPACITY = 3
@@ -33,20 +27,8 @@ CAPACITY = 3
 
 @pytest.fixture(scope="module")
 def pg(tmp_path_factory):
-    server = postgres_url()
-    if server is None:
-        service_missing("PostgreSQL is not configured (WEGWIJS_TEST_POSTGRES_URL or DATABASE_URL)")
-    with scratch_database(server, tmp_path_factory.mktemp("waitlist")) as url:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "races"})
-        with app.app_context():
-            upgrade()
-            load_geography(db.session)
-            db.session.remove()
-        engine = create_engine(url, pool_size=6)
-        yield sessionmaker(engine)
-        engine.dispose()
-        with app.app_context():
-            db.engine.dispose()
+    with migrated_postgres(tmp_path_factory.mktemp("waitlist"), pool_size=6) as (sessions, _):
+        yield sessions
 
 
 def _full_offer_with_queue(sessions):
