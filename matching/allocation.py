@@ -217,14 +217,21 @@ class _Problem:
         top = int(self.weight.max()) + 1 if len(self.weight) else 1
         self.key = (top - self.weight) * len(t.offers.ids) + t.offers.id_rank[self.o]
 
-    def solve(self, initial_arcs, use=None):
-        """Each node's optimal arc (``self.arc``) and the duals, over the arcs in ``use``."""
+    def solve(self, initial_arcs, use=None, start=None):
+        """Each node's optimal arc (``self.arc``) and the duals, over the arcs in ``use``.
+
+        A solve over some of the arcs (a duaal repair) starts from the arcs the
+        full solve ended with, a full solve from ``start`` (a mask of arcs) when
+        given: the optimum is the same, in fewer rounds.
+        """
         idx = np.arange(len(self.p)) if use is None else np.flatnonzero(use)
-        arc, y, z, _ = optimal(len(self.needy), self.capacity, self.node[idx], self.offer[idx],
-                               self.weight[idx], self.key[idx], initial_arcs)
+        start = start if use is None else self.considered[idx]
+        arc, y, z, considered = optimal(len(self.needy), self.capacity, self.node[idx],
+                                        self.offer[idx], self.weight[idx], self.key[idx],
+                                        initial_arcs, start=start)
         arc = np.where(arc >= 0, idx[np.maximum(arc, 0)], -1) if len(idx) else arc
         if use is None:
-            self.arc, self.y, self.z = arc, y, z
+            self.arc, self.y, self.z, self.considered = arc, y, z, considered
         return arc
 
 
@@ -245,7 +252,8 @@ def _keep_duaal_around_forecast(t, problems, arcs, needs, capacity, scale, price
         taken = np.bincount(joint.o[held[held >= 0]], minlength=len(capacity))
         problems[d] = _Problem(t, d, arcs[d], needs, capacity - taken, batch, scale[d], prices,
                                batch)
-        problems[d].solve(initial_arcs)
+        # The batch's arcs are the joint problem's first ones, in order.
+        problems[d].solve(initial_arcs, start=joint.considered[joint.p < batch])
         problems[d].joint = joint
     keep_duaal(t, *(problems[d] for d in COUPLED), initial_arcs=initial_arcs)
     for d in COUPLED:

@@ -16,14 +16,16 @@ is no longer a flow, so it is solved as an integer program, exactly:
    again; the prices follow the subgradient. Its rounds also give better
    solutions (those that keep the rule, and repairs of those that nearly do).
    If UB = LB, the best solution is optimal and nothing more is done.
-3. Otherwise every solution x has ``value(x) <= UB + sum(rc_a x_a)`` with the
-   Lagrangian reduced weights ``rc_a <= 0``; an arc with ``rc_a < LB - UB``
-   is in no solution better than LB, so it is dropped (reduced-cost fixing;
-   the best solution's own arcs always stay). The remaining arcs go to OR-Tools
-   CP-SAT as a 0/1 program: at most one arc per (person, domain), no offer
-   over capacity, and for each duaal person and day part, at most one of its
-   taal and werk places uses that day part. It must prove optimality; it
-   starts from the best solution.
+3. Every round also rules arcs out: every solution x has
+   ``value(x) <= UB + sum(rc_a x_a)`` with the round's reduced weights
+   ``rc_a <= 0``, so an arc with ``rc_a < LB - UB`` is in no solution better
+   than LB (reduced-cost fixing; the best solution's own arcs always stay).
+   Later rounds solve without the arcs ruled out, so they get fast, and stop
+   once they no longer rule many out. The arcs left go to OR-Tools CP-SAT as
+   a 0/1 program: at most one arc per (person, domain), no offer over
+   capacity, and for each duaal person and day part, at most one of its taal
+   and werk places uses that day part. It must prove optimality; it starts
+   from the best solution.
 
 The weights are the flows' integers (one scale for taal and werk), so the
 result is the exact optimum of the same integer problem the flow solves.
@@ -31,16 +33,17 @@ Where several optima tie, which one CP-SAT's parallel workers return may vary
 between runs; the objective does not.
 
 Measured (bench/bench_matching_dynamic.py, 5,000 x 2,000, a fifth duaal):
-with a forecast solved jointly the rule costs 2.9x the time without (the
+with a forecast solved jointly the rule costs 1.8x the time without (the
 forecast keeps its places from the joint relaxation, and the batch's taal and
-werk are coupled on the rest; allocation.py); with potentials 1.08x, since
-the batch's priced places rarely collide. Known limit: without a forecast,
-many collisions leave the bounds a tenth of the largest weight apart, which
-rules out few arcs, and CP-SAT takes seconds to minutes (2,000 x 800: 5.9 s
-against 0.13 s). Tried and left for later: with the rule per arc (a taal arc and the
-werk arcs colliding with it hold one place together) the linear relaxation was
-integral on the generated coalitions, but column generation with HiGHS
-stalled on degenerate duals and the whole program took minutes at 5,000 x 2,000.
+werk are coupled on the rest; allocation.py). Known limit: without a forecast,
+many collisions leave the bound a ten-thousandth of the objective above the
+best solution; rounds cannot close that (the Lagrangian bound is the linear
+relaxation's), and CP-SAT takes seconds (2,000 x 800: 3.9 s against 0.14 s). Tried
+and left for later: with the rule per arc (a taal arc and the werk arcs
+colliding with it hold one place together) the linear relaxation was integral
+on the generated coalitions, but column generation with HiGHS stalled on
+degenerate duals and the whole program took minutes at 5,000 x 2,000; the same
+per-arc rule given to CP-SAT did not make it faster.
 """
 
 from dataclasses import dataclass
@@ -56,8 +59,10 @@ __all__ = ["COUPLED", "conflicts", "keep_duaal", "needs_duaal"]
 
 COUPLED = (vocab.DOMAINS.index("taal"), vocab.DOMAINS.index("werk"))
 _DAY_PARTS = len(vocab.DAYPARTS)
-_WORKERS = 8
+_SUBSOLVERS = ("max_lp", "default_lp")
 _ROUNDS = 30
+_STALL = 3
+_FEW_ARCS = 4
 
 
 def needs_duaal(t, needs):
@@ -87,15 +92,17 @@ def conflicts(t, taal_offer, werk_offer):
     return both & (shared != 0)
 
 
-def _repair(t, fixed, free, initial_arcs, fixed_arc=None):
-    """Keep ``fixed``'s places (``fixed_arc``, else its solution); re-solve ``free`` without
-    arcs that collide with them. Returns the value and both problems' arcs, in order."""
-    fixed_arc = fixed.arc if fixed_arc is None else fixed_arc
+def _repair(t, fixed, free, initial_arcs, fixed_arc, live):
+    """Keep ``fixed``'s places (its arcs ``fixed_arc``); re-solve ``free`` on its ``live``
+    arcs (indices) without those that collide with them. Returns the value and both
+    problems' arcs, in order."""
     placed = _placed(t, fixed, fixed_arc)
     held = np.maximum(placed[free.p], 0)
     collide = (t.people.duaal[free.p] & (placed[free.p] >= 0)
                & ((t.offers.schedule[held] & t.offers.schedule[free.o]) != 0))
-    arc = free.solve(initial_arcs, use=~collide)
+    use = np.zeros(len(collide), dtype=bool)
+    use[live] = True
+    arc = free.solve(initial_arcs, use=use & ~collide)
     value = int(fixed.weight[fixed_arc[fixed_arc >= 0]].sum() + free.weight[arc[arc >= 0]].sum())
     return Incumbent(value, (fixed_arc, arc) if fixed.d == COUPLED[0] else (arc, fixed_arc))
 
@@ -104,20 +111,17 @@ def keep_duaal(t, taal, werk, initial_arcs=8):
     """Make the solved taal and werk problems keep the duaal rule, optimally.
 
     ``taal`` and ``werk`` are solved domain problems (``arc``, ``y``, ``z``,
-    ``weight``, ``node``, ``offer``, ``p``, ``o``, ``capacity``); their ``arc``
+    ``considered``, ``weight``, ``node``, ``offer``, ``p``, ``o``, ``capacity``); their ``arc``
     is replaced by the coupled optimum when the relaxation broke the rule.
     """
     if not conflicts(t, _placed(t, taal), _placed(t, werk)).any():
         return
-    best = max(_repair(t, taal, werk, initial_arcs), _repair(t, werk, taal, initial_arcs),
-               key=lambda s: s.value)
-    upper, reduced = _lagrangian(t, (taal, werk), best, initial_arcs)
+    # The Lagrangian's first round repairs the relaxation into the first solution.
+    best = Incumbent(-1, ())
+    upper, live = _lagrangian(t, (taal, werk), best, initial_arcs)
     if upper > best.value:
-        keep = []
-        for rc, arc in zip(reduced, best.arcs, strict=True):
-            use = rc >= best.value - upper
-            use[arc[arc >= 0]] = True
-            keep.append(np.flatnonzero(use))
+        # The best solution's own arcs are never ruled out; the union keeps it the hint.
+        keep = [np.union1d(at, arc[arc >= 0]) for at, arc in zip(live, best.arcs, strict=True)]
         best = Incumbent(best.value, _solve(t, (taal, werk), keep, best.arcs))
     taal.arc, werk.arc = best.arcs
 
@@ -131,37 +135,47 @@ class Incumbent:
 
 
 def _lagrangian(t, problems, best, initial_arcs):
-    """The Lagrangian bound of the coupled problem, and each arc's reduced weight under it.
+    """The Lagrangian bound of the coupled problem, and per problem the arcs it leaves.
 
     Each (duaal person, day part) constraint gets a price ``lam >= 0``; an arc
     pays the prices of its person's day parts its offer uses, and the two
     domains are two flows again. For every solution x keeping the rule,
     ``value(x) <= L(lam) + sum(rc_a x_a)`` with ``L`` the two flows' optimum
     plus the sum of the prices and ``rc_a <= 0`` the arc's reduced weight, so
-    the closer ``L`` comes to the best solution, the more arcs are ruled out.
-    The prices follow the subgradient (Polyak's step) for up to ``_ROUNDS``
-    rounds; a round whose flows keep the rule is a solution too (``best``).
+    an arc with ``rc_a < best - L(lam)`` is in no solution better than the
+    best: it is ruled out, and later rounds solve without it (every solution
+    still worth finding lies in the arcs left, so their bounds stay valid, and
+    the flows grow small and fast). The prices follow the subgradient (Polyak's
+    step) for up to ``_ROUNDS`` rounds, or until the rounds stop ruling arcs
+    out (``_settled``); a round whose flows keep the rule is a solution too
+    (``best``), and so are the repairs of rounds that nearly keep it.
     """
     rows = np.flatnonzero(t.people.duaal)
     lam = np.zeros((len(t.people.ids), _DAY_PARTS), dtype=np.int64)
     bits = [_bits(t.offers.schedule[q.o]) & t.people.duaal[q.p][:, None] for q in problems]
+    # Per problem the arcs still alive (indices), and which of them the last round considered.
+    live = [np.arange(len(q.p)) for q in problems]
     start = [None, None]
-    upper, reduced, step, stalled, fewest = None, None, 1.0, 0, np.inf
-    for _ in range(_ROUNDS):
+    upper, step, stalled, fewest = None, 1.0, 0, np.inf
+    left = []  # per round, the arcs still alive
+    for round_ in range(_ROUNDS):
         value, cover, rcs = 0, np.zeros_like(lam), []
         chosen = []
         for k, (q, b) in enumerate(zip(problems, bits, strict=True)):
-            weight = q.weight - (b * lam[q.p]).sum(axis=1)
-            arc, y, z, considered = _penalised(q, weight, initial_arcs, start[k])
-            start[k] = considered
+            at = live[k]
+            weight = q.weight[at] - (b[at] * lam[q.p[at]]).sum(axis=1)
+            if round_ == 0:  # no prices yet: the relaxation the caller solved
+                arc, y, z, start[k] = q.arc, q.y, q.z, q.considered
+            else:
+                arc, y, z, start[k] = _penalised(q, at, weight, initial_arcs, start[k])
             done = arc[arc >= 0]
             value += int(weight[done].sum())
-            np.add.at(cover, q.p[done], b[done])
-            rcs.append(weight - y[q.node] - z[q.offer])
-            chosen.append(arc)
+            np.add.at(cover, q.p[at[done]], b[at[done]])
+            rcs.append(weight - y[q.node[at]] - z[q.offer[at]])
+            chosen.append(np.where(arc >= 0, at[np.maximum(arc, 0)], -1))
         bound = value + int(lam.sum())
         if upper is None or bound < upper:
-            upper, reduced, stalled = bound, rcs, 0
+            upper, stalled = bound, 0
         else:
             stalled += 1
             if stalled >= 2:
@@ -174,14 +188,20 @@ def _lagrangian(t, problems, best, initial_arcs):
         elif clashes <= fewest:
             # Near the rule: repaired, these solutions are far better than the first repair.
             fewest = clashes
-            found = [_repair(t, problems[k], problems[1 - k], initial_arcs, chosen[k])
-                     for k in (0, 1)]
+            found = [_repair(t, problems[k], problems[1 - k], initial_arcs, chosen[k],
+                             live[1 - k]) for k in (0, 1)]
         else:
             found = []
         for candidate in found:
             if candidate.value > best.value:
                 best.value, best.arcs = candidate.value, candidate.arcs
         if upper <= best.value:
+            break
+        for k, rc in enumerate(rcs):
+            keep = rc >= best.value - bound
+            live[k], start[k] = live[k][keep], start[k][keep]
+        left.append(sum(len(at) for at in live))
+        if _settled(left, best):
             break
         gradient = (1 - cover)[rows]
         moving = (gradient < 0) | (lam[rows] > 0)
@@ -191,16 +211,26 @@ def _lagrangian(t, problems, best, initial_arcs):
         lam[rows] = np.maximum(
             0, lam[rows] - np.rint(step * (bound - best.value) / norm * gradient)
         ).astype(np.int64)
-    return upper, reduced
+    return upper, live
 
 
-def _penalised(q, weight, initial_arcs, start):
-    """``q``'s b-matching on other weights: each node's arc, the duals and the arcs considered."""
-    use = weight > 0
-    idx = np.flatnonzero(use)
+def _settled(left, best):
+    """Whether more rounds are not worth their time: the arcs left for CP-SAT are already
+    few (at most ``_FEW_ARCS`` per arc of the best solution) and the last ``_STALL``
+    rounds took away less than a tenth of them."""
+    chosen = sum(int((arc >= 0).sum()) for arc in best.arcs)
+    return (len(left) > _STALL and left[-1] <= _FEW_ARCS * max(chosen, 1)
+            and left[-1] > 0.9 * left[-1 - _STALL])
+
+
+def _penalised(q, at, weight, initial_arcs, start):
+    """``q``'s b-matching over its arcs ``at`` with other weights: each node's arc (an index
+    into ``at``), the duals, and which of ``at`` were considered."""
+    idx = np.flatnonzero(weight > 0)
     top = int(weight.max()) + 1 if len(idx) else 1
-    key = (top - weight[idx]) * (int(q.offer.max()) + 1 if len(q.offer) else 1) + q.offer[idx]
-    arc, y, z, considered = optimal(len(q.needy), q.capacity, q.node[idx], q.offer[idx],
+    offer = q.offer[at[idx]]
+    key = (top - weight[idx]) * (int(q.offer.max()) + 1 if len(q.offer) else 1) + offer
+    arc, y, z, considered = optimal(len(q.needy), q.capacity, q.node[at[idx]], offer,
                                     weight[idx], key, initial_arcs,
                                     start=None if start is None else start[idx])
     arc = np.where(arc >= 0, idx[np.maximum(arc, 0)], -1) if len(idx) else arc
@@ -234,9 +264,13 @@ def _solve(t, problems, keep, hint):
     _day_parts(model, t, problems, parts)
     model.maximize(sum(objective))
     solver = cp_model.CpSolver()
-    # CP-SAT's portfolio: its LP-based workers prove these near-flow programs optimal far
-    # sooner than one search worker does (measured: 16 s against > 140 s on 40,000 arcs).
-    solver.parameters.num_workers = _WORKERS
+    # Two LP-based workers: these near-flow programs are proved optimal by their linear
+    # relaxation, and CP-SAT's default portfolio of 8 workers, most of them searching
+    # without that LP on the same cores, took 2-3x as long (measured at 5,000 x 2,000 with
+    # a forecast: 0.14-0.22 s against 0.24-0.53 s; 2,000 x 800 without: 1.5 s against 4.3 s;
+    # 4 default workers once took minutes).
+    solver.parameters.num_workers = len(_SUBSOLVERS)
+    solver.parameters.subsolvers.extend(_SUBSOLVERS)
     status = solver.solve(model)
     if status != cp_model.OPTIMAL:
         raise MatchingError(f"duaal allocation: CP-SAT ended with {solver.status_name(status)}")

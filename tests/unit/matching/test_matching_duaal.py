@@ -147,18 +147,43 @@ def test_duaal_allocation_is_feasible_and_optimal(scenario, initial_arcs):
                                           abs=1e-9)
 
 
-def test_collisions_on_a_generated_coalition_are_resolved_optimally():
-    doc = generate_scenario(80, 40, seed=11)
-    rng = np.random.default_rng(11)
+def _crowded(people, offers, seed):
+    """A generated coalition where half the people are duaal and places are few."""
+    doc = generate_scenario(people, offers, seed=seed)
+    rng = np.random.default_rng(seed)
     doc["history"] = []
     for offer in doc["offers"]:
         offer["capacity"] = int(rng.integers(0, 3))
     for person in doc["inburgeraars"]:
         person["duaal"] = bool(rng.random() < 0.5)
         person["needs"] = {**person["needs"], "taal": 2.0, "werk": 1.0}
-    scenario = load_scenario(doc)
+    return load_scenario(doc)
+
+
+def test_collisions_on_a_generated_coalition_are_resolved_optimally():
+    scenario = _crowded(80, 40, seed=11)
     matcher = Matcher(scenario)
     result = allocate(matcher)
+    assert _shares_a_day_part(scenario, result) == []
+    assert exact(result) == pytest.approx(milp_duaal_optimum(matcher, scenario), rel=1e-6)
+
+
+@pytest.mark.parametrize("seed", [24, 35])
+def test_arcs_the_bound_rules_out_leave_the_optimum_to_cp_sat(seed, monkeypatch):
+    # Instances where the Lagrangian rounds end above the best solution: the arcs they
+    # ruled out are gone from CP-SAT's program, which must still find the MILP optimum.
+    programs = []
+    solve = duaal_module._solve
+
+    def spy(t, problems, keep, hint):
+        programs.append((sum(len(k) for k in keep), sum(len(q.p) for q in problems)))
+        return solve(t, problems, keep, hint)
+
+    monkeypatch.setattr(duaal_module, "_solve", spy)
+    scenario = _crowded(200, 60, seed=seed)
+    matcher = Matcher(scenario)
+    result = allocate(matcher)
+    assert len(programs) == 1 and programs[0][0] < programs[0][1] / 4
     assert _shares_a_day_part(scenario, result) == []
     assert exact(result) == pytest.approx(milp_duaal_optimum(matcher, scenario), rel=1e-6)
 
