@@ -1,7 +1,8 @@
 """Benchmark the weekly allocation over time: 5,000 inburgeraars x 2,000 offers with a
 forecast of 10,000 expected arrivals (target <= 10 s), and the same with ``duaal``
 for a fifth of the people (target <= 2x the time without); the same two with
-``forecast_method="potentials"``; then, without a forecast,
+``forecast_method="potentials"``; the portal's ``"stochastic"`` at a gemeente's size
+against the joint solve; then, without a forecast,
 2,000 x 800 with and without duaal (the known limit, no target). Wall and CPU time of the
 allocation alone (each on a Matcher, with its fit, built beforehand), the median of
 three runs; the machine is shared, so CPU time is the steadier figure. The seed of the
@@ -70,6 +71,11 @@ if __name__ == "__main__":
     priced = timed(base, "the same with forecast_method=potentials", "potentials")
     priced_duaal = timed(with_duaal(base, seed=seed), "... and duaal for a fifth", "potentials")
     print(f"with potentials, duaal / plain: {priced_duaal[0] / priced[0]:.2f}x wall")
+    # The portal's method, stochastic (a pool of 1,000 recent arrivals for 1,000 expected),
+    # at a gemeente's size, against the joint solve; at the size above it is the joint solve.
+    pool = scenario(1_000, 400, 1_000, seed)
+    timed(pool, "stochastic: allocate 1,000 x 400, pool 1,000, joint solve", "joint")
+    timed(pool, "... the same, stochastic", "stochastic")
     # The known limit: without a forecast, far more duaal places collide (no target).
     small = dataclasses.replace(scenario(2_000, 800, 0, seed), forecast=())
     alone = timed(small, "without a forecast: allocate 2,000 x 800")

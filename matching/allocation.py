@@ -14,12 +14,16 @@ that is one b-matching over batch and forecast together, of which the batch's
 part is kept; the forecast's part says which places are kept, and every need
 of this batch left without a place a forecast person holds says so. A
 forecast arc weighs one integer unit less, so a place is kept only for a
-strictly larger gain; with an empty forecast nothing changes. The
-alternative, ``forecast_method="potentials"``, prices places over resampled
+strictly larger gain; with an empty forecast nothing changes. Two
+alternatives: ``forecast_method="potentials"`` prices places over resampled
 futures (:mod:`matching.potentials`, Annie MOORE's method) and allocates the
-batch on need x score less the price; the dynamic evaluation compares both
-(docs/evaluation/dynamic.md). The forecast's people share the batch's learned
-model (``Matcher.with_people``).
+batch on need x score less the price; ``"stochastic"`` takes the forecast as
+a pool of likely arrivals and ``arrivals`` as their number, and a two-stage
+stochastic program over futures drawn from it decides how many places the
+batch may take (:mod:`matching.stochastic`; the portal's method, as it
+builds its forecast from the recent arrivals). The dynamic evaluation
+compares all three (docs/evaluation/dynamic.md). The forecast's people share
+the batch's learned model (``Matcher.with_people``).
 
 Duale trajecten couple taal and werk (:mod:`matching.duaal`).
 """
@@ -33,8 +37,10 @@ from matching.duaal import COUPLED, keep_duaal, needs_duaal
 from matching.eligibility import shortage_reasons
 from matching.errors import MatchingError
 from matching.flow import integer_weights, optimal
+from matching.forecast import forecast_from
 from matching.potentials import Potentials, place_prices
 from matching.ranking import Matcher
+from matching.stochastic import batch_places
 
 __all__ = ["FORECAST_METHODS", "FULL", "KEPT", "Allocation", "Assignment", "Unassigned",
            "allocate"]
@@ -43,6 +49,7 @@ FULL = "alle passende plekken zijn vol"
 # An unassigned need's reason starts so when a place it could have had was kept.
 KEPT = "plek bewaard"
 _FORECAST_ID = "\x00forecast:"
+_CUT = 20261127
 _TOP = 2**30
 
 
@@ -99,10 +106,10 @@ def _domain_arcs(matcher, d):
     return arcs if arcs and len(arcs[0]) else None
 
 
-FORECAST_METHODS = ("joint", "potentials")
+FORECAST_METHODS = ("joint", "potentials", "stochastic")
 
 
-def allocate(source, domain=None, initial_arcs=8, forecast_method="joint"):
+def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arrivals=None):
     """The optimal allocation of offers to inburgeraars.
 
     The problem falls apart by domain (each offer has one domain, and a
@@ -121,10 +128,15 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint"):
     initial_arcs : int, default 8
         Arcs per (person, domain) in the first round of column generation; any
         value gives the same optimum.
-    forecast_method : {"joint", "potentials"}, default "joint"
+    forecast_method : {"joint", "potentials", "stochastic"}, default "joint"
         With a forecast: solve batch and forecast together, exactly as the
-        contract states the problem, or price places by potentials over
-        resampled futures (the alternative the evaluation compares).
+        contract states the problem; price places by potentials over
+        resampled futures; or choose the batch's places by a two-stage
+        stochastic program over futures drawn from the forecast as a pool
+        (:mod:`matching.stochastic`, what the portal uses).
+    arrivals : int, optional
+        With ``"stochastic"`` only: the number of people expected, drawn from
+        the forecast as a pool (default: as many as the forecast holds).
 
     Returns
     -------
@@ -141,14 +153,16 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint"):
     """
     if forecast_method not in FORECAST_METHODS:
         raise MatchingError(f"forecast_method: one of {', '.join(FORECAST_METHODS)}")
+    if arrivals is not None and (forecast_method != "stochastic" or arrivals < 0):
+        raise MatchingError("arrivals: a number >= 0, with forecast_method stochastic only")
     matcher = source if isinstance(source, Matcher) else Matcher(source)
+    if arrivals == 0:  # nobody expected: the static optimum
+        matcher = matcher.with_people(replace(matcher.scenario, forecast=()))
+    base = matcher
     batch = len(matcher.tables.people.ids)
     if matcher.scenario.forecast:
         matcher = matcher.with_people(_with_forecast(matcher.scenario))
     t = matcher.tables
-    # The joint solve makes the forecast people nodes too; only the batch is recorded.
-    joint = forecast_method == "joint"
-    nodes = len(t.people.ids) if joint else batch
     n_domains = len(vocab.DOMAINS)
     needs = t.people.needs.copy()
     if domain is not None:
@@ -160,14 +174,29 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint"):
         if (found := _domain_arcs(matcher, d)) is not None:
             arcs[d] = found
     scale = {d: _TOP / a[3].max() for d, a in arcs.items()}
+    kept = None
+    pool = len(t.people.ids) - batch
+    if forecast_method == "stochastic" and pool:
+        kept = batch_places(t, arcs, capacity, batch, pool if arrivals is None else arrivals)
+        if kept is None and arrivals not in (None, pool):
+            # Too large a program: the joint solve, the pool cut to the number expected.
+            cut = forecast_from(base.scenario.forecast, arrivals, np.random.default_rng(_CUT))
+            return allocate(base.with_people(replace(base.scenario, forecast=cut)), domain,
+                            initial_arcs)
+    if forecast_method == "stochastic" and kept is None:
+        forecast_method = "joint"  # nobody expected, or the program too large for the pool
+    # The joint solve makes the forecast people nodes too; only the batch is recorded.
+    joint = forecast_method == "joint"
+    nodes = len(t.people.ids) if joint else batch
     coupled = needs_duaal(t, needs[:nodes]) and all(d in arcs for d in COUPLED)
     if coupled:
         # Taal and werk are one problem for duaal people: one weight scale for both.
         top = max(arcs[d][3].max() for d in COUPLED)
         scale.update({d: _TOP / top for d in COUPLED})
-    prices = (Potentials.none(len(t.offers.ids)) if joint
-              else place_prices(t, arcs, capacity, batch, scale, initial_arcs))
-    problems = {d: _Problem(t, d, a, needs, capacity, nodes, scale[d], prices, batch)
+    prices = (place_prices(t, arcs, capacity, batch, scale, initial_arcs)
+              if forecast_method == "potentials" else Potentials.none(len(t.offers.ids)))
+    allowed = capacity if kept is None else kept[0]
+    problems = {d: _Problem(t, d, a, needs, allowed, nodes, scale[d], prices, batch)
                 for d, a in arcs.items()}
     for problem in problems.values():
         problem.solve(initial_arcs)
@@ -179,6 +208,8 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint"):
     chosen = _Chosen(len(node_keys))
     for problem in problems.values():
         _record(t, chosen, node_keys, problem)
+        if kept is not None:
+            _note_stochastic(t, chosen, node_keys, problem, capacity, *kept)
     return _result(t, node_keys, chosen)
 
 
@@ -278,6 +309,18 @@ def _record(t, chosen, node_keys, problem):
         _note_priced(t, chosen, at, problem)
     elif here < len(problem.needy):
         _note_held(t, chosen, at, problem)
+
+
+def _note_stochastic(t, chosen, node_keys, problem, capacity, allowed, worth):
+    """The stochastic program: count the places it kept from this batch (those of offers the
+    batch could reach), and tell each need left without an offer that reaches one why."""
+    n_domains = len(vocab.DOMAINS)
+    at = np.searchsorted(node_keys, problem.needy * n_domains + problem.d)
+    withheld = np.zeros(len(capacity), dtype=np.int64)
+    withheld[problem.o] = (capacity - allowed)[problem.o]
+    rows = np.flatnonzero(_unplaced(problem)[problem.node] & (withheld[problem.o] > 0))
+    _tell_kept(t, chosen, at, (problem.node, problem.o, problem.value), rows, withheld, worth,
+               "verwachte prioriteit")
 
 
 def _with_forecast(scenario):

@@ -126,7 +126,8 @@ def _evaluate_dynamic(args):
         say(f"{world}: need x true chance over {args.weeks} weeks: hindsight "
             f"{v['hindsight']:.1f}, online with forecast {v['online']:.1f} "
             f"({r['ratio']['online/hindsight']:.1%} of hindsight), with potentials "
-            f"{v['potentials']:.1f} ({r['ratio']['potentials/hindsight']:.1%}), with the "
+            f"{v['potentials']:.1f} ({r['ratio']['potentials/hindsight']:.1%}), stochastic "
+            f"{v['stochastic']:.1f} ({r['ratio']['stochastic/hindsight']:.1%}), with the "
             f"arrivals' true distribution {v['informed']:.1f} "
             f"({r['ratio']['informed/hindsight']:.1%}), myopic {v['myopic']:.1f} "
             f"({r['ratio']['myopic/hindsight']:.1%})")

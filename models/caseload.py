@@ -6,11 +6,13 @@ the scenario without needs: the learned component still sees their history,
 but they claim no place in this proposal.
 
 Places over time: the people the gemeente took in over the last
-``history_weeks`` weeks, with their needs as at intake, resampled to as many
-as arrive in ``forecast_weeks`` weeks at that pace, stand for the arrivals of
-the coming weeks, the engine's ``forecast``; a place one of them
-would gain more from than anyone now is kept free (``Allocation.kept``),
-and the need left without it says so. The needs at intake, not today's: by
+``history_weeks`` weeks, with their needs as at intake, stand for the
+arrivals of the coming ``forecast_weeks`` weeks: the engine's ``forecast`` as
+a pool, with the number expected at that pace (``forecast_method=
+"stochastic"``: futures drawn from the pool decide how many places this
+caseload may take, ``matching.stochastic``). A place the people expected
+would gain more from than anyone now is kept free (``Allocation.kept``), and
+the need left without it says so. The needs at intake, not today's: by
 now some are met, changed or removed, and a newcomer arrives with the needs
 they had at their intake.
 """
@@ -18,12 +20,10 @@ they had at their intake.
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 import matching
-from matching.forecast import forecast_from
 from models.matching_bridge import build_scenario, engine_inburgeraar
 from models.people import Inburgeraar
 
@@ -47,37 +47,37 @@ def caseload_allocation(
     ).all()
     scenario = build_scenario(session, inburgeraar_ids=list(people), reference_date=reference_date)
     own = {str(person_id) for person_id in people}
+    pool, expected = arrival_pool(session, gemeente_id, forecast_weeks, reference_date,
+                                  history_weeks=history_weeks)
     scenario = replace(
         scenario,
         inburgeraars=[
             person if person.id in own else replace(person, needs={})
             for person in scenario.inburgeraars
         ],
-        forecast=recent_arrivals(session, gemeente_id, forecast_weeks, reference_date,
-                                 history_weeks=history_weeks),
+        forecast=pool,
     )
-    return matching.allocate(scenario)
+    return matching.allocate(scenario, forecast_method="stochastic", arrivals=expected)
 
 
-def recent_arrivals(
+def arrival_pool(
     session: Session,
     gemeente_id: int,
     weeks: int,
     today: date | None = None,
     *,
     history_weeks: int | None = None,
-) -> list:
-    """The engine's forecast of the next ``weeks`` weeks: the gemeente's recent arrivals.
+) -> tuple[list, int]:
+    """The gemeente's recent arrivals, and how many are expected in the next ``weeks`` weeks.
 
     The people taken in over the last ``history_weeks`` weeks (``weeks`` when
-    None or fewer), resampled to the number arriving in ``weeks`` weeks at
-    that pace (``matching.forecast.forecast_from``, seeded: the same answer
-    every time). Each with the needs recorded at their intake
+    None or fewer), each with the needs recorded at their intake
     (``Inburgeraar.intake_needs``) and everything else as it is now; people
-    without needs at intake are left out.
+    without needs at intake are left out. The number expected is theirs at
+    the same pace.
     """
     if weeks <= 0:
-        return []
+        return [], 0
     history = max(history_weeks or weeks, weeks)
     since = datetime.combine((today or date.today()) - timedelta(weeks=history), time(),
                              tzinfo=UTC)
@@ -95,5 +95,4 @@ def recent_arrivals(
         for p in people
         if p.intake_needs_by_domain
     ]
-    expected = round(len(recent) * weeks / history)
-    return list(forecast_from(recent, expected, np.random.default_rng(gemeente_id)))
+    return recent, round(len(recent) * weeks / history)

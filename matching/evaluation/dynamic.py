@@ -1,4 +1,4 @@
-"""Places over time: weekly arrivals, scarce places, and five ways to allocate them.
+"""Places over time: weekly arrivals, scarce places, and six ways to allocate them.
 
 Over a horizon of weeks, a cohort of the :class:`Simulator` arrives each week;
 the coalition's places are scarce (per domain a share ``scarcity`` of the
@@ -11,7 +11,11 @@ is valued by the simulator's hidden truth (need x true chance of success):
   ``window`` weeks (all so far when None; their needs at intake),
   resampled to the expected number of people still to arrive;
 - ``potentials``: as ``online``, but places priced by potentials over
-  resampled futures (``forecast_method="potentials"``, the alternative);
+  resampled futures (``forecast_method="potentials"``);
+- ``stochastic``: the places the batch may take chosen by a two-stage
+  stochastic program over futures drawn from the arrivals so far
+  (``forecast_method="stochastic"``: the arrivals as a pool and the number
+  expected; what the portal uses);
 - ``informed``: as ``online``, but the forecast resampled from fresh people of
   the simulator (``_POOL_WEEKS`` weeks of arrivals outside the horizon): the
   arrivals' true distribution, known. What it still loses to hindsight is the
@@ -39,7 +43,7 @@ __all__ = ["evaluate_dynamic"]
 
 _SCARCITY_STREAM = 11
 _POOL_WEEKS = 10
-POLICIES = ("online", "potentials", "informed", "myopic", "hindsight")
+POLICIES = ("online", "potentials", "stochastic", "informed", "myopic", "hindsight")
 
 
 def _scarce(offers, people, scarcity, rng):
@@ -60,7 +64,7 @@ def _scarce(offers, people, scarcity, rng):
 
 def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookback=4,
                      scarcity=0.4, world="standard", window=None, progress=None):
-    """The five policies of the module's docstring over ``weeks`` weeks of arrivals.
+    """The six policies of the module's docstring over ``weeks`` weeks of arrivals.
 
     Returns
     -------
@@ -75,7 +79,7 @@ def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookba
     --------
     >>> r = evaluate_dynamic(seed=2, weeks=3, people=20, offers=40, history=150, lookback=1)
     >>> sorted(r["value"])
-    ['hindsight', 'informed', 'myopic', 'online', 'potentials']
+    ['hindsight', 'informed', 'myopic', 'online', 'potentials', 'stochastic']
     """
     say = progress or (lambda message: None)
     sim = Simulator(seed, cohorts=lookback + weeks + _POOL_WEEKS, people=people, offers=offers,
@@ -93,11 +97,11 @@ def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookba
         f"{sum(o.capacity for o in offers_now)} places for {len(horizon)} people")
     chosen = {"hindsight": _pairs(allocate(_over(matcher, offers_now, horizon)))}
     say("hindsight allocated")
-    for name in ("online", "potentials", "informed", "myopic"):
+    for name in ("online", "potentials", "stochastic", "informed", "myopic"):
         chosen[name] = _weekly(matcher, offers_now, week_people, lookback, weeks, people,
                                window=0 if name == "myopic" else window,
                                rng=np.random.default_rng(seed),
-                               method="potentials" if name == "potentials" else "joint",
+                               method=name if name in ("potentials", "stochastic") else "joint",
                                pool=pool if name == "informed" else None)
         say(f"{name} allocated")
     value, expected, served = _truth(sim, matcher, offers_now, horizon, arrivals[lookback:],
@@ -112,6 +116,7 @@ def evaluate_dynamic(seed, weeks=12, people=80, offers=300, history=2000, lookba
         "served": served,
         "ratio": {"online/hindsight": value["online"] / value["hindsight"],
                   "potentials/hindsight": value["potentials"] / value["hindsight"],
+                  "stochastic/hindsight": value["stochastic"] / value["hindsight"],
                   "informed/hindsight": value["informed"] / value["hindsight"],
                   "myopic/hindsight": value["myopic"] / value["hindsight"],
                   "online/myopic": value["online"] / value["myopic"]},
@@ -135,18 +140,23 @@ def _weekly(matcher, offers, week_people, lookback, weeks, size, window, rng, me
 
     The forecast comes from the last ``window`` weeks (all so far when None;
     no forecast when 0), or from ``pool`` when given, allocated with
-    ``forecast_method=method``.
+    ``forecast_method=method``: resampled to the number still expected, or,
+    for ``"stochastic"``, given whole as the pool with that number.
     """
     free = {o.id: o.capacity for o in offers}
     out = []
     for k in range(lookback, lookback + weeks):
-        expected = ()
+        expected, arrivals = (), None
         if window != 0:
             recent = pool or [p for w in week_people[max(0, k - (window or k)):k] for p in w]
-            expected = forecast_from(recent, (lookback + weeks - k - 1) * size, rng)
+            n = (lookback + weeks - k - 1) * size
+            if method == "stochastic":
+                expected, arrivals = tuple(recent), n
+            else:
+                expected = forecast_from(recent, n, rng)
         now = tuple(dataclasses.replace(o, capacity=free[o.id]) for o in offers)
         pairs = _pairs(allocate(_over(matcher, now, week_people[k], expected),
-                                forecast_method=method))
+                                forecast_method=method, arrivals=arrivals))
         for _, offer_id in pairs:
             free[offer_id] -= 1
         out += pairs

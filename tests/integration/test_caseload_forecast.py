@@ -6,7 +6,7 @@ import pytest
 
 import factories
 from models.base import now_utc
-from models.caseload import caseload_allocation, recent_arrivals
+from models.caseload import arrival_pool, caseload_allocation
 from models.inburgeraars import update_inburgeraar
 
 PERSON = {"level": "A1", "availability": ["ochtend"], "postcode": "3512"}
@@ -35,8 +35,8 @@ def test_a_recent_arrival_whose_taal_need_went_still_forecasts_taal(session, wor
     _drop_taal(session, world, recent)
     assert recent.needs_by_domain == {"werk": 1}
 
-    [forecast] = recent_arrivals(session, world["gemeente"].id, 4)
-    assert forecast.id == str(recent.id)
+    [forecast], expected = arrival_pool(session, world["gemeente"].id, 4)
+    assert forecast.id == str(recent.id) and expected == 1
     assert dict(forecast.needs) == {"taal": 3, "werk": 1}
     # Everything else is the person as now.
     assert (forecast.level, forecast.postcode, forecast.duaal) == ("A1", "3512", True)
@@ -50,9 +50,9 @@ def test_the_forecast_leaves_out_the_old_and_those_without_needs_at_intake(sessi
                           gemeente=world["gemeente"], **PERSON)
     elsewhere = factories.gemeente(session, "Zeist")
     factories.inburgeraar(session, needs={"taal": 2}, gemeente=elsewhere, postcode="3701")
-    assert recent_arrivals(session, world["gemeente"].id, 4) == []
-    assert recent_arrivals(session, world["gemeente"].id, 12) != []
-    assert recent_arrivals(session, world["gemeente"].id, 0) == []
+    assert arrival_pool(session, world["gemeente"].id, 4) == ([], 0)
+    assert arrival_pool(session, world["gemeente"].id, 12)[0] != []
+    assert arrival_pool(session, world["gemeente"].id, 0) == ([], 0)
 
 
 def test_the_proposal_keeps_the_place_for_the_needs_at_intake(session, world):
@@ -77,7 +77,7 @@ def test_the_proposal_keeps_the_place_for_the_needs_at_intake(session, world):
             if u.domain == "taal"] == [(str(earlier.id), "taal")]
 
 
-def test_a_longer_history_is_resampled_to_the_weeks_ahead(session, world):
+def test_a_longer_history_is_a_pool_for_the_weeks_ahead(session, world):
     # Eight arrivals over the last eight weeks, one a week: four are expected in four weeks.
     people = [factories.inburgeraar(session, needs={"taal": 1 + k % 3},
                                     gemeente=world["gemeente"],
@@ -85,14 +85,16 @@ def test_a_longer_history_is_resampled_to_the_weeks_ahead(session, world):
               for k in range(8)]
     ids = [str(p.id) for p in people]
     gemeente_id = world["gemeente"].id
-    # Only the last four weeks: those four, as they are.
-    assert sorted(f.id for f in recent_arrivals(session, gemeente_id, 4)) == sorted(ids[:4])
-    # Eight weeks of history for four weeks ahead: four of the eight, each at most once,
-    # the same four every time.
-    forecast = [f.id for f in recent_arrivals(session, gemeente_id, 4, history_weeks=8)]
-    assert len(forecast) == 4 and len(set(forecast)) == 4 and set(forecast) <= set(ids)
-    assert [f.id for f in recent_arrivals(session, gemeente_id, 4, history_weeks=8)] == forecast
-    # Eight weeks ahead from the same history: all eight; a history never shorter than that.
-    assert sorted(f.id for f in recent_arrivals(session, gemeente_id, 8, history_weeks=8)) == \
-        sorted(ids)
-    assert len(recent_arrivals(session, gemeente_id, 8, history_weeks=4)) == 8
+
+    def pool(weeks, history_weeks=None):
+        people, expected = arrival_pool(session, gemeente_id, weeks,
+                                        history_weeks=history_weeks)
+        return sorted(f.id for f in people), expected
+
+    # Only the last four weeks: those four, all four expected again.
+    assert pool(4) == (sorted(ids[:4]), 4)
+    # Eight weeks of history for four weeks ahead: all eight stand for four arrivals.
+    assert pool(4, history_weeks=8) == (sorted(ids), 4)
+    assert pool(8, history_weeks=8) == (sorted(ids), 8)
+    # A history never shorter than the weeks ahead.
+    assert pool(8, history_weeks=4) == (sorted(ids), 8)

@@ -188,7 +188,7 @@ def test_arcs_the_bound_rules_out_leave_the_optimum_to_cp_sat(seed, monkeypatch)
     assert exact(result) == pytest.approx(milp_duaal_optimum(matcher, scenario), rel=1e-6)
 
 
-@pytest.mark.parametrize("method", ["joint", "potentials"])
+@pytest.mark.parametrize("method", ["joint", "potentials", "stochastic"])
 def test_with_a_forecast_the_batch_keeps_the_rule_around_the_places_kept(method):
     doc = generate_scenario(120, 40, seed=12)
     rng = np.random.default_rng(12)

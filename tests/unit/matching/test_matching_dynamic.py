@@ -19,6 +19,7 @@ def test_forecast_resamples_the_recent_arrivals_evenly():
 def test_online_with_forecast_beats_myopic_and_no_policy_gives_more_places_than_exist():
     r = evaluate_dynamic(seed=4, weeks=4, people=40, offers=120, history=300, lookback=2)
     assert r["value"]["online"] > r["value"]["myopic"]
+    assert r["value"]["stochastic"] > r["value"]["myopic"]
     assert all(n <= r["setup"]["places"] for n in r["served"].values())
     assert r["ratio"]["online/hindsight"] == r["value"]["online"] / r["value"]["hindsight"]
 
@@ -30,5 +31,5 @@ def test_cli_prints_the_dynamic_figures(capsys):
     out, err = capsys.readouterr()
     assert status == 0
     assert set(json.loads(out)["standard"]["value"]) == {
-        "online", "potentials", "informed", "myopic", "hindsight"}
+        "online", "potentials", "stochastic", "informed", "myopic", "hindsight"}
     assert "of hindsight" in err
