@@ -209,7 +209,7 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arriv
     for problem in problems.values():
         _record(t, chosen, node_keys, problem)
         if kept is not None:
-            _note_stochastic(t, chosen, node_keys, problem, capacity, *kept)
+            _note_stochastic(t, chosen, node_keys, problem, *kept)
     return _result(t, node_keys, chosen)
 
 
@@ -311,15 +311,15 @@ def _record(t, chosen, node_keys, problem):
         _note_held(t, chosen, at, problem)
 
 
-def _note_stochastic(t, chosen, node_keys, problem, capacity, allowed, worth):
-    """The stochastic program: count the places it kept from this batch (those of offers the
-    batch could reach), and tell each need left without an offer that reaches one why."""
+def _note_stochastic(t, chosen, node_keys, problem, allowed, kept, worth):
+    """The stochastic program: count the places it kept from this batch (of offers the batch
+    could reach), and tell each need left without an offer that reaches one why."""
     n_domains = len(vocab.DOMAINS)
     at = np.searchsorted(node_keys, problem.needy * n_domains + problem.d)
-    withheld = np.zeros(len(capacity), dtype=np.int64)
-    withheld[problem.o] = (capacity - allowed)[problem.o]
-    rows = np.flatnonzero(_unplaced(problem)[problem.node] & (withheld[problem.o] > 0))
-    _tell_kept(t, chosen, at, (problem.node, problem.o, problem.value), rows, withheld, worth,
+    reached = np.zeros(len(kept), dtype=np.int64)
+    reached[problem.o] = kept[problem.o]
+    rows = np.flatnonzero(_unplaced(problem)[problem.node] & (reached[problem.o] > 0))
+    _tell_kept(t, chosen, at, (problem.node, problem.o, problem.value), rows, reached, worth,
                "verwachte prioriteit")
 
 

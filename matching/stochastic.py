@@ -12,9 +12,11 @@ places and each future's places on what the batch leaves, maximising the
 batch's need x chance plus the mean of the futures' (a sample average
 approximation of the two-stage problem). Of its solution only the number of
 places the batch takes per offer is kept; the allocation then assigns the
-batch exactly within those (the flow, and the duaal rule), and the places
-left are kept, each worth the mean over the futures of what one more place
-there would add (the capacity constraints' dual prices).
+batch exactly within those (the flow, and the duaal rule). Of the places
+left, those the futures use (their mean, rounded up) count as kept, each
+worth the mean over the futures of what one more place there would add (the
+capacity constraints' dual prices); places nobody expected would use are
+merely left.
 
 Measured on the dynamic evaluation (docs/evaluation/dynamic.md): ahead of
 the joint solve and the potentials, most where places are small and
@@ -62,10 +64,11 @@ def batch_places(t, arcs, capacity, batch, arrivals, scenarios=SCENARIOS):
 
     Returns
     -------
-    (numpy.ndarray, numpy.ndarray) or None
-        Places for the batch per offer row (at most ``capacity``) and the
-        expected worth of a kept place (need x chance); None when the
-        program would be too large for two futures.
+    (numpy.ndarray, numpy.ndarray, numpy.ndarray) or None
+        Per offer row: the places the batch may take (at most ``capacity``);
+        the places kept, those of the rest the futures use (rounded up from
+        their mean); and the expected worth of a kept place (need x chance).
+        None when the program would be too large for two futures.
     """
     pool = len(t.people.ids) - batch
     short = {d: _shortened(p, o, value, batch) for d, (p, o, _, value) in arcs.items()}
@@ -77,11 +80,11 @@ def batch_places(t, arcs, capacity, batch, arrivals, scenarios=SCENARIOS):
         return None
     rng = np.random.default_rng(_SEED)
     counts = rng.multinomial(arrivals, np.full(pool, 1 / pool), size=k)
-    allowed, worth = capacity.copy(), np.zeros(len(capacity))
+    allowed, kept, worth = capacity.copy(), np.zeros_like(capacity), np.zeros(len(capacity))
     for p, o, value in short.values():
         if (p < batch).any():
-            _domain(p, o, value, batch, counts, capacity, allowed, worth)
-    return allowed, worth
+            _domain(p, o, value, batch, counts, capacity, (allowed, kept, worth))
+    return allowed, kept, worth
 
 
 def _shortened(p, o, value, batch):
@@ -92,8 +95,10 @@ def _shortened(p, o, value, batch):
     return p[keep], o[keep], value[keep]
 
 
-def _domain(p, o, value, batch, counts, capacity, allowed, worth):
-    """One domain's program; writes the batch's places and the kept places' worth."""
+def _domain(p, o, value, batch, counts, capacity, out):
+    """One domain's program; writes into ``out`` the batch's places, the places kept and
+    their worth."""
+    allowed, kept, worth = out
     k = len(counts)
     mine = p < batch
     offers, col = np.unique(o, return_inverse=True)
@@ -128,6 +133,10 @@ def _domain(p, o, value, batch, counts, capacity, allowed, worth):
     taken = np.bincount(col[var[scenario < 0]], weights=result.x[scenario < 0],
                         minlength=n_cols)
     allowed[offers] = np.minimum(capacity[offers], np.rint(taken).astype(np.int64))
+    used = np.bincount(col[var[scenario >= 0]], weights=result.x[scenario >= 0],
+                       minlength=n_cols) / k
+    kept[offers] = np.minimum(capacity[offers] - allowed[offers],
+                              np.ceil(used - 1e-9).astype(np.int64))
     # A place's dual price in each future is what it adds there (x 1/k in the objective):
     # their sum is the mean over the futures.
     prices = -result.ineqlin.marginals[first_cap:].reshape(k, n_cols)

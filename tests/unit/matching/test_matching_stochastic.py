@@ -50,6 +50,10 @@ def test_a_place_the_expected_arrivals_need_far_more_is_kept_and_said():
     result = allocate(scenario, forecast_method="stochastic", arrivals=1)
     assert result.kept == {"alfa": 1}
     assert [a.offer_id for a in result.assignments] == ["gewoon"]
+    # Places nobody expected would use are not kept, only left.
+    roomy = dataclasses.replace(scenario, offers=[
+        scenario.offers[0], dataclasses.replace(scenario.offers[1], capacity=5)])
+    assert allocate(roomy, forecast_method="stochastic", arrivals=1).kept == {"alfa": 1}
     # Without the other place, the batch person goes without, and is told why.
     alone = dataclasses.replace(scenario, offers=scenario.offers[:1])
     result = allocate(alone, forecast_method="stochastic", arrivals=1)
