@@ -28,7 +28,9 @@ Its size grows with the futures times the people drawn. A future holds each
 pool person as often as it was drawn (one node with that many places), and
 keeps its best ``_FUTURE_ARCS`` arcs. When a domain's futures would hold more
 than ``_BUDGET`` arcs, fewer futures are solved, and with fewer than two
-:func:`batch_places` returns None: the caller then solves jointly.
+:func:`batch_places` returns None: the caller then solves jointly. (20
+futures instead of 10 moved the evaluation by -0.2 to +0.3 points, within
+the spread, at twice the time.)
 """
 
 import numpy as np
