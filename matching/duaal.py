@@ -59,7 +59,6 @@ __all__ = ["COUPLED", "conflicts", "keep_duaal", "needs_duaal"]
 
 COUPLED = (vocab.DOMAINS.index("taal"), vocab.DOMAINS.index("werk"))
 _DAY_PARTS = len(vocab.DAYPARTS)
-_SUBSOLVERS = ("max_lp", "default_lp")
 _ROUNDS = 30
 _STALL = 3
 _FEW_ARCS = 4
@@ -172,7 +171,7 @@ def _lagrangian(t, problems, best, initial_arcs):
             value += int(weight[done].sum())
             np.add.at(cover, q.p[at[done]], b[at[done]])
             rcs.append(weight - y[q.node[at]] - z[q.offer[at]])
-            chosen.append(np.where(arc >= 0, at[np.maximum(arc, 0)], -1))
+            chosen.append(np.where(arc >= 0, at[np.maximum(arc, 0)], -1) if len(at) else arc)
         bound = value + int(lam.sum())
         if upper is None or bound < upper:
             upper, stalled = bound, 0
@@ -264,13 +263,13 @@ def _solve(t, problems, keep, hint):
     _day_parts(model, t, problems, parts)
     model.maximize(sum(objective))
     solver = cp_model.CpSolver()
-    # Two LP-based workers: these near-flow programs are proved optimal by their linear
-    # relaxation, and CP-SAT's default portfolio of 8 workers, most of them searching
-    # without that LP on the same cores, took 2-3x as long (measured at 5,000 x 2,000 with
-    # a forecast: 0.14-0.22 s against 0.24-0.53 s; 2,000 x 800 without: 1.5 s against 4.3 s;
-    # 4 default workers once took minutes).
-    solver.parameters.num_workers = len(_SUBSOLVERS)
-    solver.parameters.subsolvers.extend(_SUBSOLVERS)
+    # Two workers: CP-SAT's max_lp subsolver (the linear relaxation with all its cuts) proves
+    # these near-flow programs optimal, the other finds and improves solutions (first-solution
+    # and LNS). The default portfolio of 8 workers on the same cores took 2-3x as long
+    # (measured at 5,000 x 2,000 with a forecast: 0.14-0.22 s against 0.24-0.53 s; 2,000 x 800
+    # without: 1.5 s against 4.3 s); 4 default workers once took minutes.
+    solver.parameters.num_workers = 2
+    solver.parameters.subsolvers.append("max_lp")
     status = solver.solve(model)
     if status != cp_model.OPTIMAL:
         raise MatchingError(f"duaal allocation: CP-SAT ended with {solver.status_name(status)}")

@@ -73,6 +73,15 @@ def test_a_place_is_kept_only_as_far_as_such_people_are_likely_to_come():
     assert allocate(alone).kept == {"alfa": 1}
 
 
+def test_a_tie_goes_to_the_person_here_now():
+    # The person here gains exactly what the expected mother would: the place is given.
+    here = dataclasses.replace(_mother(9), id="nu")
+    scenario = dataclasses.replace(_alfa_class([_mother(0)]), inburgeraars=[here])
+    alone = dataclasses.replace(scenario, offers=scenario.offers[:1])
+    result = allocate(alone, forecast_method="stochastic", arrivals=1)
+    assert [a.offer_id for a in result.assignments] == ["alfa"] and result.kept == {}
+
+
 def test_nobody_expected_gives_the_static_optimum():
     scenario = _alfa_class([_mother(0)])
     static = allocate(dataclasses.replace(scenario, forecast=()))
