@@ -33,12 +33,12 @@ Where several optima tie, which one CP-SAT's parallel workers return may vary
 between runs; the objective does not.
 
 Measured (bench/bench_matching_dynamic.py, 5,000 x 2,000, a fifth duaal):
-with a forecast solved jointly the rule costs 1.8x the time without (the
+with a forecast solved jointly the rule costs 1.7-1.9x the time without (the
 forecast keeps its places from the joint relaxation, and the batch's taal and
 werk are coupled on the rest; allocation.py). Known limit: without a forecast,
 many collisions leave the bound a ten-thousandth of the objective above the
 best solution; rounds cannot close that (the Lagrangian bound is the linear
-relaxation's), and CP-SAT takes seconds (2,000 x 800: 3.9 s against 0.14 s). Tried
+relaxation's), and CP-SAT takes seconds (2,000 x 800: 4.0-4.2 s against 0.13 s). Tried
 and left for later: with the rule per arc (a taal arc and the werk arcs
 colliding with it hold one place together) the linear relaxation was integral
 on the generated coalitions, but column generation with HiGHS stalled on
