@@ -75,21 +75,21 @@ def batch_places(t, arcs, capacity, batch, arrivals, scenarios=SCENARIOS):
         None when the program would be too large for two futures.
     """
     pool = len(t.people.ids) - batch
-    short = {d: _shortened(p, o, value, batch) for d, (p, o, _, value) in arcs.items()}
+    # Only domains the batch has arcs in have anything to decide.
+    short = [_shortened(p, o, value, batch) for p, o, _, value in arcs.values()
+             if (p < batch).any()]
     # A future holds about this share of the pool at least once; the batch's arcs are in
     # every program whole.
     drawn = 1 - np.exp(-arrivals / max(pool, 1))
     k = min((int((_BUDGET - (p < batch).sum()) / max(drawn * (p >= batch).sum(), 1))
-             for p, _, _ in short.values() if (p < batch).any()), default=scenarios)
-    k = min(scenarios, k)
-    if k < 2:
+             for p, _, _ in short), default=scenarios)
+    if min(scenarios, k) < 2:
         return None
     rng = np.random.default_rng(_SEED)
-    counts = rng.multinomial(arrivals, np.full(pool, 1 / pool), size=k)
+    counts = rng.multinomial(arrivals, np.full(pool, 1 / pool), size=min(scenarios, k))
     allowed, kept, worth = capacity.copy(), np.zeros_like(capacity), np.zeros(len(capacity))
-    for p, o, value in short.values():
-        if (p < batch).any():
-            _domain(p, o, value, batch, counts, capacity, (allowed, kept, worth))
+    for p, o, value in short:
+        _domain(p, o, value, batch, counts, capacity, (allowed, kept, worth))
     return allowed, kept, worth
 
 

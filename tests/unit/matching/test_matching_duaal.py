@@ -147,13 +147,14 @@ def test_duaal_allocation_is_feasible_and_optimal(scenario, initial_arcs):
                                           abs=1e-9)
 
 
-def _crowded(people, offers, seed):
-    """A generated coalition where half the people are duaal and places are few."""
+def _crowded(people, offers, seed, places=(0, 3)):
+    """A generated coalition where half the people are duaal and places are few (each offer
+    ``places[0]`` up to ``places[1]`` exclusive)."""
     doc = generate_scenario(people, offers, seed=seed)
     rng = np.random.default_rng(seed)
     doc["history"] = []
     for offer in doc["offers"]:
-        offer["capacity"] = int(rng.integers(0, 3))
+        offer["capacity"] = int(rng.integers(*places))
     for person in doc["inburgeraars"]:
         person["duaal"] = bool(rng.random() < 0.5)
         person["needs"] = {**person["needs"], "taal": 2.0, "werk": 1.0}
@@ -190,15 +191,7 @@ def test_arcs_the_bound_rules_out_leave_the_optimum_to_cp_sat(seed, monkeypatch)
 
 @pytest.mark.parametrize("method", ["joint", "potentials", "stochastic"])
 def test_with_a_forecast_the_batch_keeps_the_rule_around_the_places_kept(method):
-    doc = generate_scenario(120, 40, seed=12)
-    rng = np.random.default_rng(12)
-    doc["history"] = []
-    for offer in doc["offers"]:
-        offer["capacity"] = int(rng.integers(1, 5))
-    for person in doc["inburgeraars"]:
-        person["duaal"] = bool(rng.random() < 0.5)
-        person["needs"] = {**person["needs"], "taal": 2.0, "werk": 1.0}
-    whole = load_scenario(doc)
+    whole = _crowded(120, 40, seed=12, places=(1, 5))
     scenario = dataclasses.replace(whole, inburgeraars=whole.inburgeraars[:80],
                                    forecast=whole.inburgeraars[80:])
     without_rule = allocate(Matcher(dataclasses.replace(
