@@ -15,7 +15,7 @@ from models.outbox import MailOptOut, OutboxMail
 from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
 from models.referral import Referral, ReferralEvent
-from models.waitlist import WaitlistEntry
+from models.waitlist_entry import WaitlistEntry
 
 __all__ = [
     "AccessLog",

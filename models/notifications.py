@@ -6,8 +6,9 @@ declined (with the reason) or expires, and when a waitlist entry of theirs
 became a referral. A mail names the person only by pseudonym and links to
 the page in the portal; everything else is read there, after logging in.
 
-``models.referral_service`` calls ``referral_moved`` as it writes the event,
-so the mail joins the change's transaction (``models.outbox``).
+``models.places`` calls ``referral_moved`` for each "referral moved" event
+before the change commits, so the mail joins the change's transaction
+(``models.outbox``).
 """
 
 from datetime import datetime, timedelta
@@ -20,11 +21,12 @@ from models.base import now_utc
 from models.outbox import OutboxMail, Recipient, enqueue
 from models.reason_codes import REASON_CODE_LABELS
 from models.referral import Referral
+from models.vocabulary import EXPIRY_AFTER, STATUS_LABELS
 
 REMINDER_AFTER = timedelta(days=10)
 
 # The klantmanager is told of these moves.
-_OUTCOME_WORDS = {"accepted": "geaccepteerd", "declined": "afgewezen", "expired": "verlopen"}
+_OUTCOMES = ("accepted", "declined", "expired")
 
 
 def referral_moved(session: Session, referral: Referral, to_status: str,
@@ -34,8 +36,8 @@ def referral_moved(session: Session, referral: Referral, to_status: str,
         _to_partner(session, referral, "referral_received", f"referral-{referral.id}-sent",
                     f"Nieuwe verwijzing: {referral.inburgeraar.pseudonym}",
                     "Er is een nieuwe verwijzing voor u in Wegwijs")
-    elif to_status in _OUTCOME_WORDS:
-        word = _OUTCOME_WORDS[to_status]
+    elif to_status in _OUTCOMES:
+        word = STATUS_LABELS[to_status]
         lines = [f"Uw verwijzing van {referral.inburgeraar.pseudonym} naar "
                  f"\"{referral.offer.title}\" is {word}."]
         if reason_code:
@@ -75,7 +77,8 @@ def send_reminders(session: Session, *, now: datetime | None = None) -> list[int
             continue
         _to_partner(session, referral, "referral_reminder", key,
                     f"Herinnering: {referral.inburgeraar.pseudonym} wacht op uw antwoord",
-                    "Een verwijzing wacht al 10 dagen op uw antwoord (na 14 dagen vervalt ze)")
+                    f"Een verwijzing wacht al {REMINDER_AFTER.days} dagen op uw antwoord "
+                    f"(na {EXPIRY_AFTER.days} dagen vervalt ze)")
         done.append(referral.id)
     session.flush()
     return done

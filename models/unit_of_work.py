@@ -1,16 +1,26 @@
 """The unit of work: one place opens a transaction and commits or rolls it back.
 
 Use cases under ``models/`` never commit: they change the session, flush,
-and raise a domain error when a rule refuses. Whoever calls them wraps the
+raise a domain error when a rule refuses, and record what happened to an
+offer's places as events (models/places.py). Whoever calls them wraps the
 whole piece of work, the change, its referral events and its access-log rows
 together, in one ``UnitOfWork``; a request does so through
 ``web.unit_of_work``, a command or a seed with ``with UnitOfWork(session):``.
+Before committing, the unit of work handles the events (promotion from the
+queue, the mails); the coalition version is bumped as the commit begins.
 (After cosmicpython's ``service_layer/unit_of_work.py``.)
+
+Commit or roll back is decided by what happened: an exception, or a domain
+error raised while watched (``start_watching``: a request) even if it was
+caught, rolls back.
 """
 
 from types import TracebackType
 
 from sqlalchemy.orm import Session
+
+from models import places
+from models.errors import DomainError, _raised
 
 
 class UnitOfWork:
@@ -39,10 +49,26 @@ class UnitOfWork:
 
     def commit(self) -> None:
         try:
+            places.handle_events(self.session)
             self.session.commit()
         except BaseException:
-            self.session.rollback()
+            self.rollback()
             raise
 
     def rollback(self) -> None:
+        places.forget_events(self.session)
         self.session.rollback()
+
+
+def start_watching() -> object:
+    """From here on, note every domain error raised (caught or not); returns the token
+    ``stop_watching`` takes. A request watches from its start to its teardown."""
+    return _raised.set([])
+
+
+def domain_errors_seen() -> list[DomainError]:
+    return list(_raised.get() or [])
+
+
+def stop_watching(token) -> None:
+    _raised.reset(token)

@@ -11,10 +11,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from models import access
-from models.capacity import held_places
+from models.capacity import free_places, held_places
 from models.coalition import Offer
 from models.errors import DomainError
-from models.offers import close_offer, create_offer, update_offer
+from models.offers import close_offer, create_offer, reopen_offer, update_offer
 from models.people import Inburgeraar
 from models.referral_service import STATUS_LABELS, allowed_targets
 from web.audit import log_access
@@ -53,6 +53,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
             .order_by(Offer.closed_at.is_not(None), Offer.title, Offer.id)
         ).all()
         held = held_places(db.session, [o.id for o in offers])
+        free = free_places(db.session, [o.id for o in offers])
         forms = {}
         for offer in offers:
             if failed is not None and failed.offer_id.data == str(offer.id):
@@ -63,8 +64,8 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
                     capacity=offer.capacity,
                 )
         return render_template(
-            "partner/offers.html", offers=offers, held=held, forms=forms, wording=wording,
-            bp=name, werkgever=werkgever,
+            "partner/offers.html", offers=offers, held=held, free=free, forms=forms,
+            wording=wording, bp=name, werkgever=werkgever,
         ), status
 
     @bp.get("/aanbod")
@@ -110,6 +111,12 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
     def close(offer_id: int):
         close_offer(db.session, actor_id=actor_id(), offer_id=offer_id)
         flash("Gesloten: er komen geen nieuwe verwijzingen meer bij.", "ok")
+        return redirect(url_for(f"{name}.offers"))
+
+    @bp.post("/aanbod/<int:offer_id>/heropenen")
+    def reopen(offer_id: int):
+        reopen_offer(db.session, actor_id=actor_id(), offer_id=offer_id)
+        flash("Heropend: er kunnen weer verwijzingen bij.", "ok")
         return redirect(url_for(f"{name}.offers"))
 
     @bp.get("/verwijzingen")
