@@ -172,13 +172,16 @@ class _Design:
         self.effect_scale = np.r_[np.ones(n_partners), np.full(2 * n_partners + 2 * n_offers, 4.0)]
 
 
-def _fit_penalised(d, rows, lam_beta, lam_effect, start=None, weight=None):
+def _fit_penalised(d, rows, lam_beta, lam_effect, start=None, weight=None, features=None):
     """Minimise the penalised, weighted log loss on ``rows``; returns the parameter vector.
 
     Parameters: intercept (free), domain shifts (penalty 1), standardised
     features (``lam_beta``), effects (``lam_effect``). ``weight`` (per row of
     ``rows``, mean 1) weighs each outcome; an old one counts for less, so the
     effects of a partner known mostly from old outcomes are pooled more.
+    ``features`` (a parameter vector) holds the features' coefficients at its
+    values: the structure learned from every outcome alike, only the level,
+    the domains and the partners' and offers' records refitted.
     """
     from scipy.optimize import minimize
 
@@ -203,7 +206,13 @@ def _fit_penalised(d, rows, lam_beta, lam_effect, start=None, weight=None):
         return value / len(y), grad / len(y)
 
     theta0 = np.zeros(n_dense + d.n_effects) if start is None else start
-    result = minimize(loss, theta0, jac=True, method="L-BFGS-B",
+    bounds = None
+    if features is not None:
+        theta0 = features.copy() if start is None else start
+        first = 1 + d.domain.shape[1]
+        bounds = [(None, None)] * len(theta0)
+        bounds[first:n_dense] = [(v, v) for v in features[first:n_dense]]
+    result = minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
                       options={"maxiter": 1000, "gtol": 1e-6})
     return result.x
 
@@ -283,15 +292,16 @@ def _filled_ages(age_days):
 def _time_folds(age, folds, one_split):
     """Train on the earlier, judge on the later: (train, test, the test's start age) per fold.
 
-    Expanding windows over the outcomes oldest first: fold ``k`` trains on
-    the first ``k`` of ``folds + 1`` slices and is judged on slice ``k + 1``;
+    Expanding windows over the outcomes oldest first: the later half is cut
+    into ``folds`` slices, each judged by a fit on everything before it (so
+    every fit sees at least half the outcomes, as a k-fold fit sees most);
     from ``one_split`` outcomes on, one split: the oldest three quarters
     against the newest quarter.
     """
     order = np.argsort(-age, kind="stable")
     n = len(order)
-    cuts = [int(0.75 * n)] if n >= one_split else [n * k // (folds + 1)
-                                                   for k in range(1, folds + 1)]
+    cuts = ([int(0.75 * n)] if n >= one_split
+            else [n // 2 + (n - n // 2) * k // folds for k in range(folds)])
     ends = [*cuts[1:], n]
     return [(order[:cut], order[cut:end], float(age[order[cut]]))
             for cut, end in zip(cuts, ends, strict=True) if 0 < cut < end]
@@ -427,18 +437,27 @@ class SuccessModel:
                 held_out[name][test] = slope * d.offset[test] + offset
             return name
 
-        last = [None] * len(folds)
+        last, fitted = [None] * len(folds), {}
 
         def try_penalty(lam_beta, lam_effect, half_life=None):
             name = _name(f"model {lam_beta:g}/{lam_effect:g}", half_life)
-            if name not in held_out:
-                held_out[name] = np.zeros(len(y))
-                for k, (train, test, start) in enumerate(folds):
+            if name in held_out:
+                return name
+            alike = try_penalty(lam_beta, lam_effect) if half_life else None
+            held_out[name], fitted[name] = np.zeros(len(y)), []
+            for k, (train, test, start) in enumerate(folds):
+                if half_life:
+                    # The features as learned from every outcome; the records weighed by age.
+                    theta = _fit_penalised(d, train, lam_beta, lam_effect,
+                                           weight=weights(half_life, train, start),
+                                           features=fitted[alike][k])
+                else:
                     # Each fold starts from its previous candidate's fit: fewer iterations.
-                    last[k] = _fit_penalised(d, train, lam_beta, lam_effect, start=last[k],
-                                             weight=weights(half_life, train, start))
-                    held_out[name][test] = _predict_rows(d, last[k], test)
-                thetas[name] = (lam_beta, lam_effect, half_life)
+                    theta = last[k] = _fit_penalised(d, train, lam_beta, lam_effect,
+                                                     start=last[k])
+                fitted[name].append(theta)
+                held_out[name][test] = _predict_rows(d, theta, test)
+            thetas[name] = (lam_beta, lam_effect, half_life)
             return name
 
         def loss(name):
@@ -452,8 +471,11 @@ class SuccessModel:
         lam_beta = min(self.feature_penalties, key=lambda lam: loss(try_penalty(lam, middle)))
         half_life = thetas[min((try_penalty(lam_beta, middle, h) for h in half_lives),
                                key=loss)][2]
-        for lam_effect in self.effect_penalties:
-            try_penalty(lam_beta, lam_effect, half_life)
+        lam_effect = thetas[min((try_penalty(lam_beta, lam, half_life)
+                                 for lam in self.effect_penalties), key=loss)][1]
+        # Every half-life again at the penalties found: time weighting is judged on like terms.
+        for h in half_lives:
+            try_penalty(lam_beta, lam_effect, h)
         best = _one_standard_error(held_out, y, scored, thetas)
         self.cv_log_loss_ = {k: loss(k) for k in held_out}
         self.half_life_ = thetas[best][2] if best in thetas else _half_life_of(best)
@@ -465,7 +487,10 @@ class SuccessModel:
             return
         # The model, calibrated on its held-out log-odds.
         self.calibration_ = _platt(held_out[best][scored], y[scored])
-        theta = _fit_penalised(d, np.arange(len(y)), *thetas[best][:2], weight=weight)
+        every = np.arange(len(y))
+        theta = _fit_penalised(d, every, *thetas[best][:2])
+        if weight is not None:
+            theta = _fit_penalised(d, every, *thetas[best][:2], weight=weight, features=theta)
         self.kind_, self.chosen_ = "model", best
         self._unpack(t, d, theta)
 

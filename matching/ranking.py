@@ -106,6 +106,13 @@ class Matcher:
         other.model = self.model
         return other
 
+    def with_model(self, success_model):
+        """This matcher with another fitted success model (bound to these tables by id)."""
+        other = Matcher.__new__(Matcher)
+        other.scenario, other.tables = self.scenario, self.tables
+        other.model = success_model.bound_to(self.tables)
+        return other
+
     def _person(self, inburgeraar_id):
         try:
             return self.tables.person_index[inburgeraar_id]

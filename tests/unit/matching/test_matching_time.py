@@ -98,26 +98,27 @@ def test_bad_as_referred_is_named(example_doc):
         load_scenario(example_doc)
 
 
-def _drifting(recent_rates, old_rates, seed=3, n=120):
-    """Per partner, ``n`` old outcomes (about two years ago) and ``n`` recent ones (this
-    half year), drawn at the given completion rates; one open offer per partner."""
+def _drifting(recent_rates, old_rates, seed=3, n=240):
+    """Per partner, ``n`` outcomes dated evenly over the last two years, at the completion
+    rate ``old_rates`` until 15 months ago and ``recent_rates`` since (None: no outcomes
+    then). One open offer per partner."""
     rng = np.random.default_rng(seed)
     partners, offers, people, history = [], [], [], []
     for name in recent_rates:
         partners.append(Partner(id=name, kind="taalschool"))
         offers += [Offer(id=f"past-{name}", partner_id=name, domain="taal", capacity=0, **at(2)),
                    Offer(id=f"open-{name}", partner_id=name, domain="taal", capacity=1, **at(2))]
-        for when, rate in (("old", old_rates[name]), ("new", recent_rates[name])):
+        for k in range(n):
+            days = int(rng.integers(0, 730))
+            rate = (old_rates if days > 450 else recent_rates)[name]
             if rate is None:
                 continue
-            for k in range(n):
-                days = int(rng.integers(600, 780) if when == "old" else rng.integers(0, 180))
-                pid = f"{name}-{when}-{k}"
-                people.append(Inburgeraar(id=pid, needs={}, level="B1", **at(0)))
-                history.append(HistoryEntry(
-                    inburgeraar_id=pid, offer_id=f"past-{name}",
-                    referred_on=(REFERENCE - dt.timedelta(days=days)).isoformat(),
-                    outcome="completed" if rng.random() < rate else "dropped"))
+            pid = f"{name}-{k}"
+            people.append(Inburgeraar(id=pid, needs={}, level="B1", **at(0)))
+            history.append(HistoryEntry(
+                inburgeraar_id=pid, offer_id=f"past-{name}",
+                referred_on=(REFERENCE - dt.timedelta(days=days)).isoformat(),
+                outcome="completed" if rng.random() < rate else "dropped"))
     people.append(Inburgeraar(id="new", needs={"taal": 1}, level="B1", **at(0)))
     return _scenario(partners, offers, people, history)
 
@@ -138,7 +139,7 @@ def test_a_stable_history_weighs_all_outcomes_alike():
 
 
 def test_a_record_mostly_older_than_a_year_says_so():
-    scenario = _drifting({"oud": None, "a": 0.3, "b": 0.7}, {"oud": 0.5, "a": 0.3, "b": 0.7})
+    scenario = _drifting({"oud": None, "a": 0.3, "b": 0.7}, {"oud": 0.5, "a": None, "b": None})
     matches = {m.offer_id: m for m in Matcher(scenario).rank("new")}
     assert OLD_RECORD_REASON in matches["open-oud"].reasons
     assert OLD_RECORD_REASON not in matches["open-a"].reasons
