@@ -28,9 +28,12 @@ def register_filters(app: Flask) -> None:
         "language": labels.language_name,
         "dayparts": lambda codes: ", ".join(codes) if codes else "—",
         "moment": moment,
+        "day": lambda value: value.strftime("%d-%m-%Y") if value else "—",
         "decimal": decimal,
-        "percent": lambda value: f"{round(value * 100)}%",
-        "chance": lambda value: f"{round(value * 100)} %",
+        # One way of writing a percentage everywhere: "51 %".
+        "percent": percent,
+        "chance": percent,
+        "count": count,
         "points": format_points,
     }
     app.jinja_env.filters.update(filters)
@@ -52,3 +55,13 @@ def decimal(value: float | None, places: int = 2) -> str:
     if value is None:
         return "—"
     return f"{value:.{places}f}".replace(".", ",")
+
+
+def percent(value: float) -> str:
+    """A fraction as a Dutch percentage, a space before the sign: 0.51 → "51 %"."""
+    return f"{round(value * 100)} %"
+
+
+def count(number: int, singular: str, plural: str) -> str:
+    """A number with its noun in the right form: "1 plaats", "2 plaatsen", "0 plaatsen"."""
+    return f"{number} {singular if number == 1 else plural}"
