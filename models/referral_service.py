@@ -123,8 +123,8 @@ def refer(
     # matcher would also call the pair ineligible.
     if holds_referral(session, person.id, offer.id):
         raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
-    check_domain_free(session, person.id, offer.domain, additional=additional)
     check_eligible(session, person.id, offer.id)
+    check_domain_free(session, person.id, offer.domain, additional=additional)
     if held_places(session, [offer.id])[offer.id] >= offer.capacity:
         raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
     return open_referral(session, person_id=person.id, offer_id=offer.id, actor_id=actor.id,

@@ -109,7 +109,8 @@ def test_ordinary_numbers_in_a_note_pass(client, world):
 
 def test_a_waitlist_note_and_a_decline_reason_are_checked_too(client, session, world):
     full = factories.offer(session, partner=world["school"], capacity=0)
-    response = client.post(f"/api/v1/offers/{full.id}/waitlist", headers=world["auth"]["km_utrecht"],
+    response = client.post(f"/api/v1/offers/{full.id}/waitlist",
+                           headers=world["auth"]["km_utrecht"],
                            json={"inburgeraar_id": world["person_utrecht"].id,
                                  "note": "tel 030-1234567"})
     assert assert_problem(response, 422)["errors"][0]["field"] == "note"
