@@ -12,12 +12,17 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import matching as engine
+from matching.explanation import format_points  # noqa: F401 - for the portal
+from matching.scoring import COMPONENTS, REGISTRY  # noqa: F401 - COMPONENTS for the portal
 from models.capacity import free_places
 from models.coalition import Offer, Partner, Tie
 from models.errors import NotEligible
 from models.people import Inburgeraar
 from models.pip import scenario_latin_literate, scenario_leerroute
 from models.referral import Referral
+
+# What the portal shows of a match's components: the engine's names, Dutch labels and points.
+COMPONENT_LABELS = {name: component.label for name, component in REGISTRY.items()}
 
 # A referral's state as an outcome the matcher learns from. Withdrawn and
 # expired referrals say nothing about the fit and are left out. The reason code

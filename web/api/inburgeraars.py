@@ -3,11 +3,10 @@
 from flask import Blueprint
 from sqlalchemy.orm import selectinload
 
-from matching import UnknownObjectError
 from models import access
-from models.errors import NotFound
 from models.inburgeraars import KEEP, create_inburgeraar, update_inburgeraar
-from models.matcher_cache import cached, current_matcher
+from models.matcher_cache import cached
+from models.matches import ranked
 from models.people import Inburgeraar
 from models.under_way import served_by
 from web.api import representations, schemas
@@ -134,11 +133,7 @@ def get_matches(inburgeraar_id: int, query: schemas.MatchQuery):
 
 
 def _ranked(person_id: int, query: schemas.MatchQuery) -> list[schemas.Match]:
-    matcher = current_matcher(db.session)
-    try:
-        found = matcher.rank(str(person_id), domain=query.domain, top=query.top)
-    except UnknownObjectError:
-        raise NotFound("Deze inburgeraar bestaat niet.") from None
+    found = ranked(db.session, person_id, domain=query.domain, top=query.top)
     return [
         schemas.Match.model_construct(
             offer_id=int(m.offer_id),

@@ -5,8 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from matching.explanation import format_points
-from matching.scoring import COMPONENTS
+from models.matching_bridge import COMPONENTS, format_points
 from models.reason_codes import REASON_CODE_LABELS
 from web.portal import labels
 from web.portal.navigation import nav_items
