@@ -82,6 +82,25 @@ def caseload_allocation(
     return matching.allocate(scenario, forecast_method="stochastic", arrivals=expected)
 
 
+def served_needs(session: Session, gemeente_id: int) -> list[Referral]:
+    """The referrals under way that serve a need of the gemeente's people, one per need.
+
+    What the proposal leaves out as served, for the page to say so.
+    """
+    people = session.scalars(
+        select(Inburgeraar).where(Inburgeraar.gemeente_id == gemeente_id)
+        .options(selectinload(Inburgeraar.needs))
+    ).all()
+    needed = {(p.id, d) for p in people for d in p.needs_by_domain}
+    served = served_domains(session, [p.id for p in people])
+    ids = [referral_id for person_id, domains in served.items()
+           for domain, referral_id in domains.items() if (person_id, domain) in needed]
+    return list(session.scalars(
+        select(Referral).where(Referral.id.in_(ids))
+        .options(selectinload(Referral.offer), selectinload(Referral.inburgeraar))
+    ))
+
+
 def completed_courses(session: Session, person_ids: list[int]) -> set[tuple[int, int]]:
     """(person, offer) for every offer each person completed, and every open offer of the
     same partner with the same title (the course's next round)."""

@@ -19,7 +19,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models import access
 from models.base import Base, now_utc
+from models.caseload import completed_courses
 from models.errors import DomainError, Forbidden, InvalidInput
+from models.matches import ranked
 from models.referral_service import check_note, refer
 from models.vocabulary import in_set
 
@@ -94,6 +96,23 @@ def refer_rows(session: Session, *, actor_id: int, rows: list[ProposalRow]) -> l
             savepoint.commit()
             outcomes.append(RowOutcome(row, referral_id=referral_id))
     return outcomes
+
+
+def alternatives(session: Session, needs: list[tuple[int, str]],
+                 top: int = 5) -> dict[tuple[int, str], list[tuple[int, float]]]:
+    """Per (person, domain): the engine's best offers with a free place, (offer id, chance),
+    best first, where the klantmanager may refer instead of the offer proposed.
+
+    A course the person completed is left out, as the proposal leaves it out.
+    """
+    done = completed_courses(session, list({person_id for person_id, _ in needs}))
+    result = {}
+    for person_id, domain in needs:
+        excluded = {offer_id for who, offer_id in done if who == person_id}
+        found = ranked(session, person_id, domain=domain, top=top + len(excluded))
+        result[(person_id, domain)] = [
+            (int(m.offer_id), m.score) for m in found if int(m.offer_id) not in excluded][:top]
+    return result
 
 
 def check_deviation(row: ProposalRow) -> None:

@@ -7,7 +7,7 @@ klantmanagers know. Optionally of one gemeente (by the person's gemeente).
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models.people import Inburgeraar
 from models.proposal import DEVIATION_REASONS, ProposalReferral
 from models.referral import Referral
+from models.reports.funnel import period_bounds
 
 NO_REASON = "Geen reden gegeven"
 
@@ -31,20 +32,22 @@ class ProposalCounts:
         return self.elsewhere / self.referred if self.referred else None
 
 
-def proposal_counts(session: Session, *, since: datetime | None = None,
-                    until: datetime | None = None,
+def proposal_counts(session: Session, *, start: date | None = None, end: date | None = None,
                     gemeente_id: int | None = None) -> ProposalCounts:
-    """The referrals made from the proposal, as proposed or elsewhere (with their reasons)."""
+    """The referrals made from the proposal, as proposed or elsewhere (with their reasons).
+
+    ``start`` to ``end``: calendar days in Dutch time, both included, as the funnel counts.
+    """
     elsewhere = Referral.offer_id != ProposalReferral.proposed_offer_id
     query = (
         select(elsewhere.label("elsewhere"), ProposalReferral.reason_code, func.count())
         .join(Referral, Referral.id == ProposalReferral.referral_id)
         .group_by(elsewhere, ProposalReferral.reason_code)
     )
-    if since is not None:
-        query = query.where(ProposalReferral.created_at >= since)
-    if until is not None:
-        query = query.where(ProposalReferral.created_at < until)
+    if start is not None and end is not None:
+        first, after = period_bounds(start, end)
+        query = query.where(ProposalReferral.created_at >= first,
+                            ProposalReferral.created_at < after)
     if gemeente_id is not None:
         query = query.join(Inburgeraar, Inburgeraar.id == Referral.inburgeraar_id).where(
             Inburgeraar.gemeente_id == gemeente_id)
