@@ -15,6 +15,7 @@ from models.mail_health import WorkerHeartbeat
 from models.outbox import MailOptOut, OutboxMail
 from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
+from models.proposal import ProposalReferral
 from models.referral import Referral, ReferralEvent
 from models.waitlist import WaitlistEntry
 
@@ -34,6 +35,7 @@ __all__ = [
     "Partner",
     "Pip",
     "Postcode",
+    "ProposalReferral",
     "Referral",
     "ReferralEvent",
     "Tie",
