@@ -5,7 +5,7 @@
 (models/mail_health.py).
 
 Revision ID: e5a7c3d1f920
-Revises: 0263210b41b4
+Revises: 5e3a9c7d1b26
 Create Date: 2026-12-07 02:30:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e5a7c3d1f920"
-down_revision = "0263210b41b4"
+down_revision = "5e3a9c7d1b26"
 branch_labels = None
 depends_on = None
 
