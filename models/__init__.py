@@ -5,6 +5,8 @@ caller's unit of work (models/unit_of_work.py) commits or rolls back.
 """
 
 from models.account import User
+from models.account_events import AccountEvent
+from models.account_security import AccountLink, Passkey, RecoveryCode
 from models.audit import AccessLog
 from models.auth import ApiToken, LoginFailure
 from models.base import Base
@@ -19,6 +21,8 @@ from models.waitlist import WaitlistEntry
 
 __all__ = [
     "AccessLog",
+    "AccountEvent",
+    "AccountLink",
     "ApiToken",
     "Base",
     "CoalitionVersion",
@@ -31,8 +35,10 @@ __all__ = [
     "Offer",
     "OutboxMail",
     "Partner",
+    "Passkey",
     "Pip",
     "Postcode",
+    "RecoveryCode",
     "Referral",
     "ReferralEvent",
     "Tie",

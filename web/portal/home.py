@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from models.account_events import signin_spike
 from models.reports.overview import coalition_overview
 from web.extensions import db
 from web.portal.navigation import is_werkgever_user, nav_items
@@ -20,4 +21,5 @@ def index():
     # The coordinator's pages are their own blueprint; this page links to whichever exist.
     pages = [item for item in nav_items() if item["url"] != "/"]
     return render_template("coordinator_home.html", pages=pages,
-                           overview=coalition_overview(db.session))
+                           overview=coalition_overview(db.session),
+                           signin_spike=signin_spike(db.session))
