@@ -21,7 +21,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
@@ -33,7 +33,7 @@ from models.sign_in import code_check, sign_in
 from web.audit import current_origin
 from web.extensions import db
 from web.portal.forms import PortalForm
-from web.portal.security import relying_party, start_session
+from web.portal.security import end_session, relying_party, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -142,8 +142,7 @@ def passkey_sign_in():
 
 @bp.post("/uitloggen")
 def logout():
-    logout_user()
-    session.clear()
+    end_session()
     flash("U bent uitgelogd.", "ok")
     return redirect(url_for("auth.login"))
 
@@ -171,7 +170,7 @@ def reset(secret: str):
         except DomainError as error:
             form.show_error(error)
         else:
-            logout_user()
+            end_session()
             flash("Uw wachtwoord is gewijzigd. Log in met uw nieuwe wachtwoord en uw tweede "
                   "factor.", "ok")
             return redirect(url_for("auth.login"))

@@ -15,7 +15,7 @@ import time
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
 from models.account import User
@@ -62,9 +62,16 @@ def load_user(session_id: str) -> PortalUser | None:
 
 def start_session(user: User) -> None:
     """Sign the account in to this browser, with a fresh session and its clock started."""
-    session.clear()  # nothing from before signing in carries over
+    end_session()  # nothing from before signing in carries over
     login_user(PortalUser(user))
     session["signed_in_at"] = session["seen_at"] = time.time()
+
+
+def end_session() -> None:
+    """Forget everything this browser's session held, its CSRF token too."""
+    session.clear()
+    g.pop("csrf_token", None)  # a new token goes with the next session
+    logout_user()  # after the clear: it leaves the note that clears the remember cookie
 
 
 def check_session_age():
@@ -76,8 +83,7 @@ def check_session_age():
     longest = current_app.config["WEGWIJS_SESSION_MAX_HOURS"] * 3600
     seen, started = session.get("seen_at", 0), session.get("signed_in_at", 0)
     if now - seen > idle or now - started > longest:
-        logout_user()
-        session.clear()
+        end_session()
         flash("Uw sessie is verlopen. Log opnieuw in.", "info")
         return redirect(url_for("auth.login", next=request.path))
     session["seen_at"] = now
