@@ -16,6 +16,7 @@ from models.geography import Gemeente, Postcode, Wijk
 from models.outbox import MailOptOut, OutboxMail
 from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
+from models.proposal import ProposalReferral
 from models.referral import Referral, ReferralEvent
 from models.waitlist import WaitlistEntry
 
@@ -38,6 +39,7 @@ __all__ = [
     "Passkey",
     "Pip",
     "Postcode",
+    "ProposalReferral",
     "RecoveryCode",
     "Referral",
     "ReferralEvent",

@@ -41,6 +41,7 @@ from models.vocabulary import in_set
 # The kinds of mail; each user can switch each off (MailOptOut).
 MAIL_KINDS = (
     "referral_received", "referral_reminder", "referral_outcome", "waitlist_referred",
+    "referral_withdrawn",
     "account",  # invitations, password resets, a changed second factor: never switched off
 )
 MAIL_STATUSES = ("pending", "sent", "failed")

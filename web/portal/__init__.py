@@ -18,6 +18,7 @@ from web.portal import (
     klantmanager,
     mail_settings,
     partner,
+    werkbak,
     werkgever,
 )
 from web.portal.coalition_admin import init_coalition_admin
@@ -55,7 +56,7 @@ def init_portal(app: Flask) -> None:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    for module in (assets, auth, enrolment, account_pages, home, partner, werkgever,
+    for module in (assets, auth, enrolment, account_pages, home, werkbak, partner, werkgever,
                    klantmanager, mail_settings):
         app.register_blueprint(module.bp)
     init_coalition_admin(app)
@@ -99,6 +100,8 @@ def flag_cookies(response: Response, *, secure: bool) -> Response:
 
 
 def register_navigation(app: Flask) -> None:
+    add_nav_item(app, "Werkbak", "werkbak.index", ("klantmanager", "partner"),
+                 count=werkbak.nav_count)
     add_nav_item(app, "Mijn aanbod", "partner.offers", ("partner",), werkgever=False)
     add_nav_item(app, "Verwijzingen", "partner.referrals", ("partner",), werkgever=False)
     add_nav_item(app, "Mijn plekken", "werkgever.offers", ("partner",), werkgever=True)
