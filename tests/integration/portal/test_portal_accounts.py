@@ -16,8 +16,6 @@ from models.coalition import Partner
 from models.outbox import OutboxMail
 
 
-
-
 def _mail_path(session, email):
     mail = session.scalars(select(OutboxMail).where(OutboxMail.recipient == email)
                            .order_by(OutboxMail.id.desc())).first()
