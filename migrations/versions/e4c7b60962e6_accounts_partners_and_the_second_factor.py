@@ -9,7 +9,7 @@ marked ``demo``: the only accounts without a second factor. The outbox gets
 the kind ``account``.
 
 Revision ID: e4c7b60962e6
-Revises: 5e3a9c7d1b26
+Revises: e5a7c3d1f920
 Create Date: 2026-12-07 02:16:56.018643
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e4c7b60962e6'
-down_revision = '5e3a9c7d1b26'
+down_revision = 'e5a7c3d1f920'
 branch_labels = None
 depends_on = None
 
