@@ -18,15 +18,10 @@ from models.coalition import Partner
 from models.errors import Forbidden, InvalidInput
 from models.geography import Gemeente, Postcode
 from models.people import Inburgeraar, IntakeNeed, Need
+from models.person_fields import NAMES as PERSON_FIELDS
+from models.person_fields import empty_value
 from models.pip import SCENARIO_LEERROUTE, Pip, pip_errors, recorded
 
-PERSON_FIELDS = frozenset({
-    "postcode", "gender", "birth_year", "arrived_on", "languages", "level", "leerroute",
-    "education", "availability", "childcare_needed", "max_travel_km", "sectors", "mentor_id",
-    "goals", "latin_literate", "duaal",
-})
-LIST_FIELDS = ("languages", "availability", "sectors")
-FLAG_DEFAULTS = {"childcare_needed": False, "latin_literate": True, "duaal": False}
 # The brede intake asks for at least one domain with a need (API and portal alike).
 NEEDS_REQUIRED = "Geef minstens één domein van de brede intake een gewicht."
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -122,6 +117,16 @@ def update_inburgeraar(
     return person
 
 
+def intake_errors(
+    session: Session, fields: Mapping[str, Any], pip: Mapping[str, Any] | None
+) -> list[dict]:
+    """What ``create_inburgeraar`` and ``update_inburgeraar`` would refuse in these fields
+    and this PIP, without writing anything: a form that shows every error at once asks
+    this beside its own checks, instead of finding these only once its own pass."""
+    values = _clean(fields)
+    return _check(session, values) + _check_pip(values, pip, None if pip is None else recorded(pip))
+
+
 def _replace_needs(session: Session, person: Inburgeraar, needs: Mapping[str, float]) -> None:
     current = {need.domain: need for need in person.needs}
     for domain, need in current.items():
@@ -137,15 +142,12 @@ def _replace_needs(session: Session, person: Inburgeraar, needs: Mapping[str, fl
 
 
 def _clean(fields: Mapping[str, Any]) -> dict:
-    """Only person fields; an absent list or flag is its empty value or default, not NULL."""
-    values = {name: value for name, value in fields.items() if name in PERSON_FIELDS}
-    for name in LIST_FIELDS:
-        if name in values and values[name] is None:
-            values[name] = []
-    for name, default in FLAG_DEFAULTS.items():
-        if name in values and values[name] is None:
-            values[name] = default
-    return values
+    """Only person fields; None is the field's empty value (a list's [], a flag's default)."""
+    return {
+        name: empty_value(name) if value is None else value
+        for name, value in fields.items()
+        if name in PERSON_FIELDS
+    }
 
 
 def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:

@@ -30,8 +30,10 @@ from models.capacity import holds_referral
 from models.errors import AlreadyReferred, Forbidden, IllegalTransition, InvalidInput
 from models.field_rules import LONG_TEXT
 from models.matching_bridge import check_eligible
+from models.personal_data import check_no_personal_data
 from models.reason_codes import check_reason
 from models.referral import Referral
+from models.under_way import check_domain_free
 from models.vocabulary import EXPIRY_AFTER, EXPIRY_REASON, STATUS_LABELS, ReferralStatus
 
 __all__ = [
@@ -78,6 +80,7 @@ def refer(
     offer_id: int,
     note: str | None = None,
     at: datetime | None = None,
+    additional: bool = False,
 ) -> Referral:
     """A klantmanager refers an inburgeraar of their gemeente to an open offer.
 
@@ -103,6 +106,7 @@ def refer(
     if holds_referral(session, person.id, offer.id):
         raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
     check_eligible(session, person.id, offer.id)
+    check_domain_free(session, person.id, offer.domain, additional=additional)
     return places.take_place(session, offer_id=offer.id, person_id=person.id, actor_id=actor.id,
                              note=note, at=at, notify=at is None)
 
@@ -187,3 +191,4 @@ def check_note(text: str | None, field: str = "note") -> None:
     if text is not None and len(text) > NOTE_MAX_LENGTH:
         message = f"Maximaal {NOTE_MAX_LENGTH} tekens."
         raise InvalidInput(message, [{"field": field, "message": message}])
+    check_no_personal_data(text, field)

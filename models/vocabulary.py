@@ -7,6 +7,7 @@ engine's ``matching.vocab``; the referral states and roles are the app's own.
 from datetime import timedelta
 from enum import StrEnum
 
+from matching import LANGUAGE_NAMES, LEERROUTE_NAMES, language_name
 from matching.vocab import (
     DAYPARTS,
     DOMAINS,
@@ -21,10 +22,31 @@ from matching.vocab import (
 # The scenario contract's vocabularies are the engine's: one source.
 __all__ = [
     "DAYPARTS", "DOMAINS", "EDUCATION", "EXPIRY_AFTER", "EXPIRY_REASON", "GENDERS",
-    "HOLDING_STATUSES", "LEERROUTES", "LEVELS",
+    "HOLDING_STATUSES", "LANGUAGE_NAMES", "LEERROUTES", "LEERROUTE_NAMES", "LEVELS",
     "OFFER_KINDS", "OFFER_KIND_NAMES", "PARTNER_KINDS", "REFERRAL_STATUSES", "ROLES",
-    "ReferralStatus", "STATUS_LABELS", "in_set",
+    "ReferralStatus", "SECTOR_NAMES", "STATUS_LABELS", "in_set", "language_name",
 ]
+
+# The sectors a werkplek is in and a person may want work in, as the portal offers them
+# (the scenario takes any lower-case word; the portal keeps to one list, so "zörg" cannot
+# stand beside "zorg").
+SECTOR_NAMES = {
+    "administratie": "Administratie en kantoor",
+    "beveiliging": "Beveiliging",
+    "bouw": "Bouw",
+    "groen": "Groen en tuinbouw",
+    "horeca": "Horeca",
+    "ict": "ICT",
+    "kinderopvang": "Kinderopvang",
+    "logistiek": "Logistiek en transport",
+    "onderwijs": "Onderwijs",
+    "productie": "Productie en industrie",
+    "retail": "Detailhandel",
+    "schoonmaak": "Schoonmaak",
+    "techniek": "Techniek",
+    "welzijn": "Welzijn",
+    "zorg": "Zorg",
+}
 
 # What people read for each offer kind (portal, HSDS taxonomy).
 OFFER_KIND_NAMES = {

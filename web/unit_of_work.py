@@ -43,6 +43,7 @@ def _begin() -> None:
 
 def _finish(response: Response) -> Response:
     pending = g.pop("pending_access", [])
+    writes = g.pop("pending_writes", [])  # small bookkeeping, e.g. an API key's "last used"
     if response.status_code >= 400:
         UnitOfWork(db.session).rollback()
         return response
@@ -54,6 +55,8 @@ def _finish(response: Response) -> Response:
     with UnitOfWork(db.session):
         for access, action, ids in pending:
             record_access(db.session, access, action, ids)
+        for write in writes:
+            write(db.session)
     return response
 
 

@@ -1,9 +1,8 @@
 """Dutch labels for the domain's codes, as people read them in the portal."""
 
-from matching import LEERROUTE_NAMES, language_name
-from matching.scoring import REGISTRY
+from models.matching_bridge import COMPONENT_LABELS
 from models.referral_service import STATUS_LABELS
-from models.vocabulary import OFFER_KIND_NAMES
+from models.vocabulary import LEERROUTE_NAMES, OFFER_KIND_NAMES, SECTOR_NAMES, language_name
 
 DOMAIN_LABELS = {
     "taal": "Taal",
@@ -25,8 +24,8 @@ PARTNER_KIND_LABELS = {
     "welzijn": "welzijnsorganisatie",
     "overig": "overige partner",
 }
-# The engine's registry names its components in Dutch: one source for both.
-COMPONENT_LABELS = {name: component.label for name, component in REGISTRY.items()}
+SECTOR_LABELS = SECTOR_NAMES
+PIP_LEERROUTE_LABELS = {"B": "B1-route", "O": "onderwijsroute", "Z": "zelfredzaamheidsroute"}
 GENDER_LABELS = {"v": "vrouw", "m": "man", "x": "anders / onbekend"}
 EDUCATION_LABELS = {
     "geen": "geen",
@@ -65,6 +64,8 @@ __all__ = [
     "LEERROUTE_NAMES",
     "OFFER_KIND_LABELS",
     "PARTNER_KIND_LABELS",
+    "PIP_LEERROUTE_LABELS",
+    "SECTOR_LABELS",
     "STATUS_BADGES",
     "STATUS_LABELS",
     "language_name",

@@ -7,6 +7,7 @@ from models.reports.capacity import capacity_report
 from models.reports.cohort import referral_cohort
 from models.reports.funnel import STAGES, exits_from, referral_funnel
 from models.reports.network import network_report
+from models.reports.proposal import proposal_counts
 from models.vocabulary import DOMAINS
 from web.extensions import db
 from web.portal.coordinator import bp, charts, tables
@@ -46,6 +47,7 @@ def funnel():
         funnel=funnel,
         table=tables.funnel_table(funnel, _exit_statuses()),
         cohort=referral_cohort(db.session, form.van.data, form.tot.data),
+        proposal=proposal_counts(db.session, start=form.van.data, end=form.tot.data),
     )
 
 
