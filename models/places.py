@@ -29,7 +29,7 @@ coalition version follows every flushed change (models/coalition_version.py).
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from models import notifications
@@ -43,6 +43,7 @@ from models.vocabulary import ReferralStatus
 from models.waitlist_entry import WaitlistEntry
 
 _EVENTS = "wegwijs_place_events"  # session.info key: the events not yet handled
+_MARKS = "wegwijs_place_event_marks"  # session.info key: savepoint -> events before it
 CLOSED_RULE = "closed: het aanbod is gesloten"
 
 
@@ -287,9 +288,9 @@ def handle_events(session: Session) -> None:
             _skip_queue(session, offer_id)
         for offer_id in sorted({e.offer_id for e in events if isinstance(e, PROMOTING)}):
             fill_freed_places(session, offer_id)
-        for event in events:
-            if isinstance(event, ReferralMoved):
-                _mail(session, event)
+        for happened in events:
+            if isinstance(happened, ReferralMoved):
+                _mail(session, happened)
         session.flush()
 
 
@@ -298,8 +299,39 @@ def forget_events(session: Session) -> None:
     session.info.pop(_EVENTS, None)
 
 
-def _raise(session: Session, event) -> None:
-    session.info.setdefault(_EVENTS, []).append(event)
+def _raise(session: Session, happened) -> None:
+    session.info.setdefault(_EVENTS, []).append(happened)
+
+
+# A backstop, not the way: the unit of work handles the events before it commits. A commit
+# made around it (a script, a test) must not lose a promotion or a mail, nor pass its
+# events on to the next transaction.
+@event.listens_for(Session, "before_commit")
+def _handle_before_a_bare_commit(session):
+    if session.info.get(_EVENTS) and not session.in_nested_transaction():
+        handle_events(session)
+
+
+# A SAVEPOINT rolled back (one row of a batch refused) takes its events with it.
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session, transaction):
+    if transaction.nested:
+        session.info.setdefault(_MARKS, {})[transaction] = len(session.info.get(_EVENTS, []))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session, previous):
+    mark = session.info.get(_MARKS, {}).pop(previous, None)
+    if mark is not None:
+        del session.info.get(_EVENTS, [])[mark:]
+    elif not session.in_transaction():
+        forget_events(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _unmark_savepoints(session, transaction):
+    if not transaction.nested and transaction.parent is None:  # the whole transaction ended
+        session.info.pop(_MARKS, None)
 
 
 def _skip_queue(session: Session, offer_id: int) -> None:
@@ -310,11 +342,11 @@ def _skip_queue(session: Session, offer_id: int) -> None:
     )
 
 
-def _mail(session: Session, event: ReferralMoved) -> None:
-    referral = session.get(Referral, event.referral_id)
-    notifications.referral_moved(session, referral, event.to_status, event.reason_code)
-    if event.waitlist_entry_id is not None:
-        notifications.waitlist_referred(session, referral, event.waitlist_entry_id)
+def _mail(session: Session, moved: ReferralMoved) -> None:
+    referral = session.get(Referral, moved.referral_id)
+    notifications.referral_moved(session, referral, moved.to_status, moved.reason_code)
+    if moved.waitlist_entry_id is not None:
+        notifications.waitlist_referred(session, referral, moved.waitlist_entry_id)
 
 
 def _settle_entry(session, entry_id, status, now, *, must=False, **values) -> bool:

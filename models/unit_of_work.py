@@ -12,11 +12,14 @@ queue, the mails); the coalition version is bumped as the commit begins.
 
 Commit or roll back is decided by what happened: an exception, or a domain
 error raised while watched (``start_watching``: a request) even if it was
-caught, rolls back.
+caught, rolls back, unless the work it refused was rolled back to a
+SAVEPOINT taken before it (a batch whose rows succeed or fail one by one,
+``session.begin_nested()``).
 """
 
 from types import TracebackType
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from models import places
@@ -67,7 +70,34 @@ def start_watching() -> object:
 
 
 def domain_errors_seen() -> list[DomainError]:
+    """The domain errors noted and not settled by a SAVEPOINT rolled back."""
     return list(_raised.get() or [])
+
+
+# A domain error caught after rolling back to a SAVEPOINT taken before it (one row of a
+# batch refused, the others kept) is settled: what it refused was undone.
+_ERROR_MARKS = "wegwijs_domain_error_marks"
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session, transaction):
+    raised = _raised.get()
+    if transaction.nested and raised is not None:
+        session.info.setdefault(_ERROR_MARKS, {})[transaction] = len(raised)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _settle_errors(session, previous):
+    mark = session.info.get(_ERROR_MARKS, {}).pop(previous, None)
+    raised = _raised.get()
+    if mark is not None and raised is not None:
+        del raised[mark:]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _unmark_savepoints(session, transaction):
+    if not transaction.nested and transaction.parent is None:  # the whole transaction ended
+        session.info.pop(_ERROR_MARKS, None)
 
 
 def stop_watching(token) -> None:

@@ -232,3 +232,15 @@ def test_an_import_closing_an_offer_skips_its_queue(client, session, world):
     session.expire_all()
     assert session.get(Offer, offer.id).closed_at is not None
     assert statuses(session, entries) == ["skipped", "skipped"]
+
+
+def test_a_referral_rolled_back_to_its_savepoint_leaves_no_event_behind(session, world):
+    offer, someone = world["offers"][0], person(session)
+    with UnitOfWork(session):
+        savepoint = session.begin_nested()
+        refer(session, actor_id=world["km"].id, offer_id=offer.id, inburgeraar_id=someone)
+        assert places.pending_events(session)
+        savepoint.rollback()
+        assert places.pending_events(session) == []
+    assert session.scalar(select(func.count()).select_from(OutboxMail)) == 0
+    assert holding(session, offer) == 0

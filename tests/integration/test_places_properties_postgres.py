@@ -11,8 +11,9 @@ more people than places. After every round, with everything committed:
   its own person's, to its own offer;
 - a freed place went to the first eligible entry: no open offer has a free place
   while someone waits for it, and nobody behind a waiting entry was referred;
-- every event was mailed once: one mail per partner account for each new referral,
-  one to the klantmanager for each decline or expiry and each promotion.
+- every event was mailed once: one mail per partner account for each new referral and
+  each withdrawal, one to the klantmanager for each acceptance, decline or expiry and
+  each promotion, and no mail without its event.
 """
 
 import threading
@@ -176,9 +177,11 @@ def _check_mails(session, world):
             world["partner_accounts"])
         outcomes = session.scalars(select(ReferralEvent.to_status).where(
             ReferralEvent.referral_id == referral.id,
-            ReferralEvent.to_status.in_(("accepted", "declined", "expired")))).all()
+            ReferralEvent.to_status.in_(("accepted", "declined", "expired", "withdrawn")))).all()
         for outcome in outcomes:
-            assert keys.pop(f"referral-{referral.id}-{outcome}") == [referral.created_by_id]
+            told = (world["partner_accounts"] if outcome == "withdrawn"
+                    else [referral.created_by_id])
+            assert sorted(keys.pop(f"referral-{referral.id}-{outcome}")) == sorted(told)
     promoted = session.scalars(select(WaitlistEntry).where(
         WaitlistEntry.offer_id.in_(world["offers"]), WaitlistEntry.status == "referred")).all()
     for entry in promoted:

@@ -2,7 +2,8 @@
 
 A view that catches a domain error after its use case flushed a change, and
 answers calmly (a redirect), must commit nothing: the change is rolled back as
-if the error had reached the error handler. A view that meets no error commits.
+if the error had reached the error handler. A view that meets no error commits,
+and so does a batch whose refused row was rolled back to its own SAVEPOINT.
 """
 
 import pytest
@@ -32,6 +33,23 @@ def catching_app(database_url, session):
             return redirect("/")  # caught: the answer is no error
         return redirect("/")
 
+    @app.post("/test/rijen/<int:offer_id>")
+    def rows_one_by_one(offer_id: int):
+        """A batch: the refused row is rolled back to its SAVEPOINT, the other row stays."""
+        offer = db.session.get(Offer, offer_id)
+        for title, refused in (("Geweigerd", True), ("Aanvaard", False)):
+            savepoint = db.session.begin_nested()
+            try:
+                offer.title = title
+                db.session.flush()
+                if refused:
+                    raise Conflict("Deze rij wordt geweigerd.")
+            except DomainError:
+                savepoint.rollback()
+            else:
+                savepoint.commit()
+        return redirect("/")
+
     return app
 
 
@@ -52,3 +70,10 @@ def test_a_view_without_a_domain_error_commits(catching_app, session):
     response = catching_app.test_client().post(f"/test/hernoem/{offer.id}/nee")
     assert response.status_code == 302
     assert title(session, offer.id) == "Hernoemd"
+
+
+def test_a_row_refused_and_rolled_back_to_its_savepoint_leaves_the_others(catching_app, session):
+    offer = factories.offer(session, title="Oorspronkelijk")
+    response = catching_app.test_client().post(f"/test/rijen/{offer.id}")
+    assert response.status_code == 302
+    assert title(session, offer.id) == "Aanvaard"
