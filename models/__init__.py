@@ -11,6 +11,7 @@ from models.base import Base
 from models.coalition import Offer, Partner, Tie
 from models.coalition_version import CoalitionVersion
 from models.geography import Gemeente, Postcode, Wijk
+from models.mail_health import WorkerHeartbeat
 from models.outbox import MailOptOut, OutboxMail
 from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
@@ -41,4 +42,5 @@ __all__ = [
     "User",
     "WaitlistEntry",
     "Wijk",
+    "WorkerHeartbeat",
 ]
