@@ -94,6 +94,8 @@ def _referral(referral: Referral) -> dict:
         "status": referral.status,
         "reason_code": referral.reason_code,
         "note": referral.note,
+        "as_referred": referral.as_referred,
+        "chance_given": referral.chance_given,
         "created_at": _plain(referral.created_at),
         "status_changed_at": _plain(referral.status_changed_at),
         "events": [
@@ -180,7 +182,10 @@ def purge(
     session.execute(delete(Need).where(Need.inburgeraar_id.in_(people)))
     session.execute(delete(IntakeNeed).where(IntakeNeed.inburgeraar_id.in_(people)))
     session.execute(delete(Pip).where(Pip.inburgeraar_id.in_(people)))
-    session.execute(update(Referral).where(Referral.id.in_(referrals)).values(note=None))
+    # The person as referred is their personal data too; the chance given is the engine's.
+    session.execute(
+        update(Referral).where(Referral.id.in_(referrals)).values(note=None, as_referred=None)
+    )
     session.execute(delete(OutboxMail).where(OutboxMail.referral_id.in_(referrals)))
     session.execute(
         update(WaitlistEntry).where(WaitlistEntry.inburgeraar_id.in_(people))
