@@ -99,6 +99,8 @@ def _referral(referral: Referral, proposed: ProposalReferral | None) -> dict:
         "status": referral.status,
         "reason_code": referral.reason_code,
         "note": referral.note,
+        "as_referred": referral.as_referred,
+        "chance_given": referral.chance_given,
         # Made from the allocation proposal: the offer proposed, and why it went elsewhere.
         "proposal": None if proposed is None else {
             "proposed_offer_id": proposed.proposed_offer_id,
@@ -190,7 +192,10 @@ def purge(
     session.execute(delete(Need).where(Need.inburgeraar_id.in_(people)))
     session.execute(delete(IntakeNeed).where(IntakeNeed.inburgeraar_id.in_(people)))
     session.execute(delete(Pip).where(Pip.inburgeraar_id.in_(people)))
-    session.execute(update(Referral).where(Referral.id.in_(referrals)).values(note=None))
+    # The person as referred is their personal data too; the chance given is the engine's.
+    session.execute(
+        update(Referral).where(Referral.id.in_(referrals)).values(note=None, as_referred=None)
+    )
     session.execute(update(ProposalReferral).where(ProposalReferral.referral_id.in_(referrals))
                     .values(reason=None))
     session.execute(delete(OutboxMail).where(OutboxMail.referral_id.in_(referrals)))
