@@ -89,7 +89,7 @@ def close_offer(session: Session, *, actor_id: int, offer_id: int) -> None:
 
 
 def reopen_offer(session: Session, *, actor_id: int, offer_id: int) -> None:
-    """Open a closed offer again: it takes referrals (and a queue) as before."""
+    """Open a closed offer again: it takes referrals as before (its queue was skipped)."""
     actor = access.get_actor(session, actor_id)
     offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
     places.reopen_offer(session, offer_id=offer.id)

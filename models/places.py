@@ -39,6 +39,7 @@ from models.coalition import Offer
 from models.errors import Conflict, InvalidInput, NotFound, OfferFull
 from models.matching_bridge import eligibility_failures
 from models.referral import Referral, ReferralEvent
+from models.referral_snapshot import at_creation
 from models.vocabulary import ReferralStatus
 from models.waitlist_entry import WaitlistEntry
 
@@ -366,6 +367,7 @@ def _open_referral(session, *, offer_id, person_id, actor_id, note, now, notify=
     referral = Referral(
         inburgeraar_id=person_id, offer_id=offer_id, status=ReferralStatus.SENT.value, note=note,
         created_by_id=actor_id, created_at=now, status_changed_at=now,
+        **at_creation(session, person_id, offer_id),
     )
     session.add(referral)
     session.flush()
