@@ -244,3 +244,4 @@ def test_a_referral_rolled_back_to_its_savepoint_leaves_no_event_behind(session,
         assert places.pending_events(session) == []
     assert session.scalar(select(func.count()).select_from(OutboxMail)) == 0
     assert holding(session, offer) == 0
+
