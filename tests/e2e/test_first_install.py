@@ -20,11 +20,11 @@ import sys
 import pyotp
 import pytest
 import requests
-from e2e.live import PROJECT_ROOT, prepare_database
-from e2e.test_mail_worker import worker
 from mail_server import MailServer
 
 from databases import postgres_url, scratch_database
+from e2e.live import PROJECT_ROOT, prepare_database
+from e2e.test_mail_worker import worker
 from services import service_missing
 
 pytestmark = pytest.mark.slow
