@@ -111,7 +111,8 @@ def following_errors(person: Mapping[str, Any], pip: Mapping[str, Any]) -> list[
     """The person's fields that follow from their PIP, given otherwise: the leerroute (leave
     it out), and literacy in Latin script where the PIP gives alfabetisering."""
     errors = []
-    leerroute = SCENARIO_LEERROUTE.get(pip.get("leerroute"))
+    duo_route = pip.get("leerroute")
+    leerroute = SCENARIO_LEERROUTE.get(duo_route) if isinstance(duo_route, str) else None
     if leerroute and person.get("leerroute") not in (None, leerroute):
         errors.append(_error(
             "leerroute",

@@ -27,8 +27,8 @@ from pydantic_core import PydanticCustomError
 
 from models import field_rules as rules
 from models import person_fields
-from models.access import OFFER_LIST_STATUSES
 from models import pip as pip_rules
+from models.access import OFFER_LIST_STATUSES
 from models.pip import ALFABETISERING, MAX_UREN, PIP_LEERROUTES, PIP_NIVEAUS
 from models.reason_codes import REASON_CODES
 from models.vocabulary import (
@@ -219,13 +219,17 @@ class TokenResponse(Schema):
 # --- offers -----------------------------------------------------------------------
 
 
-def _lat_and_lon_together(schema: dict) -> None:
+def _offer_rules(schema: dict) -> None:
+    """The rules across an offer's fields (``models.field_rules``) the document can state:
+    ``lat`` and ``lon`` together (both numbers, or both null), levels in order."""
     schema["dependentRequired"] = {"lat": ["lon"], "lon": ["lat"]}
-    # Both a number, or both null.
     schema["allOf"] = [
-        {"if": {"properties": {one: {"type": "number"}}, "required": [one]},
-         "then": {"properties": {other: {"type": "number"}}}}
-        for one, other in (("lat", "lon"), ("lon", "lat"))
+        *({"if": {"properties": {one: {"type": "number"}}, "required": [one]},
+           "then": {"properties": {other: {"type": "number"}}}}
+          for one, other in (("lat", "lon"), ("lon", "lat"))),
+        *({"if": {"properties": {"min_level": {"const": low}}, "required": ["min_level"]},
+           "then": {"properties": {"max_level": {"not": {"enum": list(LEVELS[:rank])}}}}}
+          for rank, low in enumerate(LEVELS) if rank),
     ]
 
 
@@ -243,7 +247,7 @@ class OfferFields(Body):
     ``lon`` go together.
     """
 
-    model_config = ConfigDict(json_schema_extra=_lat_and_lon_together)
+    model_config = ConfigDict(json_schema_extra=_offer_rules)
 
     title: Title = absent("Niet leeg, niet null")
     domain: Domain = absent("Niet null")
@@ -279,7 +283,10 @@ class OfferFields(Body):
 class OfferCreate(OfferFields):
     """A new offer; ``partner_id`` is the caller's own partner when left out."""
 
-    partner_id: Id | None = None
+    partner_id: Id | None = Field(
+        default=None, description="Verplicht voor de coördinator; weggelaten of null bij een "
+        "partner: de eigen"
+    )
     title: Title
     domain: Domain
     capacity: Capacity
@@ -377,10 +384,6 @@ class PipFields(Body):
         default="NVT", description="A of AA: alfabetisering hoort bij de route"
     )
 
-    @classmethod
-    def rule_errors(cls, values: dict) -> list[dict]:
-        return pip_rules.pip_errors(values, prefix="")
-
 
 class Pip(BaseModel):
     dagtekening: date
@@ -451,18 +454,21 @@ class InburgeraarFields(Body):
     @classmethod
     def rule_errors(cls, values: dict) -> list[dict]:
         pip = values.get("pip")
-        following = pip_rules.following_errors(values, pip) if isinstance(pip, dict) else []
-        return rules.person_field_errors(values) + following
+        if not isinstance(pip, dict):
+            return rules.person_field_errors(values)
+        return [*rules.person_field_errors(values), *pip_rules.pip_errors(pip),
+                *pip_rules.following_errors(values, pip)]
 
 
 class InburgeraarCreate(InburgeraarFields):
     """A new inburgeraar; a klantmanager's own gemeente when ``gemeente_id`` is left out."""
 
     pseudonym: Annotated[str, Field(pattern=rules.PSEUDONYM_PATTERN)] | None = Field(
-        default=None, description="Gegenereerd wanneer weggelaten"
+        default=None, description="Gegenereerd wanneer weggelaten of null"
     )
     gemeente_id: Id | None = Field(
-        default=None, description="Verplicht voor de coördinator; een klantmanager: de eigen"
+        default=None, description="Verplicht voor de coördinator; weggelaten of null bij een "
+        "klantmanager: de eigen gemeente"
     )
     needs: Needs = Field(description=NEEDS)
 
