@@ -5,20 +5,26 @@ caller's unit of work (models/unit_of_work.py) commits or rolls back.
 """
 
 from models.account import User
+from models.account_events import AccountEvent
+from models.account_security import AccountLink, Passkey, RecoveryCode
 from models.audit import AccessLog
 from models.auth import ApiToken, LoginFailure
 from models.base import Base
 from models.coalition import Offer, Partner, Tie
 from models.coalition_version import CoalitionVersion
 from models.geography import Gemeente, Postcode, Wijk
+from models.mail_health import WorkerHeartbeat
 from models.outbox import MailOptOut, OutboxMail
 from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
+from models.proposal import ProposalReferral
 from models.referral import Referral, ReferralEvent
 from models.waitlist import WaitlistEntry
 
 __all__ = [
     "AccessLog",
+    "AccountEvent",
+    "AccountLink",
     "ApiToken",
     "Base",
     "CoalitionVersion",
@@ -31,12 +37,16 @@ __all__ = [
     "Offer",
     "OutboxMail",
     "Partner",
+    "Passkey",
     "Pip",
     "Postcode",
+    "ProposalReferral",
+    "RecoveryCode",
     "Referral",
     "ReferralEvent",
     "Tie",
     "User",
     "WaitlistEntry",
     "Wijk",
+    "WorkerHeartbeat",
 ]

@@ -36,8 +36,11 @@ from models.errors import (
 )
 from models.field_rules import LONG_TEXT
 from models.matching_bridge import check_eligible
+from models.personal_data import check_no_personal_data
 from models.reason_codes import check_reason
 from models.referral import Referral, ReferralEvent
+from models.referral_snapshot import at_creation
+from models.under_way import check_domain_free
 from models.vocabulary import ReferralStatus
 
 SYSTEM = "system"
@@ -90,6 +93,7 @@ def refer(
     offer_id: int,
     note: str | None = None,
     at: datetime | None = None,
+    additional: bool = False,
 ) -> Referral:
     """A klantmanager refers an inburgeraar of their gemeente to an open offer.
 
@@ -121,6 +125,7 @@ def refer(
     if holds_referral(session, person.id, offer.id):
         raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
     check_eligible(session, person.id, offer.id)
+    check_domain_free(session, person.id, offer.domain, additional=additional)
     if held_places(session, [offer.id])[offer.id] >= offer.capacity:
         raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
     return open_referral(session, person_id=person.id, offer_id=offer.id, actor_id=actor.id,
@@ -151,6 +156,8 @@ def open_referral(
         created_by_id=actor_id,
         created_at=now,
         status_changed_at=now,
+        # The person as referred and the chance Wegwijs gave, taken before it is written.
+        **at_creation(session, person_id, offer_id),
     )
     session.add(referral)
     session.flush()
@@ -270,3 +277,4 @@ def check_note(text: str | None, field: str = "note") -> None:
     if text is not None and len(text) > NOTE_MAX_LENGTH:
         message = f"Maximaal {NOTE_MAX_LENGTH} tekens."
         raise InvalidInput(message, [{"field": field, "message": message}])
+    check_no_personal_data(text, field)

@@ -10,10 +10,12 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 from werkzeug.exceptions import NotFound as NoSuchUrl
 from werkzeug.routing import RequestRedirect
 
+from models.accounts import EmailInUse
 from models.errors import (
     AlreadyReferred,
     Conflict,
     DomainError,
+    DomainUnderWay,
     Forbidden,
     IllegalTransition,
     InvalidInput,
@@ -22,7 +24,8 @@ from models.errors import (
     OfferFull,
 )
 from models.lockout import AccountLocked
-from models.tokens import InvalidCredentials, TooManyAttempts
+from models.partners import PartnerBusy
+from models.sign_in import InvalidCredentials, TooManyAttempts
 from web.api.auth import unauthorized
 from web.api.spec import request_is_api
 from web.extensions import db
@@ -47,6 +50,9 @@ _DOMAIN_STATUS = [
     (OfferFull, 409, "Aanbod is vol", "offer-full"),
     (IllegalTransition, 409, "Overgang niet toegestaan", "illegal-transition"),
     (AlreadyReferred, 409, "Al verwezen", "already-referred"),
+    (DomainUnderWay, 409, "Al een lopende verwijzing in dit domein", "domain-under-way"),
+    (PartnerBusy, 409, "Partner heeft lopende verwijzingen", "partner-busy"),
+    (EmailInUse, 409, "E-mailadres al in gebruik", "email-in-use"),
     (Conflict, 409, "Conflict", "conflict"),
     (NotFound, 404, "Niet gevonden", "not-found"),
     (Forbidden, 403, "Geen toegang", "forbidden"),
@@ -71,18 +77,21 @@ def domain_error(error: DomainError):
         (entry[1:] for entry in _DOMAIN_STATUS if isinstance(error, entry[0])),
         (400, TITLES[400], "bad-request"),
     )
-    headers, errors = None, None
+    headers, errors, extensions = None, None, None
     if isinstance(error, TooManyAttempts):
         headers = {"Retry-After": str(error.retry_after)}
     if isinstance(error, InvalidInput):
         errors = error.errors
+    if isinstance(error, DomainUnderWay):
+        extensions = {"referral_id": error.referral_id}
     if isinstance(error, NotEligible):
         errors = [
             {"field": "offer_id", "message": message, "rule": rule}
             for rule, message in error.failures
         ]
     return problem(
-        status, title, error.message, type_=PROBLEM_TYPE_BASE + slug, errors=errors, headers=headers
+        status, title, error.message, type_=PROBLEM_TYPE_BASE + slug, errors=errors,
+        headers=headers, extensions=extensions,
     )
 
 

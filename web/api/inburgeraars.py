@@ -8,6 +8,7 @@ from models.inburgeraars import KEEP, create_inburgeraar, update_inburgeraar
 from models.matcher_cache import cached
 from models.matches import ranked
 from models.people import Inburgeraar
+from models.under_way import served_by
 from web.api import representations, schemas
 from web.api.auth import current_user, roles
 from web.api.spec import api, responses
@@ -119,13 +120,16 @@ def get_matches(inburgeraar_id: int, query: schemas.MatchQuery):
 
     Items as the matcher's ``rank`` gives them: ``offer_id``, ``partner_id``,
     ``domain``, ``score`` (the estimated chance of success), ``components`` (each
-    one's contribution to that chance) and Dutch ``reasons``.
+    one's contribution to that chance) and Dutch ``reasons``. With ``domain``,
+    ``served_by`` names the person's referral under way in it: the domain is
+    served, and the offers are listed for an additional referral.
     """
     person_id = access.visible_inburgeraar_id(db.session, current_user(), inburgeraar_id)
     key = ("matches", person_id, query.domain, query.top)
     matches = cached(db.session, key, lambda: _ranked(person_id, query))
+    serving = served_by(db.session, person_id, query.domain) if query.domain else None
     log_access("match", [person_id])
-    return schemas.MatchList(matches=matches)
+    return schemas.MatchList(matches=matches, served_by=serving)
 
 
 def _ranked(person_id: int, query: schemas.MatchQuery) -> list[schemas.Match]:

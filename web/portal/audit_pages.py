@@ -1,4 +1,5 @@
-"""The coordinator's pages for accountability: the access log (filtered) and locked accounts."""
+"""The coordinator's pages for accountability: the access log (filtered), and unlocking an
+account (listed on the accounts page, web/portal/coalition_admin.py)."""
 
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -11,17 +12,25 @@ from wtforms.validators import NumberRange, Optional
 
 from models.account import User
 from models.audit import AccessLog, LogFilter, access_log_query
-from models.lockout import locked_accounts, unlock_account
+from models.lockout import unlock_account
 from models.people import Inburgeraar
 from web.extensions import db
 from web.portal.choices import optional
 from web.portal.forms import PortalForm
+from web.portal.listing import paged
 from web.portal.navigation import add_nav_item
 from web.portal.security import actor_id, role_required
 
 bp = Blueprint("audit", __name__, url_prefix="/coordinator")
 
 PAGE_SIZE = 200
+LOG_SORTS = {
+    "moment": (),
+    "account": (AccessLog.user_id,),
+    "inburgeraar": (AccessLog.inburgeraar_id,),
+    "handeling": (AccessLog.action,),
+    "kanaal": (AccessLog.channel,),
+}
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 ACTION_LABELS = {
     "list": "lijst", "read": "inzien", "match": "matches", "create": "inschrijven",
@@ -57,32 +66,31 @@ def only_the_coordinator():
 @bp.get("/toegang")
 def access_log():
     form = LogFilterForm(request.args, meta={"csrf": False})
-    rows = []
+    criteria = LogFilter()
     if form.validate():
         criteria = LogFilter(
             user_id=form.user_id.data, inburgeraar_id=form.inburgeraar_id.data,
             action=form.action.data or None, channel=form.channel.data or None,
             since=_start_of(form.since.data), until=_start_of(form.until.data, days=1),
         )
-        rows = db.session.scalars(access_log_query(criteria).limit(PAGE_SIZE)).all()
+    # Sorting by the moment is sorting by id: rows are appended, never changed.
+    listing = paged(db.session, access_log_query(criteria).order_by(None), sorts=LOG_SORTS,
+                    default="moment", default_descending=True, tiebreak=AccessLog.id,
+                    size=PAGE_SIZE)
+    rows = listing.rows
     status = 200 if not form.errors else 422
     return render_template(
-        "audit/access_log.html", form=form, rows=rows, page_size=PAGE_SIZE,
+        "audit/access_log.html", form=form, rows=rows, listing=listing,
         emails=_emails({r.user_id for r in rows}), pseudonyms=_pseudonyms(rows),
         action_labels=ACTION_LABELS, channel_labels=CHANNEL_LABELS,
     ), status
-
-
-@bp.get("/accounts")
-def accounts():
-    return render_template("audit/accounts.html", locked=locked_accounts(db.session))
 
 
 @bp.post("/accounts/<int:user_id>/deblokkeren")
 def unlock(user_id: int):
     user = unlock_account(db.session, actor_id=actor_id(), user_id=user_id)
     flash(f"{user.email} is gedeblokkeerd.", "ok")
-    return redirect(url_for("audit.accounts"))
+    return redirect(url_for("coalition_admin.accounts"))
 
 
 def _start_of(day, days: int = 0) -> datetime | None:
@@ -107,4 +115,4 @@ def _pseudonyms(rows: list[AccessLog]) -> dict[int, str]:
 def init_audit_pages(app: Flask) -> None:
     app.register_blueprint(bp)
     add_nav_item(app, "Toegangslog", "audit.access_log", ("coordinator",))
-    add_nav_item(app, "Accounts", "audit.accounts", ("coordinator",))
+    add_nav_item(app, "Accounts", "coalition_admin.accounts", ("coordinator",))

@@ -2,7 +2,7 @@
 
 from models.matching_bridge import COMPONENT_LABELS
 from models.referral_service import STATUS_LABELS
-from models.vocabulary import LEERROUTE_NAMES, OFFER_KIND_NAMES, language_name
+from models.vocabulary import LEERROUTE_NAMES, OFFER_KIND_NAMES, SECTOR_NAMES, language_name
 
 DOMAIN_LABELS = {
     "taal": "Taal",
@@ -24,6 +24,8 @@ PARTNER_KIND_LABELS = {
     "welzijn": "welzijnsorganisatie",
     "overig": "overige partner",
 }
+SECTOR_LABELS = SECTOR_NAMES
+PIP_LEERROUTE_LABELS = {"B": "B1-route", "O": "onderwijsroute", "Z": "zelfredzaamheidsroute"}
 GENDER_LABELS = {"v": "vrouw", "m": "man", "x": "anders / onbekend"}
 EDUCATION_LABELS = {
     "geen": "geen",
@@ -33,13 +35,14 @@ EDUCATION_LABELS = {
     "hbo": "hbo",
     "wo": "wo",
 }
+# What each move's button says: a verb, what pressing it does.
 ACTION_LABELS = {
-    "accepted": "Accepteren",
-    "declined": "Afwijzen",
-    "started": "Gestart",
-    "completed": "Afgerond",
-    "dropped": "Voortijdig gestopt",
-    "withdrawn": "Intrekken",
+    "accepted": "Accepteer",
+    "declined": "Wijs af",
+    "started": "Markeer als gestart",
+    "completed": "Rond af",
+    "dropped": "Meld voortijdig gestopt",
+    "withdrawn": "Trek in",
 }
 STATUS_BADGES = {
     "sent": "neutral",
@@ -62,6 +65,8 @@ __all__ = [
     "LEERROUTE_NAMES",
     "OFFER_KIND_LABELS",
     "PARTNER_KIND_LABELS",
+    "PIP_LEERROUTE_LABELS",
+    "SECTOR_LABELS",
     "STATUS_BADGES",
     "STATUS_LABELS",
     "language_name",

@@ -18,19 +18,22 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional, Regexp
 
 from models.field_rules import AGE, CAPACITY, HOURS_PER_WEEK, LONG_TEXT, PC4_PATTERN, TITLE
-from models.field_rules import SECTORS as SECTOR_LIMIT
 from web.portal import choices
-from web.portal.forms import CheckboxesField, PortalForm, between, optional_select, within
+from web.portal.forms import (
+    CheckboxesField,
+    PortalForm,
+    RecordedChoices,
+    between,
+    optional_select,
+    within,
+)
 
 POSTCODE = Regexp(
     PC4_PATTERN, message="Vul de vier cijfers van een postcode in, bijvoorbeeld 3511."
 )
-SECTORS = Regexp(
-    r"^[\w\s,-]*$", message="Alleen woorden, gescheiden door komma's, bijvoorbeeld: zorg, horeca."
-)
 
 
-class OfferForm(PortalForm):
+class OfferForm(RecordedChoices, PortalForm):
     """An offer of a taalschool, maatjesproject, mentor, onderwijsinstelling, welzijn, overig."""
 
     title = StringField("Titel", validators=[InputRequired("Geef een titel op."), within(TITLE)])
@@ -77,7 +80,7 @@ class OfferForm(PortalForm):
     )
 
 
-class PlekForm(PortalForm):
+class PlekForm(RecordedChoices, PortalForm):
     """A werkgever's plek: baan, stage, werkervaringsplek or vrijwilligerswerk (domain werk)."""
 
     title = StringField("Titel", validators=[InputRequired("Geef een titel op."), within(TITLE)])
@@ -89,9 +92,9 @@ class PlekForm(PortalForm):
             between(CAPACITY, "Een aantal"),
         ],
     )
-    sectors = StringField(
-        "Sector(en), gescheiden door komma's",
-        validators=[InputRequired("Geef de sector op."), within(SECTOR_LIMIT), SECTORS],
+    sectors = CheckboxesField(
+        "Sector", choices=choices.SECTOR_CHOICES,
+        validators=[InputRequired("Geef de sector op.")],
     )
     hours_per_week = DecimalField(
         "Uren per week",
@@ -113,14 +116,14 @@ class PlekForm(PortalForm):
     description = TextAreaField("Beschrijving", validators=[Optional(), within(LONG_TEXT)])
 
     def offer_fields(self) -> dict:
-        sectors = [s.strip().lower() for s in (self.sectors.data or "").split(",") if s.strip()]
         return {
             "title": self.title.data,
             "domain": "werk",
             "kind": self.kind.data,
             "capacity": self.capacity.data,
-            "sectors": sectors,
-            "hours_per_week": float(self.hours_per_week.data),
+            "sectors": self.sectors.data,
+            "hours_per_week": (None if self.hours_per_week.data is None
+                               else float(self.hours_per_week.data)),
             "min_level": self.min_level.data or None,
             "schedule": self.schedule.data,
             "postcode": self.postcode.data or None,

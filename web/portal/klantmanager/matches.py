@@ -10,23 +10,24 @@ other that fit beside it; with places held in both, the week is complete
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms import HiddenField, TextAreaField
+from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Optional, Regexp
 
 from models import access
 from models.errors import DomainError
 from models.field_rules import LONG_TEXT
-from models.matches import duaal_week, matches_by_domain
+from models.matches import duaal_week, full_offers_to_wait_for, matches_by_domain
 from models.referral import Referral
 from models.referral_service import refer
-from models.waitlist import full_offers_to_wait_for
+from models.under_way import served_domains
 from web.audit import log_access
 from web.extensions import db
 from web.portal.forms import PortalForm, within
 from web.portal.klantmanager import bp
 from web.portal.security import actor_id
 
-TOP = 5
+# Per domain the best three: the page fits on two screens, the full breakdown on demand.
+TOP = 3
 
 
 class ReferForm(PortalForm):
@@ -38,6 +39,8 @@ class ReferForm(PortalForm):
         "Toelichting voor de partner", validators=[Optional(), within(LONG_TEXT)],
         description="Wat de partner moet weten om te beginnen; geen naam of BSN.",
     )
+    # Only offered where the domain is served already: a second course, a taalcafé beside it.
+    additional = BooleanField("Extra verwijzing naast de lopende")
 
 
 @bp.get("/inburgeraars/<int:inburgeraar_id>")
@@ -53,6 +56,7 @@ def refer_person(inburgeraar_id: int):
             referral = refer(
                 db.session, actor_id=actor_id(), inburgeraar_id=inburgeraar_id,
                 offer_id=int(form.offer_id.data), note=form.note.data or None,
+                additional=form.additional.data,
             )
         except DomainError as error:
             # Shown beside the matches; a person out of reach still gets the 404 page below.
@@ -74,10 +78,19 @@ def render_person(inburgeraar_id: int, failed: ReferForm | None = None, status: 
         .options(selectinload(Referral.offer)).order_by(Referral.id.desc())
     ).all()
     week = duaal_week(db.session, person, referrals, TOP) if person.duaal else None
+    by_id = {r.id: r for r in referrals}
+    served = {domain: by_id[referral_id] for domain, referral_id
+              in served_domains(db.session, [person.id])[person.id].items()}
     log_access("read", [person.id])
     log_access("match", [person.id])
     return render_template(
         "klantmanager/inburgeraar.html", person=person, by_domain=by_domain,
-        week=week, referrals=referrals, failed=failed,
+        week=week, referrals=referrals, failed=failed, served=served,
         full_offers=full_offers_to_wait_for(db.session, person),
     ), status
+
+
+@bp.get("/kans-van-slagen")
+def chance_explained():
+    """A short page, in Dutch, on how the chance of success is estimated."""
+    return render_template("klantmanager/chance.html")
