@@ -65,6 +65,14 @@ DATA_RULES = {
                         "what the partner's kind may post: the partner in the database"),
     },
     "POST /referrals": {"offer_id": "the eligibility rules on the person and the offer"},
+    "POST /accounts": {
+        "partner_id": "an active partner in the database",
+        "gemeente": "a gemeente of the U16, which the database holds",
+    },
+    "POST /partners": {
+        "ties": "partners in the database, active",
+        "gemeente": "a gemeente of the U16, which the database holds",
+    },
     "POST /offers/{offer_id}/waitlist": {
         "inburgeraar_id": "the eligibility rules on the person and the offer",
     },
