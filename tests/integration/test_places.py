@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 import factories
 from models import Offer, OutboxMail, Referral, ReferralEvent, WaitlistEntry, places
 from models.base import now_utc
-from models.errors import Conflict, InvalidInput, NotEligible, NotFound, OfferFull
+from models.errors import Conflict, Forbidden, InvalidInput, NotEligible, NotFound, OfferFull
 from models.hsds_import import SourceFile, import_hsds
 from models.offers import close_offer, reopen_offer, update_offer
 from models.referral_service import change_status, expire_referrals, refer
 from models.unit_of_work import UnitOfWork
-from models.waitlist import join_waitlist, leave_waitlist, visible_queue
+from models.waitlist import join_waitlist, leave_waitlist, visible_queue, waiting_of_gemeente
 
 
 @pytest.fixture
@@ -288,3 +288,82 @@ def test_closing_a_partners_offers_leaves_other_partners_open_and_keeps_the_mome
     session.expire_all()
     assert session.get(Offer, other.id).closed_at is None
     assert all(_same_moment(session.get(Offer, o.id).closed_at, at) for o in world["offers"])
+
+
+def test_closing_is_idempotent_and_skips_only_its_own_waiting_entries(session, world):
+    first, second = world["offers"]
+    for offer in (first, second):
+        refer_now(session, world["km"], offer, person(session))
+    queue_first = queue_up(session, world["km"], first, 3)
+    queue_second = queue_up(session, world["km"], second, 1)
+    with UnitOfWork(session):
+        leave_waitlist(session, actor_id=world["km"].id, entry_id=queue_first[2])
+    decline(session, world, session.scalars(select(Referral.id).where(
+        Referral.offer_id == first.id, Referral.status == "sent")).first())
+    assert statuses(session, queue_first) == ["referred", "waiting", "withdrawn"]
+    before = now_utc()
+    for _ in range(2):
+        with UnitOfWork(session):
+            places.close_offer(session, offer_id=first.id)
+    assert statuses(session, queue_first) == ["referred", "skipped", "withdrawn"]
+    assert statuses(session, queue_second) == ["waiting"]
+    closed_at = session.get(WaitlistEntry, queue_first[1]).closed_at
+    assert (closed_at if closed_at.tzinfo else closed_at.replace(tzinfo=before.tzinfo)) >= before
+
+
+def test_withdrawing_a_persons_entries_leaves_everyone_else_and_what_is_settled(session, world):
+    first, second = world["offers"]
+    for offer in (first, second):
+        refer_now(session, world["km"], offer, person(session))
+    gone = person(session)
+    mine = []
+    for offer in (first, second):
+        with UnitOfWork(session):
+            mine.append(join_waitlist(session, actor_id=world["km"].id, offer_id=offer.id,
+                                      inburgeraar_id=gone).id)
+    others = queue_up(session, world["km"], first, 1)
+    decline(session, world, session.scalars(select(Referral.id).where(
+        Referral.offer_id == second.id, Referral.status == "sent")).first())
+    assert statuses(session, mine) == ["waiting", "referred"]
+    at = now_utc()
+    with UnitOfWork(session):
+        places.withdraw_entries_of(session, [gone], at)
+    assert statuses(session, mine) == ["withdrawn", "referred"]
+    assert statuses(session, others) == ["waiting"]
+    assert _same_moment(session.get(WaitlistEntry, mine[0]).closed_at, at)
+
+
+def test_the_waitlist_reads_refuse_the_wrong_role_and_partner(session, world):
+    outsider = factories.user(session, role="partner")
+    with pytest.raises(Forbidden) as refused:
+        waiting_of_gemeente(session, actor_id=world["partner"].id)
+    assert refused.value.message == "Alleen een klantmanager heeft wachtlijstplaatsen."
+    with pytest.raises(NotFound) as hidden:
+        visible_queue(session, actor_id=outsider.id, offer_id=world["offers"][0].id)
+    assert hidden.value.message == "Dit aanbod bestaat niet."
+    assert places.pending_events(session) == []
+
+
+def test_the_gemeentes_waiting_entries_come_per_offer_in_queue_order(session, world):
+    first, second = world["offers"]
+    for offer in (first, second):
+        refer_now(session, world["km"], offer, person(session))
+    late = queue_up(session, world["km"], second, 1)
+    early = queue_up(session, world["km"], first, 2)
+    theirs = queue_up(session, world["km_zeist"], first, 1, gemeente=world["zeist"])
+    rows = waiting_of_gemeente(session, actor_id=world["km"].id)
+    assert [(entry.id, place) for entry, place in rows] == [
+        (early[0], 1), (early[1], 2), (late[0], 1)]
+    assert theirs[0] not in [entry.id for entry, _ in rows]
+
+
+def test_a_capacity_below_the_held_places_names_the_count(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    with pytest.raises(InvalidInput) as refused, UnitOfWork(session):
+        places.set_capacity(session, offer_id=offer.id, capacity=0)
+    assert refused.value.message == "Het aanbod heeft ongeldige velden."
+    assert refused.value.errors == [{
+        "field": "capacity",
+        "message": "Er zijn al 1 plekken bezet door verwijzingen; "
+                   "de capaciteit kan niet lager zijn."}]
