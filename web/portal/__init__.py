@@ -36,7 +36,8 @@ def init_portal(app: Flask) -> None:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    for module in (assets, auth, home, partner, werkgever, klantmanager, mail_settings):
+    assets.init_assets(app)
+    for module in (auth, home, partner, werkgever, klantmanager, mail_settings):
         app.register_blueprint(module.bp)
     register_navigation(app)
     register_error_pages(app)

@@ -29,8 +29,10 @@ def register_filters(app: Flask) -> None:
         "dayparts": lambda codes: ", ".join(codes) if codes else "—",
         "moment": moment,
         "decimal": decimal,
-        "percent": lambda value: f"{round(value * 100)}%",
-        "chance": lambda value: f"{round(value * 100)} %",
+        "percent": percent,
+        "chance": percent,
+        "plural": plural,
+        "join_and": join_and,
         "points": format_points,
     }
     app.jinja_env.filters.update(filters)
@@ -45,6 +47,24 @@ def moment(value: datetime | None) -> str:
     if value.tzinfo is None:  # SQLite returns UTC without its zone
         value = value.replace(tzinfo=UTC)
     return value.astimezone(LOCAL).strftime("%d-%m-%Y %H:%M")
+
+
+def percent(fraction: float | None) -> str:
+    """A fraction as the portal writes every percentage (and the engine its reasons): "51 %"."""
+    if fraction is None:
+        return "—"
+    return f"{round(fraction * 100)} %"
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """A count with its noun in the right form: "1 plaats", "0 plaatsen", "3 plaatsen"."""
+    return f"{count} {singular if count == 1 else plural_form}"
+
+
+def join_and(items) -> str:
+    """A Dutch enumeration: "a", "a en b", "a, b en c"."""
+    items = [str(item) for item in items]
+    return " en ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
 def decimal(value: float | None, places: int = 2) -> str:

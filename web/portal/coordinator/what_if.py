@@ -27,6 +27,7 @@ from web.portal.choices import DOMAIN_CHOICES, optional
 from web.portal.coordinator import bp
 from web.portal.coordinator.forms import FilterForm
 from web.portal.coordinator.tables import Table
+from web.portal.filters import plural
 from web.portal.labels import DOMAIN_LABELS
 
 INVALID = 422
@@ -156,7 +157,7 @@ def _open_offers() -> list[Offer]:
 def _fill_choices(form: WhatIfForm, offers: list[Offer]) -> None:
     offer_choices = optional([
         SelectChoice(o.id, f"{o.partner.name} – {o.title} ({DOMAIN_LABELS[o.domain]}, "
-                           f"nu {o.capacity} plaatsen)")
+                           f"nu {plural(o.capacity, 'plaats', 'plaatsen')})")
         for o in offers
     ])
     for offer, _ in form.rows():
