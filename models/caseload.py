@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 import matching
+from matching.allocation import FULL, KEPT  # noqa: F401 - the reasons the portal tells apart
 from models.matching_bridge import build_scenario, engine_inburgeraar
 from models.people import Inburgeraar
 

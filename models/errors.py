@@ -47,3 +47,11 @@ class InvalidInput(DomainError):
     def __init__(self, message: str, errors: list[dict[str, str]]):
         super().__init__(message)
         self.errors = errors  # [{"field": ..., "message": ...}]
+
+
+class DomainUnderWay(Conflict):
+    """The person already holds a referral under way in the offer's domain."""
+
+    def __init__(self, message: str, referral_id: int):
+        super().__init__(message)
+        self.referral_id = referral_id

@@ -18,15 +18,10 @@ from models.coalition import Partner
 from models.errors import Forbidden, InvalidInput
 from models.geography import Gemeente, Postcode
 from models.people import Inburgeraar, IntakeNeed, Need
+from models.person_fields import NAMES as PERSON_FIELDS
+from models.person_fields import empty_value
 from models.pip import SCENARIO_LEERROUTE, Pip, pip_errors, recorded
 
-PERSON_FIELDS = frozenset({
-    "postcode", "gender", "birth_year", "arrived_on", "languages", "level", "leerroute",
-    "education", "availability", "childcare_needed", "max_travel_km", "sectors", "mentor_id",
-    "goals", "latin_literate", "duaal",
-})
-LIST_FIELDS = ("languages", "availability", "sectors")
-FLAG_DEFAULTS = {"childcare_needed": False, "latin_literate": True, "duaal": False}
 # The brede intake asks for at least one domain with a need (API and portal alike).
 NEEDS_REQUIRED = "Geef minstens één domein van de brede intake een gewicht."
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -137,15 +132,12 @@ def _replace_needs(session: Session, person: Inburgeraar, needs: Mapping[str, fl
 
 
 def _clean(fields: Mapping[str, Any]) -> dict:
-    """Only person fields; an absent list or flag is its empty value or default, not NULL."""
-    values = {name: value for name, value in fields.items() if name in PERSON_FIELDS}
-    for name in LIST_FIELDS:
-        if name in values and values[name] is None:
-            values[name] = []
-    for name, default in FLAG_DEFAULTS.items():
-        if name in values and values[name] is None:
-            values[name] = default
-    return values
+    """Only person fields; None is the field's empty value (a list's [], a flag's default)."""
+    return {
+        name: empty_value(name) if value is None else value
+        for name, value in fields.items()
+        if name in PERSON_FIELDS
+    }
 
 
 def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:

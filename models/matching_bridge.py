@@ -12,12 +12,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import matching as engine
+from matching.explanation import format_points  # noqa: F401 - for the portal
+from matching.scoring import COMPONENTS, REGISTRY  # noqa: F401 - COMPONENTS for the portal
 from models.capacity import free_places
 from models.coalition import Offer, Partner, Tie
 from models.errors import NotEligible
 from models.people import Inburgeraar
+from models.person_fields import recorded_values
 from models.pip import scenario_latin_literate, scenario_leerroute
 from models.referral import Referral
+
+# What the portal shows of a match's components: the engine's names, Dutch labels and points.
+COMPONENT_LABELS = {name: component.label for name, component in REGISTRY.items()}
 
 # A referral's state as an outcome the matcher learns from. Withdrawn and
 # expired referrals say nothing about the fit and are left out. The reason code
@@ -77,28 +83,32 @@ def engine_offer(offer: Offer, free: int) -> engine.Offer:
 def engine_inburgeraar(
     person: Inburgeraar, needs: dict[str, float] | None = None
 ) -> engine.Inburgeraar:
-    """The person as the engine sees them, with their current needs unless ``needs`` is given."""
+    """The person as the engine sees them, with their current needs unless ``needs`` is given.
+
+    Every recorded field (``models.person_fields``) goes along, in the scenario's
+    plain form; the PIP decides the leerroute and literacy when there is one.
+    """
+    fields = {name: _scenario_value(value) for name, value in recorded_values(person).items()}
+    fields.update(
+        mentor_id=str(person.mentor_id) if person.mentor_id else None,
+        leerroute=scenario_leerroute(person.pip, person.leerroute),
+        latin_literate=scenario_latin_literate(person.pip, person.latin_literate),
+    )
     return engine.Inburgeraar(
         id=str(person.id),
         needs=person.needs_by_domain if needs is None else needs,
         gemeente=person.gemeente.name,
-        postcode=person.postcode,
-        gender=person.gender,
-        birth_year=person.birth_year,
-        arrived_on=person.arrived_on.isoformat() if person.arrived_on else None,
-        languages=tuple(person.languages),
-        level=person.level,
-        leerroute=scenario_leerroute(person.pip, person.leerroute),
-        education=person.education,
-        availability=tuple(person.availability),
-        childcare_needed=person.childcare_needed,
-        max_travel_km=person.max_travel_km,
-        sectors=tuple(person.sectors),
-        mentor_id=str(person.mentor_id) if person.mentor_id else None,
-        goals=person.goals,
-        latin_literate=scenario_latin_literate(person.pip, person.latin_literate),
-        duaal=person.duaal,
+        **fields,
     )
+
+
+def _scenario_value(value):
+    """A column's value as the scenario holds it: lists as tuples, dates as ISO text."""
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def build_scenario(

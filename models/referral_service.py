@@ -36,8 +36,10 @@ from models.errors import (
 )
 from models.field_rules import LONG_TEXT
 from models.matching_bridge import check_eligible
+from models.personal_data import check_no_personal_data
 from models.reason_codes import check_reason
 from models.referral import Referral, ReferralEvent
+from models.under_way import check_domain_free
 from models.vocabulary import ReferralStatus
 
 SYSTEM = "system"
@@ -90,6 +92,7 @@ def refer(
     offer_id: int,
     note: str | None = None,
     at: datetime | None = None,
+    additional: bool = False,
 ) -> Referral:
     """A klantmanager refers an inburgeraar of their gemeente to an open offer.
 
@@ -121,6 +124,7 @@ def refer(
     if holds_referral(session, person.id, offer.id):
         raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
     check_eligible(session, person.id, offer.id)
+    check_domain_free(session, person.id, offer.domain, additional=additional)
     if held_places(session, [offer.id])[offer.id] >= offer.capacity:
         raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
     return open_referral(session, person_id=person.id, offer_id=offer.id, actor_id=actor.id,
@@ -270,3 +274,4 @@ def check_note(text: str | None, field: str = "note") -> None:
     if text is not None and len(text) > NOTE_MAX_LENGTH:
         message = f"Maximaal {NOTE_MAX_LENGTH} tekens."
         raise InvalidInput(message, [{"field": field, "message": message}])
+    check_no_personal_data(text, field)

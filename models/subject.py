@@ -31,6 +31,8 @@ from models.coalition import Offer
 from models.errors import NotFound
 from models.outbox import OutboxMail
 from models.people import Inburgeraar, IntakeNeed, Need
+from models.person_fields import NAMES as RECORDED_FIELDS
+from models.person_fields import empty_values
 from models.pip import Pip
 from models.referral import Referral, ReferralEvent
 from models.waitlist import WaitlistEntry
@@ -39,21 +41,11 @@ DEFAULT_RETENTION_DAYS = 730
 PURGED_PREFIX = "verwijderd-"
 _PURGED_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
+# Every column of the person (models.person_fields declares the recorded ones).
 PERSON_FIELDS = (
-    "id", "pseudonym", "postcode", "gender", "birth_year", "arrived_on", "languages", "level",
-    "leerroute", "education", "availability", "childcare_needed", "max_travel_km", "sectors",
-    "mentor_id", "goals", "latin_literate", "duaal", "traject_ended_on", "created_at",
-    "updated_at",
+    "id", "pseudonym", *RECORDED_FIELDS, "traject_ended_on", "created_at", "updated_at",
     "purged_at",
 )
-# What the purge sets; the columns not named here (id, gemeente, dates of the
-# record itself) stay.
-ANONYMOUS_VALUES = {
-    "postcode": None, "gender": None, "birth_year": None, "arrived_on": None, "languages": [],
-    "level": None, "leerroute": None, "education": None, "availability": [],
-    "childcare_needed": False, "max_travel_km": None, "sectors": [], "mentor_id": None,
-    "goals": None, "latin_literate": True,
-}
 
 
 def export_subject(session: Session, inburgeraar_id: int) -> dict:
@@ -209,7 +201,8 @@ def purge(
         session.execute(
             update(Inburgeraar).where(Inburgeraar.id == person_id).values(
                 pseudonym=_purged_pseudonym(session, taken), purged_at=now,
-                updated_at=now, **ANONYMOUS_VALUES,
+                # Every recorded field empty; id, gemeente and the record's dates stay.
+                updated_at=now, **empty_values(),
             )
         )
     record_access(session, access or Access(None, "cli", "purge"), "purge", people)

@@ -6,6 +6,7 @@ engine's ``matching.vocab``; the referral states and roles are the app's own.
 
 from enum import StrEnum
 
+from matching import LANGUAGE_NAMES, LEERROUTE_NAMES, language_name
 from matching.vocab import (
     DAYPARTS,
     DOMAINS,
@@ -19,9 +20,9 @@ from matching.vocab import (
 
 # The scenario contract's vocabularies are the engine's: one source.
 __all__ = [
-    "DAYPARTS", "DOMAINS", "EDUCATION", "GENDERS", "HOLDING_STATUSES", "LEERROUTES", "LEVELS",
-    "OFFER_KINDS", "OFFER_KIND_NAMES", "PARTNER_KINDS", "REFERRAL_STATUSES", "ROLES",
-    "ReferralStatus", "in_set",
+    "DAYPARTS", "DOMAINS", "EDUCATION", "GENDERS", "HOLDING_STATUSES", "LANGUAGE_NAMES",
+    "LEERROUTES", "LEERROUTE_NAMES", "LEVELS", "OFFER_KINDS", "OFFER_KIND_NAMES",
+    "PARTNER_KINDS", "REFERRAL_STATUSES", "ROLES", "ReferralStatus", "in_set", "language_name",
 ]
 
 # What people read for each offer kind (portal, HSDS taxonomy).

@@ -76,6 +76,8 @@ def test_klantmanager_journey_intake_matches_and_refer(page, demo_server):
     base = demo_server.url
     log_in(page, base, KLANTMANAGER, DEMO_PASSWORD)
     heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Werkbak")
+    page.get_by_role("link", name="Inburgeraars", exact=True).click()
     expect(heading).to_contain_text("Inburgeraars van gemeente Utrecht")
 
     page.get_by_role("link", name="Nieuwe intake").click()
@@ -119,7 +121,8 @@ def test_partner_journey_accept_start_complete(page, demo_server):
     referral_id, pseudonym = referral_to(demo_server, TAALSCHOOL, "Heeft ochtenden vrij.")
     base = demo_server.url
     log_in(page, base, TAALSCHOOL, DEMO_PASSWORD)
-    page.get_by_role("link", name="Verwijzingen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Werkbak")
+    page.get_by_role("link", name="Verwijzingen", exact=True).click()
     page.get_by_role("link", name=pseudonym).click()
 
     main = page.locator("main")

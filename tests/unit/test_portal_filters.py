@@ -1,6 +1,6 @@
 """The portal's one way of writing percentages, plurals and enumerations."""
 
-from web.portal.filters import join_and, percent, plural
+from web.portal.filters import count, join_and, percent
 
 
 def test_a_percentage_is_written_one_way():
@@ -10,9 +10,9 @@ def test_a_percentage_is_written_one_way():
 
 
 def test_a_count_takes_the_singular_only_for_one():
-    assert plural(1, "plaats", "plaatsen") == "1 plaats"
-    assert plural(0, "plaats", "plaatsen") == "0 plaatsen"
-    assert plural(5, "vraag krijgt", "vragen krijgen") == "5 vragen krijgen"
+    assert count(1, "plaats", "plaatsen") == "1 plaats"
+    assert count(0, "plaats", "plaatsen") == "0 plaatsen"
+    assert count(5, "vraag krijgt", "vragen krijgen") == "5 vragen krijgen"
 
 
 def test_an_enumeration_ends_with_en():

@@ -2,8 +2,7 @@
 
 from flask import Blueprint
 
-import matching
-from models.matcher_cache import current_matcher
+from models.matches import coalition_summary
 from web.api import schemas
 from web.api.auth import roles
 from web.api.spec import api, responses
@@ -26,5 +25,4 @@ def get_coalition():
     Node and edge counts by kind, partners by centrality, components, and per
     area and domain the demand against the free places.
     """
-    scenario = current_matcher(db.session).scenario
-    return schemas.CoalitionSummary(**matching.graph_summary(scenario))
+    return schemas.CoalitionSummary(**coalition_summary(db.session))

@@ -14,6 +14,7 @@ from models.errors import (
     AlreadyReferred,
     Conflict,
     DomainError,
+    DomainUnderWay,
     Forbidden,
     IllegalTransition,
     InvalidInput,
@@ -47,6 +48,7 @@ _DOMAIN_STATUS = [
     (OfferFull, 409, "Aanbod is vol", "offer-full"),
     (IllegalTransition, 409, "Overgang niet toegestaan", "illegal-transition"),
     (AlreadyReferred, 409, "Al verwezen", "already-referred"),
+    (DomainUnderWay, 409, "Al een lopende verwijzing in dit domein", "domain-under-way"),
     (Conflict, 409, "Conflict", "conflict"),
     (NotFound, 404, "Niet gevonden", "not-found"),
     (Forbidden, 403, "Geen toegang", "forbidden"),
@@ -71,18 +73,21 @@ def domain_error(error: DomainError):
         (entry[1:] for entry in _DOMAIN_STATUS if isinstance(error, entry[0])),
         (400, TITLES[400], "bad-request"),
     )
-    headers, errors = None, None
+    headers, errors, extensions = None, None, None
     if isinstance(error, TooManyAttempts):
         headers = {"Retry-After": str(error.retry_after)}
     if isinstance(error, InvalidInput):
         errors = error.errors
+    if isinstance(error, DomainUnderWay):
+        extensions = {"referral_id": error.referral_id}
     if isinstance(error, NotEligible):
         errors = [
             {"field": "offer_id", "message": message, "rule": rule}
             for rule, message in error.failures
         ]
     return problem(
-        status, title, error.message, type_=PROBLEM_TYPE_BASE + slug, errors=errors, headers=headers
+        status, title, error.message, type_=PROBLEM_TYPE_BASE + slug, errors=errors,
+        headers=headers, extensions=extensions,
     )
 
 

@@ -3,12 +3,12 @@
 from flask import Blueprint
 from sqlalchemy.orm import selectinload
 
-from matching import UnknownObjectError
 from models import access
-from models.errors import NotFound
 from models.inburgeraars import KEEP, create_inburgeraar, update_inburgeraar
-from models.matcher_cache import cached, current_matcher
+from models.matcher_cache import cached
+from models.matches import ranked
 from models.people import Inburgeraar
+from models.under_way import served_by
 from web.api import representations, schemas
 from web.api.auth import current_user, roles
 from web.api.spec import api, responses
@@ -120,21 +120,20 @@ def get_matches(inburgeraar_id: int, query: schemas.MatchQuery):
 
     Items as the matcher's ``rank`` gives them: ``offer_id``, ``partner_id``,
     ``domain``, ``score`` (the estimated chance of success), ``components`` (each
-    one's contribution to that chance) and Dutch ``reasons``.
+    one's contribution to that chance) and Dutch ``reasons``. With ``domain``,
+    ``served_by`` names the person's referral under way in it: the domain is
+    served, and the offers are listed for an additional referral.
     """
     person_id = access.visible_inburgeraar_id(db.session, current_user(), inburgeraar_id)
     key = ("matches", person_id, query.domain, query.top)
     matches = cached(db.session, key, lambda: _ranked(person_id, query))
+    serving = served_by(db.session, person_id, query.domain) if query.domain else None
     log_access("match", [person_id])
-    return schemas.MatchList(matches=matches)
+    return schemas.MatchList(matches=matches, served_by=serving)
 
 
 def _ranked(person_id: int, query: schemas.MatchQuery) -> list[schemas.Match]:
-    matcher = current_matcher(db.session)
-    try:
-        found = matcher.rank(str(person_id), domain=query.domain, top=query.top)
-    except UnknownObjectError:
-        raise NotFound("Deze inburgeraar bestaat niet.") from None
+    found = ranked(db.session, person_id, domain=query.domain, top=query.top)
     return [
         schemas.Match.model_construct(
             offer_id=int(m.offer_id),

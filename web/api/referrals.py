@@ -64,7 +64,11 @@ def post_referral(json: schemas.ReferralCreate):
     """Refer an inburgeraar of the klantmanager's gemeente to an open offer: status ``sent``.
 
     409 when the offer has no free place (or the person is already referred
-    to it); 422 naming the rule when the person is not eligible for it.
+    to it), or when the person already holds a referral under way in the
+    offer's domain (naming it in ``referral_id``) unless ``additional`` is
+    true; 422 naming the rule when the person is not eligible for it, or
+    naming ``note`` when it holds personal data (a BSN, a phone number, an
+    e-mail address, an IBAN).
     """
     referral = referral_service.refer(
         db.session,
@@ -72,6 +76,7 @@ def post_referral(json: schemas.ReferralCreate):
         inburgeraar_id=json.inburgeraar_id,
         offer_id=json.offer_id,
         note=json.note,
+        additional=json.additional,
     )
     return _represent(referral.id, "refer"), 201
 

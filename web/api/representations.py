@@ -4,6 +4,7 @@ from models import access
 from models.account import User
 from models.coalition import Offer
 from models.people import Inburgeraar
+from models.person_fields import recorded_values
 from models.referral import Referral
 from web.api import schemas
 
@@ -47,22 +48,7 @@ def inburgeraar(row: Inburgeraar) -> schemas.Inburgeraar:
         id=row.id,
         pseudonym=row.pseudonym,
         gemeente_id=row.gemeente_id,
-        postcode=row.postcode,
-        gender=row.gender,
-        birth_year=row.birth_year,
-        arrived_on=row.arrived_on,
-        languages=row.languages,
-        level=row.level,
-        leerroute=row.leerroute,
-        education=row.education,
-        availability=row.availability,
-        childcare_needed=row.childcare_needed,
-        max_travel_km=row.max_travel_km,
-        sectors=row.sectors,
-        mentor_id=row.mentor_id,
-        goals=row.goals,
-        latin_literate=row.latin_literate,
-        duaal=row.duaal,
+        **recorded_values(row),
         needs=row.needs_by_domain,
         pip=None if row.pip is None else schemas.Pip(**row.pip.as_dict()),
     )

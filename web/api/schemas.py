@@ -352,6 +352,11 @@ class Match(BaseModel):
 
 class MatchList(BaseModel):
     matches: list[Match]
+    served_by: int | None = Field(description="De lopende verwijzing (verzonden, "
+                                  "geaccepteerd of gestart) van deze inburgeraar in het "
+                                  "gevraagde domein; null als er geen is of geen domein is "
+                                  "gevraagd. De aanbiedingen staan er nog, voor een extra "
+                                  "verwijzing (additional)")
 
 
 # --- referrals --------------------------------------------------------------------
@@ -360,7 +365,11 @@ class MatchList(BaseModel):
 class ReferralCreate(Body):
     inburgeraar_id: Id
     offer_id: Id
-    note: Text | None = None
+    note: Text | None = Field(None, description="Wat de partner moet weten; geen BSN, "
+                              "telefoonnummer, e-mailadres of IBAN (422)")
+    additional: bool = Field(False, description="Een extra verwijzing naast een lopende in "
+                             "hetzelfde domein (een tweede cursus, een taalcafé naast een "
+                             "cursus); zonder: 409 als er al een loopt")
 
 
 class ReferralChange(Body):
@@ -433,6 +442,8 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: list[FieldError] | None = None
+    referral_id: int | None = Field(default=None, description="Bij 409 omdat er al een "
+                                    "verwijzing loopt in dit domein: welke")
 
     @model_validator(mode="after")
     def _status_is_an_error(self):

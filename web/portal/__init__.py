@@ -6,7 +6,16 @@ domain errors beside the fields; they hold no rule of their own.
 
 from flask import Flask, Response, current_app, request
 
-from web.portal import assets, auth, home, klantmanager, mail_settings, partner, werkgever
+from web.portal import (
+    assets,
+    auth,
+    home,
+    klantmanager,
+    mail_settings,
+    partner,
+    werkbak,
+    werkgever,
+)
 from web.portal.errors import register_error_pages
 from web.portal.extensions import csrf, login_manager
 from web.portal.filters import register_filters
@@ -37,7 +46,7 @@ def init_portal(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     assets.init_assets(app)
-    for module in (auth, home, partner, werkgever, klantmanager, mail_settings):
+    for module in (auth, home, werkbak, partner, werkgever, klantmanager, mail_settings):
         app.register_blueprint(module.bp)
     register_navigation(app)
     register_error_pages(app)
@@ -78,6 +87,8 @@ def flag_cookies(response: Response, *, secure: bool) -> Response:
 
 
 def register_navigation(app: Flask) -> None:
+    add_nav_item(app, "Werkbak", "werkbak.index", ("klantmanager", "partner"),
+                 count=werkbak.nav_count)
     add_nav_item(app, "Mijn aanbod", "partner.offers", ("partner",), werkgever=False)
     add_nav_item(app, "Verwijzingen", "partner.referrals", ("partner",), werkgever=False)
     add_nav_item(app, "Mijn plekken", "werkgever.offers", ("partner",), werkgever=True)

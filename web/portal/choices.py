@@ -2,10 +2,17 @@
 
 from wtforms.fields.choices import SelectChoice
 
-from matching import LANGUAGE_NAMES
 from models.field_rules import OTHER_OFFER_KINDS, WERKGEVER_OFFER_KINDS
 from models.reason_codes import REASON_CODE_LABELS
-from models.vocabulary import DAYPARTS, DOMAINS, EDUCATION, GENDERS, LEERROUTES, LEVELS
+from models.vocabulary import (
+    DAYPARTS,
+    DOMAINS,
+    EDUCATION,
+    GENDERS,
+    LANGUAGE_NAMES,
+    LEERROUTES,
+    LEVELS,
+)
 from web.portal import labels
 
 DOMAIN_CHOICES = [SelectChoice(d, labels.DOMAIN_LABELS[d]) for d in DOMAINS]

@@ -5,8 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from matching.explanation import format_points
-from matching.scoring import COMPONENTS
+from models.matching_bridge import COMPONENTS, format_points
 from models.reason_codes import REASON_CODE_LABELS
 from web.portal import labels
 from web.portal.navigation import nav_items
@@ -28,10 +27,12 @@ def register_filters(app: Flask) -> None:
         "language": labels.language_name,
         "dayparts": lambda codes: ", ".join(codes) if codes else "—",
         "moment": moment,
+        "day": lambda value: value.strftime("%d-%m-%Y") if value else "—",
         "decimal": decimal,
+        # One way of writing a percentage everywhere: "51 %".
         "percent": percent,
         "chance": percent,
-        "plural": plural,
+        "count": count,
         "join_and": join_and,
         "points": format_points,
     }
@@ -56,11 +57,6 @@ def percent(fraction: float | None) -> str:
     return f"{round(fraction * 100)} %"
 
 
-def plural(count: int, singular: str, plural_form: str) -> str:
-    """A count with its noun in the right form: "1 plaats", "0 plaatsen", "3 plaatsen"."""
-    return f"{count} {singular if count == 1 else plural_form}"
-
-
 def join_and(items) -> str:
     """A Dutch enumeration: "a", "a en b", "a, b en c"."""
     items = [str(item) for item in items]
@@ -72,3 +68,8 @@ def decimal(value: float | None, places: int = 2) -> str:
     if value is None:
         return "—"
     return f"{value:.{places}f}".replace(".", ",")
+
+
+def count(number: int, singular: str, plural: str) -> str:
+    """A number with its noun in the right form: "1 plaats", "2 plaatsen", "0 plaatsen"."""
+    return f"{number} {singular if number == 1 else plural}"

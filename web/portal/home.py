@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from models.reports.overview import coalition_overview
 from web.extensions import db
-from web.portal.navigation import is_werkgever_user, nav_items
+from web.portal.navigation import nav_items
 
 bp = Blueprint("home", __name__)
 
@@ -13,10 +13,8 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def index():
-    if current_user.role == "klantmanager":
-        return redirect(url_for("klantmanager.inburgeraars"))
-    if current_user.role == "partner":
-        return redirect(url_for("werkgever.offers" if is_werkgever_user() else "partner.offers"))
+    if current_user.role in ("klantmanager", "partner"):
+        return redirect(url_for("werkbak.index"))
     # The coordinator's pages are their own blueprint; this page links to whichever exist.
     pages = [item for item in nav_items() if item["url"] != "/"]
     return render_template("coordinator_home.html", pages=pages,

@@ -19,6 +19,7 @@ from wtforms.validators import Optional, Regexp
 from models.field_rules import BIRTH_YEAR, LONG_TEXT, MAX_TRAVEL_KM, PSEUDONYM_PATTERN
 from models.field_rules import SECTORS as SECTOR_LIMIT
 from models.people import Inburgeraar
+from models.person_fields import RECORDED_FIELDS
 from models.pip import FIELDS as PIP_FIELDS
 from models.vocabulary import DOMAINS
 from web.portal import choices
@@ -26,6 +27,9 @@ from web.portal.choices import ALFABETISERING_CHOICES, PIP_LEERROUTE_CHOICES, PI
 from web.portal.forms import CheckboxesField, PortalForm, between, optional_select, within
 from web.portal.offer_forms import POSTCODE, SECTORS
 
+# The recorded fields (models.person_fields) this form asks, each a field of the same name.
+INTAKE_FIELDS = tuple(field.name for field in RECORDED_FIELDS if field.intake)
+TEXT_FIELDS = ("postcode", "level", "leerroute", "education", "gender", "goals")
 WEIGHT_CHOICES = [
     SelectChoice("0", "0 – geen vraag"), SelectChoice("1", "1 – laag"),
     SelectChoice("2", "2 – gemiddeld"), SelectChoice("3", "3 – hoog"),
@@ -128,46 +132,24 @@ class IntakeForm(PortalForm):
         return values
 
     def person_fields(self) -> dict:
-        sectors = [s.strip().lower() for s in (self.sectors.data or "").split(",") if s.strip()]
-        return {
-            "postcode": self.postcode.data or None,
-            "level": self.level.data or None,
-            "leerroute": self.leerroute.data or None,
-            "languages": self.languages.data,
-            "latin_literate": self.latin_literate.data,
-            "availability": self.availability.data,
-            "childcare_needed": self.childcare_needed.data,
-            "duaal": self.duaal.data,
-            "max_travel_km": float(self.max_travel_km.data) if self.max_travel_km.data else None,
-            "sectors": sectors,
-            "education": self.education.data or None,
-            "gender": self.gender.data or None,
-            "birth_year": self.birth_year.data,
-            "arrived_on": self.arrived_on.data,
-            "goals": self.goals.data or None,
-        }
+        """Every recorded field the intake asks (``models.person_fields``); empty text is None."""
+        values = {name: self[name].data for name in INTAKE_FIELDS}
+        values["sectors"] = [
+            s.strip().lower() for s in (values["sectors"] or "").split(",") if s.strip()
+        ]
+        if values["max_travel_km"] is not None:
+            values["max_travel_km"] = float(values["max_travel_km"])
+        return {name: None if value == "" else value for name, value in values.items()}
 
     @classmethod
     def for_person(cls, person: Inburgeraar) -> "IntakeForm":
         """The form filled in with what is known of a person, to change it."""
-        data = {
-            "pseudonym": person.pseudonym,
-            "postcode": person.postcode or "",
-            "level": person.level or "",
-            "leerroute": person.leerroute or "",
-            "languages": person.languages,
-            "latin_literate": person.latin_literate,
-            "availability": person.availability,
-            "childcare_needed": person.childcare_needed,
-            "duaal": person.duaal,
-            "max_travel_km": person.max_travel_km,
-            "sectors": ", ".join(person.sectors),
-            "education": person.education or "",
-            "gender": person.gender or "",
-            "birth_year": person.birth_year,
-            "arrived_on": person.arrived_on,
-            "goals": person.goals or "",
-        }
+        data = {name: getattr(person, name) for name in INTAKE_FIELDS}
+        # A text or choice field shows nothing for None; numbers and dates take None.
+        data = {name: "" if value is None and name in TEXT_FIELDS else value
+                for name, value in data.items()}
+        data["pseudonym"] = person.pseudonym
+        data["sectors"] = ", ".join(person.sectors)
         if person.pip is not None:
             data.update({f"pip_{name}": value or "" for name, value in person.pip.as_dict().items()
                          if name != "intensiteit_b1_uren"})

@@ -1,9 +1,8 @@
 """Dutch labels for the domain's codes, as people read them in the portal."""
 
-from matching import LEERROUTE_NAMES, language_name
-from matching.scoring import REGISTRY
+from models.matching_bridge import COMPONENT_LABELS
 from models.referral_service import STATUS_LABELS
-from models.vocabulary import OFFER_KIND_NAMES
+from models.vocabulary import LEERROUTE_NAMES, OFFER_KIND_NAMES, language_name
 
 DOMAIN_LABELS = {
     "taal": "Taal",
@@ -25,8 +24,6 @@ PARTNER_KIND_LABELS = {
     "welzijn": "welzijnsorganisatie",
     "overig": "overige partner",
 }
-# The engine's registry names its components in Dutch: one source for both.
-COMPONENT_LABELS = {name: component.label for name, component in REGISTRY.items()}
 GENDER_LABELS = {"v": "vrouw", "m": "man", "x": "anders / onbekend"}
 EDUCATION_LABELS = {
     "geen": "geen",

@@ -1,5 +1,6 @@
 """The main navigation per role; other blueprints add their pages with ``add_nav_item``."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request, url_for
@@ -13,12 +14,16 @@ class NavItem:
     roles: tuple[str, ...]
     # Partner users see the partner pages or the werkgever pages, by their partner's kind.
     werkgever: bool | None = None
+    # A number to show beside the label (what waits), computed per request.
+    count: Callable[[], int | None] | None = None
 
 
 def add_nav_item(
-    app: Flask, label: str, endpoint: str, roles: tuple[str, ...], werkgever: bool | None = None
+    app: Flask, label: str, endpoint: str, roles: tuple[str, ...], werkgever: bool | None = None,
+    count: Callable[[], int | None] | None = None,
 ) -> None:
-    app.extensions.setdefault("portal_nav", []).append(NavItem(label, endpoint, roles, werkgever))
+    app.extensions.setdefault("portal_nav", []).append(
+        NavItem(label, endpoint, roles, werkgever, count))
 
 
 def nav_items() -> list[dict]:
@@ -39,6 +44,7 @@ def nav_items() -> list[dict]:
             "label": item.label,
             "url": url,
             "current": request.path == url or (url != "/" and request.path.startswith(url)),
+            "count": item.count() if item.count else None,
         })
     return items
 

@@ -5,38 +5,132 @@ needs of the person), but listing the referrals one may see and moving one on
 go the same way for both, so they are written once here.
 """
 
-from flask import request
+from flask import Response, request
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
 
 from models import access
+from models.coalition import Offer, Partner
 from models.errors import DomainError
+from models.people import Inburgeraar
 from models.referral import Referral
-from models.referral_service import change_status
-from models.vocabulary import REFERRAL_STATUSES
+from models.referral_service import STATUS_LABELS, change_status
+from models.werkbak import near_expiry
 from web.audit import log_access
 from web.extensions import db
+from web.portal import choices, labels
+from web.portal.coordinator.csv_export import csv_response
+from web.portal.coordinator.tables import Table
+from web.portal.forms import PortalForm
+from web.portal.listing import all_rows, paged
 from web.portal.offer_forms import StatusForm
 from web.portal.security import actor_id
 
+NEAR_EXPIRY = "bijna-verlopen"
+
+
+class ReferralFilterForm(PortalForm):
+    q = StringField("Zoek op pseudoniem", validators=[Optional(), Length(max=16)])
+    status = SelectField(
+        "Status",
+        choices=choices.optional(
+            [SelectChoice(code, label) for code, label in STATUS_LABELS.items()], "alle"),
+        default="",
+    )
+    domain = SelectField(
+        "Domein", choices=choices.optional(choices.DOMAIN_CHOICES, "alle domeinen"), default="",
+    )
+    offer = SelectField("Aanbod", choices=choices.optional([], "al het aanbod"), default="")
+    termijn = SelectField(
+        "Termijn",
+        choices=choices.optional(
+            [SelectChoice(NEAR_EXPIRY, "wacht 10 dagen of langer op antwoord")], "alle"),
+        default="",
+    )
+
+
+def _pseudonym():
+    return (select(Inburgeraar.pseudonym).where(Inburgeraar.id == Referral.inburgeraar_id)
+            .correlate(Referral).scalar_subquery())
+
+
+def _offer_column(column):
+    return select(column).where(Offer.id == Referral.offer_id).correlate(Referral).scalar_subquery()
+
+
+def _partner_name():
+    return (select(Partner.name).join(Offer, Offer.partner_id == Partner.id)
+            .where(Offer.id == Referral.offer_id).correlate(Referral).scalar_subquery())
+
+
+SORTS = {
+    "inburgeraar": (_pseudonym(),),
+    "aanbod": (_offer_column(Offer.title),),
+    "partner": (_partner_name(),),
+    "status": (Referral.status,),
+    "verwezen": (Referral.created_at,),
+    "gewijzigd": (Referral.status_changed_at,),
+}
+ORDER = {"sorts": SORTS, "default": "gewijzigd", "default_descending": True,
+         "tiebreak": Referral.id}
+
+
+def _filtered_referrals() -> tuple[ReferralFilterForm, object]:
+    user = access.get_actor(db.session, actor_id())
+    form = ReferralFilterForm(request.args, meta={"csrf": False})
+    offers = db.session.execute(
+        select(Offer.id, Offer.title).where(Offer.id.in_(
+            access.referrals_visible_to(user).with_only_columns(Referral.offer_id)))
+        .order_by(Offer.title, Offer.id)
+    ).all()
+    form.offer.choices = choices.optional(
+        [SelectChoice(str(o.id), o.title) for o in offers], "al het aanbod")
+    query = access.referrals_visible_to(user).options(
+        selectinload(Referral.inburgeraar), selectinload(Referral.offer).selectinload(Offer.partner)
+    )
+    if not form.validate():
+        return form, query
+    if form.q.data:
+        query = query.where(_pseudonym().ilike(f"%{form.q.data.strip()}%"))
+    if form.status.data:
+        query = query.where(Referral.status == form.status.data)
+    if form.domain.data:
+        query = query.where(_offer_column(Offer.domain) == form.domain.data)
+    if form.offer.data:
+        query = query.where(Referral.offer_id == int(form.offer.data))
+    if form.termijn.data == NEAR_EXPIRY:
+        query = query.where(near_expiry())
+    return form, query
+
 
 def list_referrals() -> dict:
-    """The referrals the user may see, filtered by ``?status=``, last changed first.
+    """The referrals the user may see, filtered, sorted and paged as the request asks.
 
     Returns the template context for ``macros/referrals.html``'s ``referral_list``
     and writes the access log for the people listed.
     """
-    user = access.get_actor(db.session, actor_id())
-    status = request.args.get("status") or None
-    query = access.referrals_visible_to(user).options(
-        selectinload(Referral.inburgeraar), selectinload(Referral.offer)
-    )
-    if status in REFERRAL_STATUSES:
-        query = query.where(Referral.status == status)
-    rows = db.session.scalars(
-        query.order_by(Referral.status_changed_at.desc(), Referral.id.desc())
-    ).all()
+    form, query = _filtered_referrals()
+    listing = paged(db.session, query, **ORDER)
+    log_access("list", [r.inburgeraar_id for r in listing.rows])
+    return {"listing": listing, "filters": form}
+
+
+def referrals_csv(with_partner: bool) -> Response:
+    """Every referral the filters leave, as a spreadsheet keeps them."""
+    _, query = _filtered_referrals()
+    rows = all_rows(db.session, query, **ORDER)
     log_access("list", [r.inburgeraar_id for r in rows])
-    return {"referrals": rows, "status": status, "statuses": REFERRAL_STATUSES}
+    headers = ["Inburgeraar", "Aanbod", *(["Partner"] if with_partner else []), "Domein",
+               "Status", "Verwezen op", "Laatst gewijzigd"]
+    return csv_response(Table("verwijzingen", "Verwijzingen", headers, [
+        [r.inburgeraar.pseudonym, r.offer.title, *([r.offer.partner.name] if with_partner else []),
+         labels.DOMAIN_LABELS[r.offer.domain], STATUS_LABELS[r.status],
+         r.created_at.date().isoformat(), r.status_changed_at.date().isoformat()]
+        for r in rows
+    ]))
 
 
 def submit_status_change(referral_id: int) -> tuple[StatusForm, Referral | None]:

@@ -137,7 +137,8 @@ def test_a_werkgever_works_with_plekken_not_the_partner_pages(form_client, sessi
     employer = factories.partner(session, kind="werkgever", name="Zorg Test (fictief)")
     user = factories.user(session, role="partner", password=PASSWORD, partner=employer)
     log_in(form_client, user)
-    assert form_client.get("/").location == "/werkgever/aanbod"
+    assert form_client.get("/").location == "/werkbak"
+    assert 'href="/werkgever/aanbod"' in text(form_client.get("/werkbak"))
     assert form_client.get("/partner/aanbod").status_code == 403
     response = form_client.post("/werkgever/aanbod/nieuw", data={
         "title": "Werkervaringsplek keuken", "kind": "werkervaringsplek", "capacity": "2",

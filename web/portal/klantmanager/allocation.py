@@ -7,9 +7,8 @@ from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from matching.allocation import FULL, KEPT
 from models import access
-from models.caseload import caseload_allocation
+from models.caseload import FULL, KEPT, caseload_allocation
 from models.coalition import Offer
 from models.people import Inburgeraar
 from web.audit import log_access

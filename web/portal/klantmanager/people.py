@@ -1,7 +1,7 @@
-"""The gemeente's inburgeraars: search and filter, and the brede intake (new and changed)."""
+"""The gemeente's inburgeraars: search, filter, sort, page and export; the brede intake."""
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -12,15 +12,26 @@ from models.errors import DomainError
 from models.geography import Postcode, Wijk
 from models.inburgeraars import create_inburgeraar, update_inburgeraar
 from models.people import Inburgeraar, Need
+from models.pip import Pip
+from models.referral import Referral
+from models.referral_service import STATUS_LABELS
 from web.audit import log_access
 from web.extensions import db
-from web.portal import choices
+from web.portal import choices, labels
+from web.portal.coordinator.csv_export import csv_response
+from web.portal.coordinator.tables import Table
 from web.portal.forms import PortalForm
 from web.portal.intake_form import IntakeForm
 from web.portal.klantmanager import bp
+from web.portal.listing import all_rows, paged, wants_csv
 from web.portal.security import actor_id
 
-PAGE_SIZE = 50
+YES_NO = [SelectChoice("ja", "ja"), SelectChoice("nee", "nee")]
+NOT_REFERRED = "geen"
+STATUS_FILTER_CHOICES = [
+    SelectChoice(NOT_REFERRED, "nog niet verwezen"),
+    *[SelectChoice(code, label) for code, label in STATUS_LABELS.items()],
+]
 
 
 class SearchForm(PortalForm):
@@ -37,8 +48,30 @@ class SearchForm(PortalForm):
         "Leerroute", choices=choices.optional(choices.LEERROUTE_CHOICES, "alle leerroutes"),
         default="",
     )
+    status = SelectField(
+        "Laatste verwijzing", choices=choices.optional(STATUS_FILTER_CHOICES, "alle"), default="",
+    )
+    pip = SelectField("PIP vastgesteld", choices=choices.optional(YES_NO, "alle"), default="")
+    duaal = SelectField("Duaal traject", choices=choices.optional(YES_NO, "alle"), default="")
     wijk = SelectField("Wijk", choices=choices.optional([], "alle wijken"), default="")
     postcode = StringField("Postcode", validators=[Optional(), Length(max=4)])
+
+
+# The status of a person's newest referral: one correlated subquery, so it sorts and filters.
+LATEST_STATUS = (
+    select(Referral.status).where(Referral.inburgeraar_id == Inburgeraar.id)
+    .order_by(Referral.created_at.desc(), Referral.id.desc()).limit(1)
+    .correlate(Inburgeraar).scalar_subquery()
+)
+SORTS = {
+    "pseudoniem": (Inburgeraar.pseudonym,),
+    "postcode": (Inburgeraar.postcode,),
+    "niveau": (Inburgeraar.level,),
+    "leerroute": (Inburgeraar.leerroute,),
+    "duaal": (Inburgeraar.duaal,),
+    "pip": (Pip.dagtekening,),
+    "status": (LATEST_STATUS,),
+}
 
 
 @bp.get("/inburgeraars")
@@ -51,15 +84,42 @@ def inburgeraars():
     form.wijk.choices = choices.optional(
         [SelectChoice(str(w.id), w.name) for w in wijken], "alle wijken"
     )
-    query = access.inburgeraars_visible_to(user).options(selectinload(Inburgeraar.needs))
+    query = (
+        access.inburgeraars_visible_to(user)
+        .outerjoin(Pip, Pip.inburgeraar_id == Inburgeraar.id)
+        .add_columns(LATEST_STATUS.label("status"), Pip.dagtekening, Pip.leerroute)
+        .options(selectinload(Inburgeraar.needs))
+    )
     if form.validate():
         query = _filtered(query, form)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    people = db.session.scalars(query.order_by(Inburgeraar.pseudonym).limit(PAGE_SIZE)).all()
-    log_access("list", [p.id for p in people])
+    order = {"sorts": SORTS, "default": "pseudoniem", "tiebreak": Inburgeraar.id}
+    if wants_csv():
+        rows = all_rows(db.session, query, **order)
+        log_access("list", [row.Inburgeraar.id for row in rows])
+        return csv_response(people_table(rows))
+    listing = paged(db.session, query, **order)
+    log_access("list", [row.Inburgeraar.id for row in listing.rows])
     return render_template(
-        "klantmanager/inburgeraars.html", form=form, people=people, total=total,
-        page_size=PAGE_SIZE, has_wijken=bool(wijken),
+        "klantmanager/inburgeraars.html", form=form, listing=listing, has_wijken=bool(wijken),
+    )
+
+
+def people_table(rows) -> Table:
+    """The list as the klantmanager keeps it in a spreadsheet: every row the filters leave."""
+    return Table(
+        "inburgeraars", "Inburgeraars",
+        ["Pseudoniem", "Postcode", "Taalniveau", "Leerroute", "Duaal", "PIP-dagtekening",
+         "PIP-leerroute", "Laatste verwijzing", "Vraag (gewicht)"],
+        [
+            [row.Inburgeraar.pseudonym, row.Inburgeraar.postcode, row.Inburgeraar.level,
+             labels.LEERROUTE_NAMES.get(row.Inburgeraar.leerroute, ""),
+             "ja" if row.Inburgeraar.duaal else "nee",
+             row.dagtekening.isoformat() if row.dagtekening else "", row.leerroute or "",
+             STATUS_LABELS.get(row.status, "nog niet verwezen"),
+             ", ".join(f"{labels.DOMAIN_LABELS[n.domain]} ({n.weight:g})"
+                       for n in row.Inburgeraar.needs)]
+            for row in rows
+        ],
     )
 
 
@@ -74,6 +134,14 @@ def _filtered(query, form: SearchForm):
         query = query.where(Inburgeraar.level == form.level.data)
     if form.leerroute.data:
         query = query.where(Inburgeraar.leerroute == form.leerroute.data)
+    if form.status.data == NOT_REFERRED:
+        query = query.where(LATEST_STATUS.is_(None))
+    elif form.status.data:
+        query = query.where(form.status.data == LATEST_STATUS)
+    if form.pip.data:
+        query = query.where(Pip.id.is_not(None) if form.pip.data == "ja" else Pip.id.is_(None))
+    if form.duaal.data:
+        query = query.where(Inburgeraar.duaal.is_(form.duaal.data == "ja"))
     if form.wijk.data:
         in_wijk = select(Postcode.pc4).where(Postcode.wijk_id == int(form.wijk.data))
         query = query.where(Inburgeraar.postcode.in_(in_wijk))
