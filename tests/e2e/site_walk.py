@@ -19,7 +19,7 @@ NOT_PAGES_PREFIXES = ("/api", "/hsds", "/assets", "/static", "/health", "/favico
 NOT_PAGES_SUFFIXES = (".csv", ".json", ".ics", ".xml", ".ico", ".png", ".svg")
 
 # Words broken across lines inside a table cell (a word of 2+ letters whose range has
-# more than one line box), and columns whose header and values are aligned differently.
+# more than one line box), and columns of numbers not right-aligned with their header.
 TABLE_LAYOUT = """() => {
   const broken = [];
   for (const cell of document.querySelectorAll('main table th, main table td')) {
@@ -36,22 +36,19 @@ TABLE_LAYOUT = """() => {
       }
     }
   }
+  // A column of numbers (a dash for none) is right-aligned, its header as well.
   const misaligned = [];
+  const right = el => ['right', 'end'].includes(getComputedStyle(el).textAlign);
   for (const table of document.querySelectorAll('main table')) {
     const headers = [...table.querySelectorAll('thead tr:last-child th')];
+    const rows = [...table.querySelectorAll('tbody tr')]
+      .filter(row => row.children.length === headers.length);
     headers.forEach((th, column) => {
-      const headerAlign = getComputedStyle(th).textAlign;
-      for (const row of table.querySelectorAll('tbody tr')) {
-        const cell = row.children[column];
-        if (!cell || row.children.length !== headers.length) continue;
-        if (!/^[\\s\\d.,%−+-]+$/.test(cell.textContent) || !/\\d/.test(cell.textContent)) continue;
-        const align = getComputedStyle(cell).textAlign;
-        const right = a => a === 'right' || a === 'end';
-        if (right(align) !== right(headerAlign)) {
-          misaligned.push(th.textContent.trim() + ': header ' + headerAlign + ', value ' + align);
-          break;
-        }
-      }
+      const cells = rows.map(row => row.children[column]);
+      const texts = cells.map(cell => cell.textContent.trim());
+      if (!cells.length || !texts.some(t => /\\d/.test(t))) return;
+      if (!texts.every(t => /^(—|[\\d.,]+( %)?|[+−-]?[\\d.,]+)$/.test(t))) return;
+      if (!right(th) || !cells.every(right)) misaligned.push(th.textContent.trim());
     });
   }
   return {broken: [...new Set(broken)].slice(0, 8), misaligned: [...new Set(misaligned)],

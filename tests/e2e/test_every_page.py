@@ -30,7 +30,8 @@ def check(page, walk: Walk, where: str) -> None:
     walk.report(where, wcag_violations(page))
     layout = page.evaluate(TABLE_LAYOUT)
     walk.report(where, [f"at 1280 px a word breaks: {word}" for word in layout["broken"]])
-    walk.report(where, [f"misaligned column {column}" for column in layout["misaligned"]])
+    walk.report(where, [f"numbers not right-aligned under their header: {column}"
+                        for column in layout["misaligned"]])
     page.set_viewport_size(PHONE)
     layout = page.evaluate(TABLE_LAYOUT)
     walk.report(where, [f"at 390 px a word breaks: {word}" for word in layout["broken"]])
@@ -73,5 +74,6 @@ def test_every_page_of_every_role_is_accessible_and_reads_on_a_phone(browser, de
     walk = Walk(make_test_app(demo_server.database_url))
     for email in ACCOUNTS:
         walk_as(browser, demo_server.url, email, walk)
-    assert walk.found == {}
+    assert walk.found == {}, "\n".join(f"{where}: {problem}" for where, problems
+                                       in walk.found.items() for problem in problems)
     assert walk.unreached() == set(), "pages no role reached by a link"
