@@ -7,6 +7,7 @@ domain errors beside the fields; they hold no rule of their own.
 from flask import Flask, Response, current_app, request
 
 from web.portal import (
+    accessibility,
     assets,
     auth,
     home,
@@ -46,7 +47,8 @@ def init_portal(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     assets.init_assets(app)
-    for module in (auth, home, werkbak, partner, werkgever, klantmanager, mail_settings):
+    for module in (accessibility, auth, home, werkbak, partner, werkgever, klantmanager,
+                   mail_settings):
         app.register_blueprint(module.bp)
     register_navigation(app)
     register_error_pages(app)
