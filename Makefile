@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# Links in mails point to where `make run` serves (`make run PORT=8100` → port 8100), unless set.
+PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
+WEGWIJS_PUBLIC_URL ?= http://$(PUBLIC_HOST):$(PORT)
+export WEGWIJS_PUBLIC_URL
 FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: run test install assets migrate seed lint

@@ -11,9 +11,11 @@ from models.base import Base
 from models.coalition import Offer, Partner, Tie
 from models.coalition_version import CoalitionVersion
 from models.geography import Gemeente, Postcode, Wijk
+from models.mail_health import WorkerHeartbeat
 from models.outbox import MailOptOut, OutboxMail
 from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
+from models.proposal import ProposalReferral
 from models.referral import Referral, ReferralEvent
 from models.waitlist import WaitlistEntry
 
@@ -33,10 +35,12 @@ __all__ = [
     "Partner",
     "Pip",
     "Postcode",
+    "ProposalReferral",
     "Referral",
     "ReferralEvent",
     "Tie",
     "User",
     "WaitlistEntry",
     "Wijk",
+    "WorkerHeartbeat",
 ]

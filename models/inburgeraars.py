@@ -117,6 +117,16 @@ def update_inburgeraar(
     return person
 
 
+def intake_errors(
+    session: Session, fields: Mapping[str, Any], pip: Mapping[str, Any] | None
+) -> list[dict]:
+    """What ``create_inburgeraar`` and ``update_inburgeraar`` would refuse in these fields
+    and this PIP, without writing anything: a form that shows every error at once asks
+    this beside its own checks, instead of finding these only once its own pass."""
+    values = _clean(fields)
+    return _check(session, values) + _check_pip(values, pip, None if pip is None else recorded(pip))
+
+
 def _replace_needs(session: Session, person: Inburgeraar, needs: Mapping[str, float]) -> None:
     current = {need.domain: need for need in person.needs}
     for domain, need in current.items():

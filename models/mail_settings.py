@@ -12,6 +12,7 @@ KINDS_BY_ROLE = {
     "partner": {
         "referral_received": "Een nieuwe verwijzing voor ons aanbod",
         "referral_reminder": "Herinnering: een verwijzing wacht 10 dagen op antwoord",
+        "referral_withdrawn": "De klantmanager heeft een verwijzing ingetrokken",
     },
     "klantmanager": {
         "referral_outcome": "Mijn verwijzing is geaccepteerd, afgewezen of verlopen",

@@ -135,3 +135,44 @@ def offers_with_free_places(
         )
     }
     return offers, free_places(session, offer_ids)
+
+
+def full_offers_to_wait_for(
+    session: Session, person: Inburgeraar, limit: int = 5
+) -> dict[str, list[Offer]]:
+    """Per domain of the person's needs: open offers without a free place that the
+    person is eligible for and neither holds nor waits for, up to ``limit`` each.
+
+    A bounded number of queries however many offers are full: the offers and
+    their held places in one read each, and eligibility from the worker's
+    Matcher (the same hard rules ``refer`` checks, without capacity), not one
+    scenario per offer.
+    """
+    from models.waitlist import WaitlistEntry
+
+    taken = set(session.scalars(select(WaitlistEntry.offer_id).where(
+        WaitlistEntry.inburgeraar_id == person.id, WaitlistEntry.status == "waiting")))
+    taken |= set(session.scalars(select(Referral.offer_id).where(
+        Referral.inburgeraar_id == person.id, Referral.status.in_(HOLDING_STATUSES))))
+    domains = list(person.needs_by_domain)
+    offers = session.scalars(
+        select(Offer).where(Offer.domain.in_(domains), Offer.closed_at.is_(None))
+        .options(selectinload(Offer.partner)).order_by(Offer.id)
+    ).all()
+    free = free_places(session, [o.id for o in offers])
+    matcher = current_matcher(session)
+    result: dict[str, list[Offer]] = {domain: [] for domain in domains}
+    for offer in offers:
+        fitting = result[offer.domain]
+        if len(fitting) >= limit or free[offer.id] > 0 or offer.id in taken:
+            continue
+        if not _ineligible(matcher, person.id, offer.id):
+            fitting.append(offer)
+    return result
+
+
+def _ineligible(matcher: matching.Matcher, person_id: int, offer_id: int) -> bool:
+    try:
+        return bool(matcher.explain_ineligible(str(person_id), str(offer_id)))
+    except matching.UnknownObjectError:  # an offer opened after the Matcher was built
+        return True

@@ -1,10 +1,12 @@
 """Which change mails whom, and what the mail says (in Dutch).
 
-The partner's accounts hear of a new referral, and again on day 10 if it is
-still unanswered; the klantmanager who sent it hears when it is accepted,
-declined (with the reason) or expires, and when a waitlist entry of theirs
-became a referral. A mail names the person only by pseudonym and links to
-the page in the portal; everything else is read there, after logging in.
+The partner's accounts hear of a new referral, again on day 10 if it is
+still unanswered, and when the klantmanager withdraws it; the klantmanager
+who sent it hears when it is accepted, declined (with the reason) or
+expires, and when a waitlist entry of theirs became a referral. A mail names
+the person only by pseudonym, names the offer with the partner that holds
+it, and links to the page in the portal; everything else is read there,
+after logging in.
 
 ``models.referral_service`` calls ``referral_moved`` as it writes the event,
 so the mail joins the change's transaction (``models.outbox``).
@@ -30,19 +32,26 @@ _OUTCOME_WORDS = {"accepted": "geaccepteerd", "declined": "afgewezen", "expired"
 def referral_moved(session: Session, referral: Referral, to_status: str,
                    reason_code: str | None = None) -> None:
     """Queue the mails a referral's move to ``to_status`` calls for."""
+    pseudonym = referral.inburgeraar.pseudonym
     if to_status == "sent":
         _to_partner(session, referral, "referral_received", f"referral-{referral.id}-sent",
-                    f"Nieuwe verwijzing: {referral.inburgeraar.pseudonym}",
-                    "Er is een nieuwe verwijzing voor u in Wegwijs")
+                    f"Nieuwe verwijzing: {pseudonym}",
+                    [f"Er is een nieuwe verwijzing voor u in Wegwijs: {pseudonym}, "
+                     f"naar {offer_words(referral)}.", "", "Log in om te antwoorden."])
+    elif to_status == "withdrawn":
+        _to_partner(session, referral, "referral_withdrawn", f"referral-{referral.id}-withdrawn",
+                    f"Verwijzing ingetrokken: {pseudonym}",
+                    [f"De klantmanager heeft de verwijzing van {pseudonym} naar "
+                     f"{offer_words(referral)} ingetrokken. U hoeft niets meer te doen; "
+                     "de plaats is weer vrij."])
     elif to_status in _OUTCOME_WORDS:
         word = _OUTCOME_WORDS[to_status]
-        lines = [f"Uw verwijzing van {referral.inburgeraar.pseudonym} naar "
-                 f"\"{referral.offer.title}\" is {word}."]
+        lines = [f"Uw verwijzing van {pseudonym} naar {offer_words(referral)} is {word}."]
         if reason_code:
             lines.append(f"Reden: {REASON_CODE_LABELS[reason_code]}.")
         _to_klantmanager(session, referral, "referral_outcome",
                          f"referral-{referral.id}-{to_status}",
-                         f"Verwijzing {word}: {referral.inburgeraar.pseudonym}", lines)
+                         f"Verwijzing {word}: {pseudonym}", lines)
 
 
 def waitlist_referred(session: Session, referral: Referral, entry_id: int) -> None:
@@ -50,9 +59,14 @@ def waitlist_referred(session: Session, referral: Referral, entry_id: int) -> No
     _to_klantmanager(
         session, referral, "waitlist_referred", f"waitlist-{entry_id}-referred",
         f"Van de wachtlijst doorverwezen: {referral.inburgeraar.pseudonym}",
-        [f"Er kwam een plaats vrij bij \"{referral.offer.title}\". "
+        [f"Er kwam een plaats vrij bij {offer_words(referral)}. "
          f"{referral.inburgeraar.pseudonym} stond op de wachtlijst en is nu doorverwezen."],
     )
+
+
+def offer_words(referral: Referral) -> str:
+    """The offer and the partner that holds it: several partners offer a "Gezinsmaatje"."""
+    return f"\"{referral.offer.title}\" van {referral.offer.partner.name}"
 
 
 def send_reminders(session: Session, *, now: datetime | None = None) -> list[int]:
@@ -75,7 +89,9 @@ def send_reminders(session: Session, *, now: datetime | None = None) -> list[int
             continue
         _to_partner(session, referral, "referral_reminder", key,
                     f"Herinnering: {referral.inburgeraar.pseudonym} wacht op uw antwoord",
-                    "Een verwijzing wacht al 10 dagen op uw antwoord (na 14 dagen vervalt ze)")
+                    ["Een verwijzing wacht al 10 dagen op uw antwoord (na 14 dagen vervalt ze): "
+                     f"{referral.inburgeraar.pseudonym}, naar {offer_words(referral)}.", "",
+                     "Log in om te antwoorden."])
         done.append(referral.id)
     session.flush()
     return done
@@ -87,7 +103,7 @@ def partner_path(referral: Referral) -> str:
     return f"/{area}/verwijzingen/{referral.id}"
 
 
-def _to_partner(session, referral, kind, event_key, subject, opening):
+def _to_partner(session, referral, kind, event_key, subject, lines):
     accounts = session.scalars(
         select(User).where(
             User.role == "partner",
@@ -95,11 +111,10 @@ def _to_partner(session, referral, kind, event_key, subject, opening):
             User.is_active.is_(True),
         ).order_by(User.id)
     ).all()
-    body = (f"{opening}: {referral.inburgeraar.pseudonym}, "
-            f"voor \"{referral.offer.title}\".\n\nLog in om te antwoorden.")
     enqueue(session, kind=kind, event_key=event_key,
             recipients=[Recipient(u.id, u.email) for u in accounts],
-            subject=subject, body=body, path=partner_path(referral), referral_id=referral.id)
+            subject=subject, body="\n".join(lines), path=partner_path(referral),
+            referral_id=referral.id)
 
 
 def _to_klantmanager(session, referral, kind, event_key, subject, lines):

@@ -12,7 +12,11 @@ when its change does. The worker (``web/worker.py``) delivers them later:
   again: sent once later.
 - **mark**: after the mail server accepted the mail, the row turns ``sent``
   (only while this worker still holds the lease); after a failure it waits
-  ``retry_delay(attempts)`` and is tried again, up to ``MAX_ATTEMPTS``.
+  ``retry_delay(attempts)`` and is tried again, up to ``MAX_ATTEMPTS``; a
+  permanent refusal (an SMTP 5xx) turns it ``failed`` at once, with the reason.
+- **release**: a worker that stops gracefully hands back the mails it claimed
+  but did not try; no attempt is counted, so restarts never use them up.
+- **clean**: ``sent`` and ``failed`` rows go after a retention period.
 
 ``(event_key, recipient_id)`` is unique, and the Message-ID is derived from it,
 so one event never makes two mails for one person, and a receiving server
@@ -30,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    delete,
     select,
     update,
 )
@@ -39,7 +44,8 @@ from models.base import Base, now_utc
 from models.vocabulary import in_set
 
 # The kinds of mail; each user can switch each off (MailOptOut).
-MAIL_KINDS = ("referral_received", "referral_reminder", "referral_outcome", "waitlist_referred")
+MAIL_KINDS = ("referral_received", "referral_reminder", "referral_outcome", "waitlist_referred",
+              "referral_withdrawn")
 MAIL_STATUSES = ("pending", "sent", "failed")
 MAX_ATTEMPTS = 12
 
@@ -174,20 +180,45 @@ def mark_sent(session: Session, mail_id: int, *, worker: str, now: datetime) -> 
 
 
 def mark_failed(session: Session, mail_id: int, attempts_before: int, *, worker: str,
-                now: datetime, error: str, retry_base: float = 5.0) -> None:
-    """Try again after ``retry_delay``; give up (``failed``) after MAX_ATTEMPTS."""
+                now: datetime, error: str, retry_base: float = 5.0,
+                permanent: bool = False) -> None:
+    """Try again after ``retry_delay``; give up (``failed``) after MAX_ATTEMPTS, or at once
+    when the failure is ``permanent``."""
     attempts = attempts_before + 1
+    give_up = permanent or attempts >= MAX_ATTEMPTS
     session.execute(
         update(OutboxMail)
         .where(OutboxMail.id == mail_id, OutboxMail.claimed_by == worker)
         .values(
             attempts=attempts,
-            status="failed" if attempts >= MAX_ATTEMPTS else "pending",
-            next_attempt_at=now + retry_delay(attempts, retry_base),
+            status="failed" if give_up else "pending",
+            # A failed mail's next_attempt_at is when it was given up: clean_outbox ages it.
+            next_attempt_at=now if give_up else now + retry_delay(attempts, retry_base),
             claimed_until=None,
             last_error=error[:2000],
         )
     )
+
+
+def release(session: Session, mail_ids: list[int], *, worker: str) -> None:
+    """Hand back mails ``worker`` claimed but did not try: due again now, no attempt counted."""
+    session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id.in_(mail_ids), OutboxMail.claimed_by == worker,
+               OutboxMail.status == "pending")
+        .values(claimed_until=None, claimed_by=None)
+    )
+
+
+def clean_outbox(session: Session, *, before: datetime) -> int:
+    """Delete the mails sent, or given up, before ``before``; returns how many."""
+    result = session.execute(
+        delete(OutboxMail).where(
+            ((OutboxMail.status == "sent") & (OutboxMail.sent_at < before))
+            | ((OutboxMail.status == "failed") & (OutboxMail.next_attempt_at < before))
+        )
+    )
+    return result.rowcount
 
 
 def retry_delay(attempts: int, base: float = 5.0) -> timedelta:

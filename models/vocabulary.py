@@ -22,8 +22,30 @@ from matching.vocab import (
 __all__ = [
     "DAYPARTS", "DOMAINS", "EDUCATION", "GENDERS", "HOLDING_STATUSES", "LANGUAGE_NAMES",
     "LEERROUTES", "LEERROUTE_NAMES", "LEVELS", "OFFER_KINDS", "OFFER_KIND_NAMES",
-    "PARTNER_KINDS", "REFERRAL_STATUSES", "ROLES", "ReferralStatus", "in_set", "language_name",
+    "PARTNER_KINDS", "REFERRAL_STATUSES", "ROLES", "ReferralStatus", "SECTOR_NAMES",
+    "in_set", "language_name",
 ]
+
+# The sectors a werkplek is in and a person may want work in, as the portal offers them
+# (the scenario takes any lower-case word; the portal keeps to one list, so "zörg" cannot
+# stand beside "zorg").
+SECTOR_NAMES = {
+    "administratie": "Administratie en kantoor",
+    "beveiliging": "Beveiliging",
+    "bouw": "Bouw",
+    "groen": "Groen en tuinbouw",
+    "horeca": "Horeca",
+    "ict": "ICT",
+    "kinderopvang": "Kinderopvang",
+    "logistiek": "Logistiek en transport",
+    "onderwijs": "Onderwijs",
+    "productie": "Productie en industrie",
+    "retail": "Detailhandel",
+    "schoonmaak": "Schoonmaak",
+    "techniek": "Techniek",
+    "welzijn": "Welzijn",
+    "zorg": "Zorg",
+}
 
 # What people read for each offer kind (portal, HSDS taxonomy).
 OFFER_KIND_NAMES = {

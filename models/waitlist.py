@@ -17,12 +17,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models import access
 from models.base import Base, now_utc
-from models.capacity import HOLDING_STATUSES, held_places, holds_referral
+from models.capacity import held_places, holds_referral
 from models.coalition import Offer
 from models.errors import AlreadyReferred, Conflict, Forbidden, NotFound
 from models.matching_bridge import check_eligible, eligibility_failures
 from models.people import Inburgeraar
-from models.referral import Referral
 from models.vocabulary import in_set
 
 ENTRY_STATUSES = ("waiting", "referred", "skipped", "withdrawn")
@@ -194,25 +193,6 @@ def waiting_of_gemeente(session: Session, *, actor_id: int) -> list[tuple[Waitli
     ).all()
     place = positions(session, [e.offer_id for e in entries])
     return [(e, place[e.id]) for e in entries]
-
-
-def full_offers_to_wait_for(session: Session, person: Inburgeraar,
-                            limit: int = 5) -> dict[str, list[Offer]]:
-    """Per domain of the person's needs: open offers without a free place that the
-    person is eligible for and neither holds nor waits for, up to ``limit`` each."""
-    result: dict[str, list[Offer]] = {}
-    taken = set(session.scalars(select(WaitlistEntry.offer_id).where(
-        WaitlistEntry.inburgeraar_id == person.id, WaitlistEntry.status == "waiting")))
-    taken |= set(session.scalars(select(Referral.offer_id).where(
-        Referral.inburgeraar_id == person.id, Referral.status.in_(HOLDING_STATUSES))))
-    for domain in person.needs_by_domain:
-        offers = session.scalars(select(Offer).where(
-            Offer.domain == domain, Offer.closed_at.is_(None)).order_by(Offer.id)).all()
-        held = held_places(session, [o.id for o in offers])
-        fitting = [o for o in offers if held[o.id] >= o.capacity and o.id not in taken
-                   and not eligibility_failures(session, person.id, o.id)]
-        result[domain] = fitting[:limit]
-    return result
 
 
 def positions(session: Session, offer_ids: list[int]) -> dict[int, int]:

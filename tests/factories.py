@@ -9,7 +9,7 @@ from itertools import count
 
 from sqlalchemy import select
 
-from models import Gemeente, Inburgeraar, IntakeNeed, Need, Offer, Partner, User
+from models import Gemeente, Inburgeraar, IntakeNeed, Need, Offer, OutboxMail, Partner, User
 from models.passwords import hash_password
 
 _serial = count(1)
@@ -66,6 +66,19 @@ def user(session, role="coordinator", password="wachtwoord-van-test", **fields) 
     if password not in _hashes:  # argon2 is slow on purpose; hash each password once
         _hashes[password] = hash_password(password)
     return _save(session, User(role=role, password_hash=_hashes[password], **fields))
+
+
+def outbox_mail(session, **fields) -> OutboxMail:
+    """A pending mail, as a use case would have written it."""
+    if "recipient_id" not in fields:
+        recipient = user(session, role="partner")
+        fields.update(recipient_id=recipient.id, recipient=recipient.email)
+    fields.setdefault("kind", "referral_received")
+    fields.setdefault("event_key", f"test-{next(_serial)}")
+    fields.setdefault("subject", "Onderwerp")
+    fields.setdefault("body", "Tekst")
+    fields.setdefault("path", "/")
+    return _save(session, OutboxMail(**fields))
 
 
 def _save(session, obj):

@@ -1,9 +1,10 @@
 """A real SMTP server on loopback for the mail tests (aiosmtpd), never a mocked smtplib.
 
 It records every message it accepted (after its ``250``), can refuse chosen
-recipients with a ``550``, can dawdle before answering RCPT (so a test can
-catch the worker in the middle of a send), and can be stopped and started
-again on the same port (a mail server that is down for a while).
+recipients for good (``550``) or for now (``450``), can dawdle before
+answering RCPT or hold it until the test opens a gate (so a test can catch
+the worker in the middle of a send), and can be stopped and started again on
+the same port (a mail server that is down for a while).
 """
 
 import asyncio
@@ -28,15 +29,25 @@ class Received:
 class Handler:
     received: list[Received] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)
+    busy: set[str] = field(default_factory=set)
     rcpt_delay: float = 0.0
     # Set when RCPT of message number ``pause_at`` (0-based) arrives; the server then waits.
     pause_at: int | None = None
     paused: threading.Event = field(default_factory=threading.Event)
+    # While ``holding``, every RCPT sets ``paused`` and waits until ``gate`` is set.
+    holding: bool = False
+    gate: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
             return "550 5.1.1 Mailbox unavailable"
+        if address in self.busy:
+            return "450 4.2.1 Mailbox busy, try again later"
+        if self.holding:
+            self.paused.set()
+            while not self.gate.is_set():
+                await asyncio.sleep(0.01)
         if self.pause_at is not None and len(self.received) >= self.pause_at:
             self.paused.set()
             await asyncio.sleep(3600)  # the worker is killed while it waits for this answer

@@ -44,6 +44,8 @@ def worker_settings() -> dict:
         "WEGWIJS_MAIL_LEASE_SECONDS": number("WEGWIJS_MAIL_LEASE_SECONDS", 300),
         "WEGWIJS_MAIL_RETRY_SECONDS": number("WEGWIJS_MAIL_RETRY_SECONDS", 5),
         "WEGWIJS_MAIL_BATCH": int(number("WEGWIJS_MAIL_BATCH", 50)),
+        # Sent and failed mails are deleted this many days later.
+        "WEGWIJS_OUTBOX_RETENTION_DAYS": number("WEGWIJS_OUTBOX_RETENTION_DAYS", 30),
     }
 
 

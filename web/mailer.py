@@ -19,6 +19,27 @@ from models.outbox import OutboxMail, message_id
 SMTP_TIMEOUT = 30
 
 
+def permanent_refusal(error: smtplib.SMTPException) -> str | None:
+    """The server's reply when it refused the mail for good (5xx), else None: try again.
+
+    A 4xx (mailbox busy, greylisting) and a lost connection are worth another try;
+    a 5xx (no such mailbox, message rejected) will be refused every time.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = list(error.recipients.values())
+    elif isinstance(error, smtplib.SMTPResponseException):
+        replies = [(error.smtp_code, error.smtp_error)]
+    else:
+        return None
+    if not replies or any(not 500 <= code < 600 for code, _ in replies):
+        return None
+    return "; ".join(f"{code} {_text(reply)}" for code, reply in replies)
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+
+
 def build_message(mail: OutboxMail, *, sender: str, public_url: str) -> EmailMessage:
     """The mail in Dutch: what happened, the pseudonym, a link; nothing else personal."""
     message = EmailMessage()

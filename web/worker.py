@@ -7,7 +7,12 @@ and a reminder is one outbox row per referral and recipient.
 
 Each mail is marked sent in its own short transaction right after the mail
 server accepted it, so a worker killed mid-batch loses at most the lease of
-the mails it had not finished; they are claimed again when it runs out.
+the mails it had not finished; they are claimed again when it runs out. A
+worker stopped gracefully (SIGTERM, SIGINT) finishes the mail in hand and
+hands the rest back at once, without counting an attempt. It writes a
+heartbeat (``models.mail_health``), so a stalled worker shows on ``/health``
+and on the coordinator's overview, and it deletes sent and failed mails
+after ``WEGWIJS_OUTBOX_RETENTION_DAYS``.
 """
 
 import logging
@@ -26,12 +31,21 @@ from sqlalchemy import func, select
 
 from models.base import now_utc
 from models.database import reads_only
+from models.mail_health import HEARTBEAT_SECONDS, beat, forget_silent_workers
 from models.notifications import send_reminders
-from models.outbox import OutboxMail, claim, mark_failed, mark_sent, still_mine
+from models.outbox import (
+    OutboxMail,
+    claim,
+    clean_outbox,
+    mark_failed,
+    mark_sent,
+    release,
+    still_mine,
+)
 from models.referral_service import expire_referrals
 from models.unit_of_work import UnitOfWork
 from web.extensions import db
-from web.mailer import build_message, transport_for
+from web.mailer import build_message, permanent_refusal, transport_for
 
 log = logging.getLogger("wegwijs.worker")
 
@@ -49,20 +63,35 @@ class Worker:
         self.retry_base = config["WEGWIJS_MAIL_RETRY_SECONDS"]
         self.batch = config["WEGWIJS_MAIL_BATCH"]
         self.jobs_every = config["WEGWIJS_WORKER_JOBS_SECONDS"]
+        self.retention = timedelta(days=config["WEGWIJS_OUTBOX_RETENTION_DAYS"])
         self.jobs_last = float("-inf")
+        self.beat_last = float("-inf")
         self.stopping = False
 
     def run_jobs_when_due(self) -> None:
-        """Expiry and reminders, every ``jobs_every`` seconds."""
+        """Expiry, reminders and the outbox's cleanup, every ``jobs_every`` seconds."""
         if time.monotonic() - self.jobs_last < self.jobs_every:
             return
         with UnitOfWork(db.session):
             expired = expire_referrals(db.session)
         with UnitOfWork(db.session):
             reminded = send_reminders(db.session)
-        if expired or reminded:
-            log.info("verlopen: %d, herinnerd: %d", len(expired), len(reminded))
+        with UnitOfWork(db.session):
+            before = now_utc() - self.retention
+            cleaned = clean_outbox(db.session, before=before)
+            forget_silent_workers(db.session, before=before)
+        if expired or reminded or cleaned:
+            log.info("verlopen: %d, herinnerd: %d, opgeruimd: %d",
+                     len(expired), len(reminded), cleaned)
         self.jobs_last = time.monotonic()
+
+    def beat_when_due(self) -> None:
+        """Tell the database this worker is alive (``models.mail_health``)."""
+        if time.monotonic() - self.beat_last < HEARTBEAT_SECONDS:
+            return
+        with UnitOfWork(db.session):
+            beat(db.session, worker=self.name, now=now_utc())
+        self.beat_last = time.monotonic()
 
     def deliver(self) -> int:
         """Claim one batch of due mails and hand them over; returns how many went out."""
@@ -83,7 +112,10 @@ class Worker:
             with transport_for(self.smtp_url, self.instance_path) as transport:
                 for index, (mail_id, attempts, message) in enumerate(work):
                     if self.stopping:
-                        self._release(work[index:], "gestopt")
+                        # Not tried, so not an attempt: a restart must not use mails up.
+                        with UnitOfWork(db.session):
+                            release(db.session, [m for m, _, _ in work[index:]],
+                                    worker=self.name)
                         break
                     # Within the first half of the lease the mail is surely still ours;
                     # after that ask the database (another worker may have taken it).
@@ -92,22 +124,24 @@ class Worker:
                         continue
                     try:
                         transport.send(message)
-                    except smtplib.SMTPRecipientsRefused as error:
-                        self._failed(mail_id, attempts, f"geweigerd: {error.recipients}")
-                        continue
-                    except (smtplib.SMTPServerDisconnected, OSError):
-                        self._release(work[index:], "verbinding verbroken")
+                    except smtplib.SMTPServerDisconnected:
+                        self._retry_later(work[index:], "verbinding verbroken")
                         raise
-                    except smtplib.SMTPException as error:
-                        self._failed(mail_id, attempts, repr(error))
+                    except smtplib.SMTPException as error:  # the server answered: a refusal
+                        refusal = permanent_refusal(error)
+                        self._failed(mail_id, attempts, f"geweigerd: {refusal}" if refusal
+                                     else repr(error), permanent=refusal is not None)
                         continue
+                    except OSError:  # after SMTPException, which is one too
+                        self._retry_later(work[index:], "verbinding verbroken")
+                        raise
                     with UnitOfWork(db.session):
                         mark_sent(db.session, mail_id, worker=self.name, now=now_utc())
                     sent += 1
         except (smtplib.SMTPException, OSError) as error:
             if sent == 0 and not isinstance(error, smtplib.SMTPServerDisconnected):
                 # Could not even connect: every claimed mail waits for the next try.
-                self._release(work, f"mailserver onbereikbaar: {error!r}")
+                self._retry_later(work, f"mailserver onbereikbaar: {error!r}")
             log.warning("mailserver: %r", error)
         return sent
 
@@ -133,12 +167,13 @@ class Worker:
         finally:
             reads_only.reset(token)
 
-    def _failed(self, mail_id: int, attempts: int, error: str) -> None:
+    def _failed(self, mail_id: int, attempts: int, error: str, permanent: bool = False) -> None:
         with UnitOfWork(db.session):
             mark_failed(db.session, mail_id, attempts, worker=self.name, now=now_utc(),
-                        error=error, retry_base=self.retry_base)
+                        error=error, retry_base=self.retry_base, permanent=permanent)
 
-    def _release(self, work: list, error: str) -> None:
+    def _retry_later(self, work: list, error: str) -> None:
+        """The server could not be reached: an attempt each, tried again after the backoff."""
         for mail_id, attempts, _ in work:
             if self._still_mine(mail_id):
                 self._failed(mail_id, attempts, error)
@@ -162,6 +197,7 @@ def worker_command(once: bool) -> None:
                f"{'SMTP' if worker.smtp_url else current_app.instance_path + '/mail'}")
     while not worker.stopping:
         try:
+            worker.beat_when_due()
             worker.run_jobs_when_due()
             sent = worker.deliver()
         except Exception:  # the database away for a moment must not end the worker

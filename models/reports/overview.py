@@ -16,7 +16,7 @@ domain. Definitions:
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from statistics import median
 
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from models.base import now_utc
 from models.capacity import HOLDING_STATUSES
 from models.coalition import Offer, Partner
+from models.mail_health import mail_figures
 from models.people import Inburgeraar, Need
 from models.referral import Referral, ReferralEvent
 from models.waitlist import WaitlistEntry
@@ -152,3 +153,32 @@ def _unserved(session: Session) -> dict[str, int]:
 def _aware(moment: datetime) -> datetime:
     # SQLite returns UTC without its zone.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class MailWarning:
+    """Mail is stuck: how long the oldest unsent mail waits, when the worker last beat."""
+
+    waiting: str
+    heartbeat: str | None  # None: no worker has ever run
+
+
+def stuck_mail(session: Session, now: datetime | None = None) -> MailWarning | None:
+    """A warning for the overview when the oldest unsent mail waits too long, else None."""
+    figures = mail_figures(session, now=now or now_utc())
+    if not figures.stuck:
+        return None
+    heartbeat = figures.last_heartbeat
+    return MailWarning(_duration(figures.oldest_unsent),
+                       None if heartbeat is None else _duration(heartbeat))
+
+
+def _duration(age: timedelta) -> str:
+    minutes = int(age.total_seconds() // 60)
+    if minutes < 1:
+        return "minder dan een minuut"
+    if minutes < 120:
+        return f"{minutes} {'minuut' if minutes == 1 else 'minuten'}"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} uur"
+    return f"{minutes // (24 * 60)} dagen"

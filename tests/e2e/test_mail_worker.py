@@ -1,14 +1,17 @@
 """The worker as a real process (``flask --app wsgi worker``) against a real SMTP server.
 
 Faults: the mail server down (mails wait, then go out), one recipient refused
-(that mail retried, the others sent), the worker SIGKILLed in the middle of a
-send (nothing lost, nothing twice), two workers on PostgreSQL (nothing twice).
+for now (that mail retried, the others sent) or for good (failed at once,
+with the reason), the worker SIGKILLed in the middle of a send (nothing
+lost, nothing twice), the worker stopped gracefully mid-batch again and again
+(no attempt used up), two workers on PostgreSQL (nothing twice).
 """
 
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -26,6 +29,7 @@ from models.unit_of_work import UnitOfWork
 from services import service_missing
 from web import create_app
 from web.extensions import db
+from web.worker import Worker
 
 pytestmark = pytest.mark.slow
 PUBLIC_URL = "https://wegwijs.test"
@@ -151,19 +155,97 @@ def test_mails_wait_while_the_server_is_down_and_go_out_when_it_is_back(database
     assert_once_each(received, 4)
 
 
-def test_a_refused_recipient_is_retried_and_the_others_are_sent(database, mail_server, tmp_path):
-    referrals(database, 3, partner_accounts=("a", "weigert"))
-    mail_server.handler.refused.add("weigert@partner.test")
+def test_a_recipient_refused_for_now_is_retried_and_the_others_are_sent(
+    database, mail_server, tmp_path
+):
+    referrals(database, 3, partner_accounts=("a", "bezet"))
+    mail_server.handler.busy.add("bezet@partner.test")
     with worker(database, mail_server.url, tmp_path):
         wait_until(lambda: sorted(s for s, _, r in outbox(database) if r == "a@partner.test")
                    == ["sent"] * 3)
         wait_until(lambda: all(a >= 2 for _, a, r in outbox(database)
-                               if r == "weigert@partner.test"))
+                               if r == "bezet@partner.test"))
         assert {r.recipient for r in mail_server.received} == {"a@partner.test"}
-        mail_server.handler.refused.clear()
+        mail_server.handler.busy.clear()
         received = mail_server.wait_for(6)
         wait_until(lambda: {s for s, _, _ in outbox(database)} == {"sent"})
     assert_once_each(received, 6)
+
+
+def test_a_recipient_refused_for_good_fails_at_once_with_the_reason(
+    database, mail_server, tmp_path
+):
+    referrals(database, 2, partner_accounts=("a", "weigert"))
+    mail_server.handler.refused.add("weigert@partner.test")
+    with worker(database, mail_server.url, tmp_path):
+        mail_server.wait_for(2)
+        wait_until(lambda: {s for s, _, r in outbox(database) if r == "weigert@partner.test"}
+                   == {"failed"})
+        time.sleep(1)  # a retry would come now (the first after 0.3 s)
+    with app_on(database) as session:
+        refused = session.scalars(select(OutboxMail).where(
+            OutboxMail.recipient == "weigert@partner.test")).all()
+        assert [(m.status, m.attempts) for m in refused] == [("failed", 1)] * 2
+        assert all("550 5.1.1 Mailbox unavailable" in m.last_error for m in refused)
+    assert {r.recipient for r in mail_server.received} == {"a@partner.test"}
+
+
+def stop_mid_send(handler, stop) -> threading.Thread:
+    """When the server holds a mail's RCPT, ``stop()`` the worker, then let the mail through."""
+    handler.holding = True
+    handler.paused.clear()
+    handler.gate.clear()
+
+    def run():
+        if handler.paused.wait(30):
+            stop()
+            time.sleep(0.3)  # the worker has seen the stop before the server answers
+        handler.gate.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_a_worker_stopped_mid_batch_twelve_times_still_delivers_everything(
+    database, mail_server, tmp_path
+):
+    """Each graceful stop finishes the mail in hand and hands the rest back unspent.
+
+    Twelve stops in this process (what the SIGTERM handler does: set ``stopping``),
+    a thirteenth by a real SIGTERM to a real worker, then a worker that finishes.
+    """
+    referrals(database, 15)
+    handler = mail_server.handler
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "mail",
+                      "WEGWIJS_SMTP_URL": mail_server.url, "WEGWIJS_MAIL_BATCH": 10,
+                      "WEGWIJS_MAIL_RETRY_SECONDS": 0.001})
+    with app.app_context():
+        try:
+            for stop in range(12):
+                in_process = Worker(app.config, app.instance_path)
+                stopper = stop_mid_send(handler, lambda w=in_process: setattr(w, "stopping", True))
+                assert in_process.deliver() == 1, f"stop {stop}"
+                stopper.join()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    assert len(mail_server.received) == 12
+    assert sorted(a for _, a, _ in outbox(database)) == [0, 0, 0] + [1] * 12
+
+    with worker(database, mail_server.url, tmp_path, name="sigterm") as process:
+        stopper = stop_mid_send(handler, lambda: process.send_signal(signal.SIGTERM))
+        assert process.wait(timeout=60) == 0
+        stopper.join()
+    assert len(mail_server.received) == 13
+    assert sorted(a for _, a, _ in outbox(database)) == [0, 0] + [1] * 13
+
+    handler.holding = False
+    with worker(database, mail_server.url, tmp_path, name="last"):
+        mail_server.wait_for(15)
+        wait_until(lambda: {s for s, _, _ in outbox(database)} == {"sent"})
+    assert_once_each(mail_server.received, 15)
+    assert {a for _, a, _ in outbox(database)} == {1}
 
 
 def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(

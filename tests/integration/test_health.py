@@ -4,7 +4,8 @@ from conftest import make_test_app
 def test_health_ok_when_the_database_answers(client):
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {"status": "ok", "mail": {
+        "oldest_unsent_seconds": None, "worker_heartbeat_seconds": None}}
 
 
 def test_health_503_problem_when_the_database_does_not(tmp_path):

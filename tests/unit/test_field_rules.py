@@ -96,6 +96,11 @@ def test_portal_and_api_accept_the_same(form_class, model, kinds, required, name
             assert offered == set(kinds) and offered <= set(api["enum"])
         elif name == "languages":
             assert all(re.match(api["pattern"], code) for code in offered)
+        elif name == "sectors":
+            # The portal offers one list (models.vocabulary.SECTOR_NAMES), within what the API
+            # takes: any sector word (the scenario contract's sectors are free strings).
+            assert all(len(code) <= api["maxLength"] and re.match(api["pattern"], code)
+                       for code in offered)
         elif name.startswith("need_"):
             # The intake's coarse scale (0: no need) within the API's weights (> 0, ≤ 100).
             weights = _api_field(model, "needs")["additionalProperties"]

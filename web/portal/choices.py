@@ -12,6 +12,7 @@ from models.vocabulary import (
     LANGUAGE_NAMES,
     LEERROUTES,
     LEVELS,
+    SECTOR_NAMES,
 )
 from web.portal import labels
 
@@ -21,8 +22,15 @@ LEERROUTE_CHOICES = [SelectChoice(r, labels.LEERROUTE_NAMES[r]) for r in LEERROU
 DAYPART_CHOICES = [SelectChoice(d, labels.DAYPART_LABELS[d]) for d in DAYPARTS]
 GENDER_CHOICES = [SelectChoice(g, labels.GENDER_LABELS[g]) for g in GENDERS]
 EDUCATION_CHOICES = [SelectChoice(e, labels.EDUCATION_LABELS[e]) for e in EDUCATION]
+# "ku" (Kurdish, unspecified) would stand beside Kurmancî and Soranî, which are what people
+# speak: the lists offer those two only; a "ku" recorded earlier still reads "Koerdisch".
+UNSPECIFIED_LANGUAGES = ("ku",)
 LANGUAGE_CHOICES = [
     SelectChoice(code, name) for code, name in sorted(LANGUAGE_NAMES.items(), key=lambda i: i[1])
+    if code not in UNSPECIFIED_LANGUAGES
+]
+SECTOR_CHOICES = [
+    SelectChoice(code, name) for code, name in sorted(SECTOR_NAMES.items(), key=lambda i: i[1])
 ]
 PIP_LEERROUTE_CHOICES = [
     SelectChoice("B", "B1-route (B)"), SelectChoice("O", "Onderwijsroute (O)"),
@@ -51,3 +59,13 @@ REASON_CODE_CHOICES = optional(
     [SelectChoice(code, label) for code, label in REASON_CODE_LABELS.items()],
     "— kies een reden —",
 )
+
+
+def with_recorded(
+    options: list[SelectChoice], recorded: list[str], names: dict[str, str]
+) -> list[SelectChoice]:
+    """The options plus any value already recorded that is not among them, by its name."""
+    known = {str(option.value) for option in options}
+    extra = [SelectChoice(value, names.get(value, value)) for value in recorded
+             if value not in known]
+    return [*options, *extra]

@@ -25,6 +25,9 @@ def register_filters(app: Flask) -> None:
         "action": lambda code: labels.ACTION_LABELS.get(code, code),
         "reason_code": lambda code: REASON_CODE_LABELS.get(code, code),
         "language": labels.language_name,
+        "sector": lambda code: labels.SECTOR_LABELS.get(code, code),
+        "education": lambda code: labels.EDUCATION_LABELS.get(code, code or "—"),
+        "gender": lambda code: labels.GENDER_LABELS.get(code, code or "—"),
         "dayparts": lambda codes: ", ".join(codes) if codes else "—",
         "moment": moment,
         "day": lambda value: value.strftime("%d-%m-%Y") if value else "—",
@@ -38,6 +41,7 @@ def register_filters(app: Flask) -> None:
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["pip_leerroutes"] = labels.PIP_LEERROUTE_LABELS
     app.jinja_env.globals["component_names"] = COMPONENTS
 
 

@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange
+from wtforms.validators import Length, NumberRange, ValidationError
 
 from models.errors import DomainError, InvalidInput
 from models.field_rules import NumberLimit, TextLimit
@@ -25,11 +25,16 @@ class PortalForm(FlaskForm):
         """
         items = error.errors if isinstance(error, InvalidInput) else [
             {"field": None, "message": error.message}]
+        self.show_errors(items)
+
+    def show_errors(self, items: list[dict]) -> None:
+        """Each ``{"field", "message"}`` beside its field (once), the others above the form."""
         for item in items:
             field = getattr(self, self.ERROR_FIELDS.get(item["field"], item["field"] or ""), None)
             if field is None:
-                self.form_errors.append(item["message"])
-            else:
+                if item["message"] not in self.form_errors:
+                    self.form_errors.append(item["message"])
+            elif item["message"] not in field.errors:
                 field.errors = [*field.errors, item["message"]]
 
 
@@ -43,7 +48,8 @@ class CheckboxesField(SelectMultipleField):
         allowed = {str(choice.value) for choice in self.choices}
         for value in self.data or []:
             if str(value) not in allowed:
-                raise ValueError(self.gettext("Ongeldige keuze."))
+                # ValidationError, not ValueError: WTForms shows only the former as an error.
+                raise ValidationError("Kies uit de lijst.")
 
 
 def optional_select(label: str, options: list[SelectChoice], **kwargs) -> SelectField:

@@ -3,7 +3,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from models.reports.overview import coalition_overview
+from models.reports.overview import coalition_overview, stuck_mail
 from web.extensions import db
 from web.portal.navigation import nav_items
 
@@ -18,4 +18,5 @@ def index():
     # The coordinator's pages are their own blueprint; this page links to whichever exist.
     pages = [item for item in nav_items() if item["url"] != "/"]
     return render_template("coordinator_home.html", pages=pages,
-                           overview=coalition_overview(db.session))
+                           overview=coalition_overview(db.session),
+                           stuck_mail=stuck_mail(db.session))

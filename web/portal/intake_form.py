@@ -17,15 +17,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, Regexp
 
 from models.field_rules import BIRTH_YEAR, LONG_TEXT, MAX_TRAVEL_KM, PSEUDONYM_PATTERN
-from models.field_rules import SECTORS as SECTOR_LIMIT
 from models.people import Inburgeraar
 from models.person_fields import RECORDED_FIELDS
 from models.pip import FIELDS as PIP_FIELDS
-from models.vocabulary import DOMAINS
+from models.vocabulary import DOMAINS, LANGUAGE_NAMES, SECTOR_NAMES
 from web.portal import choices
 from web.portal.choices import ALFABETISERING_CHOICES, PIP_LEERROUTE_CHOICES, PIP_NIVEAU_CHOICES
 from web.portal.forms import CheckboxesField, PortalForm, between, optional_select, within
-from web.portal.offer_forms import POSTCODE, SECTORS
+from web.portal.offer_forms import POSTCODE
 
 # The recorded fields (models.person_fields) this form asks, each a field of the same name.
 INTAKE_FIELDS = tuple(field.name for field in RECORDED_FIELDS if field.intake)
@@ -72,11 +71,9 @@ class IntakeForm(PortalForm):
         validators=[Optional(), between(MAX_TRAVEL_KM, "Een afstand in km")],
         description="Leeg laten: 15 km.",
     )
-    sectors = StringField(
-        "Gewenste sectoren voor werk, gescheiden door komma's",
-        validators=[Optional(), within(SECTOR_LIMIT), SECTORS],
-    )
-    education = optional_select("Opleiding", choices.EDUCATION_CHOICES)
+    sectors = CheckboxesField("Gewenste sectoren voor werk", choices=choices.SECTOR_CHOICES)
+    # Not "Opleiding": that is the domain's need above.
+    education = optional_select("Hoogst afgeronde opleiding", choices.EDUCATION_CHOICES)
     gender = optional_select("Geslacht", choices.GENDER_CHOICES,
                          description="Alleen nodig voor aanbod dat alleen voor vrouwen is.")
     birth_year = IntegerField(
@@ -134,12 +131,17 @@ class IntakeForm(PortalForm):
     def person_fields(self) -> dict:
         """Every recorded field the intake asks (``models.person_fields``); empty text is None."""
         values = {name: self[name].data for name in INTAKE_FIELDS}
-        values["sectors"] = [
-            s.strip().lower() for s in (values["sectors"] or "").split(",") if s.strip()
-        ]
         if values["max_travel_km"] is not None:
             values["max_travel_km"] = float(values["max_travel_km"])
         return {name: None if value == "" else value for name, value in values.items()}
+
+    def keep_recorded_choices(self, person: Inburgeraar) -> None:
+        """A language or sector recorded before the lists were closed (or through the API)
+        stays a choice for this person, so that changing the intake keeps it."""
+        self.languages.choices = choices.with_recorded(
+            self.languages.choices, person.languages, LANGUAGE_NAMES)
+        self.sectors.choices = choices.with_recorded(
+            self.sectors.choices, person.sectors, SECTOR_NAMES)
 
     @classmethod
     def for_person(cls, person: Inburgeraar) -> "IntakeForm":
@@ -149,7 +151,6 @@ class IntakeForm(PortalForm):
         data = {name: "" if value is None and name in TEXT_FIELDS else value
                 for name, value in data.items()}
         data["pseudonym"] = person.pseudonym
-        data["sectors"] = ", ".join(person.sectors)
         if person.pip is not None:
             data.update({f"pip_{name}": value or "" for name, value in person.pip.as_dict().items()
                          if name != "intensiteit_b1_uren"})

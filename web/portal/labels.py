@@ -2,7 +2,7 @@
 
 from models.matching_bridge import COMPONENT_LABELS
 from models.referral_service import STATUS_LABELS
-from models.vocabulary import LEERROUTE_NAMES, OFFER_KIND_NAMES, language_name
+from models.vocabulary import LEERROUTE_NAMES, OFFER_KIND_NAMES, SECTOR_NAMES, language_name
 
 DOMAIN_LABELS = {
     "taal": "Taal",
@@ -24,6 +24,8 @@ PARTNER_KIND_LABELS = {
     "welzijn": "welzijnsorganisatie",
     "overig": "overige partner",
 }
+SECTOR_LABELS = SECTOR_NAMES
+PIP_LEERROUTE_LABELS = {"B": "B1-route", "O": "onderwijsroute", "Z": "zelfredzaamheidsroute"}
 GENDER_LABELS = {"v": "vrouw", "m": "man", "x": "anders / onbekend"}
 EDUCATION_LABELS = {
     "geen": "geen",
@@ -62,6 +64,8 @@ __all__ = [
     "LEERROUTE_NAMES",
     "OFFER_KIND_LABELS",
     "PARTNER_KIND_LABELS",
+    "PIP_LEERROUTE_LABELS",
+    "SECTOR_LABELS",
     "STATUS_BADGES",
     "STATUS_LABELS",
     "language_name",

@@ -18,15 +18,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional, Regexp
 
 from models.field_rules import AGE, CAPACITY, HOURS_PER_WEEK, LONG_TEXT, PC4_PATTERN, TITLE
-from models.field_rules import SECTORS as SECTOR_LIMIT
 from web.portal import choices
 from web.portal.forms import CheckboxesField, PortalForm, between, optional_select, within
 
 POSTCODE = Regexp(
     PC4_PATTERN, message="Vul de vier cijfers van een postcode in, bijvoorbeeld 3511."
-)
-SECTORS = Regexp(
-    r"^[\w\s,-]*$", message="Alleen woorden, gescheiden door komma's, bijvoorbeeld: zorg, horeca."
 )
 
 
@@ -89,9 +85,9 @@ class PlekForm(PortalForm):
             between(CAPACITY, "Een aantal"),
         ],
     )
-    sectors = StringField(
-        "Sector(en), gescheiden door komma's",
-        validators=[InputRequired("Geef de sector op."), within(SECTOR_LIMIT), SECTORS],
+    sectors = CheckboxesField(
+        "Sector", choices=choices.SECTOR_CHOICES,
+        validators=[InputRequired("Geef de sector op.")],
     )
     hours_per_week = DecimalField(
         "Uren per week",
@@ -113,13 +109,12 @@ class PlekForm(PortalForm):
     description = TextAreaField("Beschrijving", validators=[Optional(), within(LONG_TEXT)])
 
     def offer_fields(self) -> dict:
-        sectors = [s.strip().lower() for s in (self.sectors.data or "").split(",") if s.strip()]
         return {
             "title": self.title.data,
             "domain": "werk",
             "kind": self.kind.data,
             "capacity": self.capacity.data,
-            "sectors": sectors,
+            "sectors": self.sectors.data,
             "hours_per_week": float(self.hours_per_week.data),
             "min_level": self.min_level.data or None,
             "schedule": self.schedule.data,

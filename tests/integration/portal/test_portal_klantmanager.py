@@ -52,7 +52,7 @@ def test_an_intake_records_the_person_with_needs(form_client, session, world):
         "pseudonym": "IB-INTAKE1", "need_taal": "3", "need_gezondheid": "1", "postcode": "3531",
         "level": "A2", "leerroute": "z", "languages": ["ar", "fa"], "availability": ["middag"],
         "childcare_needed": "y", "latin_literate": "y", "max_travel_km": "7.5",
-        "sectors": "Zorg, groen", "birth_year": "1988", "duaal": "y",
+        "sectors": ["zorg", "groen"], "birth_year": "1988", "duaal": "y",
     })
     assert response.status_code == 302
     person = session.scalars(select(Inburgeraar).where(Inburgeraar.pseudonym == "IB-INTAKE1")).one()

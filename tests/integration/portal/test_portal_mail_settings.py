@@ -15,7 +15,8 @@ def test_a_partner_switches_new_referral_mails_off_and_gets_none(form_client, se
     offer = factories.offer(session, partner_id=partner_user.partner_id)
     log_in(form_client, partner_user)
     page = form_client.get("/instellingen/mail").get_data(as_text=True)
-    assert "Een nieuwe verwijzing voor ons aanbod" in page and page.count("checked") == 2
+    assert "Een nieuwe verwijzing voor ons aanbod" in page and page.count("checked") == 3
+    assert "De klantmanager heeft een verwijzing ingetrokken" in page
     response = form_client.post("/instellingen/mail", data={"kinds": ["referral_reminder"]})
     assert response.status_code == 302
     page = form_client.get("/instellingen/mail").get_data(as_text=True)

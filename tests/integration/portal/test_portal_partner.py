@@ -142,7 +142,7 @@ def test_a_werkgever_works_with_plekken_not_the_partner_pages(form_client, sessi
     assert form_client.get("/partner/aanbod").status_code == 403
     response = form_client.post("/werkgever/aanbod/nieuw", data={
         "title": "Werkervaringsplek keuken", "kind": "werkervaringsplek", "capacity": "2",
-        "sectors": "Horeca, zorg", "hours_per_week": "24", "min_level": "A2",
+        "sectors": ["horeca", "zorg"], "hours_per_week": "24", "min_level": "A2",
         "schedule": ["ochtend", "middag"],
     })
     assert response.status_code == 302
@@ -150,7 +150,7 @@ def test_a_werkgever_works_with_plekken_not_the_partner_pages(form_client, sessi
     assert (plek.domain, plek.kind, plek.sectors, plek.hours_per_week, plek.min_level) == (
         "werk", "werkervaringsplek", ["horeca", "zorg"], 24.0, "A2")
     response = form_client.post("/werkgever/aanbod/nieuw", data={
-        "title": "Stage", "kind": "stage", "capacity": "1", "sectors": "", "hours_per_week": "99",
+        "title": "Stage", "kind": "stage", "capacity": "1", "hours_per_week": "99",
     })
     assert response.status_code == 422
     assert "Geef de sector op." in text(response)

@@ -9,6 +9,7 @@ from models.reports.cohort import referral_cohort
 from models.reports.funnel import STAGES, exits_from, referral_funnel
 from models.reports.funnel_breakdown import funnel_by
 from models.reports.network import network_report
+from models.reports.proposal import proposal_counts
 from models.reports.referral_selection import Selection, selected_referrals
 from models.vocabulary import DOMAINS
 from web.extensions import db
@@ -70,6 +71,7 @@ def funnel():
             for dimension, caption in BREAKDOWNS if DIMENSION_ARGS[dimension] not in
             {k for k, v in _scope_args(scope).items() if v is not None}
         ],
+        proposal=proposal_counts(db.session, start=start, end=end),
     )
 
 

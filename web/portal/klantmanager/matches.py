@@ -16,18 +16,18 @@ from wtforms.validators import InputRequired, Optional, Regexp
 from models import access
 from models.errors import DomainError
 from models.field_rules import LONG_TEXT
-from models.matches import duaal_week, matches_by_domain
+from models.matches import duaal_week, full_offers_to_wait_for, matches_by_domain
 from models.referral import Referral
 from models.referral_service import refer
 from models.under_way import served_domains
-from models.waitlist import full_offers_to_wait_for
 from web.audit import log_access
 from web.extensions import db
 from web.portal.forms import PortalForm, within
 from web.portal.klantmanager import bp
 from web.portal.security import actor_id
 
-TOP = 5
+# Per domain the best three: the page fits on two screens, the full breakdown on demand.
+TOP = 3
 
 
 class ReferForm(PortalForm):
@@ -88,3 +88,9 @@ def render_person(inburgeraar_id: int, failed: ReferForm | None = None, status: 
         week=week, referrals=referrals, failed=failed, served=served,
         full_offers=full_offers_to_wait_for(db.session, person),
     ), status
+
+
+@bp.get("/kans-van-slagen")
+def chance_explained():
+    """A short page, in Dutch, on how the chance of success is estimated."""
+    return render_template("klantmanager/chance.html")

@@ -10,7 +10,7 @@ from wtforms.validators import Length, Optional
 from models import access
 from models.errors import DomainError
 from models.geography import Postcode, Wijk
-from models.inburgeraars import create_inburgeraar, update_inburgeraar
+from models.inburgeraars import create_inburgeraar, intake_errors, update_inburgeraar
 from models.people import Inburgeraar, Need
 from models.pip import Pip
 from models.referral import Referral
@@ -150,10 +150,19 @@ def _filtered(query, form: SearchForm):
     return query
 
 
+def _valid(form: IntakeForm) -> bool:
+    """The form's own checks and, when they fail, the use case's too: every error at once."""
+    if form.validate_on_submit():
+        return True
+    if form.is_submitted():
+        form.show_errors(intake_errors(db.session, form.person_fields(), form.pip()))
+    return False
+
+
 @bp.route("/inburgeraars/nieuw", methods=["GET", "POST"])
 def new_inburgeraar():
     form = IntakeForm()
-    if form.validate_on_submit():
+    if _valid(form):
         try:
             person = create_inburgeraar(
                 db.session, actor_id=actor_id(), gemeente_id=None,
@@ -175,7 +184,8 @@ def intake(inburgeraar_id: int):
     user = access.get_actor(db.session, actor_id())
     person = access.get_inburgeraar(db.session, user, inburgeraar_id)
     form = IntakeForm() if request.method == "POST" else IntakeForm.for_person(person)
-    if form.validate_on_submit():
+    form.keep_recorded_choices(person)
+    if _valid(form):
         try:
             update_inburgeraar(
                 db.session, actor_id=actor_id(), inburgeraar_id=person.id,
