@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from models.coalition import Offer, Partner
@@ -38,8 +38,10 @@ class GroupFunnel:
         return self.reached("sent")
 
 
-def funnel_by(session: Session, start: date, end: date, dimension: str) -> list[GroupFunnel]:
-    """Per group with any event in the period, most referrals sent first."""
+def funnel_by(session: Session, start: date, end: date, dimension: str,
+              scope: Select | None = None) -> list[GroupFunnel]:
+    """Per group with any event in the period, most referrals sent first; of the
+    referrals in ``scope`` (a query of referral ids) when given."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     key, name = {
@@ -48,7 +50,7 @@ def funnel_by(session: Session, start: date, end: date, dimension: str) -> list[
         "domain": (Offer.domain, Offer.domain),
     }[dimension]
     first, after = period_bounds(start, end)
-    rows = session.execute(
+    query = (
         select(key, name, ReferralEvent.from_status, ReferralEvent.to_status)
         .join(Referral, Referral.id == ReferralEvent.referral_id)
         .join(Offer, Offer.id == Referral.offer_id)
@@ -56,7 +58,10 @@ def funnel_by(session: Session, start: date, end: date, dimension: str) -> list[
         .join(Inburgeraar, Inburgeraar.id == Referral.inburgeraar_id)
         .join(Gemeente, Gemeente.id == Inburgeraar.gemeente_id)
         .where(ReferralEvent.at >= first, ReferralEvent.at < after)
-    ).all()
+    )
+    if scope is not None:
+        query = query.where(ReferralEvent.referral_id.in_(scope))
+    rows = session.execute(query).all()
     moves: dict[tuple, Counter] = defaultdict(Counter)
     for group_key, group_name, source, target in rows:
         moves[(group_key, group_name)][(source, target)] += 1

@@ -90,6 +90,10 @@ def test_the_funnel_of_one_partner(client, session, history):
     rows = dict(re.findall(r'<th scope="row" class="utrecht-table__header-cell">(\w+)</th>\s*'
                            r'<td[^>]*>\s*(?:<a[^>]*>)?(\d+)', page))
     assert rows["Verstuurd"] == "3" and rows["Geaccepteerd"] == "2" and rows["Afgerond"] == "1"
+    # Its funnel per gemeente and per domain counts its referrals only.
+    found = figures(page)
+    assert any("gemeente=" in url for url, _ in found)
+    assert {url: listed(client, url) for url, _ in found} == dict(found)
 
 
 def test_the_list_says_what_it_lists_and_refuses_a_bad_filter(client, session, history):

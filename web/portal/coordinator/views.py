@@ -66,7 +66,7 @@ def funnel():
         cohort_link=lambda stage: referrals_url(cohort_stage=stage, start=start, end=end,
                                                 **_scope_args(scope)),
         breakdowns=[
-            tables.funnel_by_table(funnel_by(db.session, start, end, dimension), dimension,
+            tables.funnel_by_table(funnel_by(db.session, start, end, dimension, ids), dimension,
                                    caption, group_link(dimension))
             for dimension, caption in BREAKDOWNS if DIMENSION_ARGS[dimension] not in
             {k for k, v in _scope_args(scope).items() if v is not None}
