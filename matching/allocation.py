@@ -84,14 +84,19 @@ class Allocation:
     kept: dict = field(default_factory=dict)
 
     def to_dict(self):
-        """The contract's JSON shape, numbers rounded to 4 decimals."""
+        """The contract's JSON shape, scores rounded to 4 decimals.
+
+        The objective is the total over those printed scores; rounding it to 4
+        decimals too would move it by more than the contract's 1e-6 (relative)
+        on a small total, so it keeps the digits the sum has.
+        """
         return {
             "assignments": [{"inburgeraar_id": a.inburgeraar_id, "offer_id": a.offer_id,
                              "domain": a.domain, "score": round(a.score, 4)}
                             for a in self.assignments],
             "unassigned": [{"inburgeraar_id": u.inburgeraar_id, "domain": u.domain,
                             "reason": u.reason} for u in self.unassigned],
-            "objective": round(self.objective, 4),
+            "objective": round(self.objective, 9),
         }
 
 

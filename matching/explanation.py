@@ -16,10 +16,11 @@ from matching.learning import LITTLE_DATA
 from matching.pairs import PairFacts
 from matching.scoring import REGISTRY
 
-__all__ = ["Explanation", "explain_pairs", "format_points"]
+__all__ = ["OLD_RECORD_REASON", "Explanation", "explain_pairs", "format_points"]
 
 LITTLE_DATA_REASON = "weinig gegevens over deze aanbieder"
 PRIOR_ONLY_REASON = "schatting vooraf: nog geen afgeronde eerdere verwijzingen om van te leren"
+OLD_RECORD_REASON = "gegevens over deze aanbieder zijn grotendeels ouder dan een jaar"
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,11 @@ def explain_pairs(t, model, p, o, km):
     out = []
     reason = [REGISTRY[n].reason for n in names]
     rate, count = model.records(t, o, facts.beginner)
-    rows = zip(p.tolist(), o.tolist(), km.tolist(), rate.tolist(), count.tolist(),
+    old = model.mostly_old(t, o)
+    rows = zip(p.tolist(), o.tolist(), km.tolist(), rate.tolist(), count.tolist(), old.tolist(),
                order.tolist(), applies.tolist(), points.tolist(), whole.tolist(), strict=True)
-    for k, (person, offer, distance, success, n, ranked, says, value, pct) in enumerate(rows):
+    for k, (person, offer, distance, success, n, stale, ranked, says, value, pct) in enumerate(
+            rows):
         record = (success, n)
         context = ExplainContext(t, facts, k, person, offer, distance, record)
         shown = [j for j in ranked if says[j]]
@@ -98,6 +101,8 @@ def explain_pairs(t, model, p, o, km):
             reasons.append(PRIOR_ONLY_REASON)
         elif little_data:
             reasons.append(LITTLE_DATA_REASON)
+        if stale and model.learned:
+            reasons.append(OLD_RECORD_REASON)
         out.append(Explanation(components, reasons, record, little_data))
     return out
 

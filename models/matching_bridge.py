@@ -153,13 +153,19 @@ def build_scenario(
     ).all()
     free = free_places(session, [o.id for o in offers])
 
+    # A deactivated partner stays only as the holder of offers the history needs, without ties.
     partners = session.scalars(
-        select(Partner).options(selectinload(Partner.gemeente)).order_by(Partner.id)
+        select(Partner).options(selectinload(Partner.gemeente))
+        .where(or_(Partner.active.is_(True), Partner.id.in_({o.partner_id for o in offers})))
+        .order_by(Partner.id)
     ).all()
     ties: dict[int, list[str]] = {p.id: [] for p in partners}
     for tie in session.scalars(select(Tie)):
-        ties[tie.partner_a_id].append(str(tie.partner_b_id))
-        ties[tie.partner_b_id].append(str(tie.partner_a_id))
+        if tie.partner_a_id in ties and tie.partner_b_id in ties and all(
+            p.active for p in partners if p.id in (tie.partner_a_id, tie.partner_b_id)
+        ):
+            ties[tie.partner_a_id].append(str(tie.partner_b_id))
+            ties[tie.partner_b_id].append(str(tie.partner_a_id))
 
     return engine.Scenario(
         reference_date=reference_date or date.today(),

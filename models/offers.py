@@ -92,6 +92,14 @@ def close_offer(session: Session, *, actor_id: int, offer_id: int) -> None:
     session.flush()
 
 
+def reopen_offer(session: Session, *, actor_id: int, offer_id: int) -> None:
+    """Open a closed offer again: it takes referrals as before (its queue was skipped)."""
+    actor = access.get_actor(session, actor_id)
+    offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
+    offer.closed_at = None
+    session.flush()
+
+
 def offer_errors(session: Session, values: Mapping[str, Any], partner_kind: str) -> list[dict]:
     """Every rule on a whole offer of a partner of this kind (the HSDS import checks these too)."""
     return _check(session, values) + partner_offer_errors(partner_kind, values)

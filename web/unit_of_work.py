@@ -38,6 +38,7 @@ def _begin() -> None:
 
 def _finish(response: Response) -> Response:
     pending = g.pop("pending_access", [])
+    writes = g.pop("pending_writes", [])  # small bookkeeping, e.g. an API key's "last used"
     if response.status_code >= 400:
         db.session.rollback()
         return response
@@ -47,6 +48,8 @@ def _finish(response: Response) -> Response:
     with UnitOfWork(db.session):
         for access, action, ids in pending:
             record_access(db.session, access, action, ids)
+        for write in writes:
+            write(db.session)
     return response
 
 

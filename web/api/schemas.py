@@ -132,6 +132,11 @@ Day = Annotated[date, Field(strict=False), BeforeValidator(_iso_date_text)]
 class TokenRequest(Body):
     email: Annotated[str, Field(min_length=1, max_length=254, pattern=_NO_NUL)]
     password: Annotated[str, Field(min_length=1, max_length=1024, pattern=_NO_NUL)]
+    otp: Annotated[str, Field(max_length=64, pattern=_NO_NUL)] | None = Field(
+        default=None,
+        description="De huidige TOTP-code, of een van de herstelcodes; verplicht voor elk "
+        "account met een tweede factor (genegeerd voor de demo-accounts)",
+    )
 
 
 class TokenResponse(Schema):
