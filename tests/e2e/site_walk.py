@@ -46,7 +46,7 @@ TABLE_LAYOUT = """() => {
     headers.forEach((th, column) => {
       const cells = rows.map(row => row.children[column]);
       const texts = cells.map(cell => cell.textContent.trim());
-      if (/postcode|jaar|nummer/i.test(th.textContent)) return;  // numbers that are names
+      if (/postcode|jaar|nummer|adres/i.test(th.textContent)) return;  // numbers that are names
       if (!cells.length || !texts.some(t => /\\d/.test(t))) return;
       if (!texts.every(t => /^(—|[\\d.,]+( %)?|[+−-]?[\\d.,]+)$/.test(t))) return;
       if (!right(th) || !cells.every(right)) misaligned.push(th.textContent.trim());

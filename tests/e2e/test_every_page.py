@@ -6,11 +6,18 @@ parameters and follows links to the others; a page no role reaches fails
 the test, so that it gets a way in (a link) or a place in this walk.
 """
 
+import pyotp
 import pytest
+from sqlalchemy import select
 
 from conftest import DEMO_PASSWORD, make_test_app
 from e2e.browser import log_in, wcag_violations
 from e2e.site_walk import TABLE_LAYOUT, Walk, start_urls
+from models.account import User
+from models.account_links import new_link
+from models.passwords import hash_password
+from models.unit_of_work import UnitOfWork
+from web.extensions import db
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,6 +31,28 @@ ACCOUNTS = [
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 ERROR_PAGES = ["/bestaat-niet"]
+ENROLLED_PASSWORD = "een-wachtwoord-met-tweede-factor"
+
+
+def pages_from_mail(app) -> tuple[list[str], str]:
+    """What no link of the portal leads to: an invitation's and a reset's page (their links
+    come by mail), and an account with a second factor, whose sign-in asks for a code."""
+    with app.app_context():
+        session = db.session
+        with UnitOfWork(session):
+            invited = User(email="uitgenodigd@wegwijs.example", role="coordinator",
+                           password_hash="")
+            enrolled = User(email="met-code@wegwijs.example", role="coordinator",
+                            password_hash=hash_password(ENROLLED_PASSWORD),
+                            totp_secret=pyotp.random_base32())
+            session.add_all([invited, enrolled])
+            session.flush()
+            demo = session.scalars(select(User).where(User.demo.is_(True))).first()
+            paths = [new_link(session, invited.id, "invitation")[1],
+                     new_link(session, demo.id, "reset")[1]]
+        db.session.remove()
+        db.engine.dispose()
+    return paths, "met-code@wegwijs.example"
 
 
 def check(page, walk: Walk, where: str) -> None:
@@ -40,13 +69,13 @@ def check(page, walk: Walk, where: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
-def walk_as(browser, base: str, email: str | None, walk: Walk) -> None:
+def walk_as(browser, base: str, email: str | None, walk: Walk, also: list[str] = ()) -> None:
     context = browser.new_context(locale="nl-NL", viewport=DESKTOP, bypass_csp=True)
     context.set_default_timeout(15_000)
     page = context.new_page()
     if email:
         log_in(page, base, email, DEMO_PASSWORD)
-    queue, seen = start_urls(walk.app), set()
+    queue, seen = [*also, *start_urls(walk.app)], set()
     while queue:
         url = queue.pop(0)
         endpoint = walk.endpoint_of(url)
@@ -70,10 +99,27 @@ def walk_as(browser, base: str, email: str | None, walk: Walk) -> None:
     context.close()
 
 
+def second_step(browser, base: str, email: str, walk: Walk) -> None:
+    """Signing in with a second factor: the page that asks for the code."""
+    context = browser.new_context(locale="nl-NL", viewport=DESKTOP, bypass_csp=True)
+    page = context.new_page()
+    page.goto(base + "/inloggen")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(ENROLLED_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/inloggen/tweede-stap")
+    url = page.url.removeprefix(base)
+    walk.visited.setdefault(walk.endpoint_of(url), url)
+    check(page, walk, f"{email} {url}")
+    context.close()
+
+
 def test_every_page_of_every_role_is_accessible_and_reads_on_a_phone(browser, demo_server):
     walk = Walk(make_test_app(demo_server.database_url))
+    mailed, enrolled = pages_from_mail(walk.app)
     for email in ACCOUNTS:
-        walk_as(browser, demo_server.url, email, walk)
+        walk_as(browser, demo_server.url, email, walk, also=[] if email else mailed)
+    second_step(browser, demo_server.url, enrolled, walk)
     assert walk.found == {}, "\n".join(f"{where}: {problem}" for where, problems
                                        in walk.found.items() for problem in problems)
     assert walk.unreached() == set(), "pages no role reached by a link"
