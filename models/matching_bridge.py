@@ -130,6 +130,7 @@ def build_scenario(
             Referral.status,
             Referral.created_at,
             Referral.reason_code,
+            Referral.as_referred,
         )
         .where(Referral.status.in_(OUTCOME_OF_STATUS))
         .order_by(Referral.id)
@@ -167,6 +168,7 @@ def build_scenario(
             ties[tie.partner_a_id].append(str(tie.partner_b_id))
             ties[tie.partner_b_id].append(str(tie.partner_a_id))
 
+    partner_ids = {p.id for p in partners}
     return engine.Scenario(
         reference_date=reference_date or date.today(),
         partners=[engine_partner(p, ties[p.id]) for p in partners],
@@ -179,10 +181,22 @@ def build_scenario(
                 outcome=OUTCOME_OF_STATUS[row.status],
                 referred_on=row.created_at.date().isoformat(),
                 reason_code=row.reason_code,
+                as_referred=_as_referred(row.as_referred, partner_ids),
             )
             for row in history_rows
         ],
     )
+
+
+def _as_referred(fields: dict | None, partner_ids: set[int]) -> dict | None:
+    """A referral's snapshot of the person for the scenario: a mentor no longer in the
+    coalition left out (the contract wants every mentor_id to name a partner)."""
+    if not fields:
+        return None
+    mentor = fields.get("mentor_id")
+    if mentor is not None and int(mentor) not in partner_ids:
+        fields = {k: v for k, v in fields.items() if k != "mentor_id"}
+    return fields or None
 
 
 def pair_scenario(

@@ -39,6 +39,7 @@ from models.matching_bridge import check_eligible
 from models.personal_data import check_no_personal_data
 from models.reason_codes import check_reason
 from models.referral import Referral, ReferralEvent
+from models.referral_snapshot import at_creation
 from models.under_way import check_domain_free
 from models.vocabulary import ReferralStatus
 
@@ -155,6 +156,8 @@ def open_referral(
         created_by_id=actor_id,
         created_at=now,
         status_changed_at=now,
+        # The person as referred and the chance Wegwijs gave, taken before it is written.
+        **at_creation(session, person_id, offer_id),
     )
     session.add(referral)
     session.flush()
