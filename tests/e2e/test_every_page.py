@@ -6,6 +6,8 @@ parameters and follows links to the others; a page no role reaches fails
 the test, so that it gets a way in (a link) or a place in this walk.
 """
 
+import re
+
 import pyotp
 import pytest
 from sqlalchemy import select
@@ -16,6 +18,7 @@ from e2e.site_walk import TABLE_LAYOUT, Walk, start_urls
 from models.account import User
 from models.account_links import new_link
 from models.passwords import hash_password
+from models.second_factor import new_recovery_codes
 from models.unit_of_work import UnitOfWork
 from web.extensions import db
 
@@ -31,18 +34,20 @@ ACCOUNTS = [
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 ERROR_PAGES = ["/bestaat-niet"]
+ENROLLED = "met-code@wegwijs.example"
 ENROLLED_PASSWORD = "een-wachtwoord-met-tweede-factor"
 
 
-def pages_from_mail(app) -> tuple[list[str], str]:
+def pages_from_mail(app) -> tuple[list[str], list[str]]:
     """What no link of the portal leads to: an invitation's and a reset's page (their links
-    come by mail), and an account with a second factor, whose sign-in asks for a code."""
+    come by mail); and an account with a second factor (ENROLLED), whose sign-in asks for a
+    code and who may set up a new app. Returns the paths and that account's recovery codes."""
     with app.app_context():
         session = db.session
         with UnitOfWork(session):
             invited = User(email="uitgenodigd@wegwijs.example", role="coordinator",
                            password_hash="")
-            enrolled = User(email="met-code@wegwijs.example", role="coordinator",
+            enrolled = User(email=ENROLLED, role="coordinator",
                             password_hash=hash_password(ENROLLED_PASSWORD),
                             totp_secret=pyotp.random_base32())
             session.add_all([invited, enrolled])
@@ -50,9 +55,10 @@ def pages_from_mail(app) -> tuple[list[str], str]:
             demo = session.scalars(select(User).where(User.demo.is_(True))).first()
             paths = [new_link(session, invited.id, "invitation")[1],
                      new_link(session, demo.id, "reset")[1]]
+            codes = new_recovery_codes(session, enrolled.id)
         db.session.remove()
         db.engine.dispose()
-    return paths, "met-code@wegwijs.example"
+    return paths, codes
 
 
 def check(page, walk: Walk, where: str) -> None:
@@ -99,27 +105,42 @@ def walk_as(browser, base: str, email: str | None, walk: Walk, also: list[str] =
     context.close()
 
 
-def second_step(browser, base: str, email: str, walk: Walk) -> None:
-    """Signing in with a second factor: the page that asks for the code."""
+def second_factor_pages(browser, base: str, codes: list[str], walk: Walk) -> None:
+    """Signing in with a second factor (the page that asks for the code), then a new app
+    for it (after password and code again)."""
     context = browser.new_context(locale="nl-NL", viewport=DESKTOP, bypass_csp=True)
     page = context.new_page()
     page.goto(base + "/inloggen")
-    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("E-mailadres").fill(ENROLLED)
     page.get_by_label("Wachtwoord").fill(ENROLLED_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url("**/inloggen/tweede-stap")
+    visit_here(page, base, walk)
+    page.get_by_label("Code").fill(codes[0])
+    page.get_by_label("Code").press("Enter")
+    page.wait_for_selector("text=U bent ingelogd.")
+    page.goto(base + "/account")
+    form = page.locator("form[action$='/account/app']")
+    form.get_by_label("Wachtwoord").fill(ENROLLED_PASSWORD)
+    form.get_by_label(re.compile("code", re.I)).fill(codes[1])
+    form.get_by_role("button").click()
+    page.wait_for_url("**/account/app/nieuw")
+    visit_here(page, base, walk)
+    context.close()
+
+
+def visit_here(page, base: str, walk: Walk) -> None:
     url = page.url.removeprefix(base)
     walk.visited.setdefault(walk.endpoint_of(url), url)
-    check(page, walk, f"{email} {url}")
-    context.close()
+    check(page, walk, f"{ENROLLED} {url}")
 
 
 def test_every_page_of_every_role_is_accessible_and_reads_on_a_phone(browser, demo_server):
     walk = Walk(make_test_app(demo_server.database_url))
-    mailed, enrolled = pages_from_mail(walk.app)
+    mailed, codes = pages_from_mail(walk.app)
     for email in ACCOUNTS:
         walk_as(browser, demo_server.url, email, walk, also=[] if email else mailed)
-    second_step(browser, demo_server.url, enrolled, walk)
+    second_factor_pages(browser, demo_server.url, codes, walk)
     assert walk.found == {}, "\n".join(f"{where}: {problem}" for where, problems
                                        in walk.found.items() for problem in problems)
     assert walk.unreached() == set(), "pages no role reached by a link"
