@@ -48,7 +48,8 @@ def test_a_klantmanager_refers_with_the_keyboard(page, demo_server):
     page.keyboard.type("Met het toetsenbord doorverwezen.")
     tab_to(page, page.get_by_role("button", name=re.compile("^Verwijzing versturen")))
     page.keyboard.press("Enter")
-    expect(page.locator(".utrecht-alert")).to_contain_text("is doorverwezen")
+    page.wait_for_url(re.compile(r"/klantmanager/verwijzingen/\d+$"))
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("is doorverwezen")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Verwijzing van")
 
 
