@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from models import places
 from models.audit import Access, AccessLog, record_access
 from models.base import now_utc
 from models.coalition import Offer
@@ -37,7 +38,7 @@ from models.person_fields import empty_values
 from models.pip import Pip
 from models.proposal import ProposalReferral
 from models.referral import Referral, ReferralEvent
-from models.waitlist import WaitlistEntry
+from models.waitlist_entry import WaitlistEntry
 
 DEFAULT_RETENTION_DAYS = 730
 PURGED_PREFIX = "verwijderd-"
@@ -203,11 +204,7 @@ def purge(
         update(WaitlistEntry).where(WaitlistEntry.inburgeraar_id.in_(people))
         .values(note=None)
     )
-    session.execute(
-        update(WaitlistEntry)
-        .where(WaitlistEntry.inburgeraar_id.in_(people), WaitlistEntry.status == "waiting")
-        .values(status="withdrawn", closed_at=now)
-    )
+    places.withdraw_entries_of(session, people, now)
     session.execute(
         update(ReferralEvent)
         .where(ReferralEvent.referral_id.in_(referrals))

@@ -190,13 +190,13 @@ def _prediction_rows(groups: list[Group], label) -> list[list[Value]]:
 def prediction_tables(report: PredictionReport) -> dict[str, Table]:
     """The chances given against what happened: per band of the chance, domain and partner."""
     return {
-        "banden": Table("voorspelling-per-band", "Per band van de gegeven kans",
+        "banden": Table("voorspelling-per-band", "Gegeven kans en uitkomst per band van de kans",
                         ["Gegeven kans", *PREDICTION_HEADERS],
                         _prediction_rows(report.bands, lambda g: g.label)),
-        "domeinen": Table("voorspelling-per-domein", "Per domein",
+        "domeinen": Table("voorspelling-per-domein", "Gegeven kans en uitkomst per domein",
                           ["Domein", *PREDICTION_HEADERS],
                           _prediction_rows(report.domains, lambda g: DOMAIN_LABELS[g.key])),
-        "partners": Table("voorspelling-per-partner", "Per partner",
+        "partners": Table("voorspelling-per-partner", "Gegeven kans en uitkomst per partner",
                           ["Partner", *PREDICTION_HEADERS],
                           _prediction_rows(report.partners, lambda g: g.label)),
     }
