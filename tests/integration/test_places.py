@@ -367,3 +367,66 @@ def test_a_capacity_below_the_held_places_names_the_count(session, world):
         "field": "capacity",
         "message": "Er zijn al 1 plekken bezet door verwijzingen; "
                    "de capaciteit kan niet lager zijn."}]
+
+
+def test_a_freed_place_never_goes_to_an_older_queue_of_another_offer(session, world):
+    first, second = world["offers"]
+    held = [refer_now(session, world["km"], offer, person(session)) for offer in (first, second)]
+    older_elsewhere = queue_up(session, world["km"], second, 2)
+    ours = queue_up(session, world["km"], first, 1)
+    decline(session, world, held[0])
+    assert statuses(session, ours) == ["referred"]
+    assert statuses(session, older_elsewhere) == ["waiting", "waiting"]
+    referred = session.get(WaitlistEntry, ours[0])
+    assert referred.closed_at is not None
+    assert session.get(Referral, referred.referral_id).offer_id == first.id
+
+
+def test_the_queue_order_is_the_time_of_joining(session, world):
+    offer = world["offers"][0]
+    held = refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 2)
+    session.get(WaitlistEntry, entries[1]).created_at = now_utc() - timedelta(days=1)
+    session.commit()
+    with UnitOfWork(session):
+        change_status(session, actor_id=world["partner"].id, referral_id=held,
+                      to_status="declined", reason_code="persoonlijk")
+        made = places.fill_freed_places(session, offer.id)  # as the commit would
+    assert statuses(session, entries) == ["waiting", "referred"]
+    assert made == [session.get(WaitlistEntry, entries[1]).referral_id]
+
+
+def test_promotion_returns_its_referrals_and_skips_who_already_holds_a_place(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 2)
+    first_person = session.get(WaitlistEntry, entries[0]).inburgeraar_id
+    with UnitOfWork(session):
+        places.set_capacity(session, offer_id=offer.id, capacity=3)  # events not yet handled
+        direct = places.take_place(session, offer_id=offer.id, person_id=first_person,
+                                   actor_id=world["km"].id)
+        made = places.fill_freed_places(session, offer.id)
+    skipped = session.get(WaitlistEntry, entries[0])
+    assert statuses(session, entries) == ["skipped", "referred"]
+    assert made == [session.get(WaitlistEntry, entries[1]).referral_id]
+    assert skipped.skipped_rule == "referred: al naar dit aanbod verwezen"
+    assert skipped.closed_at is not None and skipped.referral_id is None
+    assert direct.id not in made
+
+
+def test_leaving_names_why_it_cannot_and_records_when(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 1)
+    with pytest.raises(Forbidden) as refused:
+        leave_waitlist(session, actor_id=world["partner"].id, entry_id=entries[0])
+    assert refused.value.message == "Alleen een klantmanager haalt iemand van een wachtlijst."
+    with pytest.raises(NotFound) as hidden:
+        leave_waitlist(session, actor_id=world["km_zeist"].id, entry_id=entries[0])
+    assert hidden.value.message == "Deze wachtlijstplaats bestaat niet."
+    with UnitOfWork(session):
+        leave_waitlist(session, actor_id=world["km"].id, entry_id=entries[0])
+    assert session.get(WaitlistEntry, entries[0]).closed_at is not None
+    with pytest.raises(Conflict) as gone:
+        leave_waitlist(session, actor_id=world["km"].id, entry_id=entries[0])
+    assert gone.value.message == "Deze inburgeraar wacht niet meer op dit aanbod."
