@@ -9,9 +9,11 @@ nothing was written, so "niet doorgevoerd" is true.
 A request that only reads does not take SQLite's write lock: its
 transaction begins DEFERRED (``models.database.reads_only``), so reads are
 answered while a write is under way. Its access-log rows, which are the only
-thing it writes, go in a short transaction of their own once the view has
-its answer and before the answer leaves: if they cannot be written, the
-answer is a 500 and no data leaves unlogged.
+thing it writes, are written once the view has its answer and before the
+answer leaves: if they cannot be written, the answer is a 500 and no data
+leaves unlogged. On SQLite they go in a short transaction of their own (the
+read's must not turn into a write); on PostgreSQL in the read's own, which
+saves a commit and a begin on every read that shows a person.
 """
 
 from flask import Flask, g, request
@@ -41,7 +43,7 @@ def _finish(response: Response) -> Response:
     if response.status_code >= 400:
         db.session.rollback()
         return response
-    if "reading" in g:
+    if "reading" in g and db.session.get_bind().dialect.name == "sqlite":
         db.session.commit()  # ends the read transaction, which wrote nothing
         _stop_reading()
     with UnitOfWork(db.session):
