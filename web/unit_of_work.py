@@ -12,15 +12,15 @@ answered while a write is under way. Its access-log rows, which are the only
 thing it writes, are written once the view has its answer and before the
 answer leaves: if they cannot be written, the answer is a 500 and no data
 leaves unlogged. On SQLite they go in a short transaction of their own (the
-read's must not turn into a write); on PostgreSQL in the read's own, which
-saves a commit and a begin on every read that shows a person.
+read's must not turn into a write); on PostgreSQL a read runs without a
+transaction (``models.database.begin_reading``) and the rows are one INSERT.
 """
 
 from flask import Flask, g, request
 from flask.wrappers import Response
 
 from models.audit import record_access
-from models.database import reads_only
+from models.database import begin_reading, reads_only
 from models.unit_of_work import UnitOfWork
 from web.extensions import db
 
@@ -36,6 +36,7 @@ def init_unit_of_work(app: Flask) -> None:
 def _begin() -> None:
     if request.method in READING_METHODS:
         g.reading = reads_only.set(True)
+        begin_reading(db.session)
 
 
 def _finish(response: Response) -> Response:
