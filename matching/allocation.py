@@ -84,14 +84,19 @@ class Allocation:
     kept: dict = field(default_factory=dict)
 
     def to_dict(self):
-        """The contract's JSON shape, numbers rounded to 4 decimals."""
+        """The contract's JSON shape, scores rounded to 4 decimals.
+
+        The objective is the total over those printed scores; rounding it to 4
+        decimals too would move it by more than the contract's 1e-6 (relative)
+        on a small total, so it keeps the digits the sum has.
+        """
         return {
             "assignments": [{"inburgeraar_id": a.inburgeraar_id, "offer_id": a.offer_id,
                              "domain": a.domain, "score": round(a.score, 4)}
                             for a in self.assignments],
             "unassigned": [{"inburgeraar_id": u.inburgeraar_id, "domain": u.domain,
                             "reason": u.reason} for u in self.unassigned],
-            "objective": round(self.objective, 4),
+            "objective": round(self.objective, 9),
         }
 
 
@@ -196,8 +201,13 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arriv
     prices = (place_prices(t, arcs, capacity, batch, scale, initial_arcs)
               if forecast_method == "potentials" else Potentials.none(len(t.offers.ids)))
     allowed = capacity if kept is None else kept[0]
-    problems = {d: _Problem(t, d, a, needs, allowed, nodes, scale[d], prices, batch)
-                for d, a in arcs.items()}
+    # Only the duaal repair around a forecast reads the arcs again; otherwise each domain's
+    # are let go once its problem holds what it needs (a third of the peak memory).
+    keep_arcs = coupled and nodes > batch
+    problems = {}
+    for d in list(arcs):
+        problems[d] = _Problem(t, d, arcs[d] if keep_arcs else arcs.pop(d), needs, allowed,
+                               nodes, scale[d], prices, batch)
     for problem in problems.values():
         problem.solve(initial_arcs)
     if coupled and nodes > batch:
@@ -224,8 +234,10 @@ class _Problem:
 
     def __init__(self, t, d, arcs, needs, capacity, nodes, scale, prices, batch):
         p, o, score, value = arcs
+        del arcs  # the caller may have let go of them: no copy lives longer than needed
         mine = p < nodes
-        p, o, score, value = p[mine], o[mine], score[mine], value[mine]
+        if not mine.all():
+            p, o, score, value = p[mine], o[mine], score[mine], value[mine]
         # Exact integers: the price of a place is prices.units / prices.per weight units. One
         # unit more: a place is kept only for a strictly larger expected gain, so a batch
         # person who gains exactly its price (a tie that set it) still gets it. In the joint

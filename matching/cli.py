@@ -19,7 +19,7 @@ from matching.scenario import read_scenario
 
 # The evaluation's worlds (matching.evaluation.simulator.WORLDS), named here so that
 # the other commands need not import the harness.
-WORLD_NAMES = ("standard", "partners")
+WORLD_NAMES = ("standard", "partners", "drifting")
 
 __all__ = ["main"]
 

@@ -27,20 +27,38 @@ partner with three referrals hardly moves). scikit-learn's
 ``LogisticRegression`` takes no offset, so the penalised likelihood is
 minimised with scipy's L-BFGS; scikit-learn splits the folds and scores them.
 
-Candidates, compared on held-out outcomes (stratified k-fold cross-validation,
-or one held-out quarter from 4,000 outcomes on; log loss): the prior alone,
-recalibrated, and the model at a few penalty strengths (a coordinate search).
-The simplest candidate within one standard error of the best is kept (the
-prior before a free model), refitted on all outcomes, and calibrated on its
+Candidates, compared on held-out outcomes (later outcomes where the history
+is dated, else stratified k-fold; one held-out quarter from 4,000 outcomes
+on; log loss): the prior alone, recalibrated, and the model at a few penalty
+strengths (a coordinate search). The simplest candidate within one standard
+error of the best is kept (the prior before a free model). The recalibrated
+prior is a slope and an offset on the prior's log-odds fitted on all
+outcomes; the model is refitted on all outcomes and calibrated on its
 held-out predictions (Platt: a slope and an offset on the log-odds).
 With too little history (fewer than ``min_rows`` outcomes or ``min_minority``
 of the rarer one) the estimate is exactly the prior.
 
+Time: an outcome weighs ``0.5 ** (age / half_life)`` (age in days from
+``referred_on`` to the reference date; an undated one is given the median
+age). Where the history is dated the candidates are judged on time: trained
+on the earlier outcomes, scored on the later ones (expanding windows), so the
+future never predicts the past; the half-life is then chosen among
+:data:`HALF_LIVES` and "no decay" on those later outcomes by the same
+one-standard-error rule (the longest half-life first). The partner effects
+stay pooled: weighing old outcomes less leaves a partner known mostly from
+them closer to the average.
+
+Leaks: the features are those of the person *as referred* where the history
+says (``as_referred``, see :mod:`matching.history`), so a level that rose
+because the course was completed does not teach that a higher level
+completes. The coalition-graph feature is measured in training from the
+person's mentor only: a referral must not anchor its own pair. When ranking,
+the mentor and the partners of completed earlier referrals anchor it; a
+drop-out or an ongoing referral does not (:mod:`matching.tables`).
+
 Fairness: no feature reads gender, age, nationality, the languages a person
 speaks as such, or anything else about who the person is beyond the needs
-they stated (childcare) and their level. The coalition-graph feature is
-built from the same history as the outcomes, which the cross-validation
-measures honestly only because it is a property of the pair, not the label.
+they stated (childcare) and their level.
 """
 
 import copy
@@ -50,16 +68,21 @@ import numpy as np
 from matching import vocab
 from matching.eligibility import distances
 from matching.errors import MatchingError
+from matching.history import label_of
 from matching.pairs import PairFacts
 from matching.scoring import PRIOR_INTERCEPT, prior_logit
 
-__all__ = ["FEATURES", "LITTLE_DATA", "SuccessModel", "history_rows", "label_of"]
+__all__ = ["FEATURES", "HALF_LIVES", "LITTLE_DATA", "OLD_DAYS", "SuccessModel", "label_of"]
 
 # Fewer labelled referrals than this for a partner and group is "little data".
 LITTLE_DATA = 5
 # From this many outcomes on, candidates are compared on one held-out quarter
 # (1,000 held-out outcomes tell the candidates apart; k folds would cost k times more).
 _ONE_SPLIT_FROM = 4_000
+# Candidate half-lives of an outcome's weight, in days: two years, one, half a year.
+HALF_LIVES = (730.0, 365.0, 182.0)
+# A partner whose labelled referrals are mostly older than this has "a mostly old record".
+OLD_DAYS = 365
 # Components only the model has (see matching.scoring).
 _LEARNED_ONLY = ("offer", "track")
 
@@ -103,28 +126,6 @@ FEATURES = (
     ("closeness", "graph", lambda f: np.nan_to_num(f.closeness)),
     ("anchored", "graph", lambda f: (~np.isnan(f.closeness)) * 1.0),
 )
-
-
-def label_of(entry):
-    """1 for a success, 0 for a failure, None when the entry says nothing about the pair."""
-    if entry.outcome == "completed":
-        return 1
-    if entry.outcome == "dropped":
-        return 0
-    if entry.outcome == "declined":
-        return None if entry.reason_code == "vol" else 0
-    return None
-
-
-def history_rows(scenario):
-    """Labelled (person row, offer row, label) arrays from a scenario's history."""
-    people = {i.id: k for k, i in enumerate(scenario.inburgeraars)}
-    offers = {o.id: k for k, o in enumerate(scenario.offers)}
-    rows = [(people[h.inburgeraar_id], offers[h.offer_id], label)
-            for h in scenario.history if (label := label_of(h)) is not None]
-    if not rows:
-        return (np.zeros(0, dtype=np.int64),) * 3
-    return tuple(np.array(c, dtype=np.int64) for c in zip(*rows, strict=True))
 
 
 def _offer_matrix(t):
@@ -171,35 +172,47 @@ class _Design:
         self.effect_scale = np.r_[np.ones(n_partners), np.full(2 * n_partners + 2 * n_offers, 4.0)]
 
 
-def _fit_penalised(d, rows, lam_beta, lam_effect, start=None):
-    """Minimise the penalised log loss on ``rows``; returns the parameter vector.
+def _fit_penalised(d, rows, lam_beta, lam_effect, start=None, weight=None, features=None):
+    """Minimise the penalised, weighted log loss on ``rows``; returns the parameter vector.
 
     Parameters: intercept (free), domain shifts (penalty 1), standardised
-    features (``lam_beta``), effects (``lam_effect``).
+    features (``lam_beta``), effects (``lam_effect``). ``weight`` (per row of
+    ``rows``, mean 1) weighs each outcome; an old one counts for less, so the
+    effects of a partner known mostly from old outcomes are pooled more.
+    ``features`` (a parameter vector) holds the features' coefficients at its
+    values: the structure learned from every outcome alike, only the level,
+    the domains and the partners' and offers' records refitted.
     """
     from scipy.optimize import minimize
 
     x_dense = np.column_stack([np.ones(len(rows)), d.domain[rows], d.scaled[rows]])
     eff = d.effects[rows]
     offset, y = d.offset[rows], d.y[rows]
+    w = np.ones(len(rows)) if weight is None else weight
     n_dense = x_dense.shape[1]
     penalty = np.r_[0.0, np.ones(d.domain.shape[1]), np.full(d.scaled.shape[1], lam_beta),
                     lam_effect * d.effect_scale]
 
     def loss(theta):
         eta = offset + x_dense @ theta[:n_dense] + theta[n_dense:][eff].sum(axis=1)
-        residual = _sigmoid(eta) - y
+        residual = w * (_sigmoid(eta) - y)
         grad = np.empty_like(theta)
         grad[:n_dense] = x_dense.T @ residual
         grad[n_dense:] = np.bincount(eff.reshape(-1), np.repeat(residual, eff.shape[1]),
                                      minlength=d.n_effects)
         grad += penalty * theta
-        value = np.sum(np.logaddexp(0, eta) - y * eta) + 0.5 * np.sum(penalty * theta ** 2)
+        value = w @ (np.logaddexp(0, eta) - y * eta) + 0.5 * np.sum(penalty * theta ** 2)
         # Per outcome, so that the stopping tolerance means the same for any history size.
         return value / len(y), grad / len(y)
 
     theta0 = np.zeros(n_dense + d.n_effects) if start is None else start
-    result = minimize(loss, theta0, jac=True, method="L-BFGS-B",
+    bounds = None
+    if features is not None:
+        theta0 = features.copy() if start is None else start
+        first = 1 + d.domain.shape[1]
+        bounds = [(None, None)] * len(theta0)
+        bounds[first:n_dense] = [(v, v) for v in features[first:n_dense]]
+    result = minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
                       options={"maxiter": 1000, "gtol": 1e-6})
     return result.x
 
@@ -211,12 +224,23 @@ def _predict_rows(d, theta, rows):
         axis=1)
 
 
+def _name(candidate, half_life):
+    return candidate if half_life is None else f"{candidate} h{half_life:g}"
+
+
+def _half_life_of(name):
+    _, _, tail = name.partition(" h")
+    return float(tail) if tail else None
+
+
 def _one_standard_error(held_out, y, scored, penalties):
     """The simplest candidate whose held-out log loss is within one standard error of the best
     (the standard error of the per-outcome difference from the best).
 
-    Simplest: the recalibrated prior, then the model with the strongest penalties
-    (the least freedom from the prior). On a small history the candidates' losses
+    Simplest: the longest half-life (all outcomes alike first: old evidence is
+    discounted only where that clearly predicts the later outcomes better), then
+    the recalibrated prior, then the model with the strongest penalties (the
+    least freedom from the prior). On a small history the candidates' losses
     differ by less than their noise, and the estimate stays with the prior.
     """
     losses = {k: np.logaddexp(0, v[scored]) - y[scored] * v[scored]
@@ -229,21 +253,58 @@ def _one_standard_error(held_out, y, scored, penalties):
         return gap.mean() <= gap.std() / np.sqrt(len(gap))
 
     def freedom(name):
+        half_life = _half_life_of(name)
+        decay = 0.0 if half_life is None else 1 / half_life
         if name not in penalties:
-            return 0.0
-        lam_beta, lam_effect = penalties[name]
-        return 1 / lam_beta + 1 / lam_effect
+            return decay, 0.0
+        lam_beta, lam_effect = penalties[name][:2]
+        return decay, 1 / lam_beta + 1 / lam_effect
 
     within = [k for k in losses if close_to_best(k)]
     return min(within, key=lambda k: (freedom(k), losses[k].mean()))
 
 
-def _platt(logit, y):
-    """Slope and offset that calibrate log-odds ``logit`` on outcomes ``y``."""
+def _platt(logit, y, weight=None):
+    """Slope and offset that calibrate log-odds ``logit`` on outcomes ``y`` (weighted)."""
     from sklearn.linear_model import LogisticRegression
 
-    fit = LogisticRegression(C=1e6).fit(logit[:, None], y)
+    fit = LogisticRegression(C=1e6).fit(logit[:, None], y, sample_weight=weight)
     return float(fit.coef_[0, 0]), float(fit.intercept_[0])
+
+
+def _decay(age_days, half_life):
+    """Weights of outcomes of these ages (mean 1): halved every ``half_life`` days."""
+    if half_life is None:
+        return np.ones(len(age_days))
+    w = 0.5 ** (np.maximum(age_days, 0) / half_life)
+    return w / w.mean()
+
+
+def _filled_ages(age_days):
+    """Ages with the undated given the median dated age; None when nothing is dated."""
+    age = np.asarray(age_days, dtype=float)
+    dated = ~np.isnan(age)
+    if not dated.any():
+        return None
+    return np.where(dated, age, np.median(age[dated]))
+
+
+def _time_folds(age, folds, one_split):
+    """Train on the earlier, judge on the later: (train, test, the test's start age) per fold.
+
+    Expanding windows over the outcomes oldest first: the later half is cut
+    into ``folds`` slices, each judged by a fit on everything before it (so
+    every fit sees at least half the outcomes, as a k-fold fit sees most);
+    from ``one_split`` outcomes on, one split: the oldest three quarters
+    against the newest quarter.
+    """
+    order = np.argsort(-age, kind="stable")
+    n = len(order)
+    cuts = ([int(0.75 * n)] if n >= one_split
+            else [n // 2 + (n - n // 2) * k // folds for k in range(folds)])
+    ends = [*cuts[1:], n]
+    return [(order[:cut], order[cut:end], float(age[order[cut]]))
+            for cut, end in zip(cuts, ends, strict=True) if 0 < cut < end]
 
 
 class SuccessModel:
@@ -261,6 +322,9 @@ class SuccessModel:
         The weakest effect penalty, 2, is a floor on the pooling: a partner's
         quality is taken to vary by at most about 0.7 on the log-odds (sd), so
         two lucky referrals cannot lift a partner above one with a long record.
+    half_lives : sequence of float
+        Candidate half-lives of the outcomes' weight, in days (tried where the
+        history is dated); weighing all outcomes alike is always a candidate.
     folds : int, default 4
         Cross-validation folds for choosing the candidate.
     random_state : int or None
@@ -270,28 +334,39 @@ class SuccessModel:
     ----------
     kind_ : str
         ``"prior"`` (too little history), ``"recalibrated prior"`` or ``"model"``.
+    half_life_ : float or None
+        The chosen half-life in days (None: all outcomes weigh alike).
     n_labelled_ : int
     cv_log_loss_ : dict
         Held-out log loss per candidate (empty without learning).
     """
 
     def __init__(self, min_rows=20, min_minority=5, feature_penalties=(3.0, 30.0, 300.0),
-                 effect_penalties=(2.0, 10.0, 50.0), folds=4, random_state=0):
+                 effect_penalties=(2.0, 10.0, 50.0), half_lives=HALF_LIVES, folds=4,
+                 random_state=0):
         self.min_rows = min_rows
         self.min_minority = min_minority
         self.feature_penalties = feature_penalties
         self.effect_penalties = effect_penalties
+        self.half_lives = half_lives
         self.folds = folds
         self.random_state = random_state
 
-    def fit(self, t, p, o, y):
-        """Learn from the outcomes ``y`` of pairs (``p``, ``o``) of tables ``t``."""
+    def fit(self, t, p, o, y, age_days=None):
+        """Learn from the outcomes ``y`` of pairs (``p``, ``o``) of tables ``t``.
+
+        ``age_days`` (per outcome, NaN where unknown) lets old outcomes weigh
+        less and the candidates be judged on the later outcomes.
+        """
         p, o, y = (np.asarray(a, dtype=np.int64) for a in (p, o, y))
         if not len(p) == len(o) == len(y):
             raise MatchingError("history pairs and outcomes differ in length")
+        age = None if age_days is None else _filled_ages(age_days)
+        if age is not None and len(age) != len(y):
+            raise MatchingError("history ages and outcomes differ in length")
         self.n_labelled_ = len(y)
-        self.kind_, self.cv_log_loss_ = "prior", {}
-        self._records(t, p, o, y)
+        self.kind_, self.cv_log_loss_, self.half_life_ = "prior", {}, None
+        self._records(t, p, o, y, age)
         minority = int(min(np.count_nonzero(y == 1), np.count_nonzero(y == 0)))
         if self.n_labelled_ < self.min_rows or minority < max(self.min_minority, 2):
             self._bind(t)
@@ -300,65 +375,122 @@ class SuccessModel:
 
         # One BLAS thread: the matrices are small, extra threads only contend.
         with threadpool_limits(limits=1):
-            self._learn(t, p, o, y, minority)
+            self._learn(t, p, o, y, age, minority)
         self._bind(t)
         return self
 
-    def _records(self, t, p, o, y):
-        """Per partner id: labelled referrals and successes per group, for the explanations."""
+    def fit_outcomes(self, outcomes):
+        """Learn from :class:`~matching.history.Outcomes` (the persons as referred, the ages)."""
+        return self.fit(outcomes.tables, outcomes.p, outcomes.o, outcomes.y, outcomes.age_days)
+
+    def _records(self, t, p, o, y, age):
+        """Per partner id: labelled referrals and successes per group, and how many of its
+        referrals are older than ``OLD_DAYS``, for the explanations."""
         group = PairFacts(t, p, o, np.zeros(len(p))).beginner.astype(np.int64)
         key = t.offers.partner[o] * 2 + group
         size = 2 * len(t.partner_index)
         n = np.bincount(key, minlength=size).reshape(-1, 2)
         wins = np.bincount(key, weights=y, minlength=size).reshape(-1, 2)
+        old = np.zeros(len(y)) if age is None else (age > OLD_DAYS) * 1.0
+        n_old = np.bincount(t.offers.partner[o], weights=old, minlength=size // 2)
         ids = [partner.id for partner in t.scenario.partners]
-        self.records_ = {ids[k]: (n[k], wins[k]) for k in np.flatnonzero(n.sum(axis=1))}
+        self.records_ = {ids[k]: (n[k], wins[k], int(n_old[k]))
+                         for k in np.flatnonzero(n.sum(axis=1))}
 
-    def _learn(self, t, p, o, y, minority):
+    def _folds(self, y, age, minority):
         from sklearn.model_selection import StratifiedKFold, train_test_split
 
-        d = _Design(t, p, o, y)
+        if age is not None and np.ptp(age) > 0:
+            folds = _time_folds(age, self.folds, _ONE_SPLIT_FROM)
+            # A fold whose earlier outcomes are all of one kind cannot be learned from.
+            folds = [f for f in folds if len(np.unique(y[f[0]])) == 2]
+            if folds:
+                return folds, True
         if len(y) >= _ONE_SPLIT_FROM:
             # Plenty of outcomes: one held-out quarter judges as well as k folds, k times faster.
             train, test = train_test_split(np.arange(len(y)), test_size=0.25, stratify=y,
                                            random_state=self.random_state)
-            folds = [(train, test)]
-        else:
-            folds = list(StratifiedKFold(n_splits=min(self.folds, minority), shuffle=True,
-                                         random_state=self.random_state).split(p, y))
-        scored = np.zeros(len(y), dtype=bool)
-        for _, test in folds:
-            scored[test] = True
-        held_out = {"recalibrated prior": np.zeros(len(y))}
-        for train, test in folds:
-            slope, offset = _platt(d.offset[train], y[train])
-            held_out["recalibrated prior"][test] = slope * d.offset[test] + offset
-        thetas, last = {}, [None] * len(folds)
+            return [(train, test, 0.0)], False
+        split = StratifiedKFold(n_splits=min(self.folds, minority), shuffle=True,
+                                random_state=self.random_state)
+        return [(train, test, 0.0) for train, test in split.split(y, y)], False
 
-        def try_penalty(lam_beta, lam_effect):
-            name = f"model {lam_beta:g}/{lam_effect:g}"
-            if name not in held_out:
-                held_out[name] = np.zeros(len(y))
-                for k, (train, test) in enumerate(folds):
+    def _learn(self, t, p, o, y, age, minority):
+        d = _Design(t, p, o, y)
+        folds, on_time = self._folds(y, age, minority)
+        scored = np.zeros(len(y), dtype=bool)
+        for _, test, _ in folds:
+            scored[test] = True
+        half_lives = [None, *(h for h in self.half_lives if h)] if on_time else [None]
+
+        def weights(half_life, train, start):
+            # Ages as seen at the start of the judged slice: its "now".
+            return _decay(age[train] - start, half_life) if half_life else None
+
+        held_out, thetas = {}, {}
+
+        def try_prior(half_life):
+            name = _name("recalibrated prior", half_life)
+            held_out[name] = np.zeros(len(y))
+            for train, test, start in folds:
+                slope, offset = _platt(d.offset[train], y[train], weights(half_life, train, start))
+                held_out[name][test] = slope * d.offset[test] + offset
+            return name
+
+        last, fitted = [None] * len(folds), {}
+
+        def try_penalty(lam_beta, lam_effect, half_life=None):
+            name = _name(f"model {lam_beta:g}/{lam_effect:g}", half_life)
+            if name in held_out:
+                return name
+            alike = try_penalty(lam_beta, lam_effect) if half_life else None
+            held_out[name], fitted[name] = np.zeros(len(y)), []
+            for k, (train, test, start) in enumerate(folds):
+                if half_life:
+                    # The features as learned from every outcome; the records weighed by age.
+                    theta = _fit_penalised(d, train, lam_beta, lam_effect,
+                                           weight=weights(half_life, train, start),
+                                           features=fitted[alike][k])
+                else:
                     # Each fold starts from its previous candidate's fit: fewer iterations.
-                    last[k] = _fit_penalised(d, train, lam_beta, lam_effect, start=last[k])
-                    held_out[name][test] = _predict_rows(d, last[k], test)
-                thetas[name] = (lam_beta, lam_effect)
+                    theta = last[k] = _fit_penalised(d, train, lam_beta, lam_effect,
+                                                     start=last[k])
+                fitted[name].append(theta)
+                held_out[name][test] = _predict_rows(d, theta, test)
+            thetas[name] = (lam_beta, lam_effect, half_life)
+            return name
+
+        def loss(name):
             return _log_loss(y[scored], held_out[name][scored])
 
-        # Coordinate search: the feature penalty first, then the effects' at the best one.
-        lam_beta = min(self.feature_penalties,
-                       key=lambda lam: try_penalty(lam, self.effect_penalties[1]))
-        for lam_effect in self.effect_penalties:
-            try_penalty(lam_beta, lam_effect)
-        self.cv_log_loss_ = {k: _log_loss(y[scored], v[scored]) for k, v in held_out.items()}
+        # Coordinate search: the feature penalty first (all outcomes alike), then the
+        # half-life at it, then the effects' penalty at the best of those.
+        for half_life in half_lives:
+            try_prior(half_life)
+        middle = self.effect_penalties[1]
+        lam_beta = min(self.feature_penalties, key=lambda lam: loss(try_penalty(lam, middle)))
+        half_life = thetas[min((try_penalty(lam_beta, middle, h) for h in half_lives),
+                               key=loss)][2]
+        lam_effect = thetas[min((try_penalty(lam_beta, lam, half_life)
+                                 for lam in self.effect_penalties), key=loss)][1]
+        # Every half-life again at the penalties found: time weighting is judged on like terms.
+        for h in half_lives:
+            try_penalty(lam_beta, lam_effect, h)
         best = _one_standard_error(held_out, y, scored, thetas)
-        # Calibrate the chosen candidate on its held-out log-odds.
-        self.calibration_ = _platt(held_out[best][scored], y[scored])
-        if best == "recalibrated prior":
-            self.kind_ = "recalibrated prior"
+        self.cv_log_loss_ = {k: loss(k) for k in held_out}
+        self.half_life_ = thetas[best][2] if best in thetas else _half_life_of(best)
+        weight = _decay(age, self.half_life_) if self.half_life_ else None
+        if best not in thetas:
+            # The prior, recalibrated on every outcome: a slope and an offset on its log-odds.
+            self.kind_, self.chosen_ = "recalibrated prior", best
+            self.calibration_ = _platt(d.offset, y, weight)
             return
-        theta = _fit_penalised(d, np.arange(len(y)), *thetas[best])
+        # The model, calibrated on its held-out log-odds.
+        self.calibration_ = _platt(held_out[best][scored], y[scored])
+        every = np.arange(len(y))
+        theta = _fit_penalised(d, every, *thetas[best][:2])
+        if weight is not None:
+            theta = _fit_penalised(d, every, *thetas[best][:2], weight=weight, features=theta)
         self.kind_, self.chosen_ = "model", best
         self._unpack(t, d, theta)
 
@@ -394,10 +526,11 @@ class SuccessModel:
     def _bind(self, t):
         """The per-offer and per-partner arrays for the rows of ``t``."""
         partners = [x.id for x in t.scenario.partners]
-        none = (np.zeros(2), np.zeros(2))
+        none = (np.zeros(2), np.zeros(2), 0)
         records = [self.records_.get(x, none) for x in partners]
         self.record_n_ = np.array([r[0] for r in records], dtype=np.int64).reshape(-1, 2)
         self.record_success_ = np.array([r[1] for r in records]).reshape(-1, 2)
+        self.record_old_ = np.array([r[2] for r in records]) > self.record_n_.sum(axis=1) / 2
         if self.kind_ != "model":
             return
         self.base_ = self.intercept_ + self.domain_coef_[t.offers.domain]
@@ -464,6 +597,11 @@ class SuccessModel:
         n = self.record_n_[partner, group]
         rate = self.record_success_[partner, group] / np.maximum(n, 1)
         return rate, n
+
+    def mostly_old(self, t, o):
+        """Per pair: whether most of the offer's partner's labelled referrals are older than
+        ``OLD_DAYS`` (its record says more about then than about now)."""
+        return self.record_old_[t.offers.partner[o]]
 
     def applies(self, name):
         """Whether a learned-only component says something (only once a model is learned)."""

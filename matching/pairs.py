@@ -182,7 +182,8 @@ class PairFacts:
 
     @cached_property
     def closeness(self):
-        """``1 - hops / 5`` to the person's mentor or an earlier partner; NaN without."""
+        """``1 - hops / 5`` to the person's mentor or a partner of a completed referral;
+        NaN without."""
         out = np.full(len(self.p), np.nan)
         # Only people with a mentor or an earlier partner have a closeness: usually few.
         rows = np.flatnonzero(self._traits["anchored"][self.p])

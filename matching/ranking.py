@@ -14,7 +14,8 @@ from matching.eligibility import distances, eligible, explain, rule_history
 from matching.errors import UnknownObjectError
 from matching.explanation import explain_pairs
 from matching.grouping import best_per_group
-from matching.learning import SuccessModel, history_rows
+from matching.history import outcomes_of
+from matching.learning import SuccessModel
 from matching.pairs import PairFacts
 from matching.tables import build_tables
 from matching.validation import check_scenario
@@ -86,8 +87,11 @@ class Matcher:
         self.scenario = scenario
         self.tables = build_tables(scenario)
         if success_model is None:
-            success_model = SuccessModel(random_state=random_state).fit(
-                self.tables, *history_rows(scenario))
+            outcomes = outcomes_of(scenario, self.tables)
+            success_model = SuccessModel(random_state=random_state).fit_outcomes(outcomes)
+            if outcomes.tables is not self.tables:
+                # Fitted over the persons as referred: bound to these tables by id.
+                success_model = success_model.bound_to(self.tables)
         else:
             # Fitted on the same history, maybe over other offers: bound to these by id.
             success_model = success_model.bound_to(self.tables)
@@ -100,6 +104,13 @@ class Matcher:
         other.scenario = scenario
         other.tables = build_tables(scenario)
         other.model = self.model
+        return other
+
+    def with_model(self, success_model):
+        """This matcher with another fitted success model (bound to these tables by id)."""
+        other = Matcher.__new__(Matcher)
+        other.scenario, other.tables = self.scenario, self.tables
+        other.model = success_model.bound_to(self.tables)
         return other
 
     def _person(self, inburgeraar_id):

@@ -107,6 +107,8 @@ class HistoryEntry:
     outcome: str
     referred_on: str | None = None
     reason_code: str | None = None
+    # The person's fields as they were when referred (the contract's `as_referred`).
+    as_referred: Mapping[str, object] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

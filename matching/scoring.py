@@ -24,7 +24,7 @@ level       where the person's level is known and the offer sets a bound:
 alfa        not latin-literate: +0.80 for an alfa course, -0.80 for another
             taal course; latin-literate: -0.80 for an alfa course
 graph       ``0.5 * (1 - hops / 5)`` to the person's mentor or a partner
-            that served them before (0 beyond 4 hops)
+            where they completed an earlier referral (0 beyond 4 hops)
 offer       learned only: the kind of offer and its hours
 track       learned only: the partner's and the offer's own record
 ==========  =================================================================

@@ -4,6 +4,10 @@ Rules and scores are evaluated over many (person, offer) pairs at once; this
 module turns the dataclasses into the arrays they need: level codes, bitmasks
 of day parts and leerroutes, packed bit sets of languages and sectors,
 coordinates, bounds, and the coalition graph's hop distances.
+
+A person's closeness to a partner is measured from their *anchors*: their
+mentor, and each partner at which they completed an earlier referral. A
+dropped, ongoing or declined referral anchors nothing.
 """
 
 from dataclasses import dataclass
@@ -232,14 +236,16 @@ class ScenarioTables:
         )
 
     def _anchors(self, s):
-        """Per person: the partners it is already linked to, mentor first."""
+        """Per person: the partners it is already linked to, mentor first, then the
+        partners of its completed referrals."""
         anchors = [[] for _ in s.inburgeraars]
         for k, person in enumerate(s.inburgeraars):
             if person.mentor_id is not None:
                 anchors[k].append(("mentor", self.partner_index[person.mentor_id]))
         for h in s.history:
-            # A declined referral never reached the partner, so it links nobody.
-            if h.outcome != "declined":
+            # Only a completed referral links: a drop-out is no recommendation, and an
+            # ongoing or declined one says nothing yet about the person with that partner.
+            if h.outcome == "completed":
                 partner = int(self.offers.partner[self.offer_index[h.offer_id]])
                 anchors[self.person_index[h.inburgeraar_id]].append(("eerder", partner))
         return anchors

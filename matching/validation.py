@@ -18,7 +18,8 @@ from matching import vocab
 from matching.errors import ScenarioError
 from matching.geo import pc4_table
 
-__all__ = ["check_scenario", "format_path", "scenario_schema", "validate_document"]
+__all__ = ["AS_REFERRED_FIELDS", "check_scenario", "format_path", "scenario_schema",
+           "validate_document"]
 
 _TYPE_NAMES = {
     "object": "an object",
@@ -28,6 +29,10 @@ _TYPE_NAMES = {
     "number": "a number",
     "boolean": "true or false",
 }
+# The person's fields a history entry's ``as_referred`` may give (the contract's schema).
+AS_REFERRED_FIELDS = ("postcode", "lat", "lon", "languages", "level", "leerroute", "education",
+                      "availability", "childcare_needed", "max_travel_km", "sectors",
+                      "mentor_id", "latin_literate", "duaal")
 _PATTERN_NOUNS = {"^[1-9][0-9]{3}$": "a postcode (4 digits)", "^[a-z]{2,3}$": "a language code"}
 
 
@@ -228,6 +233,8 @@ def _semantic_errors(scenario):
             yield [*path, "offer_id"], f"{h.offer_id!r} is not an offer"
         yield from _check_value([*path, "outcome"], h.outcome, vocab.OUTCOMES)
         yield from _check_value([*path, "reason_code"], h.reason_code, vocab.REASON_CODES)
+        if h.as_referred:
+            yield from _as_referred_errors([*path, "as_referred"], h.as_referred, partners)
     yield from _check_ids("forecast", scenario.forecast)
     for i, person in enumerate(scenario.forecast):
         yield from _person_errors(["forecast", i], person, partners)
@@ -267,6 +274,18 @@ def _person_errors(path, person, partners):
         yield [*path, "mentor_id"], f"{mentor!r} is not a partner"
     elif mentor is not None and partners[mentor].kind != "mentor":
         yield [*path, "mentor_id"], f"{mentor!r} is not a partner of kind mentor"
+
+
+def _as_referred_errors(path, fields, partners):
+    """The person's fields as referred: the same checks as a person's own."""
+    from matching.scenario import Inburgeraar
+
+    unknown = sorted(set(fields) - set(AS_REFERRED_FIELDS))
+    if unknown:
+        yield [*path, unknown[0]], "unknown field"
+        return
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
+    yield from _person_errors(path, Inburgeraar(id="as_referred", **values), partners)
 
 
 def check_scenario(scenario, doc=None):

@@ -5,6 +5,8 @@ caller's unit of work (models/unit_of_work.py) commits or rolls back.
 """
 
 from models.account import User
+from models.account_events import AccountEvent
+from models.account_security import AccountLink, Passkey, RecoveryCode
 from models.audit import AccessLog
 from models.auth import ApiToken, LoginFailure
 from models.base import Base
@@ -17,10 +19,12 @@ from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
 from models.proposal import ProposalReferral
 from models.referral import Referral, ReferralEvent
-from models.waitlist import WaitlistEntry
+from models.waitlist_entry import WaitlistEntry
 
 __all__ = [
     "AccessLog",
+    "AccountEvent",
+    "AccountLink",
     "ApiToken",
     "Base",
     "CoalitionVersion",
@@ -33,9 +37,11 @@ __all__ = [
     "Offer",
     "OutboxMail",
     "Partner",
+    "Passkey",
     "Pip",
     "Postcode",
     "ProposalReferral",
+    "RecoveryCode",
     "Referral",
     "ReferralEvent",
     "Tie",

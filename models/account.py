@@ -2,8 +2,9 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import false
 
 from models.base import Base, now_utc
 from models.coalition import Partner
@@ -17,11 +18,19 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Empty until the invited person chooses their own password (models/invitations.py).
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     gemeente_id: Mapped[int | None] = mapped_column(ForeignKey("gemeente.id"))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A fictional account of the demo seed: the only kind without a second factor.
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # TOTP (models/second_factor.py): the secret once set up, and the last 30-second
+    # step whose code was accepted, so that no code works twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Lockout (models/lockout.py): failed logins in a row, and until when logging in is refused.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

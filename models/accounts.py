@@ -1,72 +1,334 @@
-"""Use cases for accounts."""
+"""Use cases for accounts: invite, enrol, change, deactivate; passwords, changed and reset.
 
-from datetime import datetime
+Nobody but the person ever chooses, sees or sends their password: the
+coordinator (or ``flask create-account``) invites by e-mail, and the mailed
+link (models/account_links.py) leads to a page where the person chooses it
+and sets up their second factor in one go. Every change is recorded in
+``account_event`` with who, when and from where. Nothing an account did is
+ever removed with it: deactivation only shuts it out, at once (its tokens
+are revoked; its portal sessions check ``is_active`` on every request).
+"""
 
-from sqlalchemy import select, update
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from models import access
 from models.account import User
-from models.auth import ApiToken
+from models.account_events import CLI, Origin, record_event
+from models.account_links import end_links, new_link, use_link, valid_link
+from models.account_security import Passkey
 from models.base import now_utc
-from models.errors import InvalidInput, NotFound
-from models.lockout import check_not_locked, record_failure, record_success
+from models.coalition import Partner
+from models.errors import Conflict, Forbidden, InvalidInput, NotFound
+from models.geography import Gemeente
+from models.outbox import Recipient, enqueue
 from models.passwords import hash_password, password_problems, verify_password
+from models.second_factor import set_up_totp
+from models.tokens import revoke_all
+from models.vocabulary import ROLES
+
+UNUSED_AFTER = timedelta(days=90)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ROLE_NAMES = {"coordinator": "coördinator", "klantmanager": "klantmanager", "partner": "partner"}
 
 
-def authenticate(
-    session: Session, email: str, password: str, now: datetime | None = None
-) -> User | None:
-    """The active user with this email and password, else None.
+class EmailInUse(Conflict):
+    """Another account has this email."""
 
-    Takes as long for an unknown email as for a wrong password, so the answer
-    does not tell which emails exist. Counts a wrong password against the
-    account and raises ``AccountLocked`` while it is locked (models/lockout.py);
-    the caller commits.
+
+@dataclass(frozen=True)
+class Invitation:
+    user: User
+    path: str  # the link's path with its secret; WEGWIJS_PUBLIC_URL goes in front
+
+
+def _coordinator(session: Session, actor_id: int | None) -> User | None:
+    """The acting coordinator, or None for an operator at the command line."""
+    if actor_id is None:
+        return None
+    actor = access.get_actor(session, actor_id)
+    if actor.role != "coordinator":
+        raise Forbidden("Alleen de coördinator beheert accounts.")
+    return actor
+
+
+def _organisation(session: Session, role: str | None, partner_id: int | None,
+                  gemeente: str | None) -> tuple[list[dict], int | None, int | None]:
+    """The errors of a role with its organisation, and the partner and gemeente ids."""
+    errors = []
+    if role not in ROLES:
+        return [_error("role", "Kies coordinator, klantmanager of partner.")], None, None
+    partner_row = gemeente_row = None
+    if role == "partner":
+        if partner_id is None:
+            errors.append(_error("partner_id", "Een partneraccount hoort bij een partner."))
+        else:
+            partner_row = session.get(Partner, partner_id)
+            if partner_row is None or not partner_row.active:
+                errors.append(_error("partner_id",
+                                     "Deze partner bestaat niet of is gedeactiveerd."))
+    elif partner_id is not None:
+        errors.append(_error("partner_id", "Alleen een partneraccount hoort bij een partner."))
+    if role == "klantmanager":
+        if not gemeente:
+            errors.append(_error("gemeente", "Een klantmanager hoort bij een gemeente."))
+        else:
+            gemeente_row = session.scalars(
+                select(Gemeente).where(Gemeente.name == gemeente.strip())).first()
+            if gemeente_row is None:
+                errors.append(_error("gemeente",
+                                     "Deze gemeente ligt niet in de regio Utrecht (U16)."))
+    elif gemeente:
+        errors.append(_error("gemeente", "Alleen een klantmanager hoort bij een gemeente."))
+    return (errors, partner_row.id if partner_row else None,
+            gemeente_row.id if gemeente_row else None)
+
+
+def invite_account(
+    session: Session, *, actor_id: int | None, email: str, role: str,
+    partner_id: int | None = None, gemeente: str | None = None, origin: Origin,
+) -> Invitation:
+    """A new account without a password, and its invitation in the outbox (72 hours, once).
+
+    Raises ``EmailInUse`` (409) and InvalidInput (422) naming ``email``, ``role``,
+    ``partner_id`` or ``gemeente``.
+    """
+    actor = _coordinator(session, actor_id)
+    email = (email or "").strip().lower()
+    errors = []
+    if not _EMAIL.match(email) or len(email) > 254:
+        errors.append(_error("email", "Vul een geldig e-mailadres in."))
+    more, partner_id, gemeente_id = _organisation(session, role, partner_id, gemeente)
+    errors += more
+    if errors:
+        raise InvalidInput("Het account heeft ongeldige velden.", errors)
+    if session.scalar(select(exists().where(User.email == email))):
+        raise EmailInUse("Er is al een account met dit e-mailadres.")
+    user = User(email=email, role=role, partner_id=partner_id, gemeente_id=gemeente_id,
+                password_hash="")
+    session.add(user)
+    session.flush()
+    path = _mail_invitation(session, user)
+    record_event(session, "invited", origin, actor_id=actor.id if actor else None,
+                 user_id=user.id, partner_id=partner_id, email=email,
+                 detail=ROLE_NAMES[role])
+    return Invitation(user, path)
+
+
+def resend_invitation(session: Session, *, actor_id: int | None, user_id: int,
+                      origin: Origin) -> Invitation:
+    """A new link; the earlier one stops working. Only before the person set up the account."""
+    actor = _coordinator(session, actor_id)
+    user = _account(session, user_id)
+    if user.password_hash:
+        raise Conflict("Dit account is al ingericht; de persoon kan zijn wachtwoord herstellen.")
+    if not user.is_active:
+        raise Conflict("Dit account is gedeactiveerd; activeer het eerst.")
+    path = _mail_invitation(session, user)
+    record_event(session, "invitation_resent", origin, actor_id=actor.id if actor else None,
+                 user_id=user.id)
+    return Invitation(user, path)
+
+
+def _mail_invitation(session: Session, user: User) -> str:
+    link_id, path = new_link(session, user.id, "invitation")
+    organisation = _organisation_name(user)
+    enqueue(
+        session, kind="account", event_key=f"invitation-{link_id}",
+        recipients=[Recipient(user.id, user.email)],
+        subject="Uitnodiging voor Wegwijs",
+        body=(
+            f"U bent uitgenodigd voor Wegwijs, het verwijsportaal van de Utrechtse "
+            f"inburgeringscoalitie, als {ROLE_NAMES[user.role]}{organisation}.\n\n"
+            "Open de link hieronder om uw eigen wachtwoord te kiezen en uw tweede factor "
+            "in te stellen. De link werkt 72 uur en één keer."
+        ),
+        path=path,
+    )
+    return path
+
+
+def _organisation_name(user: User) -> str:
+    if user.partner is not None:
+        return f" van {user.partner.name}"
+    if user.gemeente is not None:
+        return f" van gemeente {user.gemeente.name}"
+    return ""
+
+
+def enrol(session: Session, *, secret: str, password: str, totp_secret: str, code: str,
+          origin: Origin, now: datetime | None = None) -> tuple[User, list[str]]:
+    """The invited person chooses their password and sets up TOTP; returns the recovery codes.
+
+    Everything is checked before the link is used, so a mistake can be put
+    right on the same page. Raises InvalidLink, or InvalidInput naming
+    ``password`` or ``code``.
     """
     now = now or now_utc()
-    user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
-    valid = verify_password(user.password_hash if user else None, password)
-    if user is None or not user.is_active:
-        return None
-    check_not_locked(user, now)
-    if not valid:
-        record_failure(user, now)
-        return None
-    record_success(user)
+    link = valid_link(session, secret, "invitation", now)
+    user = _account(session, link.user_id)
+    errors = [_error("password", p) for p in password_problems(password, user.email)]
+    if errors:
+        raise InvalidInput("Het wachtwoord voldoet niet aan de regels.", errors)
+    codes = set_up_totp(session, user, totp_secret, code, now)
+    use_link(session, secret, "invitation", now)
+    user.password_hash = hash_password(password)
+    session.flush()
+    record_event(session, "enrolled", origin, actor_id=user.id, user_id=user.id)
+    return user, codes
+
+
+def update_account(session: Session, *, actor_id: int, user_id: int, changes: dict,
+                   origin: Origin) -> User:
+    """Change role and organisation, or (de)activate; deactivation ends every token at once."""
+    actor = _coordinator(session, actor_id)
+    user = _account(session, user_id)
+    if "active" in changes and changes["active"] is False and user.id == actor.id:
+        raise Conflict("U kunt uw eigen account niet deactiveren.")
+    if {"role", "partner_id", "gemeente"} & set(changes):
+        role = changes.get("role", user.role)
+        partner_id = changes.get("partner_id", user.partner_id if role == "partner" else None)
+        gemeente = changes.get("gemeente", user.gemeente.name if user.gemeente and
+                               role == "klantmanager" else None)
+        errors, partner_id, gemeente_id = _organisation(session, role, partner_id, gemeente)
+        if errors:
+            raise InvalidInput("Het account heeft ongeldige velden.", errors)
+        if (role, partner_id, gemeente_id) != (user.role, user.partner_id, user.gemeente_id):
+            before = _describe(user)
+            user.role, user.partner_id, user.gemeente_id = role, partner_id, gemeente_id
+            session.flush()
+            session.refresh(user)
+            record_event(session, "account_changed", origin, actor_id=actor.id, user_id=user.id,
+                         detail=f"{before} → {_describe(user)}")
+    active = changes.get("active")
+    if active is not None and active != user.is_active:
+        user.is_active = bool(changes["active"])
+        if not user.is_active:
+            revoke_all(session, user.id)
+            end_links(session, user.id, "invitation")
+            end_links(session, user.id, "reset")
+        record_event(session, "account_reactivated" if user.is_active else "account_deactivated",
+                     origin, actor_id=actor.id, user_id=user.id)
+    session.flush()
     return user
 
 
+def _describe(user: User) -> str:
+    return f"{ROLE_NAMES[user.role]}{_organisation_name(user)}"
+
+
+def list_accounts(session: Session, *, actor_id: int, unused: bool = False,
+                  now: datetime | None = None) -> list[User]:
+    """Every account, by email; with ``unused``, those not signed in for 90 days."""
+    _coordinator(session, actor_id)
+    query = select(User).order_by(User.email)
+    if unused:
+        query = query.where(User.is_active.is_(True)).where(
+            (User.last_login_at.is_(None) & (User.created_at < (now or now_utc()) - UNUSED_AFTER))
+            | (User.last_login_at < (now or now_utc()) - UNUSED_AFTER)
+        )
+    return list(session.scalars(query))
+
+
+def get_account(session: Session, *, actor_id: int, user_id: int) -> User:
+    _coordinator(session, actor_id)
+    return _account(session, user_id)
+
+
+def is_unused(user: User, now: datetime | None = None) -> bool:
+    last = user.last_login_at or user.created_at
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=(now or now_utc()).tzinfo)
+    return (now or now_utc()) - last > UNUSED_AFTER
+
+
+def second_factors(session: Session, user: User) -> bool:
+    return bool(user.totp_secret) or bool(
+        session.scalar(select(exists().where(Passkey.user_id == user.id))))
+
+
 def change_password(
-    session: Session,
-    *,
-    user_id: int,
-    current_password: str,
-    new_password: str,
+    session: Session, *, user_id: int, current_password: str, new_password: str,
+    factor_ok: bool | None = None, keep_token: int | None = None, origin: Origin = CLI,
     now: datetime | None = None,
 ) -> User:
-    """The user changes their own password; every API token of theirs is revoked.
+    """The user changes their own password; every token but ``keep_token`` is revoked.
 
-    Raises InvalidInput naming ``current_password`` or ``new_password``.
-    The caller's unit of work commits (models/unit_of_work.py).
+    ``factor_ok`` is whether the second factor given with it checked out (None:
+    the caller, the API, has no factor to check: its token was issued after
+    one). Raises InvalidInput naming ``current_password``, ``code`` or
+    ``new_password``. Portal sessions of the account end with it (they carry
+    a stamp of the password, web/portal/security.py).
     """
     now = now or now_utc()
     user = session.get(User, user_id)
     if user is None or not user.is_active:
         raise NotFound("Dit account bestaat niet.")
+    errors = []
     if not verify_password(user.password_hash, current_password):
-        message = "Het huidige wachtwoord klopt niet."
-        raise InvalidInput(message, [{"field": "current_password", "message": message}])
-    problems = password_problems(new_password, user.email)
-    if problems:
-        raise InvalidInput(
-            "Het nieuwe wachtwoord voldoet niet aan de regels.",
-            [{"field": "new_password", "message": problem} for problem in problems],
-        )
+        errors.append(_error("current_password", "Het huidige wachtwoord klopt niet."))
+    if factor_ok is False:
+        errors.append(_error("code", "Deze code klopt niet."))
+    errors += [_error("new_password", p) for p in password_problems(new_password, user.email)]
+    if errors:
+        raise InvalidInput("Het wachtwoord is niet gewijzigd.", errors)
     user.password_hash = hash_password(new_password)
-    session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    revoke_all(session, user.id, keep=keep_token, now=now)
+    record_event(session, "password_changed", origin, actor_id=user.id, user_id=user.id)
     session.flush()
     return user
+
+
+def request_reset(session: Session, *, email: str, origin: Origin) -> None:
+    """Mail a reset link (1 hour, once) when the email has a usable account; the same answer
+    either way, so nobody learns which emails exist."""
+    email = (email or "").strip().lower()
+    user = session.scalars(select(User).where(User.email == email)).first()
+    if user is None or not user.is_active or not user.password_hash:
+        return
+    link_id, path = new_link(session, user.id, "reset")
+    enqueue(
+        session, kind="account", event_key=f"reset-{link_id}",
+        recipients=[Recipient(user.id, user.email)],
+        subject="Wachtwoord herstellen in Wegwijs",
+        body=(
+            "Iemand vroeg om uw wachtwoord voor Wegwijs te herstellen. Was u dat niet, dan "
+            "kunt u deze mail negeren. De link werkt een uur en één keer; uw tweede factor "
+            "blijft zoals hij is."
+        ),
+        path=path,
+    )
+    record_event(session, "password_reset_requested", origin, user_id=user.id, email=email)
+
+
+def reset_password(session: Session, *, secret: str, new_password: str, origin: Origin,
+                   now: datetime | None = None) -> User:
+    """A new password by a reset link; the second factor stays, every token ends."""
+    now = now or now_utc()
+    link = valid_link(session, secret, "reset", now)
+    user = _account(session, link.user_id)
+    problems = password_problems(new_password, user.email)
+    if problems:
+        raise InvalidInput("Het wachtwoord voldoet niet aan de regels.",
+                           [_error("new_password", p) for p in problems])
+    use_link(session, secret, "reset", now)
+    user.password_hash = hash_password(new_password)
+    revoke_all(session, user.id, now=now)
+    record_event(session, "password_reset", origin, user_id=user.id)
+    session.flush()
+    return user
+
+
+def _account(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("Dit account bestaat niet.")
+    return user
+
+
+def _error(field: str, message: str) -> dict:
+    return {"field": field, "message": message}

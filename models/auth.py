@@ -1,4 +1,4 @@
-"""API tokens and failed logins: the state of authentication, kept in the database.
+"""API tokens (and API keys) and failed logins: the state of authentication, kept in the database.
 
 Workers share nothing but the database, so a token issued by one worker is
 valid in all, and the login throttle counts the failures of every worker.
@@ -26,6 +26,9 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # An API key for a partner's system (models/api_keys.py) has a name; a login token none.
+    name: Mapped[str | None] = mapped_column(String(100))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import true
 
 from models.base import Base, now_utc
 from models.geography import Gemeente
@@ -39,6 +40,8 @@ class Partner(Base):
     lon: Mapped[float | None]
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str | None] = mapped_column(Text)
+    # A deactivated partner keeps its history; its offers are closed, its accounts shut out.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
 
     gemeente: Mapped[Gemeente] = relationship()

@@ -44,8 +44,11 @@ from models.base import Base, now_utc
 from models.vocabulary import in_set
 
 # The kinds of mail; each user can switch each off (MailOptOut).
-MAIL_KINDS = ("referral_received", "referral_reminder", "referral_outcome", "waitlist_referred",
-              "referral_withdrawn")
+MAIL_KINDS = (
+    "referral_received", "referral_reminder", "referral_outcome", "waitlist_referred",
+    "referral_withdrawn",
+    "account",  # invitations, password resets, a changed second factor: never switched off
+)
 MAIL_STATUSES = ("pending", "sent", "failed")
 MAX_ATTEMPTS = 12
 

@@ -1,136 +1,162 @@
-"""Use cases for API tokens: log in for a token, check one, revoke one; and the login throttle.
+"""Bearer tokens: a login token (8 hours) or a named API key for a partner's system.
 
-Tokens are 256 random bits; only their SHA-256 is stored (a fast hash is
-enough for a secret with that much entropy, unlike a password). The throttle
-keeps its count in the database, so it holds across gunicorn workers and
-machines: every login first records an attempt and commits it, then counts
-the attempts of the last minute, so concurrent logins see each other.
+Both are 256 random bits of which only the SHA-256 is stored (a fast hash is
+enough for a secret with that much entropy, unlike a password). Signing in
+for a token is ``models.sign_in``; these use cases never commit: the
+request's unit of work does.
+
+An API key (``name`` set) is made by a person in the portal after their
+second factor, acts as them with their role and scope, expires within a
+year, and stops when revoked or when the person or their partner is
+deactivated. The coordinator sees and revokes any.
 """
 
 import hashlib
-import math
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from models import access
 from models.account import User
-from models.accounts import authenticate
-from models.auth import ApiToken, LoginFailure
+from models.account_events import Origin, record_event
+from models.auth import ApiToken
 from models.base import now_utc
-from models.errors import DomainError
+from models.coalition import Partner
+from models.errors import InvalidInput, NotFound
+from models.sign_in import InvalidCredentials, TooManyAttempts  # noqa: F401 (re-exported)
 
 TOKEN_LIFETIME = timedelta(hours=8)
-THROTTLE_WINDOW = timedelta(minutes=1)
-MAX_FAILURES = 10
-
-
-class InvalidCredentials(DomainError):
-    """Wrong email or password; the same message either way."""
-
-
-class TooManyAttempts(DomainError):
-    """More than ``MAX_FAILURES`` failed logins for one email within ``THROTTLE_WINDOW``."""
-
-    def __init__(self, message: str, retry_after: int):
-        super().__init__(message)
-        self.retry_after = retry_after  # seconds
+API_KEY_MAX_LIFETIME = timedelta(days=365)
+# "Last used" of an API key is written at most this often, not on every request.
+LAST_USED_PRECISION = timedelta(minutes=5)
 
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(
-    session: Session, email: str, password: str, *, now: datetime | None = None
-) -> tuple[str, datetime]:
-    """A new token for the user with these credentials, and when it expires.
-
-    Raises ``TooManyAttempts`` before checking the password when the email
-    had too many failures, and ``InvalidCredentials`` otherwise on a mismatch.
-    """
+def issue_token(session: Session, user_id: int, *, now: datetime | None = None
+                ) -> tuple[str, datetime]:
+    """A new login token for a user who just signed in, and when it expires."""
     now = now or now_utc()
-    user = check_credentials(session, email, password, now=now)
     token = secrets.token_urlsafe(32)
     expires_at = now + TOKEN_LIFETIME
-    session.add(ApiToken(user_id=user.id, token_hash=token_digest(token), expires_at=expires_at))
-    session.commit()
+    session.add(ApiToken(user_id=user_id, token_hash=token_digest(token), expires_at=expires_at))
+    session.flush()
     return token, expires_at
 
 
-def check_credentials(
-    session: Session, email: str, password: str, *, now: datetime | None = None
-) -> User:
-    """The user with these credentials, through the throttle and the lockout; commits.
-
-    Raises ``TooManyAttempts`` before checking the password when the email
-    had too many failures, ``AccountLocked`` (models/lockout.py) while the
-    account is locked, and ``InvalidCredentials`` on a mismatch.
-    """
+def token_owner(session: Session, token: str, *, now: datetime | None = None
+                ) -> tuple[User, ApiToken] | None:
+    """The user of a valid token or key (known, unexpired, unrevoked, its person and partner
+    active) and the token's row; else None."""
     now = now or now_utc()
-    email = email.strip().lower()
-    attempt = _record_attempt(session, email, now)
-    user = authenticate(session, email, password, now)
-    if user is None:
-        session.commit()  # the account's count of failures in a row
-        raise InvalidCredentials("Het e-mailadres of het wachtwoord klopt niet.")
-    session.delete(attempt)
-    session.commit()
-    return user
-
-
-def _record_attempt(session: Session, email: str, now: datetime) -> LoginFailure:
-    """Record this attempt as a failure until it succeeds; refuse it when over the limit."""
-    since = now - THROTTLE_WINDOW
-    session.execute(
-        delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.at <= since)
-    )
-    attempt = LoginFailure(email=email, at=now)
-    session.add(attempt)
-    session.commit()
-    recent = session.scalars(
-        select(LoginFailure.at)
-        .where(LoginFailure.email == email, LoginFailure.at > since, LoginFailure.id != attempt.id)
-        .order_by(LoginFailure.at)
-    ).all()
-    if len(recent) < MAX_FAILURES:
-        return attempt
-    session.delete(attempt)
-    session.commit()
-    # The attempt may go ahead once enough of the earlier failures have left the window.
-    leaves_at = _aware(recent[len(recent) - MAX_FAILURES]) + THROTTLE_WINDOW
-    retry_after = max(1, math.ceil((leaves_at - now).total_seconds()))
-    raise TooManyAttempts(
-        "Te veel mislukte pogingen om in te loggen; probeer het over een minuut opnieuw.",
-        retry_after,
-    )
-
-
-def user_for_token(session: Session, token: str, *, now: datetime | None = None) -> User | None:
-    """The active user of a valid (known, unexpired, unrevoked) token, else None."""
-    now = now or now_utc()
-    return session.scalars(
-        select(User)
+    row = session.execute(
+        select(User, ApiToken)
         .join(ApiToken, ApiToken.user_id == User.id)
+        .outerjoin(Partner, Partner.id == User.partner_id)
         .where(
             ApiToken.token_hash == token_digest(token),
             ApiToken.revoked_at.is_(None),
             ApiToken.expires_at > now,
             User.is_active.is_(True),
+            or_(User.partner_id.is_(None), Partner.active.is_(True)),
         )
     ).first()
+    return (row[0], row[1]) if row else None
+
+
+def user_for_token(session: Session, token: str, *, now: datetime | None = None) -> User | None:
+    found = token_owner(session, token, now=now)
+    return found[0] if found else None
+
+
+def key_use_is_stale(key: ApiToken, now: datetime | None = None) -> bool:
+    """Whether an API key's "last used" should be written for this use."""
+    if key.name is None:
+        return False
+    last = key.last_used_at
+    if last is None:
+        return True
+    last = last if last.tzinfo else last.replace(tzinfo=(now or now_utc()).tzinfo)
+    return (now or now_utc()) - last >= LAST_USED_PRECISION
+
+
+def note_key_used(session: Session, key_id: int, *, now: datetime | None = None) -> None:
+    session.execute(
+        update(ApiToken).where(ApiToken.id == key_id).values(last_used_at=now or now_utc())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def revoke_token(session: Session, token: str, *, now: datetime | None = None) -> None:
     """Make the token invalid from now on."""
-    query = select(ApiToken).where(ApiToken.token_hash == token_digest(token))
-    row = session.scalars(query).first()
-    if row is not None and row.revoked_at is None:
-        row.revoked_at = now or now_utc()
-        session.commit()
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now or now_utc())
+        .execution_options(synchronize_session=False)
+    )
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without their zone; they are stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def revoke_all(session: Session, user_id: int, *, keep: int | None = None,
+               now: datetime | None = None) -> None:
+    """End every token and key of the account (but ``keep``), as deactivation and a new
+    password do."""
+    query = update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(ApiToken.id != keep)
+    session.execute(query.values(revoked_at=now or now_utc())
+                    .execution_options(synchronize_session=False))
+
+
+def create_api_key(session: Session, *, actor_id: int, name: str, expires_at: datetime,
+                   origin: Origin, now: datetime | None = None) -> tuple[str, ApiToken]:
+    """A named key acting as the actor, shown once; expires within a year."""
+    now = now or now_utc()
+    access.get_actor(session, actor_id)
+    errors = []
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        errors.append({"field": "name",
+                       "message": "Geef de sleutel een naam (hoogstens 100 tekens)."})
+    if expires_at <= now or expires_at > now + API_KEY_MAX_LIFETIME:
+        errors.append({"field": "expires_at",
+                       "message": "Kies een vervaldatum in de toekomst, binnen een jaar."})
+    if errors:
+        raise InvalidInput("De API-sleutel heeft ongeldige velden.", errors)
+    key = "wwk_" + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=actor_id, token_hash=token_digest(key), expires_at=expires_at,
+                   name=name)
+    session.add(row)
+    session.flush()
+    record_event(session, "api_key_created", origin, actor_id=actor_id, user_id=actor_id,
+                 detail=name)
+    return key, row
+
+
+def api_keys(session: Session, *, actor_id: int) -> list[ApiToken]:
+    """The actor's own keys; every key for the coordinator."""
+    actor = access.get_actor(session, actor_id)
+    query = select(ApiToken).where(ApiToken.name.is_not(None))
+    if actor.role != "coordinator":
+        query = query.where(ApiToken.user_id == actor.id)
+    return list(session.scalars(query.order_by(ApiToken.created_at.desc())))
+
+
+def revoke_api_key(session: Session, *, actor_id: int, key_id: int, origin: Origin,
+                   now: datetime | None = None) -> ApiToken:
+    actor = access.get_actor(session, actor_id)
+    key = session.get(ApiToken, key_id)
+    # Another person's key is out of reach, exactly as if it did not exist.
+    if key is None or key.name is None or (actor.role != "coordinator"
+                                           and key.user_id != actor.id):
+        raise NotFound("Deze API-sleutel bestaat niet.")
+    if key.revoked_at is None:
+        key.revoked_at = now or now_utc()
+        record_event(session, "api_key_revoked", origin, actor_id=actor_id, user_id=key.user_id,
+                     detail=key.name)
+    session.flush()
+    return key

@@ -490,7 +490,8 @@ class _DemoBuilder:
         partners = {p.name: p for kind in self.partners_by_kind.values() for p in kind}
         password_hash = hash_password(password)
         for email, role, belongs_to in cast.DEMO_ACCOUNTS:
-            user = User(email=email, role=role, password_hash=password_hash)
+            # Fictional accounts: the only ones without a second factor (API.md).
+            user = User(email=email, role=role, password_hash=password_hash, demo=True)
             if role == "klantmanager":
                 user.gemeente = self.gemeenten[belongs_to]
             elif role == "partner":

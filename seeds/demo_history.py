@@ -132,6 +132,7 @@ def _partner_accounts(session: Session) -> dict[int, int]:
                 role="partner",
                 partner=partner,
                 password_hash=unusable,
+                demo=True,
             )
             session.add(user)
             session.flush()

@@ -58,7 +58,10 @@ def inburgeraar(session, needs=None, save=True, intake_needs=None, **fields) -> 
 
 
 def user(session, role="coordinator", password="wachtwoord-van-test", **fields) -> User:
+    """An account like the demo's, without a second factor, unless ``demo=False`` and a test
+    sets one up (``totp_secret``)."""
     fields.setdefault("email", f"gebruiker{next(_serial)}@wegwijs.example")
+    fields.setdefault("demo", True)
     if role == "klantmanager":
         fields.setdefault("gemeente", gemeente(session))
     if role == "partner" and "partner" not in fields:

@@ -65,11 +65,17 @@ def register_security(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from web.commands import expire_referrals_command, import_hsds_command, seed_command
+    from web.commands import (
+        create_account_command,
+        expire_referrals_command,
+        import_hsds_command,
+        seed_command,
+    )
     from web.subject_commands import export_subject_command, purge_command, unlock_command
     from web.worker import worker_command
 
     app.cli.add_command(seed_command)
+    app.cli.add_command(create_account_command)
     app.cli.add_command(expire_referrals_command)
     app.cli.add_command(import_hsds_command)
     app.cli.add_command(worker_command)

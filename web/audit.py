@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from flask import g, request
 from flask_login import current_user
 
+from models.account_events import Origin
 from models.audit import Access
 
 
@@ -29,3 +30,9 @@ def current_access() -> Access:
         user, channel = current_user.user, "portal"
     # Behind a proxy, ProxyFix (web.hardening) has put the client's address here.
     return Access(user, channel, f"{request.method} {request.path}", request.remote_addr)
+
+
+def current_origin() -> Origin:
+    """The channel and client address of this request, for the account events."""
+    channel = "api" if request.path.startswith("/api/") else "portal"
+    return Origin(channel, request.remote_addr)

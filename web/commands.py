@@ -7,9 +7,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from models.account_events import CLI
+from models.accounts import invite_account
+from models.errors import DomainError
 from models.hsds_import import HsdsImportError, import_hsds, read_hsds_path
 from models.referral_service import expire_referrals
 from models.unit_of_work import UnitOfWork
+from models.vocabulary import ROLES
 from seeds.demo import DEFAULT_SEED, load_demo
 from seeds.demo_history import load_demo_history
 from seeds.errors import SeedError
@@ -43,6 +47,28 @@ def seed_command(demo: bool, seed: int) -> None:
     click.echo(f"Demo-verwijzingen uit de afgelopen maanden: {referrals}.")
     if generated:
         click.echo(f"Wachtwoord van de demo-accounts (wordt maar één keer getoond): {generated}")
+
+
+@click.command("create-account")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="De rol van het account.")
+@click.option("--gemeente", help="De gemeente van een klantmanager.")
+@click.option("--partner-id", type=int, help="De partner (id) van een partneraccount.")
+@with_appcontext
+def create_account_command(email: str, role: str, gemeente: str | None,
+                           partner_id: int | None) -> None:
+    """Invite a person (a fresh install's first coordinator): prints the link and mails it."""
+    try:
+        with UnitOfWork(db.session):
+            invitation = invite_account(db.session, actor_id=None, email=email, role=role,
+                                        partner_id=partner_id, gemeente=gemeente, origin=CLI)
+    except DomainError as error:
+        problems = [f"{e['field']}: {e['message']}" for e in getattr(error, "errors", [])]
+        raise click.ClickException("; ".join(problems) or error.message) from error
+    url = current_app.config["WEGWIJS_PUBLIC_URL"].rstrip("/") + invitation.path
+    click.echo(f"Account {invitation.user.email} ({role}) aangemaakt. De uitnodiging is "
+               "gemaild (via de worker); de link werkt 72 uur en één keer:")
+    click.echo(url)
 
 
 @click.command("expire-referrals")

@@ -29,6 +29,9 @@ def from_environment(instance_path: str) -> dict:
         "WEGWIJS_SMTP_URL": os.environ.get("WEGWIJS_SMTP_URL") or None,
         "WEGWIJS_MAIL_FROM": os.environ.get("WEGWIJS_MAIL_FROM") or "wegwijs@localhost",
         "WEGWIJS_PUBLIC_URL": os.environ.get("WEGWIJS_PUBLIC_URL") or "http://127.0.0.1:8000",
+        # Portal sessions end after this long without a request, and this long in all.
+        "WEGWIJS_SESSION_IDLE_MINUTES": float(os.environ.get("WEGWIJS_SESSION_IDLE_MINUTES") or 30),
+        "WEGWIJS_SESSION_MAX_HOURS": float(os.environ.get("WEGWIJS_SESSION_MAX_HOURS") or 12),
         **worker_settings(),
     }
 

@@ -10,9 +10,9 @@ import numpy as np
 from matching import vocab
 from matching.coalition import area_of
 from matching.eligibility import distances
-from matching.learning import SuccessModel, history_rows
+from matching.history import outcomes_of
+from matching.learning import SuccessModel
 from matching.pairs import PairFacts
-from matching.tables import build_tables
 
 __all__ = ["DIMENSIONS", "GroupTally", "calibration", "confidence_interval",
            "learned_model_quality", "outcome_metrics"]
@@ -121,13 +121,13 @@ def learned_model_quality(history_scenario, true_success, seed, folds=5, bins=10
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
-    t = build_tables(history_scenario)
-    p, o, y = history_rows(history_scenario)
+    found = outcomes_of(history_scenario)
+    t, p, o, y, age = found.tables, found.p, found.o, found.y, found.age_days
     km = distances(t, p, o)
     held_out = np.zeros(len(y))
     split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, test in split.split(p, y):
-        model = SuccessModel(random_state=seed).fit(t, p[train], o[train], y[train])
+        model = SuccessModel(random_state=seed).fit(t, p[train], o[train], y[train], age[train])
         held_out[test] = model.predict(PairFacts(t, p[test], o[test], km[test]))
     labelled = np.array([h.outcome != "ongoing" and h.reason_code != "vol"
                          for h in history_scenario.history])

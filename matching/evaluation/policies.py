@@ -13,12 +13,14 @@ import numpy as np
 from matching import vocab
 from matching.allocation import allocate
 from matching.flow import solve_b_matching
+from matching.history import outcomes_of
+from matching.learning import SuccessModel
 from matching.pairs import PairFacts
 from matching.ranking import Matcher
 from matching.scoring import prior_logit
 
-__all__ = ["DIAGNOSTICS", "LABELS", "POLICIES", "Market", "build_market", "oracle", "optimal_arcs",
-           "prior_probability", "scores"]
+__all__ = ["DIAGNOSTICS", "LABELS", "POLICIES", "Market", "build_market", "engine_models",
+           "oracle", "optimal_arcs", "prior_probability", "scores"]
 
 # Largest integer weight in the flow; rounding moves the objective by < 1e-8 relative.
 _TOP = 2**36
@@ -42,11 +44,19 @@ class Market:
     need: np.ndarray
     capacity: np.ndarray
     random_seed: tuple
+    # The engine's variants (name -> success model), for the ablations in VARIANTS.
+    variants: dict
 
 
-def build_market(cohort, seed):
-    """The engine's matcher over a cohort's scenario and the cohort's eligible arcs."""
-    matcher = Matcher(cohort.scenario)
+def build_market(cohort, seed, models=None):
+    """The engine's matcher over a cohort's scenario and the cohort's eligible arcs.
+
+    ``models`` (from :func:`engine_models`, fitted once on the history, which
+    every cohort shares) saves fitting the same model per cohort.
+    """
+    models = models or {}
+    matcher = (Matcher(cohort.scenario) if "wegwijs" not in models
+               else Matcher(cohort.scenario, check=False, success_model=models["wegwijs"]))
     t = matcher.tables
     parts = list(matcher.eligible_pairs(people=cohort.people))
     p, o, km = (np.concatenate(c) for c in zip(*parts, strict=True)) if parts else (
@@ -56,7 +66,25 @@ def build_market(cohort, seed):
     nodes = (cohort.people[:, None] * n_domains + np.arange(n_domains))[needs > 0]
     node = np.searchsorted(nodes, p * n_domains + t.offers.domain[o])
     return Market(matcher, p, o, km, node, nodes, needs[needs > 0],
-                  np.maximum(t.offers.capacity, 0), (seed, _RANDOM_STREAM, cohort.index))
+                  np.maximum(t.offers.capacity, 0), (seed, _RANDOM_STREAM, cohort.index),
+                  {k: v for k, v in models.items() if k != "wegwijs"})
+
+
+def engine_models(history_scenario, seed=0):
+    """The engine's success model fitted on the history, and its ablations.
+
+    ``wegwijs`` is the engine as deployed; ``wegwijs_all_alike`` weighs every
+    outcome alike (no half-life); ``wegwijs_as_now`` learns from the persons as
+    they are now, ignoring ``as_referred``.
+    """
+    as_referred = outcomes_of(history_scenario)
+    as_now = outcomes_of(history_scenario, as_referred=False)
+    return {
+        "wegwijs": SuccessModel(random_state=seed).fit_outcomes(as_referred),
+        "wegwijs_all_alike": SuccessModel(half_lives=(), random_state=seed).fit_outcomes(
+            as_referred),
+        "wegwijs_as_now": SuccessModel(random_state=seed).fit_outcomes(as_now),
+    }
 
 
 def optimal_arcs(market, value):
@@ -87,14 +115,27 @@ def oracle(market, truth):
     return optimal_arcs(market, market.need[market.node] * truth)
 
 
-def wegwijs(market):
-    """The engine as deployed: learned and fixed components, exact allocation."""
-    t = market.matcher.tables
+def wegwijs(market, variant=None):
+    """The engine as deployed: learned and fixed components, exact allocation.
+
+    ``variant`` names one of the market's ablated models instead.
+    """
+    matcher = market.matcher if variant is None else market.matcher.with_model(
+        market.variants[variant])
+    t = matcher.tables
     arc_of = {(p, o): a for a, (p, o) in enumerate(zip(market.person.tolist(),
                                                         market.offer.tolist(), strict=True))}
     chosen = [arc_of[t.person_index[a.inburgeraar_id], t.offer_index[a.offer_id]]
-              for a in allocate(market.matcher).assignments]
+              for a in allocate(matcher).assignments]
     return np.sort(np.array(chosen, dtype=np.int64))
+
+
+def _variant(name):
+    def policy(market):
+        return wegwijs(market, name) if name in market.variants else np.zeros(0, dtype=np.int64)
+
+    policy.__doc__ = f"Wegwijs with the ablated model {name!r} (see engine_models)."
+    return policy
 
 
 def scores(market):
@@ -161,8 +202,10 @@ POLICIES = {
     "first_come_first_served": first_come_first_served,
     "random": random_allocation,
 }
-# Not policies on offer, but yardsticks that show where the gap to the oracle lies.
-DIAGNOSTICS = {}
+# Not policies on offer, but yardsticks that show where the gap to the oracle lies:
+# the engine without time weighting, and learning from the persons as now.
+DIAGNOSTICS = {"wegwijs_all_alike": _variant("wegwijs_all_alike"),
+               "wegwijs_as_now": _variant("wegwijs_as_now")}
 LABELS = {
     "oracle": "Oracle (true probabilities)",
     "wegwijs": "Wegwijs (learned + optimal)",
@@ -171,4 +214,6 @@ LABELS = {
     "first_come_first_served": "First come, first served",
     "random": "Random",
     "oracle_systematic": "Oracle without luck (true rule, no hidden draws)",
+    "wegwijs_all_alike": "Wegwijs, every outcome weighed alike (no time weighting)",
+    "wegwijs_as_now": "Wegwijs, learning from the persons as now (as_referred ignored)",
 }

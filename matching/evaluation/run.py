@@ -14,6 +14,7 @@ from matching.evaluation.policies import (
     DIAGNOSTICS,
     POLICIES,
     build_market,
+    engine_models,
     oracle,
     prior_probability,
     scores,
@@ -31,8 +32,8 @@ def _ratio(per_cohort, top, bottom, metric):
     return confidence_interval(values)
 
 
-def _allocate_cohort(sim, cohort, per_cohort, tally, km, agreement):
-    market = build_market(cohort, sim.seed)
+def _allocate_cohort(sim, cohort, models, per_cohort, tally, km, agreement):
+    market = build_market(cohort, sim.seed, models)
     t = market.matcher.tables
     truth = sim.true_probability(cohort, t, market.person, market.offer, market.km)
     systematic = sim.true_probability(cohort, t, market.person, market.offer, market.km,
@@ -108,8 +109,12 @@ def _evaluate(seed, cohorts, people, offers, history, world, progress):
                     truth=WORLDS[world])
     say(f"simulated {len(sim.history_scenario.history)} logged referrals")
     per_cohort, tally, km, agreement = {}, GroupTally(), {}, []
+    # Every cohort shares the history: the engine's model and its ablations are fitted once.
+    models = engine_models(sim.history_scenario, seed=0)
+    say("success models fitted: " + ", ".join(
+        f"{k} {getattr(m, 'chosen_', m.kind_)}" for k, m in models.items()))
     for k in range(cohorts):
-        _allocate_cohort(sim, sim.cohort(k), per_cohort, tally, km, agreement)
+        _allocate_cohort(sim, sim.cohort(k), models, per_cohort, tally, km, agreement)
         say(f"cohort {k + 1}/{cohorts} allocated")
     learning = learned_model_quality(sim.history_scenario, sim.history_success, seed)
     learning.update(_agreement(agreement))
@@ -119,13 +124,16 @@ def _evaluate(seed, cohorts, people, offers, history, world, progress):
         "setup": {"world": world, "seed": seed, "cohorts": cohorts, "people": people,
                   "offers": offers,
                   "history_people": history, "logged_referrals": len(sim.history_scenario.history),
-                  "free_places": capacity, "explore": sim.explore},
+                  "free_places": capacity, "explore": sim.explore,
+                  "models": {k: getattr(m, "chosen_", m.kind_) for k, m in models.items()}},
         "summary": {name: {m: confidence_interval([c[m] for c in rows]) for m in METRICS}
                     for name, rows in per_cohort.items()},
         "per_cohort": per_cohort,
         "ratios": {f"{top}/{bottom}:{metric}": _ratio(per_cohort, top, bottom, metric)
                    for top, bottom in (("wegwijs", "oracle"), ("wegwijs", "oracle_systematic"),
-                                       ("wegwijs", "prior_alone"), ("wegwijs", "greedy_nearest"))
+                                       ("wegwijs", "prior_alone"), ("wegwijs", "greedy_nearest"),
+                                       ("wegwijs", "wegwijs_all_alike"),
+                                       ("wegwijs", "wegwijs_as_now"))
                    for metric in ("expected", "weighted")},
         "fairness": {d: tally.table(d) for d in DIMENSIONS},
         "learning": learning,

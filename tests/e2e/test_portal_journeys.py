@@ -132,10 +132,13 @@ def test_partner_journey_accept_start_complete(page, demo_server):
     assert keys == ["Pseudoniem", "Taalniveau", "Leerroute", "Beschikbaar",
                     "Toelichting van de klantmanager"]
 
-    for button, status in (("Accepteren", "geaccepteerd"), ("Gestart", "gestart"),
-                           ("Afgerond", "afgerond")):
+    for button, status in (("Accepteer", "geaccepteerd"), ("Markeer als gestart", "gestart")):
         page.get_by_role("button", name=button, exact=True).click()
         expect(page.locator(".utrecht-alert")).to_contain_text(f"is nu {status}")
+    # Completing asks first: the confirmation opens, and only its button completes.
+    page.locator("summary", has_text="Rond af").click()
+    page.get_by_role("button", name="Ja, rond af").click()
+    expect(page.locator(".utrecht-alert")).to_contain_text("is nu afgerond")
     expect(page.locator(".ww-timeline li")).to_have_count(4)
     expect(main).to_contain_text("u hoeft niets meer te doen")
     screenshot(page, "partner-journey")
@@ -148,8 +151,9 @@ def test_bad_input_shows_the_dutch_error_beside_the_field_and_saves_nothing(page
     page.goto(demo_server.url + "/partner/aanbod/nieuw")
     page.get_by_label("Aantal plaatsen").fill("-3")
     page.get_by_label("Beschrijving").fill("Een cursus voor beginners")
+    page.get_by_label("Postcode (4 cijfers) van de locatie").fill("1011")
     with page.expect_navigation() as navigation:
-        page.get_by_role("button", name="Plaatsen").click()
+        page.get_by_role("button", name="Plaats aanbod").click()
 
     assert navigation.value.status == 422
     title_field = page.locator(".utrecht-form-field", has=page.get_by_label("Titel"))
@@ -159,20 +163,18 @@ def test_bad_input_shows_the_dutch_error_beside_the_field_and_saves_nothing(page
     expect(page.get_by_label("Titel")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Beschrijving")).to_have_value("Een cursus voor beginners")
     expect(page.get_by_label("Aantal plaatsen")).to_have_value("-3")
-    expect(page.locator(".ww-form-alert")).to_contain_text("Er is niets opgeslagen.")
-
-    # A rule of the use case (the postcode must lie in the U16) comes back beside its field too.
-    page.get_by_label("Titel").fill("Taalcafé op zaterdag")
-    page.get_by_label("Aantal plaatsen").fill("8")
-    page.get_by_label("Postcode (4 cijfers) van de locatie").fill("1011")
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name="Plaatsen").click()
-    assert navigation.value.status == 422
+    summary = page.locator(".ww-error-summary")
+    expect(summary).to_contain_text("Er is niets opgeslagen.")
+    expect(summary).to_be_focused()
+    # A rule of the use case (the postcode must lie in the U16) comes in the same round.
+    expect(summary).to_contain_text("Er zijn 3 fouten")
+    summary.get_by_role("link", name=re.compile("^Titel")).click()
+    expect(page.get_by_label("Titel")).to_be_focused()
     postcode_field = page.locator(
         ".utrecht-form-field", has=page.get_by_label("Postcode (4 cijfers) van de locatie")
     )
     expect(postcode_field).to_contain_text("Deze postcode ligt niet in de regio Utrecht (U16).")
-    expect(page.get_by_label("Titel")).to_have_value("Taalcafé op zaterdag")
+    expect(page.get_by_label("Postcode (4 cijfers) van de locatie")).to_have_value("1011")
     screenshot(page, "bad-input")
     assert count_rows(demo_server, Offer) == offers_before
 

@@ -9,8 +9,10 @@ from sqlalchemy import func, select
 from conftest import DEMO_PASSWORD, make_test_app
 from databases import scratch_database
 from models import Gemeente, Inburgeraar, Offer, Partner, Postcode, Tie, User, Wijk
-from models.accounts import authenticate
+from models.account_events import CLI
+from models.errors import DomainError
 from models.pip import SCENARIO_LEERROUTE, pip_errors, recorded
+from models.sign_in import sign_in
 from models.vocabulary import DOMAINS
 from seeds.demo import load_demo
 from seeds.errors import SeedError
@@ -78,9 +80,20 @@ def test_demo_accounts_log_in_with_the_configured_password(session):
     for email in emails:
         assert authenticate(session, email, DEMO_PASSWORD) is not None, email
         assert authenticate(session, email, "verkeerd-wachtwoord") is None
+        # Fictional: the only accounts without a second factor.
+        assert session.scalars(select(User).where(User.email == email)).one().demo
     partner_user = authenticate(session, "taalschool@wegwijs.example", DEMO_PASSWORD)
     assert partner_user.partner.kind == "taalschool"
     assert any(o.capacity > 0 for o in partner_user.partner.offers)
+
+
+def authenticate(session, email, password):
+    """The account signed in with this password alone (demo accounts have no second factor)."""
+    try:
+        result = sign_in(session, email, CLI, password=password)
+    except DomainError:
+        return None
+    return session.get(User, result.user_id) if result.complete else None
 
 
 def test_demo_password_is_generated_when_not_configured(session):

@@ -9,11 +9,13 @@ from flask import Blueprint, Flask
 
 from web.api import (
     account,
+    accounts,
     audit,
     coalition,
     docs,
     inburgeraars,
     offers,
+    partners,
     referrals,
     tokens,
     waitlist,
@@ -26,7 +28,7 @@ from web.api.spec import URL_PREFIX, add_version_header
 def register_api(app: Flask) -> None:
     bp = Blueprint("api", __name__, url_prefix=URL_PREFIX)
     for module in (tokens, account, offers, inburgeraars, referrals, waitlist, coalition, what_if,
-                   audit, docs):
+                   partners, accounts, audit, docs):
         bp.register_blueprint(module.bp)
     register_error_handlers(bp)
     app.register_blueprint(bp)

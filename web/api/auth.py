@@ -6,7 +6,7 @@ from flask import g, request
 
 from models.account import User
 from models.errors import Forbidden
-from models.tokens import user_for_token
+from models.tokens import key_use_is_stale, note_key_used, token_owner
 from web.extensions import db
 from web.problems import PROBLEM_TYPE_BASE, problem
 
@@ -41,9 +41,13 @@ def roles(*allowed: str):
         @wraps(view)
         def guarded(*args, **kwargs):
             token = bearer_token()
-            user = user_for_token(db.session, token) if token else None
-            if user is None:
+            found = token_owner(db.session, token) if token else None
+            if found is None:
                 return unauthorized()
+            user, row = found
+            if key_use_is_stale(row):  # an API key's "last used", written with the request
+                g.setdefault("pending_writes", []).append(
+                    lambda session, key_id=row.id: note_key_used(session, key_id))
             if user.role not in allowed:
                 raise Forbidden("Deze rol mag deze functie niet gebruiken.")
             g.api_user = user

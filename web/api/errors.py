@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 from werkzeug.exceptions import NotFound as NoSuchUrl
 from werkzeug.routing import RequestRedirect
 
+from models.accounts import EmailInUse
 from models.errors import (
     AlreadyReferred,
     Conflict,
@@ -23,7 +24,8 @@ from models.errors import (
     OfferFull,
 )
 from models.lockout import AccountLocked
-from models.tokens import InvalidCredentials, TooManyAttempts
+from models.partners import PartnerBusy
+from models.sign_in import InvalidCredentials, TooManyAttempts
 from web.api.auth import unauthorized
 from web.api.spec import request_is_api
 from web.extensions import db
@@ -49,6 +51,8 @@ _DOMAIN_STATUS = [
     (IllegalTransition, 409, "Overgang niet toegestaan", "illegal-transition"),
     (AlreadyReferred, 409, "Al verwezen", "already-referred"),
     (DomainUnderWay, 409, "Al een lopende verwijzing in dit domein", "domain-under-way"),
+    (PartnerBusy, 409, "Partner heeft lopende verwijzingen", "partner-busy"),
+    (EmailInUse, 409, "E-mailadres al in gebruik", "email-in-use"),
     (Conflict, 409, "Conflict", "conflict"),
     (NotFound, 404, "Niet gevonden", "not-found"),
     (Forbidden, 403, "Geen toegang", "forbidden"),

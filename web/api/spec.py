@@ -21,15 +21,20 @@ from web.problems import PROBLEM_TYPE_BASE, problem
 
 URL_PREFIX = "/api/v1"
 # The API's full semantic version: info.version and every response's API-Version header.
-API_VERSION = "1.1.0"
+API_VERSION = "1.2.0"
 API_VERSION_HEADER = {
     "description": "De volledige semantische versie van de API (API Design Rules)",
     "schema": {"type": "string", "const": API_VERSION},
 }
 API_DESCRIPTION = (
     "De JSON-API van Wegwijs voor de systemen van partners en voor scripts. "
-    "Vraag een token aan met `POST /api/v1/tokens` en stuur het mee als "
-    "`Authorization: Bearer <token>`. Elke fout is `application/problem+json` (RFC 9457)."
+    "Vraag een token aan met `POST /api/v1/tokens` (e-mailadres, wachtwoord en de code van "
+    "de tweede factor) of maak in het portaal een API-sleutel, en stuur het mee als "
+    "`Authorization: Bearer <token>`. Elke fout is `application/problem+json` (RFC 9457); "
+    "een 422 noemt elk ongeldig veld tegelijk. In een body laat een weggelaten veld de "
+    "waarde staan (bij aanmaken: leeg), en zet `null` een veld op zijn lege waarde: een "
+    "lijst `[]`, een vlag haar standaard, `pip` geen PIP. Wat niet leeg kan (`needs`, "
+    "`title`, `domain`, `capacity`) neemt geen `null`."
 )
 
 

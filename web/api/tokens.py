@@ -1,11 +1,18 @@
-"""``/api/v1/tokens``: log in for a bearer token, and revoke it."""
+"""``/api/v1/tokens``: sign in for a bearer token, and revoke it.
+
+Signing in is ``models.sign_in`` (its own short units of work: the attempt,
+then the outcome, with the password hash in between outside any
+transaction); the token itself is written by the request's unit of work.
+"""
 
 from flask import Blueprint
 
+from models.sign_in import InvalidCredentials, code_check, sign_in
 from models.tokens import issue_token, revoke_token
 from web.api import schemas
 from web.api.auth import ALL_ROLES, bearer_token, roles
 from web.api.spec import api, responses
+from web.audit import current_origin
 from web.extensions import db
 
 bp = Blueprint("api_tokens", __name__)
@@ -19,13 +26,17 @@ bp = Blueprint("api_tokens", __name__)
     security={},
 )
 def create_token(json: schemas.TokenRequest):
-    """Log in: a bearer token for an email and password.
+    """Sign in: a bearer token for an email, password and ``otp`` (the second factor).
 
-    Wrong credentials give 401 with the same body whether the email exists or
-    not. More than 10 failed attempts for one email within a minute give 429
-    with Retry-After.
+    Wrong credentials, a missing or wrong ``otp`` give 401 with the same body
+    whether the email exists or not. More than 10 failed attempts for one
+    email within a minute give 429 with Retry-After.
     """
-    token, expires_at = issue_token(db.session, json.email, json.password)
+    result = sign_in(db.session, json.email, current_origin(), password=json.password,
+                     factor=code_check(json.otp))
+    if not result.complete:
+        raise InvalidCredentials("Het e-mailadres, het wachtwoord of de code klopt niet.")
+    token, expires_at = issue_token(db.session, result.user_id)
     return schemas.TokenResponse(token=token, expires_at=expires_at), 201
 
 
@@ -33,6 +44,6 @@ def create_token(json: schemas.TokenRequest):
 @roles(*ALL_ROLES)
 @api.validate(resp=responses(takes_input=False, HTTP_204=None), tags=["tokens"])
 def delete_token():
-    """Log out: the token of this request is revoked."""
+    """Sign out: the token of this request is revoked."""
     revoke_token(db.session, bearer_token())
     return "", 204

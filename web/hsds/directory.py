@@ -53,7 +53,10 @@ class Directory:
     def __init__(self, session: Session):
         with_gemeente = selectinload(Postcode.gemeente)
         postcodes = {p.pc4: p for p in session.scalars(select(Postcode).options(with_gemeente))}
-        partners = session.scalars(select(Partner).options(selectinload(Partner.gemeente))).all()
+        # A deactivated partner leaves the directory (its offers are closed too).
+        partners = session.scalars(
+            select(Partner).where(Partner.active.is_(True)).options(selectinload(Partner.gemeente))
+        ).all()
         self._postcodes = postcodes
         self.organizations = sorted(
             (p for p in partners if p.kind != "mentor"), key=lambda p: (p.name, str(p.uuid))
@@ -68,7 +71,7 @@ class Directory:
         for offer in offers:
             by_mentor = offer.partner.kind == "mentor"
             organization = project_of.get(offer.partner_id) if by_mentor else offer.partner
-            if organization is None:
+            if organization is None or not offer.partner.active:
                 continue
             services.append(Service(
                 offer=offer,
@@ -129,7 +132,7 @@ def _projects_of_mentors(session: Session, partners) -> dict[int, Partner]:
         or_(Tie.partner_a_id.in_(mentors), Tie.partner_b_id.in_(mentors))))
     for a, b in ties:
         for mentor, other in ((a, b), (b, a)):
-            if mentor in mentors and by_id[other].kind == "maatjesproject":
+            if mentor in mentors and other in by_id and by_id[other].kind == "maatjesproject":
                 projects.setdefault(mentor, []).append(by_id[other])
     return {
         mentor: min(candidates, key=lambda p: (p.name, str(p.uuid)))

@@ -5,10 +5,16 @@ domain errors beside the fields; they hold no rule of their own.
 """
 
 from flask import Flask, Response, current_app, request
+from sqlalchemy import exists, select
 
+from models.account import User
+from web.extensions import db
 from web.portal import (
+    accessibility,
+    account_pages,
     assets,
     auth,
+    enrolment,
     home,
     klantmanager,
     mail_settings,
@@ -16,10 +22,15 @@ from web.portal import (
     werkbak,
     werkgever,
 )
+from web.portal.coalition_admin import init_coalition_admin
 from web.portal.errors import register_error_pages
 from web.portal.extensions import csrf, login_manager
 from web.portal.filters import register_filters
 from web.portal.navigation import add_nav_item
+from web.portal.security import check_session_age
+
+# Paths that are not the portal's pages: no portal session is checked for them.
+NOT_PORTAL_PATHS = ("/api/", "/hsds", "/health", "/assets/", "/static/")
 
 # Blueprints authenticated by bearer token, not by cookie: CSRF does not apply.
 CSRF_FREE_BLUEPRINTS = ("api",)
@@ -30,6 +41,7 @@ COORDINATOR_PAGES = (
     ("Netwerk", "coordinator.network"),
     ("Kaart", "coordinator.map"),
     ("Wat als", "coordinator.what_if_page"),
+    ("Voorspellingen", "coordinator.predictions"),
 )
 
 
@@ -41,12 +53,17 @@ def init_portal(app: Flask) -> None:
     csrf.init_app(app)
     app.before_request(_check_csrf)
     login_manager.init_app(app)
+    app.before_request(_check_session_age)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    for module in (assets, auth, home, werkbak, partner, werkgever, klantmanager, mail_settings):
+    assets.init_assets(app)
+    for module in (accessibility, auth, enrolment, account_pages, home, werkbak, partner,
+                   werkgever, klantmanager, mail_settings):
         app.register_blueprint(module.bp)
+    init_coalition_admin(app)
+    app.context_processor(_demo_environment)
     register_navigation(app)
     register_error_pages(app)
     register_filters(app)
@@ -102,6 +119,21 @@ def register_navigation(app: Flask) -> None:
     for label, endpoint in COORDINATOR_PAGES:
         add_nav_item(app, label, endpoint, ("coordinator",))
     add_nav_item(app, "Mailinstellingen", "settings.mail", ("partner", "klantmanager"))
+
+
+def _demo_environment() -> dict:
+    """The layout says "demo-omgeving" while demo accounts (without a second factor) exist."""
+    def demo_environment() -> bool:
+        return db.session.scalar(
+            select(exists().where(User.demo.is_(True), User.is_active.is_(True))))
+
+    return {"demo_environment": demo_environment}
+
+
+def _check_session_age():
+    if request.path.startswith(NOT_PORTAL_PATHS):
+        return None
+    return check_session_age()
 
 
 def _check_csrf() -> None:

@@ -1,4 +1,5 @@
-"""The coordinator's pages for accountability: the access log (filtered) and locked accounts."""
+"""The coordinator's pages for accountability: the access log (filtered), and unlocking an
+account (listed on the accounts page, web/portal/coalition_admin.py)."""
 
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -11,8 +12,9 @@ from wtforms.validators import NumberRange, Optional
 
 from models.account import User
 from models.audit import AccessLog, LogFilter, access_log_query
-from models.lockout import locked_accounts, unlock_account
+from models.lockout import unlock_account
 from models.people import Inburgeraar
+from web.audit import current_origin
 from web.extensions import db
 from web.portal.choices import optional
 from web.portal.forms import PortalForm
@@ -85,16 +87,12 @@ def access_log():
     ), status
 
 
-@bp.get("/accounts")
-def accounts():
-    return render_template("audit/accounts.html", locked=locked_accounts(db.session))
-
-
 @bp.post("/accounts/<int:user_id>/deblokkeren")
 def unlock(user_id: int):
-    user = unlock_account(db.session, actor_id=actor_id(), user_id=user_id)
+    user = unlock_account(db.session, actor_id=actor_id(), user_id=user_id,
+                          origin=current_origin())
     flash(f"{user.email} is gedeblokkeerd.", "ok")
-    return redirect(url_for("audit.accounts"))
+    return redirect(url_for("coalition_admin.accounts"))
 
 
 def _start_of(day, days: int = 0) -> datetime | None:
@@ -119,4 +117,4 @@ def _pseudonyms(rows: list[AccessLog]) -> dict[int, str]:
 def init_audit_pages(app: Flask) -> None:
     app.register_blueprint(bp)
     add_nav_item(app, "Toegangslog", "audit.access_log", ("coordinator",))
-    add_nav_item(app, "Accounts", "audit.accounts", ("coordinator",))
+    add_nav_item(app, "Accounts", "coalition_admin.accounts", ("coordinator",))

@@ -7,7 +7,8 @@ from wtforms.validators import Length, NumberRange, ValidationError
 
 from models.errors import DomainError, InvalidInput
 from models.field_rules import NumberLimit, TextLimit
-from web.portal.choices import optional
+from models.vocabulary import LANGUAGE_NAMES, SECTOR_NAMES
+from web.portal.choices import optional, with_recorded
 
 
 class PortalForm(FlaskForm):
@@ -27,15 +28,38 @@ class PortalForm(FlaskForm):
             {"field": None, "message": error.message}]
         self.show_errors(items)
 
+    def show_rule_errors(self, items: list[dict]) -> None:
+        """A use case's errors beside a form whose own checks failed: a field that has its
+        own message keeps only that, so every error shows in one round, and once."""
+        self.show_errors([item for item in items
+                          if (field := self._field_of(item["field"])) is None or not field.errors])
+
     def show_errors(self, items: list[dict]) -> None:
         """Each ``{"field", "message"}`` beside its field (once), the others above the form."""
         for item in items:
-            field = getattr(self, self.ERROR_FIELDS.get(item["field"], item["field"] or ""), None)
+            field = self._field_of(item["field"])
             if field is None:
                 if item["message"] not in self.form_errors:
                     self.form_errors.append(item["message"])
             elif item["message"] not in field.errors:
                 field.errors = [*field.errors, item["message"]]
+
+    def _field_of(self, name: str | None):
+        return getattr(self, self.ERROR_FIELDS.get(name, name or ""), None)
+
+
+class RecordedChoices:
+    """For a form that changes a person or an offer: a language or sector recorded before the
+    lists were closed (or through the API, or an HSDS import) stays a choice, so that
+    saving the form keeps it."""
+
+    RECORDED = {"languages": LANGUAGE_NAMES, "sectors": SECTOR_NAMES}
+
+    def keep_recorded_choices(self, recorded) -> None:
+        for name, names in self.RECORDED.items():
+            if name in self._fields:
+                self[name].choices = with_recorded(self[name].choices, getattr(recorded, name),
+                                                   names)
 
 
 class CheckboxesField(SelectMultipleField):

@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from models.account_events import signin_spike
 from models.reports.overview import coalition_overview, stuck_mail
 from web.extensions import db
 from web.portal.navigation import nav_items
@@ -19,4 +20,5 @@ def index():
     pages = [item for item in nav_items() if item["url"] != "/"]
     return render_template("coordinator_home.html", pages=pages,
                            overview=coalition_overview(db.session),
-                           stuck_mail=stuck_mail(db.session))
+                           stuck_mail=stuck_mail(db.session),
+                           signin_spike=signin_spike(db.session))

@@ -20,10 +20,17 @@ from models.field_rules import BIRTH_YEAR, LONG_TEXT, MAX_TRAVEL_KM, PSEUDONYM_P
 from models.people import Inburgeraar
 from models.person_fields import RECORDED_FIELDS
 from models.pip import FIELDS as PIP_FIELDS
-from models.vocabulary import DOMAINS, LANGUAGE_NAMES, SECTOR_NAMES
+from models.vocabulary import DOMAINS
 from web.portal import choices
 from web.portal.choices import ALFABETISERING_CHOICES, PIP_LEERROUTE_CHOICES, PIP_NIVEAU_CHOICES
-from web.portal.forms import CheckboxesField, PortalForm, between, optional_select, within
+from web.portal.forms import (
+    CheckboxesField,
+    PortalForm,
+    RecordedChoices,
+    between,
+    optional_select,
+    within,
+)
 from web.portal.offer_forms import POSTCODE
 
 # The recorded fields (models.person_fields) this form asks, each a field of the same name.
@@ -38,7 +45,7 @@ PSEUDONYM = Regexp(
 )
 
 
-class IntakeForm(PortalForm):
+class IntakeForm(RecordedChoices, PortalForm):
     pseudonym = StringField(
         "Pseudoniem", validators=[Optional(), PSEUDONYM],
         filters=[lambda text: text.strip().upper() if text else text],
@@ -134,14 +141,6 @@ class IntakeForm(PortalForm):
         if values["max_travel_km"] is not None:
             values["max_travel_km"] = float(values["max_travel_km"])
         return {name: None if value == "" else value for name, value in values.items()}
-
-    def keep_recorded_choices(self, person: Inburgeraar) -> None:
-        """A language or sector recorded before the lists were closed (or through the API)
-        stays a choice for this person, so that changing the intake keeps it."""
-        self.languages.choices = choices.with_recorded(
-            self.languages.choices, person.languages, LANGUAGE_NAMES)
-        self.sectors.choices = choices.with_recorded(
-            self.sectors.choices, person.sectors, SECTOR_NAMES)
 
     @classmethod
     def for_person(cls, person: Inburgeraar) -> "IntakeForm":

@@ -35,13 +35,14 @@ EDUCATION_LABELS = {
     "hbo": "hbo",
     "wo": "wo",
 }
+# What each move's button says: a verb, what pressing it does.
 ACTION_LABELS = {
-    "accepted": "Accepteren",
-    "declined": "Afwijzen",
-    "started": "Gestart",
-    "completed": "Afgerond",
-    "dropped": "Voortijdig gestopt",
-    "withdrawn": "Intrekken",
+    "accepted": "Accepteer",
+    "declined": "Wijs af",
+    "started": "Markeer als gestart",
+    "completed": "Rond af",
+    "dropped": "Meld voortijdig gestopt",
+    "withdrawn": "Trek in",
 }
 STATUS_BADGES = {
     "sent": "neutral",

@@ -19,14 +19,21 @@ from wtforms.validators import InputRequired, Optional, Regexp
 
 from models.field_rules import AGE, CAPACITY, HOURS_PER_WEEK, LONG_TEXT, PC4_PATTERN, TITLE
 from web.portal import choices
-from web.portal.forms import CheckboxesField, PortalForm, between, optional_select, within
+from web.portal.forms import (
+    CheckboxesField,
+    PortalForm,
+    RecordedChoices,
+    between,
+    optional_select,
+    within,
+)
 
 POSTCODE = Regexp(
     PC4_PATTERN, message="Vul de vier cijfers van een postcode in, bijvoorbeeld 3511."
 )
 
 
-class OfferForm(PortalForm):
+class OfferForm(RecordedChoices, PortalForm):
     """An offer of a taalschool, maatjesproject, mentor, onderwijsinstelling, welzijn, overig."""
 
     title = StringField("Titel", validators=[InputRequired("Geef een titel op."), within(TITLE)])
@@ -73,7 +80,7 @@ class OfferForm(PortalForm):
     )
 
 
-class PlekForm(PortalForm):
+class PlekForm(RecordedChoices, PortalForm):
     """A werkgever's plek: baan, stage, werkervaringsplek or vrijwilligerswerk (domain werk)."""
 
     title = StringField("Titel", validators=[InputRequired("Geef een titel op."), within(TITLE)])
@@ -115,7 +122,8 @@ class PlekForm(PortalForm):
             "kind": self.kind.data,
             "capacity": self.capacity.data,
             "sectors": self.sectors.data,
-            "hours_per_week": float(self.hours_per_week.data),
+            "hours_per_week": (None if self.hours_per_week.data is None
+                               else float(self.hours_per_week.data)),
             "min_level": self.min_level.data or None,
             "schedule": self.schedule.data,
             "postcode": self.postcode.data or None,

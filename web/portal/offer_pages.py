@@ -7,15 +7,16 @@ from one set of views, so the two never drift apart.
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from models import access
-from models.capacity import held_places
+from models.capacity import free_places, held_places
 from models.coalition import Offer
 from models.errors import DomainError
-from models.offers import close_offer, create_offer, update_offer
+from models.offers import close_offer, create_offer, offer_errors, reopen_offer, update_offer
 from models.people import Inburgeraar
+from models.referral import Referral
 from models.referral_service import STATUS_LABELS, allowed_targets
 from web.audit import log_access
 from web.extensions import db
@@ -34,6 +35,7 @@ class Wording:
     offer: str  # "aanbod"
     new_offer: str  # "Nieuw aanbod"
     places: str  # "plaatsen"
+    place: str  # "plaats"
 
 
 def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wording) -> Blueprint:
@@ -54,6 +56,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
             .order_by(Offer.closed_at.is_not(None), Offer.title, Offer.id)
         ).all()
         held = held_places(db.session, [o.id for o in offers])
+        free = free_places(db.session, [o.id for o in offers])
         forms = {}
         for offer in offers:
             if failed is not None and failed.offer_id.data == str(offer.id):
@@ -64,18 +67,27 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
                     capacity=offer.capacity,
                 )
         return render_template(
-            "partner/offers.html", offers=offers, held=held, forms=forms, wording=wording,
-            bp=name, werkgever=werkgever,
+            "partner/offers.html", offers=offers, held=held, free=free, forms=forms,
+            wording=wording, bp=name, werkgever=werkgever,
         ), status
 
     @bp.get("/aanbod")
     def offers():
         return render_offers()
 
+    def valid(form) -> bool:
+        """The form's own checks and, when they fail, the use case's too: every error at once."""
+        if form.validate_on_submit():
+            return True
+        if form.is_submitted():
+            kind = access.get_actor(db.session, actor_id()).partner.kind
+            form.show_rule_errors(offer_errors(db.session, form.offer_fields(), kind))
+        return False
+
     @bp.route("/aanbod/nieuw", methods=["GET", "POST"])
     def new_offer():
         form = form_class()
-        if form.validate_on_submit():
+        if valid(form):
             try:
                 offer = create_offer(
                     db.session, actor_id=actor_id(), partner_id=None, fields=form.offer_fields()
@@ -90,21 +102,43 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
             "partner/offer_form.html", form=form, wording=wording, werkgever=werkgever
         ), status
 
+    @bp.route("/aanbod/<int:offer_id>/wijzigen", methods=["GET", "POST"])
+    def edit_offer(offer_id: int):
+        user = access.get_actor(db.session, actor_id())
+        offer = access.get_offer_to_manage(db.session, user, offer_id)
+        form = form_class() if request.method == "POST" else form_class(formdata=None, obj=offer)
+        form.keep_recorded_choices(offer)
+        if valid(form):
+            try:
+                update_offer(db.session, actor_id=actor_id(), offer_id=offer.id,
+                             changes=form.offer_fields())
+            except DomainError as error:
+                form.show_error(error)
+            else:
+                flash(f"“{offer.title}” is bijgewerkt.", "ok")
+                return redirect(url_for(f"{name}.offers") + f"#aanbod-{offer.id}")
+        status = 422 if form.is_submitted() else 200
+        return render_template(
+            "partner/offer_form.html", form=form, wording=wording, werkgever=werkgever,
+            offer=offer,
+        ), status
+
     @bp.post("/aanbod/<int:offer_id>/plaatsen")
     def change_capacity(offer_id: int):
         form = CapacityForm(prefix=f"aanbod-{offer_id}")
         form.offer_id.data = str(offer_id)
         if form.validate():
             try:
-                update_offer(
+                offer = update_offer(
                     db.session, actor_id=actor_id(), offer_id=offer_id,
                     changes={"capacity": form.capacity.data},
                 )
             except DomainError as error:
                 form.show_error(error)
             else:
-                flash(f"Het aantal {wording.places} is nu {form.capacity.data}.", "ok")
-                return redirect(url_for(f"{name}.offers"))
+                places = wording.place if offer.capacity == 1 else wording.places
+                flash(f"“{offer.title}” heeft nu {offer.capacity} {places}.", "ok")
+                return redirect(url_for(f"{name}.offers") + f"#aanbod-{offer_id}")
         return render_offers(failed=form, status=422)
 
     @bp.post("/aanbod/<int:offer_id>/sluiten")
@@ -112,6 +146,12 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
         close_offer(db.session, actor_id=actor_id(), offer_id=offer_id)
         flash("Gesloten: er komen geen nieuwe verwijzingen meer bij.", "ok")
         return redirect(url_for(f"{name}.offers"))
+
+    @bp.post("/aanbod/<int:offer_id>/heropenen")
+    def reopen(offer_id: int):
+        reopen_offer(db.session, actor_id=actor_id(), offer_id=offer_id)
+        flash("Heropend: het aanbod neemt weer verwijzingen aan.", "ok")
+        return redirect(url_for(f"{name}.offers") + f"#aanbod-{offer_id}")
 
     @bp.get("/verwijzingen")
     def referrals():
@@ -125,10 +165,13 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
         person: Inburgeraar = referral.inburgeraar
         log_access("read", [person.id])
         shown = access.what_a_partner_sees(person)
+        offer = referral.offer
+        free = free_places(db.session, [offer.id])[offer.id]
         return render_template(
             "partner/referral.html", referral=referral, person=shown,
             targets=allowed_targets(referral.status, "partner"),
             form=form or StatusForm(formdata=None), bp=name, wording=wording,
+            free_places=free, vol_prompt=_vol_prompt(referral, free),
         ), status
 
     @bp.get("/verwijzingen/<int:referral_id>")
@@ -145,4 +188,15 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
         return redirect(url_for(f"{name}.referral", referral_id=referral_id))
 
     return bp
+
+
+def _vol_prompt(referral: Referral, free: int) -> dict | None:
+    """A decline for ``vol`` while the offer still shows free places: offer to set its
+    places to what referrals hold, so no new referral comes for a place that is not there."""
+    if referral.status != "declined" or referral.reason_code != "vol" or free <= 0:
+        return None
+    held = held_places(db.session, [referral.offer_id])[referral.offer_id]
+    form = CapacityForm(formdata=None, prefix=f"aanbod-{referral.offer_id}",
+                        offer_id=referral.offer_id, capacity=held)
+    return {"free": free, "held": held, "capacity": referral.offer.capacity, "form": form}
 

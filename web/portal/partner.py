@@ -8,6 +8,6 @@ bp = offer_blueprint(
     "/partner",
     werkgever=False,
     wording=Wording(offers_title="Mijn aanbod", offer="aanbod", new_offer="Nieuw aanbod",
-                    places="plaatsen"),
+                    places="plaatsen", place="plaats"),
 )
 add_waitlist_page(bp)

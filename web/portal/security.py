@@ -1,17 +1,26 @@
-"""Who is logged in, and which role a page needs.
+"""Who is logged in, which role a page needs, and how long a session lasts.
 
 ``models.User`` is plain SQLAlchemy (no Flask in models/), so Flask-Login
 gets a small wrapper around it: ``current_user.user`` is the model row.
+
+A session ends after ``WEGWIJS_SESSION_IDLE_MINUTES`` without a request and
+``WEGWIJS_SESSION_MAX_HOURS`` after signing in, and at once when the
+account (or its partner) is deactivated or its password changes: every
+request loads the account and checks it (``load_user``).
 """
 
 import hashlib
 import hmac
+import time
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import abort
-from flask_login import UserMixin, current_user, login_required
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
 from models.account import User
+from models.passkeys import RelyingParty
+from models.sign_in import can_sign_in
 from web.extensions import db
 from web.portal.extensions import login_manager
 
@@ -44,9 +53,47 @@ def load_user(session_id: str) -> PortalUser | None:
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or not hmac.compare_digest(stamp, _password_stamp(user)):
+    if user is None or not hmac.compare_digest(stamp, _password_stamp(user)):
+        return None
+    if not can_sign_in(db.session, user):  # deactivated, or its partner is
         return None
     return PortalUser(user)
+
+
+def start_session(user: User) -> None:
+    """Sign the account in to this browser, with a fresh session and its clock started."""
+    end_session()  # nothing from before signing in carries over
+    login_user(PortalUser(user))
+    session["signed_in_at"] = session["seen_at"] = time.time()
+
+
+def end_session() -> None:
+    """Forget everything this browser's session held, its CSRF token too."""
+    session.clear()
+    g.pop("csrf_token", None)  # a new token goes with the next session
+    logout_user()  # after the clear: it leaves the note that clears the remember cookie
+
+
+def check_session_age():
+    """Before every page: end a session idle too long or too old, else note this request."""
+    if not current_user.is_authenticated:
+        return None
+    now = time.time()
+    idle = current_app.config["WEGWIJS_SESSION_IDLE_MINUTES"] * 60
+    longest = current_app.config["WEGWIJS_SESSION_MAX_HOURS"] * 3600
+    seen, started = session.get("seen_at", 0), session.get("signed_in_at", 0)
+    if now - seen > idle or now - started > longest:
+        end_session()
+        flash("Uw sessie is verlopen. Log opnieuw in.", "info")
+        return redirect(url_for("auth.login", next=request.path))
+    session["seen_at"] = now
+    return None
+
+
+def relying_party() -> RelyingParty:
+    """The portal as WebAuthn's relying party: the host the browser talks to."""
+    origin = request.host_url.rstrip("/")
+    return RelyingParty(rp_id=urlsplit(origin).hostname, origin=origin)
 
 
 def role_required(*roles: str):

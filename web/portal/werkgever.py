@@ -8,6 +8,6 @@ bp = offer_blueprint(
     "/werkgever",
     werkgever=True,
     wording=Wording(offers_title="Mijn plekken", offer="plek", new_offer="Nieuwe plek",
-                    places="plekken"),
+                    places="plekken", place="plek"),
 )
 add_waitlist_page(bp)

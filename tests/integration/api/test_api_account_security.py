@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 import factories
 from conftest import make_test_app
+from models.account_events import CLI
 from models.audit import AccessLog
 from models.auth import ApiToken
 from models.base import now_utc
 from models.lockout import LOCKOUT_AFTER, AccountLocked
 from models.passwords import password_problems
-from models.tokens import InvalidCredentials, check_credentials
+from models.sign_in import InvalidCredentials, sign_in
 
 world = api_world.world
 PASSWORD = "een-lang-en-goed-wachtwoord"
@@ -23,6 +24,10 @@ PASSWORD = "een-lang-en-goed-wachtwoord"
 
 def _login(client, email, password):
     return client.post("/api/v1/tokens", json={"email": email, "password": password})
+
+
+def check_credentials(session, email, password, now):
+    return sign_in(session, email, CLI, password=password, now=now)
 
 
 def test_failures_in_a_row_lock_the_account_whatever_the_password(session):
@@ -51,6 +56,7 @@ def test_a_success_resets_the_count(session):
     check_credentials(session, user.email, PASSWORD, now=start + timedelta(hours=1))
     with pytest.raises(InvalidCredentials):
         check_credentials(session, user.email, "geraden", now=start + timedelta(hours=2))
+    session.refresh(user)
     assert user.failed_logins == 1 and user.locked_until is None
 
 
@@ -82,6 +88,11 @@ def test_unlock_command(runner, session):
     ("wachtwoord123", "te makkelijk"),
     ("aaaaaaaaaaaaaaaa", "te makkelijk"),
     ("mijn-naam-is-jansen-en-zo", "e-mailadres"),
+    # The shipped list (models/common_passwords.txt), with digits added, or repeated.
+    ("qwerty123456", "te makkelijk"),
+    ("Dragon123456!", "te makkelijk"),
+    ("passwordpassword", "te makkelijk"),
+    ("abcabcabcabc", "te makkelijk"),
 ])
 def test_password_rules(password, problem):
     assert any(problem in p for p in password_problems(password, "jansen@wegwijs.example"))

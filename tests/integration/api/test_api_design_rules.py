@@ -71,7 +71,7 @@ def test_an_unexplained_error_fails(client, tmp_path):
 
 def test_every_api_response_names_the_version_of_the_document(client, world):
     document = client.get("/api/v1/openapi.json")
-    assert document.get_json()["info"]["version"] == API_VERSION == "1.1.0"
+    assert document.get_json()["info"]["version"] == API_VERSION == "1.2.0"
     headers = world["auth"]["coordinator"]
     answers = {
         200: client.get("/api/v1/offers", headers=headers),

@@ -10,7 +10,8 @@ import factories
 from conftest import DEMO_PASSWORD
 from models.auth import ApiToken, LoginFailure
 from models.base import now_utc
-from models.tokens import MAX_FAILURES, token_digest
+from models.sign_in import MAX_FAILURES
+from models.tokens import token_digest
 from seeds.demo import load_demo
 
 world = api_world.world
@@ -56,7 +57,7 @@ def test_wrong_password_and_unknown_email_give_the_same_401(client, session):
 
 def test_eleventh_attempt_within_a_minute_is_429(client, session, monkeypatch):
     # The throttle is about counting, not hashing: skip argon2's cost here.
-    monkeypatch.setattr("models.tokens.authenticate", lambda *_: None)
+    monkeypatch.setattr("models.sign_in.verify_password", lambda *_: False)
     for _ in range(MAX_FAILURES):
         assert _login(client, "doelwit@wegwijs.example", "raden").status_code == 401
     blocked = _login(client, "doelwit@wegwijs.example", "raden")
@@ -67,7 +68,7 @@ def test_eleventh_attempt_within_a_minute_is_429(client, session, monkeypatch):
 
 
 def test_failures_older_than_a_minute_do_not_count(client, session, monkeypatch):
-    monkeypatch.setattr("models.tokens.authenticate", lambda *_: None)
+    monkeypatch.setattr("models.sign_in.verify_password", lambda *_: False)
     long_ago = now_utc() - timedelta(minutes=2)
     session.add_all(LoginFailure(email="oud@wegwijs.example", at=long_ago) for _ in range(20))
     session.flush()

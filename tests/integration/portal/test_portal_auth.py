@@ -35,7 +35,8 @@ def test_a_wrong_password_is_refused_in_dutch_and_logs_nobody_in(client, session
         "email": user.email, "password": "fout", "csrf_token": csrf_token(client),
     })
     assert response.status_code == 422
-    assert "Het e-mailadres of het wachtwoord klopt niet." in response.get_data(as_text=True)
+    assert "Het e-mailadres, het wachtwoord of de code klopt niet." in response.get_data(
+        as_text=True)
     assert client.get("/").status_code == 302
 
 

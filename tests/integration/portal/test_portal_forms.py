@@ -79,3 +79,18 @@ def test_a_wrong_password_does_not_say_nothing_was_saved(form_client, km):
     page = text(response)
     assert "Er is niets opgeslagen" not in page
     assert "ww-error-summary" in page
+
+
+def test_an_offer_reports_its_own_and_the_use_cases_errors_at_once(form_client, session):
+    user = factories.user(session, role="partner", password=PASSWORD)
+    log_in(form_client, user)
+    response = form_client.post("/partner/aanbod/nieuw", data={
+        "title": "", "domain": "taal", "kind": "taalcursus", "capacity": "-3",
+        "postcode": "1011", "min_level": "B1", "max_level": "A1",
+    })
+    assert response.status_code == 422
+    found = summary(text(response))
+    for field_id in ("title", "capacity", "postcode", "max_level"):
+        assert f'href="#{field_id}"' in found
+    # The form's own message on the title, not the use case's second one.
+    assert "Geef een titel op." in found and "Dit veld is verplicht." not in found

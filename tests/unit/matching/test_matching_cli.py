@@ -81,6 +81,16 @@ def test_allocate_domain_restricts():
     assert {u["domain"] for u in doc["unassigned"]} == {"taal"}
 
 
+def test_allocate_domain_objective_adds_up_to_the_printed_scores(example_doc, tmp_path):
+    # A weight with decimals: the total of weight x printed score has more than 4 of them.
+    example_doc["inburgeraars"][0]["needs"]["taal"] = 1.25
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps(example_doc))
+    doc = json.loads(run("allocate", path, "--domain", "taal").stdout)
+    [assigned] = doc["assignments"]
+    assert doc["objective"] == pytest.approx(1.25 * assigned["score"], rel=1e-6)
+
+
 def test_graph_example():
     doc = json.loads(run("graph", EXAMPLE).stdout)
     assert doc["nodes"]["total"] == 4 and doc["edges"]["total"] == 3

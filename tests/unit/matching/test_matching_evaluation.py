@@ -12,7 +12,7 @@ from matching import Matcher, vocab
 from matching.evaluation import DIAGNOSTICS, POLICIES, HiddenTruth, Simulator, oracle
 from matching.evaluation.metrics import confidence_interval
 from matching.evaluation.policies import build_market, optimal_arcs
-from matching.evaluation.simulator import logging_policy
+from matching.evaluation.simulator import WORLDS, logging_policy
 
 SMALL = {"cohorts": 2, "people": 40, "offers": 50, "history": 200}
 
@@ -159,3 +159,26 @@ def test_confidence_interval():
 def test_docstring_examples(name):
     module = importlib.import_module(f"matching.evaluation.{name}")
     assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_the_drifting_world_dates_its_history_and_remembers_levels_as_referred():
+    sim = Simulator(14, **SMALL, truth=WORLDS["drifting"])
+    history = sim.history_scenario.history
+    days = {h.referred_on for h in history}
+    assert None not in days and len(days) > 100
+    people = {i.id: i for i in sim.history_scenario.inburgeraars}
+    risen = [h for h in history if h.as_referred]
+    assert risen
+    order = list(vocab.LEVELS)
+    for h in risen:
+        # Each one completed a taal course and is one level higher now.
+        assert order.index(people[h.inburgeraar_id].level) == order.index(
+            h.as_referred["level"]) + 1
+    # The partners' quality then was not what it is now; without drift it was.
+    t = Matcher(sim.history_scenario).tables
+    p = np.zeros(3, dtype=np.int64)
+    o = np.arange(3)
+    old = np.full(3, float(sim.span_days))
+    assert not np.allclose(sim._quality_at(old, t, p, o), sim._quality_at(old * 0, t, p, o))
+    stable = Simulator(14, **SMALL, truth=WORLDS["partners"])
+    assert np.allclose(stable._quality_at(old, t, p, o), stable._quality_at(old * 0, t, p, o))

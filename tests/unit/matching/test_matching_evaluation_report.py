@@ -7,7 +7,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from matching.cli import main
-from matching.evaluation import evaluate, summary, write_report
+from matching.evaluation import DIAGNOSTICS, evaluate, summary, write_report
 from matching.evaluation.plots import FIGURES, MAIN
 from matching.evaluation.simulator import WORLDS
 
@@ -46,14 +46,16 @@ def test_the_report_shows_every_world_policy_target_and_figure(reports):
     for name in names:
         assert f"]({name})" in text
         assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    for heading in ('## World "standard"', '## World "partners"', "### Headline",
+    for heading in ('## World "standard"', '## World "partners"', '## World "drifting"',
+                    "### Headline", "### Time weighting and the persons as referred",
+                    "time weighting adds ≥ 3 % over weighing all outcomes alike",
                     "### The targets", "### By gender", "### By leerroute",
                     "### By wijk (gemeente Utrecht) or gemeente", "expected calibration error",
                     "Brier score"):
         assert heading in text
     assert "Wegwijs ≥ 97 % of the oracle without luck" in text and "| vrouw |" in text
     for results in by_world.values():
-        assert set(results["summary"]) == set(MAIN)
+        assert set(results["summary"]) == set(MAIN) | set(DIAGNOSTICS)
         assert 0.5 < results["learning"]["auc"] <= 1
         assert 0 <= results["learning"]["calibration_assigned"]["ece"] < 0.5
 

@@ -196,3 +196,29 @@ def test_a_history_of_noise_keeps_the_prior(successes):
     model = Matcher(scenario).model
     assert min(model.cv_log_loss_.values()) < model.cv_log_loss_["recalibrated prior"]
     assert model.kind_ == "recalibrated prior", model.cv_log_loss_
+
+
+def test_a_recalibrated_prior_scores_at_the_true_level():
+    # 800 outcomes whose true log-odds are the prior's shifted down by 2: the recalibrated
+    # prior is the right model, and a new pair's score must be the true chance, not the
+    # prior's own (the slope and offset fitted once, on the prior's log-odds).
+    rng = np.random.default_rng(7)
+    shift = -2.0
+    partners = [Partner(id="p1", kind="taalschool")]
+    offers = [Offer(id="past", partner_id="p1", domain="taal", capacity=0, **at(0)),
+              Offer(id="open", partner_id="p1", domain="taal", capacity=1, **at(0))]
+    people, history, truth = [], [], []
+    for k in range(800):
+        km = float(rng.uniform(0, 14))
+        prior = -0.2 + 0.4 - 0.3 * math.log1p(km)
+        truth.append(_sigmoid(prior + shift))
+        people.append(Inburgeraar(id=f"h{k}", needs={}, **at(km)))
+        history.append(HistoryEntry(inburgeraar_id=f"h{k}", offer_id="past",
+                                    outcome="completed" if rng.random() < truth[-1]
+                                    else "dropped"))
+    people.append(Inburgeraar(id="new", needs={"taal": 1}, **at(3)))
+    matcher = Matcher(_scenario(partners, offers, people, history))
+    assert matcher.model.kind_ == "recalibrated prior", matcher.model.cv_log_loss_
+    [match] = matcher.rank("new")
+    true_chance = _sigmoid(-0.2 + 0.4 - 0.3 * math.log1p(3) + shift)
+    assert match.score == pytest.approx(true_chance, abs=0.03)

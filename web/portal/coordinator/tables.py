@@ -4,11 +4,14 @@ One definition serves the HTML page and its CSV export, so both always show
 the same columns.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from models.reports.capacity import CapacityReport
-from models.reports.funnel import Funnel
+from models.reports.funnel import STAGES, Funnel, exits_from
+from models.reports.funnel_breakdown import GroupFunnel
 from models.reports.network import NetworkReport
+from models.reports.predictions import Group, PredictionReport
 from models.vocabulary import DOMAINS
 from web.portal.labels import DOMAIN_LABELS, PARTNER_KIND_LABELS, STATUS_LABELS
 
@@ -21,6 +24,8 @@ class Table:
     caption: str
     headers: list[str]
     rows: list[list[Value]]
+    # (row, column) → the URL of the referrals behind that figure (the page only, not the CSV).
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def capacity_table(report: CapacityReport) -> Table:
@@ -45,9 +50,14 @@ def capacity_table(report: CapacityReport) -> Table:
     )
 
 
-def funnel_table(funnel: Funnel, exit_statuses: list[str]) -> Table:
+# A figure's link: (the state moved into, or the exits; the state moved from) → URL.
+FunnelLink = Callable[[tuple[str, ...], str | None], str]
+
+
+def funnel_table(funnel: Funnel, exit_statuses: list[str], link: FunnelLink | None = None
+                 ) -> Table:
     """Per stage: how many reached it in the period, and how many left from it, and why."""
-    return Table(
+    table = Table(
         f"verwijzingen-{funnel.start.isoformat()}-tot-{funnel.end.isoformat()}",
         f"Verwijzingen van {funnel.start:%d-%m-%Y} tot en met {funnel.end:%d-%m-%Y}",
         [
@@ -66,6 +76,34 @@ def funnel_table(funnel: Funnel, exit_statuses: list[str]) -> Table:
             for stage in funnel.stages
         ],
     )
+    if link is not None:
+        for i, stage in enumerate(funnel.stages):
+            table.links[(i, 1)] = link((stage.status,), None)
+            for j, status in enumerate(exit_statuses, start=2):
+                table.links[(i, j)] = link((status,), stage.status)
+            table.links[(i, 2 + len(exit_statuses))] = link(tuple(exits_from(stage.status)),
+                                                              stage.status)
+    return table
+
+
+def funnel_by_table(groups: list[GroupFunnel], dimension: str, caption: str,
+                    link: Callable[[GroupFunnel, tuple[str, ...]], str] | None = None) -> Table:
+    """Per gemeente, partner or domain: how many reached each stage, and how many left."""
+    heads = {"gemeente": "Gemeente", "partner": "Partner", "domain": "Domein"}
+    exits = tuple(s for stage in STAGES for s in exits_from(stage))
+    exits = tuple(dict.fromkeys(exits))
+    table = Table(
+        f"trechter-per-{dimension}", caption,
+        [heads[dimension], *(STATUS_LABELS[s].capitalize() for s in STAGES), "Uitgevallen"],
+        [[DOMAIN_LABELS.get(g.name, g.name) if dimension == "domain" else g.name,
+          *(g.reached(s) for s in STAGES), sum(g.left(s) for s in STAGES)] for g in groups],
+    )
+    if link is not None:
+        for i, group in enumerate(groups):
+            for j, stage in enumerate(STAGES, start=1):
+                table.links[(i, j)] = link(group, (stage,))
+            table.links[(i, len(STAGES) + 1)] = link(group, exits)
+    return table
 
 
 def _exit_count(stage, status: str) -> int | None:
@@ -138,3 +176,27 @@ def map_table(report: CapacityReport, domain: str | None) -> Table:
 def kind_pair_label(pair: str) -> str:
     """The engine's edge kind (``"taalschool–werkgever"``) in Dutch words."""
     return " en ".join(PARTNER_KIND_LABELS.get(kind, kind) for kind in pair.split("–"))
+
+
+PREDICTION_HEADERS = ["Verwijzingen", "Gegeven kans (gemiddeld)", "Afgerond",
+                      "Brierscore"]
+
+
+def _prediction_rows(groups: list[Group], label) -> list[list[Value]]:
+    return [[label(g), g.count, f"{round(100 * g.chance)} %", f"{round(100 * g.rate)} %",
+             round(g.brier, 3)] for g in groups]
+
+
+def prediction_tables(report: PredictionReport) -> dict[str, Table]:
+    """The chances given against what happened: per band of the chance, domain and partner."""
+    return {
+        "banden": Table("voorspelling-per-band", "Gegeven kans en uitkomst per band van de kans",
+                        ["Gegeven kans", *PREDICTION_HEADERS],
+                        _prediction_rows(report.bands, lambda g: g.label)),
+        "domeinen": Table("voorspelling-per-domein", "Gegeven kans en uitkomst per domein",
+                          ["Domein", *PREDICTION_HEADERS],
+                          _prediction_rows(report.domains, lambda g: DOMAIN_LABELS[g.key])),
+        "partners": Table("voorspelling-per-partner", "Gegeven kans en uitkomst per partner",
+                          ["Partner", *PREDICTION_HEADERS],
+                          _prediction_rows(report.partners, lambda g: g.label)),
+    }

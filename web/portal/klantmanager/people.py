@@ -155,7 +155,7 @@ def _valid(form: IntakeForm) -> bool:
     if form.validate_on_submit():
         return True
     if form.is_submitted():
-        form.show_errors(intake_errors(db.session, form.person_fields(), form.pip()))
+        form.show_rule_errors(intake_errors(db.session, form.person_fields(), form.pip()))
     return False
 
 

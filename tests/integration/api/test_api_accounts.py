@@ -1,0 +1,206 @@
+"""/api/v1/accounts and tokens with a second factor (API 1.2.0): invite, enrol, change,
+deactivate; TOTP codes once each, recovery codes once each, API keys."""
+
+from datetime import timedelta
+
+import api_world
+import pyotp
+import pytest
+from api_world import assert_problem
+from sqlalchemy import func, select
+
+import factories
+from models.account import User
+from models.account_events import CLI, AccountEvent
+from models.account_links import InvalidLink
+from models.account_security import RecoveryCode
+from models.accounts import enrol
+from models.base import now_utc
+from models.errors import InvalidInput
+from models.outbox import OutboxMail
+from models.second_factor import new_recovery_codes
+from models.tokens import create_api_key
+
+world = api_world.world
+PASSWORD = "een lang eigen wachtwoord"
+
+
+def _invite(client, world, **body):
+    return client.post("/api/v1/accounts", json=body, headers=world["auth"]["coordinator"])
+
+
+def _secret_of(session, email) -> str:
+    """The invitation's secret, as the person reads it in the mail the outbox holds."""
+    mail = session.scalars(select(OutboxMail).where(OutboxMail.recipient == email)
+                           .order_by(OutboxMail.id.desc())).first()
+    return mail.path.rsplit("/", 1)[1]
+
+
+def test_invite_mails_a_link_and_the_person_enrols_with_totp(client, session, world):
+    response = _invite(client, world, email="Nieuw@Wegwijs.example", role="partner",
+                       partner_id=world["school"].id)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["email"] == "nieuw@wegwijs.example" and body["second_factor"] is False
+    assert body["last_login_at"] is None and body["partner_id"] == world["school"].id
+    mail = session.scalars(select(OutboxMail).where(
+        OutboxMail.recipient == "nieuw@wegwijs.example")).one()
+    assert mail.kind == "account" and mail.path.startswith("/uitnodiging/")
+    # Nobody can sign in before the person chose a password.
+    assert client.post("/api/v1/tokens", json={"email": "nieuw@wegwijs.example",
+                                               "password": ""}).status_code == 422
+
+    totp = pyotp.TOTP(pyotp.random_base32())
+    user, codes = enrol(session, secret=_secret_of(session, "nieuw@wegwijs.example"),
+                        password=PASSWORD, totp_secret=totp.secret, code=totp.now(), origin=CLI)
+    session.commit()
+    assert len(codes) == 10 and len(set(codes)) == 10
+    stored = session.scalars(select(RecoveryCode.code_hash).where(
+        RecoveryCode.user_id == user.id)).all()
+    assert len(stored) == 10 and not set(codes) & set(stored)
+    read = client.get(f"/api/v1/accounts/{user.id}", headers=world["auth"]["coordinator"])
+    assert read.get_json()["second_factor"] is True
+
+
+def _enrolled(session, **fields):
+    secret = pyotp.random_base32()
+    user = factories.user(session, password=PASSWORD, demo=False, totp_secret=secret, **fields)
+    return user, pyotp.TOTP(secret)
+
+
+def _token(client, email, otp, password=PASSWORD):
+    return client.post("/api/v1/tokens", json={"email": email, "password": password, "otp": otp})
+
+
+def test_a_token_needs_the_current_code_and_each_code_works_once(client, session):
+    user, totp = _enrolled(session, role="coordinator")
+    missing = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
+    wrong = _token(client, user.email, "000000")
+    unknown = _token(client, "niemand@wegwijs.example", "123456")
+    assert missing.status_code == wrong.status_code == unknown.status_code == 401
+    assert missing.get_data() == wrong.get_data() == unknown.get_data()
+    code = totp.now()
+    assert _token(client, user.email, code).status_code == 201
+    assert _token(client, user.email, code).status_code == 401  # used before
+    # One step of drift either way, not two.
+    assert _token(client, user.email, totp.at(now_utc() + timedelta(seconds=30))).status_code == 201
+    assert _token(client, user.email, totp.at(now_utc() - timedelta(seconds=90))).status_code == 401
+
+
+def test_a_recovery_code_works_once_in_place_of_the_code(client, session):
+    user, _ = _enrolled(session, role="coordinator")
+    codes = new_recovery_codes(session, user.id)
+    session.commit()
+    assert _token(client, user.email, codes[0].upper()).status_code == 201
+    assert _token(client, user.email, codes[0]).status_code == 401
+
+
+def test_demo_accounts_sign_in_without_otp_whatever_is_sent(client, session):
+    user = factories.user(session, password=PASSWORD)  # demo-like: no second factor
+    assert _token(client, user.email, "onzin").status_code == 201
+
+
+def test_email_in_use_is_409_and_a_role_not_fitting_its_organisation_422(client, session, world):
+    taken = world["users"]["km_utrecht"].email
+    body = assert_problem(_invite(client, world, email=taken, role="coordinator"), 409)
+    assert "al een account" in body["detail"]
+    cases = [
+        ({"role": "partner"}, "partner_id"),
+        ({"role": "klantmanager"}, "gemeente"),
+        ({"role": "klantmanager", "gemeente": "Amsterdam"}, "gemeente"),
+        ({"role": "coordinator", "partner_id": world["school"].id}, "partner_id"),
+        ({"role": "partner", "partner_id": world["school"].id, "gemeente": "Utrecht"}, "gemeente"),
+    ]
+    for body, field in cases:
+        problem = assert_problem(_invite(client, world, email="x@wegwijs.example", **body), 422)
+        assert [e["field"] for e in problem["errors"]] == [field], body
+    assert session.scalar(select(func.count()).select_from(User).where(
+        User.email == "x@wegwijs.example")) == 0
+
+
+def test_only_the_coordinator_manages_accounts(client, world):
+    for who in ("km_utrecht", "school"):
+        assert_problem(client.get("/api/v1/accounts", headers=world["auth"][who]), 403)
+
+
+def test_resending_ends_the_earlier_link(client, session, world):
+    created = _invite(client, world, email="later@wegwijs.example", role="klantmanager",
+                      gemeente="Zeist").get_json()
+    first = _secret_of(session, "later@wegwijs.example")
+    again = client.post(f"/api/v1/accounts/{created['id']}/invitation",
+                        headers=world["auth"]["coordinator"])
+    assert again.status_code == 201
+    second = _secret_of(session, "later@wegwijs.example")
+    assert first != second
+    totp = pyotp.TOTP(pyotp.random_base32())
+    with pytest.raises(InvalidLink):
+        enrol(session, secret=first, password=PASSWORD, totp_secret=totp.secret,
+              code=totp.now(), origin=CLI)
+    enrol(session, secret=second, password=PASSWORD, totp_secret=totp.secret, code=totp.now(),
+          origin=CLI)
+    with pytest.raises(InvalidLink):  # once
+        enrol(session, secret=second, password=PASSWORD, totp_secret=totp.secret,
+              code=totp.now(), origin=CLI)
+
+
+def test_change_role_and_organisation(client, session, world):
+    km = world["users"]["km_utrecht"]
+    moved = client.patch(f"/api/v1/accounts/{km.id}", json={"gemeente": "Zeist"},
+                         headers=world["auth"]["coordinator"])
+    assert moved.get_json()["gemeente"] == "Zeist"
+    partner = client.patch(f"/api/v1/accounts/{km.id}",
+                           json={"role": "partner", "partner_id": world["school"].id},
+                           headers=world["auth"]["coordinator"])
+    body = partner.get_json()
+    assert body["role"] == "partner" and body["gemeente"] is None
+    bad = client.patch(f"/api/v1/accounts/{km.id}", json={"role": "klantmanager"},
+                       headers=world["auth"]["coordinator"])
+    assert [e["field"] for e in assert_problem(bad, 422)["errors"]] == ["gemeente"]
+
+
+def test_deactivation_ends_every_token_and_key_at_once_and_keeps_history(client, session, world):
+    km = world["users"]["km_utrecht"]
+    key, _ = create_api_key(session, actor_id=km.id, name="script",
+                            expires_at=now_utc() + timedelta(days=30), origin=CLI)
+    session.commit()
+    key_auth = {"Authorization": f"Bearer {key}"}
+    assert client.get("/api/v1/offers", headers=key_auth).status_code == 200
+    response = client.patch(f"/api/v1/accounts/{km.id}", json={"active": False},
+                            headers=world["auth"]["coordinator"])
+    assert response.get_json()["active"] is False
+    assert_problem(client.get("/api/v1/offers", headers=world["auth"]["km_utrecht"]), 401)
+    assert_problem(client.get("/api/v1/offers", headers=key_auth), 401)
+    assert session.get(User, km.id) is not None
+    actions = session.scalars(select(AccountEvent.action).where(
+        AccountEvent.user_id == km.id)).all()
+    assert "account_deactivated" in actions and "api_key_created" in actions
+
+
+def test_unused_accounts_are_listed(client, session, world):
+    old = factories.user(session, email="oud@wegwijs.example")
+    old.created_at = now_utc() - timedelta(days=120)
+    session.commit()
+    listed = client.get("/api/v1/accounts?unused=true", headers=world["auth"]["coordinator"])
+    assert [a["email"] for a in listed.get_json()["accounts"]] == ["oud@wegwijs.example"]
+
+
+def test_an_api_key_acts_as_its_person_and_notes_its_last_use(client, session, world):
+    school_user = world["users"]["school"]
+    key, row = create_api_key(session, actor_id=school_user.id, name="cursusadministratie",
+                              expires_at=now_utc() + timedelta(days=300), origin=CLI)
+    session.commit()
+    assert row.token_hash != key and key not in row.token_hash
+    headers = {"Authorization": f"Bearer {key}"}
+    created = client.post("/api/v1/offers", headers=headers,
+                          json={"title": "Avondcursus", "domain": "taal", "kind": "taalcursus",
+                                "capacity": 4})
+    assert created.status_code == 201 and created.get_json()["partner_id"] == world["school"].id
+    session.expire_all()
+    assert row.last_used_at is not None
+
+
+def test_an_api_key_expires_within_a_year(session, world):
+    with pytest.raises(InvalidInput) as refused:
+        create_api_key(session, actor_id=world["users"]["school"].id, name="te lang",
+                       expires_at=now_utc() + timedelta(days=400), origin=CLI)
+    assert [e["field"] for e in refused.value.errors] == ["expires_at"]

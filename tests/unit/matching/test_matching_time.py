@@ -1,0 +1,145 @@
+"""Evidence over time and without leaks: persons as referred, old outcomes, earlier partners."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from conftest import KM_PER_DEGREE_LAT
+from matching import HistoryEntry, Inburgeraar, Matcher, Offer, Partner, Scenario
+from matching.errors import ScenarioError
+from matching.explanation import OLD_RECORD_REASON
+from matching.history import outcomes_of
+from matching.scenario import load_scenario
+
+REFERENCE = dt.date(2026, 11, 24)
+
+
+def at(km):
+    return {"lat": 52.0 + km / KM_PER_DEGREE_LAT, "lon": 5.0}
+
+
+def _scenario(partners, offers, people, history):
+    return Scenario(reference_date=REFERENCE, partners=partners, offers=offers,
+                    inburgeraars=people, history=history)
+
+
+def _earlier_partner(outcome):
+    """A person with one referral of the given outcome at partner X, and X's other offer."""
+    partners = [Partner(id="x", kind="taalschool")]
+    offers = [Offer(id="past", partner_id="x", domain="taal", capacity=0, **at(1)),
+              Offer(id="other", partner_id="x", domain="taal", capacity=1, **at(1))]
+    people = [Inburgeraar(id="i1", needs={"taal": 1}, **at(0))]
+    history = [HistoryEntry(inburgeraar_id="i1", offer_id="past", outcome=outcome)]
+    return Matcher(_scenario(partners, offers, people, history)).rank("i1")
+
+
+@pytest.mark.parametrize("outcome", ["dropped", "ongoing", "declined"])
+def test_a_referral_that_did_not_complete_earns_no_closeness(outcome):
+    [match] = _earlier_partner(outcome)
+    assert "graph" not in match.components
+    assert not any("eerder begeleid" in r for r in match.reasons)
+
+
+def test_a_completed_referral_brings_the_partner_close():
+    [match] = _earlier_partner("completed")
+    assert match.components["graph"] > 0
+    assert any(r.endswith(": partner heeft deze persoon eerder begeleid") for r in match.reasons)
+
+
+def _risen_levels(as_referred):
+    """300 people referred at A1 to a course from A1; those who completed are A2 now."""
+    partners = [Partner(id="p1", kind="taalschool")]
+    offers = [Offer(id="past", partner_id="p1", domain="taal", capacity=0, min_level="A1",
+                    **at(2)),
+              Offer(id="open", partner_id="p1", domain="taal", capacity=2, min_level="A1",
+                    **at(2))]
+    people, history = [], []
+    for k in range(300):
+        completed = k % 2 == 0
+        people.append(Inburgeraar(id=f"h{k}", needs={}, level="A2" if completed else "A1",
+                                  **at(k % 7)))
+        history.append(HistoryEntry(
+            inburgeraar_id=f"h{k}", offer_id="past", referred_on="2026-01-05",
+            outcome="completed" if completed else "dropped",
+            as_referred={"level": "A1"} if as_referred else None))
+    people += [Inburgeraar(id=f"new-{level}", needs={"taal": 1}, level=level, **at(0))
+               for level in ("A1", "A2")]
+    matcher = Matcher(_scenario(partners, offers, people, history))
+    return {level: matcher.rank(f"new-{level}")[0].score for level in ("A1", "A2")}
+
+
+def test_a_level_risen_after_the_course_does_not_raise_the_chance_at_that_level():
+    # The truth: everyone was A1 when referred, and half completed. A2 says nothing.
+    scores = _risen_levels(as_referred=True)
+    assert scores["A2"] <= scores["A1"] + 0.01
+    # Learning from the persons as now, the leak is plain: A2 "completes".
+    leaked = _risen_levels(as_referred=False)
+    assert leaked["A2"] > leaked["A1"] + 0.2
+
+
+def test_as_referred_replaces_the_place_whole():
+    partners = [Partner(id="p1", kind="taalschool")]
+    offers = [Offer(id="o1", partner_id="p1", domain="taal", capacity=1, postcode="3512")]
+    people = [Inburgeraar(id="i1", lat=52.3, lon=4.9, level="B1")]
+    history = [HistoryEntry(inburgeraar_id="i1", offer_id="o1", outcome="completed",
+                            as_referred={"postcode": "3561", "level": "A1"})]
+    found = outcomes_of(_scenario(partners, offers, people, history))
+    [person] = found.tables.scenario.inburgeraars
+    assert (person.postcode, person.lat, person.lon, person.level) == ("3561", None, None, "A1")
+
+
+def test_bad_as_referred_is_named(example_doc):
+    example_doc["history"][0]["as_referred"] = {"level": "B3"}
+    with pytest.raises(ScenarioError, match=r"^history\[0\]\.as_referred\.level: 'B3' is not"):
+        load_scenario(example_doc)
+    example_doc["history"][0]["as_referred"] = {"mentor_id": "p9"}
+    with pytest.raises(ScenarioError, match=r"as_referred\.mentor_id: 'p9' is not a partner"):
+        load_scenario(example_doc)
+
+
+def _drifting(recent_rates, old_rates, seed=3, n=240):
+    """Per partner, ``n`` outcomes dated evenly over the last two years, at the completion
+    rate ``old_rates`` until 15 months ago and ``recent_rates`` since (None: no outcomes
+    then). One open offer per partner."""
+    rng = np.random.default_rng(seed)
+    partners, offers, people, history = [], [], [], []
+    for name in recent_rates:
+        partners.append(Partner(id=name, kind="taalschool"))
+        offers += [Offer(id=f"past-{name}", partner_id=name, domain="taal", capacity=0, **at(2)),
+                   Offer(id=f"open-{name}", partner_id=name, domain="taal", capacity=1, **at(2))]
+        for k in range(n):
+            days = int(rng.integers(0, 730))
+            rate = (old_rates if days > 450 else recent_rates)[name]
+            if rate is None:
+                continue
+            pid = f"{name}-{k}"
+            people.append(Inburgeraar(id=pid, needs={}, level="B1", **at(0)))
+            history.append(HistoryEntry(
+                inburgeraar_id=pid, offer_id=f"past-{name}",
+                referred_on=(REFERENCE - dt.timedelta(days=days)).isoformat(),
+                outcome="completed" if rng.random() < rate else "dropped"))
+    people.append(Inburgeraar(id="new", needs={"taal": 1}, level="B1", **at(0)))
+    return _scenario(partners, offers, people, history)
+
+
+def test_a_partner_whose_courses_worked_then_and_fail_now_is_scored_on_now():
+    scenario = _drifting({"slechter": 0.2, "vast": 0.5, "beter": 0.8},
+                         {"slechter": 0.8, "vast": 0.5, "beter": 0.2})
+    matcher = Matcher(scenario)
+    assert matcher.model.half_life_ is not None, matcher.model.cv_log_loss_
+    scores = {m.offer_id: m.score for m in matcher.rank("new")}
+    assert scores["open-beter"] > scores["open-vast"] > scores["open-slechter"]
+    assert scores["open-slechter"] < 0.4 and scores["open-beter"] > 0.6
+
+
+def test_a_stable_history_weighs_all_outcomes_alike():
+    scenario = _drifting({"a": 0.3, "b": 0.5, "c": 0.7}, {"a": 0.3, "b": 0.5, "c": 0.7})
+    assert Matcher(scenario).model.half_life_ is None
+
+
+def test_a_record_mostly_older_than_a_year_says_so():
+    scenario = _drifting({"oud": None, "a": 0.3, "b": 0.7}, {"oud": 0.5, "a": None, "b": None})
+    matches = {m.offer_id: m for m in Matcher(scenario).rank("new")}
+    assert OLD_RECORD_REASON in matches["open-oud"].reasons
+    assert OLD_RECORD_REASON not in matches["open-a"].reasons
