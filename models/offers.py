@@ -15,9 +15,13 @@ from sqlalchemy.orm import Session
 from models import access, places
 from models.coalition import Offer, Partner
 from models.errors import Forbidden, InvalidInput
-from models.field_rules import OFFER_LIMITS, OFFER_REQUIRED, partner_offer_errors
+from models.field_rules import (
+    OFFER_LIMITS,
+    OFFER_REQUIRED,
+    offer_field_errors,
+    partner_offer_errors,
+)
 from models.geography import Postcode
-from models.vocabulary import LEVELS
 
 OFFER_FIELDS = frozenset({
     "title", "domain", "kind", "capacity", "postcode", "lat", "lon", "min_level", "max_level",
@@ -123,22 +127,11 @@ def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:
             errors.append(_error(required, "Dit veld is verplicht."))
     if values.get("postcode") and session.get(Postcode, values["postcode"]) is None:
         errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
-    if values.get("title") is not None and not values["title"].strip():
-        errors.append(_error("title", "Geef een titel op."))
-    low, high = values.get("min_level"), values.get("max_level")
-    if low and high and LEVELS.index(low) > LEVELS.index(high):
-        errors.append(_error("max_level", "Het maximumniveau ligt onder het minimumniveau."))
     for name in ("min_age", "max_age", "hours_per_week"):
         limit, value = OFFER_LIMITS[name], values.get(name)
         if value is not None and not limit.minimum <= value <= limit.maximum:
             errors.append(_error(name, f"Tussen {limit.minimum:g} en {limit.maximum:g}."))
-    low_age, high_age = values.get("min_age"), values.get("max_age")
-    if low_age is not None and high_age is not None and low_age > high_age:
-        errors.append(_error("max_age", "De maximumleeftijd ligt onder de minimumleeftijd."))
-    if (values.get("lat") is None) != (values.get("lon") is None):
-        errors.append(_error("lon" if values.get("lon") is None else "lat",
-                             "Geef lat en lon samen op."))
-    return errors
+    return errors + offer_field_errors(values)
 
 
 def _error(field: str, message: str) -> dict:

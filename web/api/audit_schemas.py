@@ -68,6 +68,12 @@ class ExportedEvent(Exported):
     reason: str | None
 
 
+class ExportedProposal(Exported):
+    proposed_offer_id: int
+    reason_code: str | None
+    reason: str | None
+
+
 class ExportedReferral(Exported):
     id: int
     offer_id: int
@@ -82,6 +88,10 @@ class ExportedReferral(Exported):
     )
     chance_given: float | None = Field(
         description="De kans op afronden die Wegwijs toen gaf (0 tot 1)"
+    )
+    proposal: ExportedProposal | None = Field(
+        description="Gemaakt vanuit het verdeelvoorstel: het voorgestelde aanbod, en waarom "
+        "het elders werd"
     )
     created_at: Timestamp
     status_changed_at: Timestamp
