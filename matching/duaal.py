@@ -55,13 +55,24 @@ from matching import vocab
 from matching.errors import MatchingError
 from matching.flow import optimal
 
-__all__ = ["COUPLED", "conflicts", "keep_duaal", "needs_duaal"]
+__all__ = ["COUPLED", "collide", "conflicts", "keep_duaal", "needs_duaal", "schedule_mask"]
 
 COUPLED = (vocab.DOMAINS.index("taal"), vocab.DOMAINS.index("werk"))
 _DAY_PARTS = len(vocab.DAYPARTS)
 _ROUNDS = 30
 _STALL = 3
 _FEW_ARCS = 4
+
+
+def collide(schedule_a, schedule_b):
+    """The duaal rule, the one place it is written: a duaal person's taal and werk places
+    must not share a day part. Day-part bit masks (ints or arrays) in, whether they collide."""
+    return (schedule_a & schedule_b) != 0
+
+
+def schedule_mask(dayparts) -> int:
+    """The bit mask of day-part names, as ``matching.tables`` builds it (bit k: DAYPARTS[k])."""
+    return sum(1 << vocab.DAYPARTS.index(part) for part in set(dayparts))
 
 
 def needs_duaal(t, needs):
@@ -87,8 +98,7 @@ def conflicts(t, taal_offer, werk_offer):
     """Per person row: duaal, placed in both, and the two schedules share a day part."""
     both = t.people.duaal & (taal_offer >= 0) & (werk_offer >= 0)
     schedule = t.offers.schedule
-    shared = schedule[np.maximum(taal_offer, 0)] & schedule[np.maximum(werk_offer, 0)]
-    return both & (shared != 0)
+    return both & collide(schedule[np.maximum(taal_offer, 0)], schedule[np.maximum(werk_offer, 0)])
 
 
 def _repair(t, fixed, free, initial_arcs, fixed_arc, live):
@@ -97,11 +107,11 @@ def _repair(t, fixed, free, initial_arcs, fixed_arc, live):
     problems' arcs, in order."""
     placed = _placed(t, fixed, fixed_arc)
     held = np.maximum(placed[free.p], 0)
-    collide = (t.people.duaal[free.p] & (placed[free.p] >= 0)
-               & ((t.offers.schedule[held] & t.offers.schedule[free.o]) != 0))
-    use = np.zeros(len(collide), dtype=bool)
+    clash = (t.people.duaal[free.p] & (placed[free.p] >= 0)
+             & collide(t.offers.schedule[held], t.offers.schedule[free.o]))
+    use = np.zeros(len(clash), dtype=bool)
     use[live] = True
-    arc = free.solve(initial_arcs, use=use & ~collide)
+    arc = free.solve(initial_arcs, use=use & ~clash)
     value = int(fixed.weight[fixed_arc[fixed_arc >= 0]].sum() + free.weight[arc[arc >= 0]].sum())
     return Incumbent(value, (fixed_arc, arc) if fixed.d == COUPLED[0] else (arc, fixed_arc))
 

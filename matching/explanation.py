@@ -82,26 +82,37 @@ def explain_pairs(t, model, p, o, km):
     # Per pair: each component's contribution, rounded as printed, largest first.
     points = np.round(np.column_stack([chance - _sigmoid(total - terms[n]) for n in names]), 4)
     order = np.argsort(-np.where(applies, np.abs(points), -1.0), axis=1, kind="stable")
-    whole = np.rint(100 * points).astype(np.int64)
+    # The components that apply come first in each row: keep those only, flattened row by
+    # row (converting whole matrices to lists was most of the time for many pairs).
+    shown_count = applies.sum(axis=1)
+    shown = order[np.arange(len(names)) < shown_count[:, None]]
+    at = np.repeat(np.arange(len(p)), shown_count)
+    value = points[at, shown]
+    shown_value, shown_pct = value.tolist(), np.rint(100 * value).astype(np.int64).tolist()
+    shown, ends = shown.tolist(), np.cumsum(shown_count).tolist()
     out = []
     reason = [REGISTRY[n].reason for n in names]
+    learned = model.learned
     rate, count = model.records(t, o, facts.beginner)
     old = model.mostly_old(t, o)
     rows = zip(p.tolist(), o.tolist(), km.tolist(), rate.tolist(), count.tolist(), old.tolist(),
-               order.tolist(), applies.tolist(), points.tolist(), whole.tolist(), strict=True)
-    for k, (person, offer, distance, success, n, stale, ranked, says, value, pct) in enumerate(
-            rows):
+               ends, strict=True)
+    start = 0
+    for k, (person, offer, distance, success, n, stale, end) in enumerate(rows):
         record = (success, n)
         context = ExplainContext(t, facts, k, person, offer, distance, record)
-        shown = [j for j in ranked if says[j]]
-        components = {names[j]: value[j] for j in shown}
-        reasons = [_POINTS_TEXT[pct[j]] + text for j in shown if (text := reason[j](context))]
+        mine = shown[start:end]
+        components = dict(zip([names[j] for j in mine], shown_value[start:end], strict=True))
+        reasons = [_POINTS_TEXT[pct] + text for j, pct in zip(mine, shown_pct[start:end],
+                                                               strict=True)
+                   if (text := reason[j](context))]
+        start = end
         little_data = n < LITTLE_DATA
-        if not model.learned:
+        if not learned:
             reasons.append(PRIOR_ONLY_REASON)
         elif little_data:
             reasons.append(LITTLE_DATA_REASON)
-        if stale and model.learned:
+        if stale and learned:
             reasons.append(OLD_RECORD_REASON)
         out.append(Explanation(components, reasons, record, little_data))
     return out

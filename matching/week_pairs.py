@@ -44,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching import vocab
+from matching.duaal import collide
 from matching.errors import MatchingError, UnknownObjectError
 from matching.explanation import explain_pairs
 from matching.ranking import Match
@@ -118,7 +119,7 @@ def week_pairs(matcher, inburgeraar_id, top=5):
     taal = _kept(matcher, person, "taal", top)
     werk = _kept(matcher, person, "werk", top)
     schedule = t.offers.schedule
-    fits = (schedule[taal.o][:, None] & schedule[werk.o][None, :]) == 0
+    fits = ~collide(schedule[taal.o][:, None], schedule[werk.o][None, :])
     i, j = np.nonzero(fits)
     if len(i) == 0:
         return []
@@ -211,7 +212,7 @@ def offers_beside(matcher, inburgeraar_id, held_offer_id, top=5):
         return []
     p, o, km = (np.concatenate(c) for c in zip(*parts, strict=True))
     schedule = t.offers.schedule
-    fits = (schedule[o] & schedule[held]) == 0
+    fits = ~collide(schedule[o], schedule[held])
     p, o, km = p[fits], o[fits], km[fits]
     score = matcher.score_pairs(p, o, km)
     order = np.lexsort((t.offers.id_rank[o], -score))[:top]

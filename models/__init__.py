@@ -19,7 +19,7 @@ from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
 from models.proposal import ProposalReferral
 from models.referral import Referral, ReferralEvent
-from models.waitlist import WaitlistEntry
+from models.waitlist_entry import WaitlistEntry
 
 __all__ = [
     "AccessLog",

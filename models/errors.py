@@ -1,12 +1,32 @@
-"""Domain errors raised by the use cases; web/ maps each to an HTTP status."""
+"""Domain errors raised by the use cases; web/ maps each to an HTTP status.
+
+A unit of work that watches (``models.unit_of_work.watching_domain_errors``, as
+every request does) learns of each domain error raised inside it, even one a
+view catches to show a form again, and then commits nothing.
+"""
+
+from contextvars import ContextVar
+
+# The domain errors raised in the current watched unit of work; None when nobody watches.
+_raised: ContextVar[list["DomainError"] | None] = ContextVar("wegwijs_domain_errors",
+                                                             default=None)
 
 
 class DomainError(Exception):
-    """Base of every rule the domain refuses; ``message`` is Dutch, for users."""
+    """Base of every rule the domain refuses; ``message`` is Dutch, for users.
+
+    ``rolls_back``: whether the watching unit of work must roll back once this was
+    raised. A refusal whose own record must stay (a failed login counted) sets it False.
+    """
+
+    rolls_back = True
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+        raised = _raised.get()
+        if raised is not None and self.rolls_back:
+            raised.append(self)
 
 
 class NotFound(DomainError):

@@ -8,9 +8,12 @@ or depends on the partner (``partner_offer_errors``).
 ``tests/unit/test_field_rules.py`` walks every field of both and compares.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from models.vocabulary import DOMAINS
+from models.vocabulary import DOMAINS, LEVELS
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,70 @@ def partner_offer_errors(partner_kind: str, values: dict) -> list[dict]:
             if values.get(name) in (None, [], "")
         ]
     return errors
+
+
+def offer_field_errors(values: Mapping[str, Any]) -> list[dict]:
+    """The rules across an offer's fields that need no database: each names its field.
+
+    Tolerant of values of the wrong type (the schema names those): such a value
+    breaks no rule here.
+    """
+    errors = []
+    title = values.get("title")
+    if isinstance(title, str) and not title.strip():
+        errors.append(_error("title", "Geef een titel op."))
+    low, high = values.get("min_level"), values.get("max_level")
+    if low in LEVELS and high in LEVELS and LEVELS.index(low) > LEVELS.index(high):
+        errors.append(_error("max_level", "Het maximumniveau ligt onder het minimumniveau."))
+    low_age, high_age = values.get("min_age"), values.get("max_age")
+    if _number(low_age) and _number(high_age) and low_age > high_age:
+        errors.append(_error("max_age", "De maximumleeftijd ligt onder de minimumleeftijd."))
+    return errors + coordinates_errors(values)
+
+
+def coordinates_errors(values: Mapping[str, Any]) -> list[dict]:
+    """``lat`` and ``lon`` only together: both numbers, both null, or both left out."""
+    if ("lat" in values) != ("lon" in values) or (
+        (values.get("lat") is None) != (values.get("lon") is None)
+    ):
+        return [_error("lon" if values.get("lon") is None else "lat",
+                       "Geef lat en lon samen op.")]
+    return []
+
+
+def person_field_errors(values: Mapping[str, Any], today: date | None = None) -> list[dict]:
+    """The rules on a person's fields that need no database: nothing recorded lies ahead."""
+    today = today or date.today()
+    errors = past_date_errors("arrived_on", values.get("arrived_on"), today)
+    year = values.get("birth_year")
+    if _number(year) and year > today.year:
+        errors.append(_error("birth_year", "Een geboortejaar ligt niet in de toekomst."))
+    return errors
+
+
+def past_date_errors(field: str, value: Any, today: date | None = None) -> list[dict]:
+    """A date that records what happened (arrival in the Netherlands, a PIP's dagtekening)
+    cannot lie after today. A date as ``date`` or as ``YYYY-MM-DD`` text; anything else
+    is the schema's to refuse."""
+    day = as_date(value)
+    if day is not None and day > (today or date.today()):
+        return [_error(field, "Deze datum ligt in de toekomst; vul in wat al gebeurd is.")]
+    return []
+
+
+def as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _error(field: str, message: str) -> dict:

@@ -43,7 +43,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.base import now_utc
+from models import places
 from models.coalition import Offer, Partner
 from models.errors import DomainError
 from models.geography import Gemeente, Postcode
@@ -57,7 +57,7 @@ from models.hsds_vocabulary import (
     PARTNER_KIND_TERMS,
     PLACE_UNIT,
 )
-from models.offers import capacity_errors, offer_errors
+from models.offers import offer_errors
 from models.vocabulary import DOMAINS, LEERROUTES, LEVELS
 
 ORGANIZATION_FIELDS = set(validator("organization.json").schema["properties"]) | {"services"}
@@ -346,9 +346,6 @@ class _Mapper:
         if data.get("last_modified"):
             fields["updated_at"] = _moment(data["last_modified"])
         fields |= self._features(record)
-        ages = fields["min_age"], fields["max_age"]
-        if None not in ages and ages[0] > ages[1]:
-            self.problem(record, "minimum_age", "minimum_age is groter dan maximum_age.")
         return _OfferSpec(UUID(data["id"]), UUID(organization_id) if organization_id else None,
                           fields, data["status"] != "active", record.where("capacities"))
 
@@ -395,8 +392,8 @@ class _Mapper:
         value = record.data.get(key)
         if value is None:
             return None
-        if value != int(value) or not 0 <= value <= 120:
-            self.problem(record, key, f"{key} moet een leeftijd in hele jaren zijn (0–120).")
+        if value != int(value):
+            self.problem(record, key, f"{key} moet een leeftijd in hele jaren zijn.")
             return None
         return int(value)
 
@@ -445,12 +442,9 @@ class _Mapper:
             "childcare": one("kinderopvang") == "ja",
             "alfa": one("alfabetisering") == "ja",
             "sectors": [value for _i, value in values.get("sector", []) if value],
-            "hours_per_week": self._parsed(record, values, "uren_per_week", _hours),
+            "hours_per_week": self._parsed(record, values, "uren_per_week", float),
             "start": self._parsed(record, values, "startdatum", date.fromisoformat),
         }
-        levels = fields["min_level"], fields["max_level"]
-        if None not in levels and levels[0] > levels[1]:
-            self.problem(record, "attributes", "Het minimale taalniveau ligt boven het maximale.")
         return fields
 
     def _parsed(self, record, values, code, parse):
@@ -462,12 +456,6 @@ class _Mapper:
                              f"{value!r} is geen geldige waarde voor {code}.")
         return None
 
-
-def _hours(text: str) -> float:
-    value = float(text)
-    if not 0 <= value <= 60:
-        raise ValueError(text)
-    return value
 
 
 def _term_of(attribute: dict, terms: dict) -> str | None:
@@ -538,7 +526,7 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
             partner.kind = spec.kind
         for key, value in spec.fields.items():
             setattr(partner, key, value)
-        _count(session, result, "organisaties", partner, new)
+        _count(result, "organisaties", new, session.is_modified(partner))
         by_uuid[spec.uuid] = partner
     session.flush()
     wanted = {spec.partner_uuid for spec in offers} - set(by_uuid)
@@ -546,7 +534,7 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
         found = session.scalars(select(Partner).where(Partner.uuid.in_(wanted)))
         by_uuid |= {p.uuid: p for p in found}
     offer_uuids = [spec.uuid for spec in offers]
-    # Locked, as models.offers locks them: no referral takes a place while capacity changes.
+    # Locked, as models.places locks them: no referral takes a place while capacity changes.
     existing_offers = {
         o.uuid: o
         for o in session.scalars(
@@ -557,9 +545,11 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
         ImportProblem(*spec.origin, error["message"])
         for spec in offers
         if spec.uuid in existing_offers
-        for error in capacity_errors(session, existing_offers[spec.uuid], spec.fields["capacity"])
+        for error in places.capacity_errors(session, existing_offers[spec.uuid],
+                                            spec.fields["capacity"])
     ]
-    # The rules of models.offers, as for an offer posted through the API or the portal.
+    # The rules of models.offers, as for an offer posted through the API or the portal: the
+    # order of levels and ages and the ranges are checked there, once.
     problems += [
         ImportProblem(spec.origin[0], spec.origin[1], error["field"], error["message"])
         for spec in offers
@@ -579,10 +569,18 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
         for key, value in spec.fields.items():
             if key == "updated_at" and not new and _same_time(offer.updated_at, value):
                 continue
-            setattr(offer, key, value)
+            if key != "capacity" or new:  # an existing offer's places move through places
+                setattr(offer, key, value)
+        changed = session.is_modified(offer)
+        if not new and offer.capacity != spec.fields["capacity"]:
+            places.set_capacity(session, offer_id=offer.id, capacity=spec.fields["capacity"])
+            changed = True
         if spec.closed and offer.closed_at is None:
-            offer.closed_at = now_utc()
-        _count(session, result, "diensten", offer, new)
+            # Closed through the writer of places: its queue is skipped, not left waiting.
+            session.flush()
+            places.close_offer(session, offer_id=offer.id)
+            changed = True
+        _count(result, "diensten", new, changed)
     session.flush()
 
 
@@ -595,10 +593,10 @@ def _same_time(stored: datetime, given: datetime) -> bool:
     return (stored if stored.tzinfo else stored.replace(tzinfo=UTC)) == given
 
 
-def _count(session: Session, result: ImportResult, what: str, obj, new: bool) -> None:
+def _count(result: ImportResult, what: str, new: bool, changed: bool) -> None:
     if new:
         result.created[what] += 1
-    elif session.is_modified(obj):
+    elif changed:
         result.updated[what] += 1
     else:
         result.unchanged[what] += 1

@@ -6,7 +6,6 @@ Like ``models.offers``, every rule is checked before anything is written.
 
 import secrets
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -16,11 +15,12 @@ from models import access
 from models.base import now_utc
 from models.coalition import Partner
 from models.errors import Forbidden, InvalidInput
+from models.field_rules import person_field_errors
 from models.geography import Gemeente, Postcode
 from models.people import Inburgeraar, IntakeNeed, Need
 from models.person_fields import NAMES as PERSON_FIELDS
 from models.person_fields import empty_value
-from models.pip import SCENARIO_LEERROUTE, Pip, pip_errors, recorded
+from models.pip import ALFA, SCENARIO_LEERROUTE, Pip, following_errors, pip_errors, recorded
 
 # The brede intake asks for at least one domain with a need (API and portal alike).
 NEEDS_REQUIRED = "Geef minstens één domein van de brede intake een gewicht."
@@ -151,9 +151,7 @@ def _clean(fields: Mapping[str, Any]) -> dict:
 
 
 def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:
-    errors = []
-    if values.get("birth_year") is not None and values["birth_year"] > date.today().year:
-        errors.append(_error("birth_year", "Een geboortejaar ligt niet in de toekomst."))
+    errors = person_field_errors(values)
     if values.get("postcode") and session.get(Postcode, values["postcode"]) is None:
         errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
     if values.get("mentor_id") is not None:
@@ -168,20 +166,7 @@ def _check_pip(
 ) -> list[dict]:
     """DUO's rules on a PIP being given, and the person's fields that must follow the PIP."""
     errors = pip_errors(given) if given is not None else []
-    if fields is None or errors:
-        return errors
-    leerroute = SCENARIO_LEERROUTE[fields["leerroute"]]
-    if values.get("leerroute") not in (None, leerroute):
-        errors.append(_error(
-            "leerroute",
-            f"De leerroute volgt uit het PIP ({fields['leerroute']}): laat dit veld leeg.",
-        ))
-    if fields["alfabetisering"] in ("A", "AA") and values.get("latin_literate"):
-        errors.append(_error(
-            "latin_literate",
-            "Het PIP kent alfabetisering toe: niet geletterd in het Latijnse schrift.",
-        ))
-    return errors
+    return errors + (following_errors(values, fields) if fields is not None else [])
 
 
 def _record_pip(person: Inburgeraar, fields: Mapping[str, Any] | None) -> None:
@@ -195,7 +180,7 @@ def _record_pip(person: Inburgeraar, fields: Mapping[str, Any] | None) -> None:
         for name, value in fields.items():
             setattr(person.pip, name, value)
     person.leerroute = SCENARIO_LEERROUTE[fields["leerroute"]]
-    if fields["alfabetisering"] in ("A", "AA"):
+    if fields["alfabetisering"] in ALFA:
         person.latin_literate = False
     person.updated_at = now_utc()  # the matcher's cache watches the person
 

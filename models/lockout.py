@@ -1,6 +1,6 @@
 """Account lockout: after ``LOCKOUT_AFTER`` failed logins in a row an account is locked.
 
-The per-email throttle (models/tokens.py) slows guessing to ten tries a
+The per-email throttle (models/sign_in.py, which also counts the failures here) slows guessing to ten tries a
 minute; the lockout stops a slow, patient guesser: once locked, no password
 is checked until ``LOCKOUT_DURATION`` has passed or the coordinator unlocks
 the account. ``is_active`` stays as it is: a lock is not a deactivation.
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from models import access
 from models.account import User
+from models.account_events import CLI, Origin, record_event
 from models.base import now_utc
 from models.errors import DomainError, Forbidden, NotFound
 
@@ -35,14 +36,6 @@ def check_not_locked(user: User, now: datetime) -> None:
         )
 
 
-def record_failure(user: User, now: datetime) -> None:
-    """One more failure in a row; the ``LOCKOUT_AFTER``-th locks the account."""
-    user.failed_logins += 1
-    if user.failed_logins >= LOCKOUT_AFTER:
-        user.locked_until = now + LOCKOUT_DURATION
-        user.failed_logins = 0
-
-
 def record_success(user: User) -> None:
     user.failed_logins = 0
     user.locked_until = None
@@ -55,7 +48,8 @@ def locked_accounts(session: Session) -> list[User]:
     ))
 
 
-def unlock_account(session: Session, *, actor_id: int | None, user_id: int) -> User:
+def unlock_account(session: Session, *, actor_id: int | None, user_id: int,
+                   origin: Origin = CLI) -> User:
     """The coordinator (or an operator at the command line: ``actor_id=None``) unlocks."""
     if actor_id is not None and access.get_actor(session, actor_id).role != "coordinator":
         raise Forbidden("Alleen de coördinator deblokkeert accounts.")
@@ -63,6 +57,7 @@ def unlock_account(session: Session, *, actor_id: int | None, user_id: int) -> U
     if user is None:
         raise NotFound("Dit account bestaat niet.")
     record_success(user)
+    record_event(session, "unlocked", origin, actor_id=actor_id, user_id=user.id)
     session.flush()
     return user
 

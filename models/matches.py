@@ -18,6 +18,7 @@ from models.matcher_cache import current_matcher
 from models.people import Inburgeraar
 from models.referral import Referral
 from models.vocabulary import DAYPARTS, HOLDING_STATUSES
+from models.waitlist_entry import WaitlistEntry
 
 DUAAL_DOMAINS = ("taal", "werk")
 
@@ -148,8 +149,6 @@ def full_offers_to_wait_for(
     Matcher (the same hard rules ``refer`` checks, without capacity), not one
     scenario per offer.
     """
-    from models.waitlist import WaitlistEntry
-
     taken = set(session.scalars(select(WaitlistEntry.offer_id).where(
         WaitlistEntry.inburgeraar_id == person.id, WaitlistEntry.status == "waiting")))
     taken |= set(session.scalars(select(Referral.offer_id).where(

@@ -12,9 +12,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import matching as engine
+from matching.duaal import collide, schedule_mask
 from matching.explanation import format_points  # noqa: F401 - for the portal
 from matching.scoring import COMPONENTS, REGISTRY  # noqa: F401 - COMPONENTS for the portal
-from models.capacity import free_places
+from models.capacity import HOLDING_STATUSES, free_places
 from models.coalition import Offer, Partner, Tie
 from models.errors import NotEligible
 from models.people import Inburgeraar
@@ -130,6 +131,7 @@ def build_scenario(
             Referral.status,
             Referral.created_at,
             Referral.reason_code,
+            Referral.as_referred,
         )
         .where(Referral.status.in_(OUTCOME_OF_STATUS))
         .order_by(Referral.id)
@@ -167,6 +169,7 @@ def build_scenario(
             ties[tie.partner_a_id].append(str(tie.partner_b_id))
             ties[tie.partner_b_id].append(str(tie.partner_a_id))
 
+    partner_ids = {p.id for p in partners}
     return engine.Scenario(
         reference_date=reference_date or date.today(),
         partners=[engine_partner(p, ties[p.id]) for p in partners],
@@ -179,10 +182,22 @@ def build_scenario(
                 outcome=OUTCOME_OF_STATUS[row.status],
                 referred_on=row.created_at.date().isoformat(),
                 reason_code=row.reason_code,
+                as_referred=_as_referred(row.as_referred, partner_ids),
             )
             for row in history_rows
         ],
     )
+
+
+def _as_referred(fields: dict | None, partner_ids: set[int]) -> dict | None:
+    """A referral's snapshot of the person for the scenario: a mentor no longer in the
+    coalition left out (the contract wants every mentor_id to name a partner)."""
+    if not fields:
+        return None
+    mentor = fields.get("mentor_id")
+    if mentor is not None and int(mentor) not in partner_ids:
+        fields = {k: v for k, v in fields.items() if k != "mentor_id"}
+    return fields or None
 
 
 def pair_scenario(
@@ -233,11 +248,35 @@ def pair_scenario(
 def eligibility_failures(
     session: Session, inburgeraar_id: int, offer_id: int, reference_date: date | None = None
 ) -> list[tuple[str, str]]:
-    """The engine's hard rules this pair fails (free places aside), as (rule, Dutch message)."""
+    """The engine's hard rules this pair fails (free places aside), as (rule, Dutch message),
+    and the duaal week rule against the places the person holds."""
     scenario = pair_scenario(session, inburgeraar_id, offer_id, reference_date)
     matcher = engine.Matcher(scenario, check=False)
     failures = matcher.explain_ineligible(str(inburgeraar_id), str(offer_id), ignore_capacity=True)
-    return [(f.rule, f.message) for f in failures]
+    return [(f.rule, f.message) for f in failures] + duaal_failures(
+        session, inburgeraar_id, offer_id)
+
+
+_OTHER_HALF = {"taal": "werk", "werk": "taal"}
+
+
+def duaal_failures(session: Session, inburgeraar_id: int, offer_id: int) -> list[tuple[str, str]]:
+    """A duaal person's taal and werk places must fit in one week (``matching.duaal.collide``):
+    the offer fails when it shares a day part with a place of the other half the person holds."""
+    person, offer = session.get(Inburgeraar, inburgeraar_id), session.get(Offer, offer_id)
+    if person is None or offer is None or not person.duaal or offer.domain not in _OTHER_HALF:
+        return []
+    held = session.scalars(
+        select(Offer).join(Referral, Referral.offer_id == Offer.id)
+        .where(Referral.inburgeraar_id == person.id, Referral.status.in_(HOLDING_STATUSES),
+               Offer.domain == _OTHER_HALF[offer.domain], Offer.id != offer.id)
+        .order_by(Offer.id)
+    ).all()
+    mask = schedule_mask(offer.schedule)
+    return [("duaal", f"Dit aanbod valt op dezelfde dagdelen als “{other.title}” "
+                      f"({other.domain}), waar deze inburgeraar met een duaal traject al "
+                      "heen gaat.")
+            for other in held if collide(mask, schedule_mask(other.schedule))]
 
 
 def check_eligible(session: Session, inburgeraar_id: int, offer_id: int) -> None:

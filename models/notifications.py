@@ -8,8 +8,9 @@ the person only by pseudonym, names the offer with the partner that holds
 it, and links to the page in the portal; everything else is read there,
 after logging in.
 
-``models.referral_service`` calls ``referral_moved`` as it writes the event,
-so the mail joins the change's transaction (``models.outbox``).
+``models.places`` calls ``referral_moved`` for each "referral moved" event
+before the change commits, so the mail joins the change's transaction
+(``models.outbox``).
 """
 
 from datetime import datetime, timedelta
@@ -22,11 +23,12 @@ from models.base import now_utc
 from models.outbox import OutboxMail, Recipient, enqueue
 from models.reason_codes import REASON_CODE_LABELS
 from models.referral import Referral
+from models.vocabulary import EXPIRY_AFTER, STATUS_LABELS
 
 REMINDER_AFTER = timedelta(days=10)
 
 # The klantmanager is told of these moves.
-_OUTCOME_WORDS = {"accepted": "geaccepteerd", "declined": "afgewezen", "expired": "verlopen"}
+_OUTCOMES = ("accepted", "declined", "expired")
 
 
 def referral_moved(session: Session, referral: Referral, to_status: str,
@@ -44,8 +46,8 @@ def referral_moved(session: Session, referral: Referral, to_status: str,
                     [f"De klantmanager heeft de verwijzing van {pseudonym} naar "
                      f"{offer_words(referral)} ingetrokken. U hoeft niets meer te doen; "
                      "de plaats is weer vrij."])
-    elif to_status in _OUTCOME_WORDS:
-        word = _OUTCOME_WORDS[to_status]
+    elif to_status in _OUTCOMES:
+        word = STATUS_LABELS[to_status]
         lines = [f"Uw verwijzing van {pseudonym} naar {offer_words(referral)} is {word}."]
         if reason_code:
             lines.append(f"Reden: {REASON_CODE_LABELS[reason_code]}.")
@@ -89,7 +91,8 @@ def send_reminders(session: Session, *, now: datetime | None = None) -> list[int
             continue
         _to_partner(session, referral, "referral_reminder", key,
                     f"Herinnering: {referral.inburgeraar.pseudonym} wacht op uw antwoord",
-                    ["Een verwijzing wacht al 10 dagen op uw antwoord (na 14 dagen vervalt ze): "
+                    [f"Een verwijzing wacht al {REMINDER_AFTER.days} dagen op uw antwoord "
+                     f"(na {EXPIRY_AFTER.days} dagen vervalt ze): "
                      f"{referral.inburgeraar.pseudonym}, naar {offer_words(referral)}.", "",
                      "Log in om te antwoorden."])
         done.append(referral.id)

@@ -1,9 +1,10 @@
-"""Use cases for offers: a partner (or the coordinator) posts, changes and closes them.
+"""Use cases for offers: a partner (or the coordinator) posts, changes, closes and reopens them.
 
 Fields come as a plain dict of the scenario contract's offer fields, already
 of the right types; the rules that need the database or several fields at
 once are checked here, all of them before anything is written, so every bad
-field is named together.
+field is named together. The capacity and the closing are written by
+``models.places``, which moves the queue along.
 """
 
 from collections.abc import Mapping
@@ -11,15 +12,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models import access
-from models.base import now_utc
-from models.capacity import held_places
+from models import access, places
 from models.coalition import Offer, Partner
 from models.errors import Forbidden, InvalidInput
-from models.field_rules import OFFER_REQUIRED, partner_offer_errors
+from models.field_rules import (
+    OFFER_LIMITS,
+    OFFER_REQUIRED,
+    offer_field_errors,
+    partner_offer_errors,
+)
 from models.geography import Postcode
-from models.vocabulary import LEVELS
-from models.waitlist import close_queue, fill_freed_places
 
 OFFER_FIELDS = frozenset({
     "title", "domain", "kind", "capacity", "postcode", "lat", "lon", "min_level", "max_level",
@@ -70,15 +72,16 @@ def update_offer(
     # An offer posted before a rule existed stays changeable: only the changed fields count.
     errors += [e for e in partner_offer_errors(offer.partner.kind, values) if e["field"] in changes]
     if "capacity" in changes:
-        errors += capacity_errors(session, offer, values["capacity"])
+        errors += places.capacity_errors(session, offer, values["capacity"])
     if errors:
         raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
-    raised = values["capacity"] > offer.capacity
+    capacity = changes.pop("capacity", offer.capacity)
     for name, value in changes.items():
         setattr(offer, name, value)
     session.flush()
-    if raised:  # new places go to the waitlist first
-        fill_freed_places(session, offer.id)
+    places.set_capacity(session, offer_id=offer.id, capacity=capacity)
+    # The answer shows the free places: let new places reach the queue first.
+    places.handle_events(session)
     return offer
 
 
@@ -86,34 +89,20 @@ def close_offer(session: Session, *, actor_id: int, offer_id: int) -> None:
     """Close an offer: it takes no new referrals, but stays with its history."""
     actor = access.get_actor(session, actor_id)
     offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
-    if offer.closed_at is None:
-        offer.closed_at = now_utc()
-        close_queue(session, offer.id)
-    session.flush()
+    places.close_offer(session, offer_id=offer.id)
 
 
 def reopen_offer(session: Session, *, actor_id: int, offer_id: int) -> None:
     """Open a closed offer again: it takes referrals as before (its queue was skipped)."""
     actor = access.get_actor(session, actor_id)
     offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
-    offer.closed_at = None
-    session.flush()
+    places.reopen_offer(session, offer_id=offer.id)
 
 
 def offer_errors(session: Session, values: Mapping[str, Any], partner_kind: str) -> list[dict]:
-    """Every rule on a whole offer of a partner of this kind (the HSDS import checks these too)."""
+    """Every rule on a whole offer of a partner of this kind: the HSDS import checks these
+    too (the order of levels and ages, the ranges), so they are written once, here."""
     return _check(session, values) + partner_offer_errors(partner_kind, values)
-
-
-def capacity_errors(session: Session, offer: Offer, capacity: int) -> list[dict]:
-    """Capacity never below the places referrals hold; the caller has locked the offer's row."""
-    held = held_places(session, [offer.id])[offer.id]
-    if capacity >= held:
-        return []
-    return [_error(
-        "capacity",
-        f"Er zijn al {held} plekken bezet door verwijzingen; de capaciteit kan niet lager zijn.",
-    )]
 
 
 def _clean(fields: Mapping[str, Any]) -> dict:
@@ -138,18 +127,11 @@ def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:
             errors.append(_error(required, "Dit veld is verplicht."))
     if values.get("postcode") and session.get(Postcode, values["postcode"]) is None:
         errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
-    if values.get("title") is not None and not values["title"].strip():
-        errors.append(_error("title", "Geef een titel op."))
-    low, high = values.get("min_level"), values.get("max_level")
-    if low and high and LEVELS.index(low) > LEVELS.index(high):
-        errors.append(_error("max_level", "Het maximumniveau ligt onder het minimumniveau."))
-    low_age, high_age = values.get("min_age"), values.get("max_age")
-    if low_age is not None and high_age is not None and low_age > high_age:
-        errors.append(_error("max_age", "De maximumleeftijd ligt onder de minimumleeftijd."))
-    if (values.get("lat") is None) != (values.get("lon") is None):
-        errors.append(_error("lon" if values.get("lon") is None else "lat",
-                             "Geef lat en lon samen op."))
-    return errors
+    for name in ("min_age", "max_age", "hours_per_week"):
+        limit, value = OFFER_LIMITS[name], values.get(name)
+        if value is not None and not limit.minimum <= value <= limit.maximum:
+            errors.append(_error(name, f"Tussen {limit.minimum:g} en {limit.maximum:g}."))
+    return errors + offer_field_errors(values)
 
 
 def _error(field: str, message: str) -> dict:

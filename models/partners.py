@@ -4,8 +4,8 @@ changes its own description, languages and postcode.
 Ties are undirected (stored once, lower id first; a tie shows on both
 sides), and a change replaces the partner's whole list. A partner is never
 removed: deactivating keeps everything that happened, closes its open
-offers through the one writer of an offer's places (``models.offers.close_offer``,
-which also skips their waitlists), and shuts its accounts out (models/sign_in.py,
+offers through the one writer of an offer's places (``models.places``, which also
+skips their waitlists), and shuts its accounts out (models/sign_in.py,
 models/tokens.py). A partner with referrals under way is not deactivated.
 The coalition version follows by itself (models/coalition_version.py), so
 the matcher, the graph and the HSDS directory see the change at once.
@@ -17,12 +17,11 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from models import access
+from models import access, places
 from models.account_events import Origin, record_event
 from models.coalition import Offer, Partner, Tie
 from models.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models.geography import Gemeente, Postcode
-from models.offers import close_offer
 from models.referral import Referral
 from models.vocabulary import HOLDING_STATUSES, PARTNER_KINDS
 
@@ -138,6 +137,12 @@ def update_partner(session: Session, *, actor_id: int, partner_id: int,
 
 
 def _deactivate(session: Session, actor, partner: Partner) -> None:
+    """Close its open offers, then count the referrals under way; any, and all is undone.
+
+    In that order: closing locks each offer's row (models/places.py), so no referral
+    can be made on them meanwhile and the count is final.
+    """
+    places.close_partner_offers(session, partner_id=partner.id)
     under_way = session.scalar(
         select(func.count()).select_from(Referral).join(Offer, Offer.id == Referral.offer_id)
         .where(Offer.partner_id == partner.id, Referral.status.in_(HOLDING_STATUSES))
@@ -147,10 +152,6 @@ def _deactivate(session: Session, actor, partner: Partner) -> None:
             f"Deze partner heeft nog {under_way} lopende verwijzing(en); rond die eerst af "
             "voordat u de partner deactiveert."
         )
-    open_offers = session.scalars(select(Offer.id).where(
-        Offer.partner_id == partner.id, Offer.closed_at.is_(None)).order_by(Offer.id)).all()
-    for offer_id in open_offers:
-        close_offer(session, actor_id=actor.id, offer_id=offer_id)
     partner.active = False
 
 

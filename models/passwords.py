@@ -8,6 +8,9 @@ table, fine for a login. A hash records its parameters, so raising them
 later still verifies the old hashes.
 """
 
+from functools import lru_cache
+from pathlib import Path
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -34,15 +37,35 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 # The password rules (ASVS 2.1): long rather than complex; any character, spaces too.
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
-# Passwords of 12 characters or more that lists of leaked passwords hold most often.
-COMMON_PASSWORDS = frozenset({
-    "123456789012", "1234567890123", "12345678901234", "qwertyuiop12", "qwertyuiopasdf",
-    "password1234", "password12345", "passwordpassword", "wachtwoord12", "wachtwoord123",
-    "wachtwoord1234", "wachtwoordwachtwoord", "welkom123456", "welkomwelkom", "iloveyou1234",
-    "abcdefghijkl", "abc123abc123", "aaaaaaaaaaaa", "111111111111", "000000000000",
-    "qwerty123456", "1q2w3e4r5t6y", "zaq12wsxcde3", "letmein12345", "administrator",
-    "wegwijs12345", "wegwijswegwijs", "inburgering123", "utrecht12345",
+# Dutch and Wegwijs-flavoured ones the shipped (English-speaking) list lacks.
+_LOCAL_COMMON = frozenset({
+    "wachtwoord", "wachtwoord12", "wachtwoord123", "wachtwoord1234", "welkom", "welkom123456",
+    "welkomwelkom", "geheim", "wegwijs", "inburgering", "utrecht", "gemeente", "administrator",
 })
+_SHIPPED = Path(__file__).with_name("common_passwords.txt")
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords (models/common_passwords.txt), and the local ones."""
+    lines = _SHIPPED.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#")) | _LOCAL_COMMON
+
+
+def is_common(password: str) -> bool:
+    """A listed password, or one with digits and signs added at the end, or one repeated."""
+    lowered = password.lower()
+    listed = common_passwords()
+    if lowered in listed or len(set(password)) <= 2:
+        return True
+    base = lowered.rstrip("0123456789!@#$%^&*()-_=+.,?~ ")
+    if len(base) >= 4 and base in listed:
+        return True
+    for size in range(1, len(lowered) // 2 + 1):
+        unit = lowered[:size]
+        if len(lowered) % size == 0 and unit * (len(lowered) // size) == lowered:
+            return unit in listed or size <= 3
+    return False
 
 
 def password_problems(password: str, email: str) -> list[str]:
@@ -56,6 +79,6 @@ def password_problems(password: str, email: str) -> list[str]:
     local_part = email.lower().partition("@")[0]
     if lowered == email.lower() or (len(local_part) >= 4 and local_part in lowered):
         problems.append("Gebruik niet (een deel van) uw e-mailadres.")
-    if lowered in COMMON_PASSWORDS or len(set(password)) <= 2:
+    if is_common(password):
         problems.append("Dit wachtwoord is te makkelijk te raden.")
     return problems

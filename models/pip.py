@@ -15,6 +15,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.field_rules import past_date_errors
 from models.people import Inburgeraar
 from models.vocabulary import in_set
 
@@ -23,6 +24,15 @@ PIP_NIVEAUS = ("A2", "B1")
 ALFABETISERING = ("A", "AA", "NVT")  # alfabetisering, uitgebreid, niet van toepassing
 FIELDS = ("dagtekening", "leerroute", "niveau", "intensiteit_b1_uren", "alfabetisering")
 MAX_UREN = 9999
+# DUO's rules, as data so the API's document states them too (web/api/schemas.py):
+# a niveau never recorded with a leerroute, and the leerroute the hours belong to.
+EXCLUDED = (
+    ("A2", "O", "Niveau A2 kan niet bij de onderwijsroute (DUO)."),
+    ("B1", "Z", "Niveau B1 kan niet bij de Z-route (DUO)."),
+)
+UREN_LEERROUTE = "B"
+# An alfabetisering that means an alfabetiseringscursus fits: not literate in Latin script.
+ALFA = ("A", "AA")
 # The scenario's leerroute (SCENARIO.md) for each of DUO's.
 SCENARIO_LEERROUTE = {"B": "b1", "O": "onderwijs", "Z": "z"}
 
@@ -63,11 +73,12 @@ class Pip(Base):
         return {name: getattr(self, name) for name in FIELDS}
 
 
-def pip_errors(values: Mapping[str, Any]) -> list[dict[str, str]]:
-    """DUO's rules on a PIP's fields, each naming the field it concerns (``pip.<field>``).
+def pip_errors(values: Mapping[str, Any], prefix: str = "pip.") -> list[dict[str, str]]:
+    """DUO's rules on a PIP's fields, each naming the field it concerns (``pip.<field>``),
+    and its dagtekening, a decision taken, not after today.
 
-    ``values`` are the fields as given (unknown values of a closed set are the
-    caller's to refuse; here they simply match no rule).
+    ``values`` are the fields as given (unknown values of a closed set, or values
+    of the wrong type, are the caller's to refuse; here they simply match no rule).
     """
     errors = []
     leerroute, niveau = values.get("leerroute"), values.get("niveau")
@@ -75,17 +86,16 @@ def pip_errors(values: Mapping[str, Any]) -> list[dict[str, str]]:
     for name in ("dagtekening", "leerroute"):
         if values.get(name) is None:
             errors.append(_error(name, "Dit veld is verplicht in een PIP."))
-    if niveau == "A2" and leerroute == "O":
-        errors.append(_error("niveau", "Niveau A2 kan niet bij de onderwijsroute (DUO)."))
-    if niveau == "B1" and leerroute == "Z":
-        errors.append(_error("niveau", "Niveau B1 kan niet bij de Z-route (DUO)."))
-    if uren is not None and leerroute != "B":
+    errors += past_date_errors("dagtekening", values.get("dagtekening"))
+    errors += [_error("niveau", message) for excluded_niveau, excluded_leerroute, message
+               in EXCLUDED if (niveau, leerroute) == (excluded_niveau, excluded_leerroute)]
+    if uren is not None and leerroute != UREN_LEERROUTE:
         errors.append(_error(
             "intensiteit_b1_uren", "De geschatte intensiteit geldt alleen voor de B1-route (DUO)."
         ))
-    elif uren is not None and not 1 <= uren <= MAX_UREN:
+    elif isinstance(uren, int) and not 1 <= uren <= MAX_UREN:
         errors.append(_error("intensiteit_b1_uren", f"Tussen 1 en {MAX_UREN} uur."))
-    return errors
+    return [{**error, "field": prefix + error["field"]} for error in errors]
 
 
 def recorded(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,6 +107,25 @@ def recorded(values: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def following_errors(person: Mapping[str, Any], pip: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The person's fields that follow from their PIP, given otherwise: the leerroute (leave
+    it out), and literacy in Latin script where the PIP gives alfabetisering."""
+    errors = []
+    duo_route = pip.get("leerroute")
+    leerroute = SCENARIO_LEERROUTE.get(duo_route) if isinstance(duo_route, str) else None
+    if leerroute and person.get("leerroute") not in (None, leerroute):
+        errors.append(_error(
+            "leerroute",
+            f"De leerroute volgt uit het PIP ({pip['leerroute']}): laat dit veld leeg.",
+        ))
+    if pip.get("alfabetisering") in ALFA and person.get("latin_literate"):
+        errors.append(_error(
+            "latin_literate",
+            "Het PIP kent alfabetisering toe: niet geletterd in het Latijnse schrift.",
+        ))
+    return errors
+
+
 def scenario_leerroute(pip: Pip | None, recorded_leerroute: str | None) -> str | None:
     """The matcher's leerroute: the PIP's when there is one."""
     return SCENARIO_LEERROUTE[pip.leerroute] if pip else recorded_leerroute
@@ -104,10 +133,10 @@ def scenario_leerroute(pip: Pip | None, recorded_leerroute: str | None) -> str |
 
 def scenario_latin_literate(pip: Pip | None, recorded_latin_literate: bool) -> bool:
     """Alfabetisering in the PIP (A or AA) means an alfabetiseringscursus fits."""
-    if pip and pip.alfabetisering in ("A", "AA"):
+    if pip and pip.alfabetisering in ALFA:
         return False
     return recorded_latin_literate
 
 
 def _error(field: str, message: str) -> dict[str, str]:
-    return {"field": f"pip.{field}", "message": message}
+    return {"field": field, "message": message}

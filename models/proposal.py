@@ -21,7 +21,7 @@ from models import access
 from models.base import Base, now_utc
 from models.caseload import completed_courses
 from models.errors import DomainError, Forbidden, InvalidInput
-from models.matches import ranked
+from models.matcher_cache import current_matcher
 from models.referral_service import check_note, refer
 from models.vocabulary import in_set
 
@@ -103,15 +103,25 @@ def alternatives(session: Session, needs: list[tuple[int, str]],
     """Per (person, domain): the engine's best offers with a free place, (offer id, chance),
     best first, where the klantmanager may refer instead of the offer proposed.
 
-    A course the person completed is left out, as the proposal leaves it out.
+    A course the person completed is left out, as the proposal leaves it out. One
+    vectorised ranking per domain (``Matcher.rank_many``), not one per row.
     """
     done = completed_courses(session, list({person_id for person_id, _ in needs}))
-    result = {}
+    excluded: dict[int, set[int]] = {}
+    for person_id, offer_id in done:
+        excluded.setdefault(person_id, set()).add(offer_id)
+    by_domain: dict[str, list[int]] = {}
     for person_id, domain in needs:
-        excluded = {offer_id for who, offer_id in done if who == person_id}
-        found = ranked(session, person_id, domain=domain, top=top + len(excluded))
-        result[(person_id, domain)] = [
-            (int(m.offer_id), m.score) for m in found if int(m.offer_id) not in excluded][:top]
+        by_domain.setdefault(domain, []).append(person_id)
+    matcher = current_matcher(session)
+    spare = max((len(offers) for offers in excluded.values()), default=0)
+    result = {}
+    for domain, people in by_domain.items():
+        found = matcher.rank_many([str(p) for p in people], domain=domain, top=top + spare)
+        for person_id in people:
+            result[(person_id, domain)] = [
+                (int(m.offer_id), m.score) for m in found[str(person_id)]
+                if int(m.offer_id) not in excluded.get(person_id, ())][:top]
     return result
 
 

@@ -6,7 +6,17 @@ writes a ``ReferralEvent`` in the same transaction.
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, now_utc
@@ -35,6 +45,11 @@ class Referral(Base):
     # Why it was declined or dropped (models.reason_codes); None otherwise. Indexed for
     # the coordinator's count of reasons per partner and domain.
     reason_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    # When it was made (models.referral_snapshot): the person's fields the matcher reads, as
+    # they were (the scenario's ``as_referred``; None where that is not known), and the chance
+    # of completing that Wegwijs gave the pair then (None where it could not say).
+    as_referred: Mapped[dict | None] = mapped_column(JSON)
+    chance_given: Mapped[float | None] = mapped_column(Float)
 
     inburgeraar: Mapped[Inburgeraar] = relationship()
     offer: Mapped[Offer] = relationship()
@@ -45,6 +60,9 @@ class Referral(Base):
     __table_args__ = (
         CheckConstraint(in_set("status", REFERRAL_STATUSES), name="status"),
         CheckConstraint(REASON_CODE_CHECK, name="reason_code"),
+        CheckConstraint(
+            "chance_given IS NULL OR chance_given BETWEEN 0 AND 1", name="chance_given"
+        ),
         Index(
             "uq_referral_holding_person_offer",
             "inburgeraar_id",

@@ -3,47 +3,45 @@
 ``sent`` → ``accepted`` | ``declined`` | ``withdrawn`` | ``expired``;
 ``accepted`` → ``started`` | ``withdrawn``; ``started`` → ``completed`` | ``dropped``.
 The partner answers and follows up, the klantmanager withdraws, the system
-expires referrals unanswered for 14 days. Nothing else assigns
-``Referral.status``: every change goes through ``_move``, which writes the
-``ReferralEvent`` in the same transaction.
+expires referrals unanswered for 14 days. This module decides who may make
+which move; the move itself, its event, the place it takes or frees and what
+follows (promotion from the queue, the mails) are written by the one writer
+of places, ``models.places``.
 
 Lock, then check: a new referral first locks its offer's row (``SELECT ...
 FOR UPDATE`` on PostgreSQL; on SQLite a transaction that writes begins
 IMMEDIATE, see models/database.py), and only then checks that the offer is
-open, the person eligible and not yet referred, and a place free. So a close
-that commits meanwhile is seen, and simultaneous referrals never exceed the
-offer's capacity. A partial unique index (one holding referral per person
-and offer, models/referral.py) backs the "not yet referred" rule.
+open, the person eligible (the duaal week rule too) and not yet referred,
+and a place free. So a close that commits meanwhile is seen, and
+simultaneous referrals never exceed the offer's capacity. A partial unique
+index (one holding referral per person and offer, models/referral.py) backs
+the "not yet referred" rule.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import access, notifications
+from models import access, places
 from models.base import now_utc
-from models.capacity import HOLDING_STATUSES, held_places, holds_referral
-from models.coalition import Offer
-from models.errors import (
-    AlreadyReferred,
-    Forbidden,
-    IllegalTransition,
-    InvalidInput,
-    NotFound,
-    OfferFull,
-)
+from models.capacity import holds_referral
+from models.errors import AlreadyReferred, Forbidden, IllegalTransition, InvalidInput
 from models.field_rules import LONG_TEXT
 from models.matching_bridge import check_eligible
 from models.personal_data import check_no_personal_data
 from models.reason_codes import check_reason
-from models.referral import Referral, ReferralEvent
+from models.referral import Referral
 from models.under_way import check_domain_free
-from models.vocabulary import ReferralStatus
+from models.vocabulary import EXPIRY_AFTER, EXPIRY_REASON, STATUS_LABELS, ReferralStatus
+
+__all__ = [
+    "EXPIRY_AFTER", "STATUS_LABELS", "TRANSITIONS", "allowed_targets", "change_status",
+    "check_note", "expire_referrals", "refer",
+]
 
 SYSTEM = "system"
-EXPIRY_AFTER = timedelta(days=14)
 NOTE_MAX_LENGTH = LONG_TEXT.max_length
 
 
@@ -72,16 +70,6 @@ TRANSITIONS = {
     )
 }
 
-STATUS_LABELS = {
-    "sent": "verstuurd",
-    "accepted": "geaccepteerd",
-    "declined": "afgewezen",
-    "withdrawn": "ingetrokken",
-    "expired": "verlopen",
-    "started": "gestart",
-    "completed": "afgerond",
-    "dropped": "voortijdig gestopt",
-}
 
 
 def refer(
@@ -100,8 +88,9 @@ def refer(
     defaults to now, and the partner's accounts are mailed (models.notifications).
 
     Raises NotFound (person or offer out of reach), Forbidden (not a
-    klantmanager), NotEligible (a hard rule of the matcher fails),
-    AlreadyReferred, or OfferFull; the caller's unit of work commits or rolls back.
+    klantmanager), NotEligible (a hard rule of the matcher fails, or the duaal
+    week rule), AlreadyReferred, or OfferFull; the caller's unit of work commits or
+    rolls back.
     """
     actor = access.get_actor(session, actor_id)
     if actor.role != "klantmanager":
@@ -111,64 +100,15 @@ def refer(
     # Lock, then check: from here on the offer's row is locked until the commit,
     # so a close or a capacity change either committed before (and is seen, the
     # row read afresh) or waits until this referral is in.
-    offer = session.scalars(
-        select(Offer)
-        .where(Offer.id == offer_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
-    if offer is None or offer.closed_at is not None:
-        raise NotFound("Dit aanbod bestaat niet.")
+    offer = places.lock_offer(session, offer_id)
     # Before the rules: a referral under way is a conflict (409), though rule 9 of the
     # matcher would also call the pair ineligible.
     if holds_referral(session, person.id, offer.id):
         raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
     check_eligible(session, person.id, offer.id)
     check_domain_free(session, person.id, offer.domain, additional=additional)
-    if held_places(session, [offer.id])[offer.id] >= offer.capacity:
-        raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
-    return open_referral(session, person_id=person.id, offer_id=offer.id, actor_id=actor.id,
-                         note=note, now=at or now_utc(), notify=at is None)
-
-
-def open_referral(
-    session: Session,
-    *,
-    person_id: int,
-    offer_id: int,
-    actor_id: int,
-    note: str | None,
-    now: datetime,
-    notify: bool = True,
-    waitlist_entry_id: int | None = None,
-) -> Referral:
-    """Write a ``sent`` referral, its event and its mails; the caller checked every rule.
-
-    Shared by ``refer`` and the waitlist (``models.waitlist``), which refers on
-    behalf of the klantmanager who put the person on the list.
-    """
-    referral = Referral(
-        inburgeraar_id=person_id,
-        offer_id=offer_id,
-        status=S.SENT.value,
-        note=note,
-        created_by_id=actor_id,
-        created_at=now,
-        status_changed_at=now,
-    )
-    session.add(referral)
-    session.flush()
-    session.add(
-        ReferralEvent(
-            referral_id=referral.id, actor_id=actor_id, at=now, to_status=S.SENT.value, reason=note
-        )
-    )
-    if notify:
-        notifications.referral_moved(session, referral, S.SENT.value)
-        if waitlist_entry_id is not None:
-            notifications.waitlist_referred(session, referral, waitlist_entry_id)
-    session.flush()
-    return referral
+    return places.take_place(session, offer_id=offer.id, person_id=person.id, actor_id=actor.id,
+                             note=note, at=at, notify=at is None)
 
 
 def change_status(
@@ -209,7 +149,7 @@ def expire_referrals(session: Session, *, now: datetime | None = None) -> list[i
     now = now or now_utc()
     stale = session.scalars(
         select(Referral)
-        .where(Referral.status == "sent", Referral.status_changed_at < now - EXPIRY_AFTER)
+        .where(Referral.status == S.SENT, Referral.status_changed_at < now - EXPIRY_AFTER)
         .order_by(Referral.id)
         .with_for_update(skip_locked=True)
     ).all()
@@ -220,7 +160,7 @@ def expire_referrals(session: Session, *, now: datetime | None = None) -> list[i
             "expired",
             role=SYSTEM,
             actor_id=None,
-            reason=f"Niet beantwoord binnen {EXPIRY_AFTER.days} dagen",
+            reason=EXPIRY_REASON,
             now=now,
         )
     session.flush()
@@ -243,31 +183,8 @@ def _move(session, referral, to_status, *, role, actor_id, reason, reason_code=N
     reason = (reason or "").strip() or None
     check_reason(transition.needs_reason, reason_code, reason)
     check_note(reason, field="reason")
-    now = now or now_utc()
-    session.add(
-        ReferralEvent(
-            referral_id=referral.id,
-            actor_id=actor_id,
-            at=now,
-            from_status=referral.status,
-            to_status=to_status,
-            reason=reason,
-            reason_code=reason_code,
-        )
-    )
-    referral.status = to_status
-    if reason_code is not None:
-        referral.reason_code = reason_code
-    if notify:  # a move loaded as history (backdated) is no news
-        notifications.referral_moved(session, referral, to_status, reason_code)
-    if transition.source in HOLDING_STATUSES and to_status not in HOLDING_STATUSES:
-        # A place freed: the waitlist's first eligible entry takes it, in this transaction.
-        # Imported here: the waitlist refers through this module.
-        from models.waitlist import fill_freed_places
-
-        session.flush()
-        fill_freed_places(session, referral.offer_id)
-    referral.status_changed_at = now
+    places.move_referral(session, referral, to_status, actor_id=actor_id, reason=reason,
+                         reason_code=reason_code, at=now, notify=notify)
 
 
 def check_note(text: str | None, field: str = "note") -> None:

@@ -11,7 +11,8 @@ The rows stay, so the coalition's figures (the funnel, capacity history)
 keep their totals: the person keeps their id and gemeente, gets a random
 "verwijderd-…" pseudonym and no other field; their needs (as now and as at
 intake) and PIP are deleted; their referrals keep offer, status and dates but
-lose the free-text note, and the events lose their free-text reason; their
+lose the free-text note, and the events lose their free-text reason (as does
+a referral from the proposal its reason for going elsewhere); their
 waitlist entries lose the note (and stop waiting), and the mails about their
 referrals are deleted from the outbox (they name the old pseudonym). The
 access log keeps its rows (the accountability record); they point at the now
@@ -25,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from models import places
 from models.audit import Access, AccessLog, record_access
 from models.base import now_utc
 from models.coalition import Offer
@@ -34,8 +36,9 @@ from models.people import Inburgeraar, IntakeNeed, Need
 from models.person_fields import NAMES as RECORDED_FIELDS
 from models.person_fields import empty_values
 from models.pip import Pip
+from models.proposal import ProposalReferral
 from models.referral import Referral, ReferralEvent
-from models.waitlist import WaitlistEntry
+from models.waitlist_entry import WaitlistEntry
 
 DEFAULT_RETENTION_DAYS = 730
 PURGED_PREFIX = "verwijderd-"
@@ -70,6 +73,9 @@ def export_subject(session: Session, inburgeraar_id: int) -> dict:
     accesses = session.scalars(
         select(AccessLog).where(AccessLog.inburgeraar_id == person.id).order_by(AccessLog.id)
     ).all()
+    proposed = {row.referral_id: row for row in session.scalars(
+        select(ProposalReferral)
+        .where(ProposalReferral.referral_id.in_([r.id for r in referrals])))}
     return {
         "inburgeraar": {
             **{name: _plain(getattr(person, name)) for name in PERSON_FIELDS},
@@ -80,12 +86,12 @@ def export_subject(session: Session, inburgeraar_id: int) -> dict:
         "pip": None if person.pip is None else {
             name: _plain(value) for name, value in person.pip.as_dict().items()
         },
-        "referrals": [_referral(r) for r in referrals],
+        "referrals": [_referral(r, proposed.get(r.id)) for r in referrals],
         "access_log": [_access(a) for a in accesses],
     }
 
 
-def _referral(referral: Referral) -> dict:
+def _referral(referral: Referral, proposed: ProposalReferral | None) -> dict:
     return {
         "id": referral.id,
         "offer_id": referral.offer_id,
@@ -94,6 +100,13 @@ def _referral(referral: Referral) -> dict:
         "status": referral.status,
         "reason_code": referral.reason_code,
         "note": referral.note,
+        "as_referred": referral.as_referred,
+        "chance_given": referral.chance_given,
+        # Made from the allocation proposal: the offer proposed, and why it went elsewhere.
+        "proposal": None if proposed is None else {
+            "proposed_offer_id": proposed.proposed_offer_id,
+            "reason_code": proposed.reason_code, "reason": proposed.reason,
+        },
         "created_at": _plain(referral.created_at),
         "status_changed_at": _plain(referral.status_changed_at),
         "events": [
@@ -180,17 +193,18 @@ def purge(
     session.execute(delete(Need).where(Need.inburgeraar_id.in_(people)))
     session.execute(delete(IntakeNeed).where(IntakeNeed.inburgeraar_id.in_(people)))
     session.execute(delete(Pip).where(Pip.inburgeraar_id.in_(people)))
-    session.execute(update(Referral).where(Referral.id.in_(referrals)).values(note=None))
+    # The person as referred is their personal data too; the chance given is the engine's.
+    session.execute(
+        update(Referral).where(Referral.id.in_(referrals)).values(note=None, as_referred=None)
+    )
+    session.execute(update(ProposalReferral).where(ProposalReferral.referral_id.in_(referrals))
+                    .values(reason=None))
     session.execute(delete(OutboxMail).where(OutboxMail.referral_id.in_(referrals)))
     session.execute(
         update(WaitlistEntry).where(WaitlistEntry.inburgeraar_id.in_(people))
         .values(note=None)
     )
-    session.execute(
-        update(WaitlistEntry)
-        .where(WaitlistEntry.inburgeraar_id.in_(people), WaitlistEntry.status == "waiting")
-        .values(status="withdrawn", closed_at=now)
-    )
+    places.withdraw_entries_of(session, people, now)
     session.execute(
         update(ReferralEvent)
         .where(ReferralEvent.referral_id.in_(referrals))

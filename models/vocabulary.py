@@ -4,6 +4,7 @@ The scenario contract's (``matching/contract/scenario.schema.json``) come from t
 engine's ``matching.vocab``; the referral states and roles are the app's own.
 """
 
+from datetime import timedelta
 from enum import StrEnum
 
 from matching import LANGUAGE_NAMES, LEERROUTE_NAMES, language_name
@@ -20,10 +21,10 @@ from matching.vocab import (
 
 # The scenario contract's vocabularies are the engine's: one source.
 __all__ = [
-    "DAYPARTS", "DOMAINS", "EDUCATION", "GENDERS", "HOLDING_STATUSES", "LANGUAGE_NAMES",
-    "LEERROUTES", "LEERROUTE_NAMES", "LEVELS", "OFFER_KINDS", "OFFER_KIND_NAMES",
-    "PARTNER_KINDS", "REFERRAL_STATUSES", "ROLES", "ReferralStatus", "SECTOR_NAMES",
-    "in_set", "language_name",
+    "DAYPARTS", "DOMAINS", "EDUCATION", "EXPIRY_AFTER", "EXPIRY_REASON", "GENDERS",
+    "HOLDING_STATUSES", "LANGUAGE_NAMES", "LEERROUTES", "LEERROUTE_NAMES", "LEVELS",
+    "OFFER_KINDS", "OFFER_KIND_NAMES", "PARTNER_KINDS", "REFERRAL_STATUSES", "ROLES",
+    "ReferralStatus", "SECTOR_NAMES", "STATUS_LABELS", "in_set", "language_name",
 ]
 
 # The sectors a werkplek is in and a person may want work in, as the portal offers them
@@ -78,6 +79,20 @@ REFERRAL_STATUSES = tuple(status.value for status in ReferralStatus)
 # The states that hold one place of the offer; the others free it.
 HOLDING_STATUSES = (ReferralStatus.SENT.value, ReferralStatus.ACCEPTED.value,
                     ReferralStatus.STARTED.value)
+# The Dutch word for each state, in the portal, the reports and the mails.
+STATUS_LABELS = {
+    "sent": "verstuurd",
+    "accepted": "geaccepteerd",
+    "declined": "afgewezen",
+    "withdrawn": "ingetrokken",
+    "expired": "verlopen",
+    "started": "gestart",
+    "completed": "afgerond",
+    "dropped": "voortijdig gestopt",
+}
+# A referral unanswered (still ``sent``) this long expires (models.referral_service).
+EXPIRY_AFTER = timedelta(days=14)
+EXPIRY_REASON = f"Niet beantwoord binnen {EXPIRY_AFTER.days} dagen"
 ROLES = ("coordinator", "klantmanager", "partner")
 
 

@@ -2,9 +2,13 @@
 
 A request that may change data (any method but GET, HEAD, OPTIONS) runs in
 one transaction: the change, its referral events and its access-log rows
-commit together when the answer is a success, and roll back together when
-it is an error. If the commit itself fails, the answer becomes a 500 and
-nothing was written, so "niet doorgevoerd" is true.
+commit together when nothing went wrong. What went wrong is decided by what
+happened, not by the answer's status: an error answer, or a domain error
+raised during the request even if the view caught it and answered with a
+form or a redirect, rolls the change back. (The access-log rows of an answer
+that is not an error still commit: that answer left.) If the commit itself
+fails, the answer becomes a 500 and nothing was written, so "niet
+doorgevoerd" is true.
 
 A request that only reads does not take SQLite's write lock: its
 transaction begins DEFERRED (``models.database.reads_only``), so reads are
@@ -19,7 +23,7 @@ from flask.wrappers import Response
 
 from models.audit import record_access
 from models.database import reads_only
-from models.unit_of_work import UnitOfWork
+from models.unit_of_work import UnitOfWork, domain_errors_seen, start_watching, stop_watching
 from web.extensions import db
 
 READING_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -28,10 +32,11 @@ READING_METHODS = ("GET", "HEAD", "OPTIONS")
 def init_unit_of_work(app: Flask) -> None:
     app.before_request(_begin)
     app.after_request(_finish)
-    app.teardown_request(_stop_reading)
+    app.teardown_request(_end)
 
 
 def _begin() -> None:
+    g.watching = start_watching()
     if request.method in READING_METHODS:
         g.reading = reads_only.set(True)
 
@@ -40,11 +45,13 @@ def _finish(response: Response) -> Response:
     pending = g.pop("pending_access", [])
     writes = g.pop("pending_writes", [])  # small bookkeeping, e.g. an API key's "last used"
     if response.status_code >= 400:
-        db.session.rollback()
+        UnitOfWork(db.session).rollback()
         return response
-    if "reading" in g:
+    if domain_errors_seen():  # refused, though the view answered calmly: undo the change
+        UnitOfWork(db.session).rollback()
+    elif "reading" in g:
         db.session.commit()  # ends the read transaction, which wrote nothing
-        _stop_reading()
+    _stop_reading()
     with UnitOfWork(db.session):
         for access, action, ids in pending:
             record_access(db.session, access, action, ids)
@@ -53,6 +60,13 @@ def _finish(response: Response) -> Response:
     return response
 
 
-def _stop_reading(_error: BaseException | None = None) -> None:
+def _end(_error: BaseException | None = None) -> None:
+    _stop_reading()
+    if "watching" in g:
+        stop_watching(g.pop("watching"))
+
+
+def _stop_reading() -> None:
     if "reading" in g:
         reads_only.reset(g.pop("reading"))
+

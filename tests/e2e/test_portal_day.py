@@ -121,7 +121,7 @@ def test_a_partners_day(page, demo_server, width):
     expect(page.locator(".ww-count")).to_have_text("1 verwijzing")
     page.get_by_role("link", name=pseudonym).click()
     page.get_by_role("button", name="Accepteer", exact=True).click()
-    expect(page.locator(".utrecht-alert")).to_contain_text("is nu geaccepteerd")
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("is nu geaccepteerd")
     page.get_by_role("button", name="Markeer als gestart").click()
     # Completing asks first, with the keyboard: the summary opens, its button completes.
     summary = page.locator("summary", has_text="Rond af")
@@ -129,7 +129,7 @@ def test_a_partners_day(page, demo_server, width):
     page.keyboard.press("Enter")
     page.get_by_role("button", name="Ja, rond af").focus()
     page.keyboard.press("Enter")
-    expect(page.locator(".utrecht-alert")).to_contain_text("is nu afgerond")
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("is nu afgerond")
     assert page.url.endswith(f"/partner/verwijzingen/{referral_id}")
     del new
 
@@ -143,14 +143,14 @@ def test_a_partners_day(page, demo_server, width):
     expect(page.locator(".ww-error-summary")).to_be_focused()
     page.get_by_label("Titel").fill(title)
     page.get_by_role("button", name="Sla de wijzigingen op").click()
-    expect(page.locator(".utrecht-alert")).to_contain_text(f"“{title}” is bijgewerkt")
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text(f"“{title}” is bijgewerkt")
     assert fits_the_width(page)
     screenshot(page, f"dag-partner-aanbod-{width}")
 
     row = page.locator("tbody tr", has=page.get_by_text(title, exact=True)).first
     row.locator("summary", has_text="Sluit").click()
     row.get_by_role("button", name=f"Ja, sluit “{title}”").click()
-    expect(page.locator(".utrecht-alert")).to_contain_text("Gesloten")
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("Gesloten")
     page.get_by_role("button", name=f"Heropen “{title}”").click()
-    expect(page.locator(".utrecht-alert")).to_contain_text("Heropend")
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("Heropend")
     assert accessibility_violations(page) == []

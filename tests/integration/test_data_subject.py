@@ -13,6 +13,7 @@ from models.audit import Access, AccessLog, record_access
 from models.errors import NotFound
 from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
+from models.proposal import ProposalReferral
 from models.referral import Referral, ReferralEvent
 from models.referral_service import change_status, refer
 from models.reports.funnel import referral_funnel
@@ -197,3 +198,21 @@ def test_the_needs_at_intake_go_with_the_purge_and_only_the_purged_persons(sessi
     owners = session.scalars(select(IntakeNeed.inburgeraar_id)).all()
     assert old.id not in owners and current.id in owners
     assert current.intake_needs_by_domain == {"taal": 2}
+
+
+def test_a_reason_for_referring_elsewhere_than_proposed_is_exported_and_purged(session, people):
+    old, current = people["old"], people["current"]
+    for person in (old, current):
+        session.add(ProposalReferral(referral_id=people["referrals"][person.id],
+                                     proposed_offer_id=session.get(
+                                         Referral, people["referrals"][person.id]).offer_id,
+                                     reason_code="anders", reason=f"Over {person.pseudonym}"))
+    session.flush()
+    [exported] = export_subject(session, old.id)["referrals"]
+    assert exported["proposal"]["reason"] == f"Over {old.pseudonym}"
+    purge(session, retention_days=730, today=TODAY)
+    session.expire_all()
+    reasons = {row.referral_id: (row.reason_code, row.reason)
+               for row in session.scalars(select(ProposalReferral))}
+    assert reasons[people["referrals"][old.id]] == ("anders", None)  # the count stays
+    assert reasons[people["referrals"][current.id]] == ("anders", f"Over {current.pseudonym}")

@@ -1,6 +1,7 @@
 """The schema comes from migrations: empty → head → one step down → head."""
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -120,5 +121,55 @@ def test_the_needs_at_intake_are_backfilled_from_the_needs_and_dropped_again(
             downgrade(revision="b7c2e5a91d04")
             assert "intake_need" not in inspect(db.engine).get_table_names()
             assert session.execute(text("SELECT count(*) FROM need")).scalar() == 3
+            session.remove()
+            db.engine.dispose()
+
+
+def test_existing_referrals_keep_what_is_known_of_the_person_as_referred(database_url, tmp_path):
+    """9b4e2d7a6c15: a referral whose person has not changed since gets their fields now."""
+    with scratch_database(database_url, tmp_path) as url:
+        app = make_test_app(url)
+        with app.app_context():
+            upgrade(revision="e4c7b60962e6")
+            session = db.session
+            session.execute(text(
+                "INSERT INTO gemeente (id, name, cbs_code, lat, lon) "
+                "VALUES (1, 'Utrecht', '0344', 52.09, 5.12)"
+            ))
+            made = datetime(2026, 3, 1, tzinfo=UTC)
+            session.execute(text(
+                "INSERT INTO partner (id, uuid, name, kind, gemeente_id, languages, active, "
+                "created_at) VALUES (1, :uuid, 'P', 'taalschool', 1, '[]', :yes, :at)"),
+                {"uuid": "8f1c2d3e-0000-4000-8000-000000000001", "yes": True, "at": made})
+            session.execute(text(
+                "INSERT INTO offer (id, uuid, partner_id, title, domain, capacity, leerroutes, "
+                "schedule, languages, women_only, childcare, sectors, alfa, created_at, "
+                "updated_at) VALUES (1, :uuid, 1, 'O', 'taal', 3, '[]', '[]', '[]', :no, :no, "
+                "'[]', :no, :at, :at)"),
+                {"uuid": "8f1c2d3e-0000-4000-8000-000000000002", "no": False, "at": made})
+            for person_id, changed in ((1, datetime(2026, 1, 5, tzinfo=UTC)),
+                                       (2, datetime(2026, 6, 1, tzinfo=UTC))):
+                session.execute(text(
+                    "INSERT INTO inburgeraar (id, pseudonym, gemeente_id, languages, level, "
+                    "availability, childcare_needed, sectors, latin_literate, duaal, "
+                    "created_at, updated_at) VALUES (:id, :pseudonym, 1, '[\"ar\"]', 'A1', "
+                    "'[]', :no, '[]', :yes, :no, :at, :changed)"
+                ), {"id": person_id, "pseudonym": f"IB-MIG{person_id}", "no": False,
+                    "yes": True, "at": made - timedelta(days=60), "changed": changed})
+                session.execute(text(
+                    "INSERT INTO referral (id, inburgeraar_id, offer_id, status, created_at, "
+                    "status_changed_at) VALUES (:id, :id, 1, 'completed', :at, :at)"
+                ), {"id": person_id, "at": made})
+            session.commit()
+
+            upgrade()
+            rows = dict(session.execute(text(
+                "SELECT id, as_referred FROM referral ORDER BY id")).all())
+            known = rows[1] if isinstance(rows[1], dict) else json.loads(rows[1])
+            assert known == {"languages": ["ar"], "level": "A1", "availability": [],
+                             "childcare_needed": False, "sectors": [], "latin_literate": True,
+                             "duaal": False}
+            # Person 2 changed after the referral: what they were then is not known.
+            assert rows[2] is None
             session.remove()
             db.engine.dispose()

@@ -1,5 +1,8 @@
 """The waitlist under concurrency on PostgreSQL, where row locks are real.
 
+A klantmanager's leave racing a partner's decline: the place goes to the next
+in line, never to the person just taken off.
+
 Two places of a full offer are freed at once, in two transactions on two
 connections (as two gunicorn workers would), while a third worker keeps
 trying to refer directly: the two places go to exactly two waiting entries,
@@ -19,7 +22,7 @@ from models.capacity import HOLDING_STATUSES
 from models.errors import DomainError
 from models.referral_service import change_status, refer
 from models.unit_of_work import UnitOfWork
-from models.waitlist import join_waitlist
+from models.waitlist import join_waitlist, leave_waitlist
 
 ROUNDS = 15
 CAPACITY = 3
@@ -89,3 +92,54 @@ def test_two_places_freed_at_once_go_to_exactly_two_entries(pg):
                 Referral.offer_id == offer_id, Referral.inburgeraar_id.in_(outsiders)))
         assert [statuses[e] for e in entries] == ["referred", "referred", "waiting", "waiting"]
         assert holding == CAPACITY and direct == 0
+
+
+def _wait_until_blocked(sessions, deadline_s=20.0):
+    """Until some transaction waits for a row lock (the other connection's)."""
+    import time
+
+    from sqlalchemy import text
+
+    stop = time.monotonic() + deadline_s
+    with sessions() as probe:
+        while time.monotonic() < stop:
+            if probe.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")):
+                return
+            probe.rollback()
+            time.sleep(0.02)
+    raise AssertionError("the decline never waited for the leave's lock")
+
+
+@pytest.mark.postgres
+def test_a_leave_racing_a_decline_keeps_the_person_off_the_list(pg):
+    """The klantmanager's leave holds the entry's row; the partner's decline frees the place
+    meanwhile. Once the leave commits, the place goes to the next in line, never to the
+    person taken off (defect 1 of issue 21: the entry ended ``referred`` with a ``sent``
+    referral)."""
+    sessions = pg
+    partner_id, km_id, offer_id, held, entries, _ = _full_offer_with_queue(sessions)
+    with sessions() as leaving:
+        leave_waitlist(leaving, actor_id=km_id, entry_id=entries[0])  # flushed, not committed
+
+        def decline():
+            with sessions() as session, UnitOfWork(session):
+                change_status(session, actor_id=partner_id, referral_id=held[0],
+                              to_status="declined", reason_code="persoonlijk")
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            declined = pool.submit(decline)
+            _wait_until_blocked(sessions)
+            leaving.commit()
+            declined.result()
+
+    with sessions() as session:
+        statuses = dict(session.execute(
+            select(WaitlistEntry.id, WaitlistEntry.status)
+            .where(WaitlistEntry.offer_id == offer_id)).all())
+        left = session.get(WaitlistEntry, entries[0])
+        referred_left = session.scalar(select(func.count()).select_from(Referral).where(
+            Referral.offer_id == offer_id, Referral.inburgeraar_id == left.inburgeraar_id))
+        holding = session.scalar(select(func.count()).select_from(Referral).where(
+            Referral.offer_id == offer_id, Referral.status.in_(HOLDING_STATUSES)))
+    assert [statuses[e] for e in entries] == ["withdrawn", "referred", "waiting", "waiting"]
+    assert referred_left == 0 and holding == CAPACITY

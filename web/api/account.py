@@ -8,6 +8,7 @@ from web.api import audit_schemas as schemas
 from web.api.auth import ALL_ROLES, current_user, roles
 from web.api.schemas import Problem
 from web.api.spec import api, responses
+from web.audit import current_origin
 from web.extensions import db
 
 bp = Blueprint("api_account", __name__)
@@ -38,5 +39,6 @@ def post_password(json: schemas.PasswordChange):
 )
 def post_unlock(user_id: int):
     """Unlock an account locked after too many failed logins in a row."""
-    unlock_account(db.session, actor_id=current_user().id, user_id=user_id)
+    unlock_account(db.session, actor_id=current_user().id, user_id=user_id,
+                   origin=current_origin())
     return "", 204

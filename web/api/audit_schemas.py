@@ -5,7 +5,7 @@ unique across both, as the OpenAPI document needs.
 """
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -68,6 +68,12 @@ class ExportedEvent(Exported):
     reason: str | None
 
 
+class ExportedProposal(Exported):
+    proposed_offer_id: int
+    reason_code: str | None
+    reason: str | None
+
+
 class ExportedReferral(Exported):
     id: int
     offer_id: int
@@ -76,6 +82,17 @@ class ExportedReferral(Exported):
     status: ReferralStatus
     reason_code: ReasonCode | None
     note: str | None
+    as_referred: dict[str, Any] | None = Field(
+        description="De gegevens van de persoon waarmee Wegwijs rekende toen de verwijzing "
+        "werd gemaakt"
+    )
+    chance_given: float | None = Field(
+        description="De kans op afronden die Wegwijs toen gaf (0 tot 1)"
+    )
+    proposal: ExportedProposal | None = Field(
+        description="Gemaakt vanuit het verdeelvoorstel: het voorgestelde aanbod, en waarom "
+        "het elders werd"
+    )
     created_at: Timestamp
     status_changed_at: Timestamp
     events: list[ExportedEvent]

@@ -7,7 +7,7 @@ OpenAPI document needs.
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from models.partners import PARTNER_STATUSES
@@ -21,7 +21,12 @@ PartnerName = Annotated[str, Field(min_length=1, max_length=200, pattern=_TEXT)]
 GemeenteName = Annotated[str, Field(min_length=1, max_length=80, pattern=_TEXT,
                                     examples=["Utrecht"])]
 Description = Annotated[str, Field(max_length=4000, pattern=_TEXT)]
-Email = Annotated[str, Field(min_length=3, max_length=254, pattern=_TEXT)]
+# An email as models.accounts takes it (name@domain.tld), without spaces around it or
+# characters that are whitespace or control characters anywhere: Python's and JSON
+# Schema's "\s" differ, so the set is spelt out.
+_EMAIL_CHAR = r"[^@\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+Email = Annotated[str, Field(min_length=3, max_length=254,
+                            pattern=f"^{_EMAIL_CHAR}+@{_EMAIL_CHAR}+\\.{_EMAIL_CHAR}+$")]
 
 
 class Partner(Schema):
@@ -97,7 +102,22 @@ class AccountQuery(Schema):
                          "gebruikt (BIO: periodieke controle van rechten)")
 
 
+def _organisation_of_the_role(schema: dict) -> None:
+    """A partner account names its partner, a klantmanager's its gemeente, and nothing else
+    (``models.accounts``), as the document states it."""
+    needs = {"partner": "partner_id", "klantmanager": "gemeente", "coordinator": None}
+    schema["allOf"] = [
+        {"if": {"properties": {"role": {"const": role}}, "required": ["role"]},
+         "then": {"required": [own] if own else [], "properties": {
+             name: ({"not": {"type": "null"}} if name == own else {"type": "null"})
+             for name in ("partner_id", "gemeente")}}}
+        for role, own in needs.items()
+    ]
+
+
 class AccountInvite(Body):
+    model_config = ConfigDict(json_schema_extra=_organisation_of_the_role)
+
     email: Email
     role: Role
     partner_id: Id | None = None

@@ -5,6 +5,7 @@ OpenAPI document. Vocabularies come from ``models.vocabulary``, so the API
 accepts exactly what the database's CHECK constraints do.
 """
 
+import json
 import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
@@ -17,12 +18,16 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from models import field_rules as rules
+from models import person_fields
+from models import pip as pip_rules
 from models.access import OFFER_LIST_STATUSES
 from models.pip import ALFABETISERING, MAX_UREN, PIP_LEERROUTES, PIP_NIVEAUS
 from models.reason_codes import REASON_CODES
@@ -47,8 +52,22 @@ OfferKind = Literal[OFFER_KINDS]
 ReferralStatus = Literal[REFERRAL_STATUSES]
 ReasonCode = Literal[REASON_CODES]
 
+
+
+def _integral(value):
+    # JSON has one kind of number: 5.0 is the integer 5, as JSON Schema's "integer" says.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def integer(**limits):
+    """A whole number in a body within ``limits``: 5 or 5.0, never "5" or true."""
+    return Annotated[int, Field(**limits), BeforeValidator(_integral)]
+
+
 # Ids are PostgreSQL integers; larger numbers cannot name anything.
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Id = integer(ge=1, le=2**31 - 1)
 # PostgreSQL text cannot hold NUL characters.
 _NO_NUL = r"^[^\x00]*$"
 # Limits from models.field_rules, the same the portal's forms take.
@@ -60,12 +79,12 @@ Pc4 = Annotated[str, Field(pattern=rules.PC4_PATTERN, examples=["3512"])]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$", examples=["nl", "ar", "ti"])]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
-Age = Annotated[int, Field(ge=rules.AGE.minimum, le=rules.AGE.maximum)]
-Capacity = Annotated[int, Field(ge=rules.CAPACITY.minimum, le=rules.CAPACITY.maximum)]
+Age = integer(ge=rules.AGE.minimum, le=rules.AGE.maximum)
+Capacity = integer(ge=rules.CAPACITY.minimum, le=rules.CAPACITY.maximum)
 HoursPerWeek = Annotated[
     float, Field(ge=rules.HOURS_PER_WEEK.minimum, le=rules.HOURS_PER_WEEK.maximum)
 ]
-BirthYear = Annotated[int, Field(ge=rules.BIRTH_YEAR.minimum, le=rules.BIRTH_YEAR.maximum)]
+BirthYear = integer(ge=rules.BIRTH_YEAR.minimum, le=rules.BIRTH_YEAR.maximum)
 TravelKm = Annotated[float, Field(ge=rules.MAX_TRAVEL_KM.minimum, le=rules.MAX_TRAVEL_KM.maximum)]
 Weight = Annotated[float, Field(gt=0, le=100)]
 
@@ -111,9 +130,67 @@ class Schema(BaseModel):
 
 
 class Body(Schema):
-    """A JSON request body: JSON's own types only (no ``0`` for false, no ``"5"`` for 5)."""
+    """A JSON request body: JSON's own types only (no ``0`` for false, no ``"5"`` for 5).
+
+    A 422 names every bad field at once: when a field is invalid, so that the
+    use case never runs, the use case's rules across fields that need no
+    database (``rule_errors``, the shared functions of ``models``) are named
+    beside it. ``shape_errors`` are rules the document itself states
+    (``dependentRequired``): always checked here.
+    """
 
     model_config = ConfigDict(strict=True)
+
+    @classmethod
+    def rule_errors(cls, values: dict) -> list[dict]:
+        """``[{"field", "message"}]``: the use case's rules across fields, on the values
+        as given (JSON, possibly of the wrong type: such a value breaks no rule)."""
+        return []
+
+    @classmethod
+    def shape_errors(cls, values: dict) -> list[dict]:
+        """The rules across fields that the document states, on the values as given."""
+        return []
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_bad_field(cls, data, handler: ModelWrapValidatorHandler):
+        raw = data if isinstance(data, dict) else {}
+        try:
+            body = handler(data)
+        except ValidationError as error:
+            broken = cls.shape_errors(raw) + cls.rule_errors(raw)
+            if not broken:
+                raise
+            raise _with_rule_errors(cls, error.errors(), broken) from None
+        if broken := cls.shape_errors(raw):
+            raise _with_rule_errors(cls, [], broken + cls.rule_errors(raw))
+        return body
+
+
+def _with_rule_errors(model: type, found: list, broken: list[dict]) -> ValidationError:
+    """One ValidationError with pydantic's errors and the broken rules, each at its field."""
+    return ValidationError.from_exception_data(model.__name__, [
+        *({"type": PydanticCustomError(e["type"], e["msg"], e.get("ctx")), "loc": e["loc"],
+           "input": e["input"]} for e in found),
+        *({"type": PydanticCustomError("rule", "{message}", {"message": b["message"]}),
+           "loc": tuple(b["field"].split(".")), "input": None} for b in broken),
+    ])
+
+
+def emptied(empty) -> str:
+    """What ``null`` sets a field to: its empty value (the one meaning of null in every body)."""
+    if empty is None:
+        return "null maakt het veld leeg"
+    if isinstance(empty, bool):
+        return f"null zet het terug op de standaard ({json.dumps(empty)})"
+    return f"null maakt het leeg ({json.dumps(empty)})"
+
+
+def absent_or_empty(name: str, description: str | None = None):
+    """A person field: left out, unchanged (new: empty); null, its empty value."""
+    said = emptied(person_fields.empty_value(name))
+    return Field(default=None, description=f"{description}. {said}" if description else said)
 
 
 def _iso_date_text(value):
@@ -147,43 +224,82 @@ class TokenResponse(Schema):
 # --- offers -----------------------------------------------------------------------
 
 
-class OfferFields(Body):
-    """Fields of an offer as the scenario contract names them; all optional here."""
+def _offer_rules(schema: dict) -> None:
+    """The rules across an offer's fields (``models.field_rules``) the document can state:
+    ``lat`` and ``lon`` together (both numbers, or both null), levels in order."""
+    schema["dependentRequired"] = {"lat": ["lon"], "lon": ["lat"]}
+    schema["allOf"] = [
+        *({"if": {"properties": {one: {"type": "number"}}, "required": [one]},
+           "then": {"properties": {other: {"type": "number"}}}}
+          for one, other in (("lat", "lon"), ("lon", "lat"))),
+        *({"if": {"properties": {"min_level": {"const": low}}, "required": ["min_level"]},
+           "then": {"properties": {"max_level": {"not": {"enum": list(LEVELS[:rank])}}}}}
+          for rank, low in enumerate(LEVELS) if rank),
+    ]
 
-    title: Title | None = None
-    domain: Domain | None = None
-    kind: OfferKind | None = None
-    capacity: Capacity | None = None
-    postcode: Pc4 | None = None
-    lat: Latitude | None = None
-    lon: Longitude | None = None
-    min_level: Level | None = None
-    max_level: Level | None = None
-    leerroutes: list[Leerroute] | None = None
-    schedule: list[Daypart] | None = None
-    languages: list[Language] | None = None
-    women_only: bool | None = None
-    childcare: bool | None = None
-    min_age: Age | None = None
-    max_age: Age | None = None
-    sectors: list[Sector] | None = None
-    hours_per_week: HoursPerWeek | None = None
-    start: Day | None = None
-    description: Text | None = None
-    alfa: bool | None = None
+
+def empty_field(empty):
+    """An optional body field whose ``null`` is ``empty`` (left out: unchanged, or empty)."""
+    return Field(default=None, description=emptied(empty))
+
+
+class OfferFields(Body):
+    """Fields of an offer as the scenario contract names them; all optional here.
+
+    Left out, a field stays as it is (a new offer: empty); ``null`` sets it to
+    its empty value: a list ``[]``, a flag ``false``, anything else none.
+    ``title``, ``domain`` and ``capacity`` cannot be empty; ``lat`` and
+    ``lon`` go together.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_offer_rules)
+
+    title: Title = absent("Niet leeg, niet null")
+    domain: Domain = absent("Niet null")
+    kind: OfferKind | None = empty_field(None)
+    capacity: Capacity = absent("Plekken in totaal; niet null")
+    postcode: Pc4 | None = empty_field(None)
+    lat: Latitude | None = Field(default=None, description="Samen met lon; " + emptied(None))
+    lon: Longitude | None = Field(default=None, description="Samen met lat; " + emptied(None))
+    min_level: Level | None = empty_field(None)
+    max_level: Level | None = empty_field(None)
+    leerroutes: list[Leerroute] | None = empty_field([])
+    schedule: list[Daypart] | None = empty_field([])
+    languages: list[Language] | None = empty_field([])
+    women_only: bool | None = empty_field(False)
+    childcare: bool | None = empty_field(False)
+    min_age: Age | None = empty_field(None)
+    max_age: Age | None = empty_field(None)
+    sectors: list[Sector] | None = empty_field([])
+    hours_per_week: HoursPerWeek | None = empty_field(None)
+    start: Day | None = empty_field(None)
+    description: Text | None = empty_field(None)
+    alfa: bool | None = empty_field(False)
+
+    @classmethod
+    def rule_errors(cls, values: dict) -> list[dict]:
+        return rules.offer_field_errors(values)
+
+    @classmethod
+    def shape_errors(cls, values: dict) -> list[dict]:
+        return rules.coordinates_errors(values)
 
 
 class OfferCreate(OfferFields):
     """A new offer; ``partner_id`` is the caller's own partner when left out."""
 
-    partner_id: Id | None = None
+    partner_id: Id | None = Field(
+        default=None, description="Verplicht voor de coördinator; weggelaten of null bij een "
+        "partner: de eigen"
+    )
     title: Title
     domain: Domain
     capacity: Capacity
 
 
 class OfferChange(OfferFields):
-    """The fields to change; fields left out stay as they are."""
+    """The fields to change: left out, a field stays as it is; ``null`` empties it
+    (a list ``[]``, a flag ``false``); ``title``, ``domain`` and ``capacity`` take no null."""
 
 
 class Offer(BaseModel):
@@ -243,8 +359,22 @@ PipNiveau = Literal[PIP_NIVEAUS]
 Alfabetisering = Literal[ALFABETISERING]
 
 
+def _duo_rules(schema: dict) -> None:
+    """DUO's rules across a PIP's fields (``models.pip``), as the document states them."""
+    schema["allOf"] = [
+        *({"not": {"properties": {"niveau": {"const": niveau}, "leerroute": {"const": route}},
+                   "required": ["niveau", "leerroute"]}}
+          for niveau, route, _ in pip_rules.EXCLUDED),
+        {"if": {"properties": {"intensiteit_b1_uren": {"type": "integer"}},
+                "required": ["intensiteit_b1_uren"]},
+         "then": {"properties": {"leerroute": {"const": pip_rules.UREN_LEERROUTE}}}},
+    ]
+
+
 class PipFields(Body):
     """The PIP as DUO holds it; DUO's rules across fields are a 422 naming the field."""
+
+    model_config = ConfigDict(json_schema_extra=_duo_rules)
 
     dagtekening: Day = Field(description="Datum van het PIP-besluit")
     leerroute: PipLeerroute = Field(description="B (B1-route), O (onderwijsroute), Z (Z-route)")
@@ -252,7 +382,7 @@ class PipFields(Body):
         default=None, description="Weggelaten bij B of O: B1 wordt vastgelegd. A2 niet bij O; "
         "B1 niet bij Z"
     )
-    intensiteit_b1_uren: Annotated[int, Field(ge=1, le=MAX_UREN)] | None = Field(
+    intensiteit_b1_uren: integer(ge=1, le=MAX_UREN) | None = Field(
         default=None, description="Geschatte intensiteit, alleen bij de B1-route"
     )
     alfabetisering: Alfabetisering = Field(
@@ -268,46 +398,89 @@ class Pip(BaseModel):
     alfabetisering: Alfabetisering
 
 
+# At least one domain: the brede intake asks for a need.
+Needs = Annotated[dict[Domain, Weight], Field(min_length=1)]
+NEEDS = "Per domein het gewicht van de hulpvraag (> 0); minstens één domein"
+
+
+def _following_the_pip(schema: dict) -> None:
+    """The fields that follow from a PIP given in the body (``models.pip.following_errors``)."""
+    def given(**pip) -> dict:
+        return {"properties": {"pip": {"type": "object", "properties": pip,
+                                       "required": list(pip)}}, "required": ["pip"]}
+
+    schema["allOf"] = [
+        *({"if": given(leerroute={"const": duo}),
+           "then": {"properties": {"leerroute": {"enum": [route, None]}}}}
+          for duo, route in pip_rules.SCENARIO_LEERROUTE.items()),
+        {"if": given(alfabetisering={"enum": list(pip_rules.ALFA)}),
+         "then": {"properties": {"latin_literate": {"enum": [False, None]}}}},
+    ]
+
+
 class InburgeraarFields(Body):
-    postcode: Pc4 | None = None
-    gender: Gender | None = None
-    birth_year: BirthYear | None = None
-    arrived_on: Day | None = None
-    languages: list[Language] | None = None
-    level: Level | None = None
-    leerroute: Leerroute | None = None
-    education: Education | None = None
-    availability: list[Daypart] | None = None
-    childcare_needed: bool | None = None
-    max_travel_km: TravelKm | None = None
-    sectors: list[Sector] | None = None
-    mentor_id: Id | None = None
-    goals: Text | None = None
-    latin_literate: bool | None = None
-    duaal: bool | None = Field(
-        default=None, description="Duaal traject: taal en werk naast elkaar, in één week"
+    """A person's recorded fields (``models.person_fields``), the needs and the PIP.
+
+    Left out, a field stays as it is (a new person: empty); ``null`` sets it
+    to its empty value (each field says which): a list ``[]``, a flag its
+    default, ``pip`` no PIP; ``needs`` cannot be empty. Dates that record
+    what happened (``arrived_on``, the PIP's ``dagtekening``) lie not after today.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_following_the_pip)
+
+    postcode: Pc4 | None = absent_or_empty("postcode")
+    gender: Gender | None = absent_or_empty("gender")
+    birth_year: BirthYear | None = absent_or_empty("birth_year", "Niet na dit jaar")
+    arrived_on: Day | None = absent_or_empty("arrived_on", "In Nederland sinds; niet na vandaag")
+    languages: list[Language] | None = absent_or_empty("languages")
+    level: Level | None = absent_or_empty("level")
+    leerroute: Leerroute | None = absent_or_empty("leerroute", "Volgt uit het PIP als dat er is")
+    education: Education | None = absent_or_empty("education")
+    availability: list[Daypart] | None = absent_or_empty("availability")
+    childcare_needed: bool | None = absent_or_empty("childcare_needed")
+    max_travel_km: TravelKm | None = absent_or_empty("max_travel_km")
+    sectors: list[Sector] | None = absent_or_empty("sectors")
+    mentor_id: Id | None = absent_or_empty("mentor_id", "Een maatje of mentor (partner)")
+    goals: Text | None = absent_or_empty("goals")
+    latin_literate: bool | None = absent_or_empty(
+        "latin_literate", "Onwaar wanneer het PIP alfabetisering toekent"
     )
-    needs: dict[Domain, Weight] | None = Field(
-        default=None, description="Per domein het gewicht van de hulpvraag (> 0)"
+    duaal: bool | None = absent_or_empty(
+        "duaal", "Duaal traject: taal en werk naast elkaar, in één week"
     )
+    needs: Needs = absent(NEEDS + "; weglaten laat ze staan, null kan niet")
     pip: PipFields | None = Field(
         default=None,
-        description="Het PIP; leerroute en latin_literate volgen eruit. Bij wijzigen: null "
-        "verwijdert het PIP, weglaten laat het staan",
+        description="Het PIP; leerroute en latin_literate volgen eruit. null: geen PIP "
+        "(verwijdert het), weglaten laat het staan",
     )
+
+    @classmethod
+    def rule_errors(cls, values: dict) -> list[dict]:
+        pip = values.get("pip")
+        if not isinstance(pip, dict):
+            return rules.person_field_errors(values)
+        return [*rules.person_field_errors(values), *pip_rules.pip_errors(pip),
+                *pip_rules.following_errors(values, pip)]
 
 
 class InburgeraarCreate(InburgeraarFields):
     """A new inburgeraar; a klantmanager's own gemeente when ``gemeente_id`` is left out."""
 
     pseudonym: Annotated[str, Field(pattern=rules.PSEUDONYM_PATTERN)] | None = Field(
-        default=None, description="Gegenereerd wanneer weggelaten"
+        default=None, description="Gegenereerd wanneer weggelaten of null"
     )
-    gemeente_id: Id | None = None
+    gemeente_id: Id | None = Field(
+        default=None, description="Verplicht voor de coördinator; weggelaten of null bij een "
+        "klantmanager: de eigen gemeente"
+    )
+    needs: Needs = Field(description=NEEDS)
 
 
 class InburgeraarChange(InburgeraarFields):
-    """The fields to change; ``needs``, when given, replaces all needs."""
+    """The fields to change: left out, a field stays as it is; ``null`` empties it (each
+    field says to what; ``pip``: no PIP); ``needs``, when given, replaces all needs."""
 
 
 class Inburgeraar(BaseModel):

@@ -30,7 +30,11 @@ API_DESCRIPTION = (
     "De JSON-API van Wegwijs voor de systemen van partners en voor scripts. "
     "Vraag een token aan met `POST /api/v1/tokens` (e-mailadres, wachtwoord en de code van "
     "de tweede factor) of maak in het portaal een API-sleutel, en stuur het mee als "
-    "`Authorization: Bearer <token>`. Elke fout is `application/problem+json` (RFC 9457)."
+    "`Authorization: Bearer <token>`. Elke fout is `application/problem+json` (RFC 9457); "
+    "een 422 noemt elk ongeldig veld tegelijk. In een body laat een weggelaten veld de "
+    "waarde staan (bij aanmaken: leeg), en zet `null` een veld op zijn lege waarde: een "
+    "lijst `[]`, een vlag haar standaard, `pip` geen PIP. Wat niet leeg kan (`needs`, "
+    "`title`, `domain`, `capacity`) neemt geen `null`."
 )
 
 

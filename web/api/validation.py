@@ -36,6 +36,9 @@ _MESSAGES = {
     "rfc3339": "Moet een tijdstip met tijdzone zijn (RFC 3339), bijv. 2026-06-29T12:28:00+02:00.",
     "timezone_aware": "Moet een tijdstip met tijdzone zijn (RFC 3339).",
     "value_error": "Ongeldige waarde.",
+    "too_short": "Moet minstens {min_length} waarde(n) bevatten.",
+    # A rule across fields (schemas.Body.rule_errors): its own Dutch message.
+    "rule": "{message}",
 }
 _FALLBACK = "Ongeldige waarde."
 

@@ -15,7 +15,7 @@ bp = Blueprint("api_what_if", __name__)
 
 class CapacityChange(schemas.Body):
     offer_id: schemas.Id = Field(description="Een open aanbod")
-    capacity: int = Field(ge=0, le=10_000, description="Het aantal plaatsen in totaal")
+    capacity: schemas.Capacity = Field(description="Het aantal plaatsen in totaal")
 
 
 class WhatIfRequest(schemas.Body):

@@ -40,6 +40,7 @@ COORDINATOR_PAGES = (
     ("Netwerk", "coordinator.network"),
     ("Kaart", "coordinator.map"),
     ("Wat als", "coordinator.what_if_page"),
+    ("Voorspellingen", "coordinator.predictions"),
 )
 
 

@@ -14,6 +14,7 @@ from models.account import User
 from models.audit import AccessLog, LogFilter, access_log_query
 from models.lockout import unlock_account
 from models.people import Inburgeraar
+from web.audit import current_origin
 from web.extensions import db
 from web.portal.choices import optional
 from web.portal.forms import PortalForm
@@ -88,7 +89,8 @@ def access_log():
 
 @bp.post("/accounts/<int:user_id>/deblokkeren")
 def unlock(user_id: int):
-    user = unlock_account(db.session, actor_id=actor_id(), user_id=user_id)
+    user = unlock_account(db.session, actor_id=actor_id(), user_id=user_id,
+                          origin=current_origin())
     flash(f"{user.email} is gedeblokkeerd.", "ok")
     return redirect(url_for("coalition_admin.accounts"))
 

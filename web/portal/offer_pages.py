@@ -56,6 +56,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
             .order_by(Offer.closed_at.is_not(None), Offer.title, Offer.id)
         ).all()
         held = held_places(db.session, [o.id for o in offers])
+        free = free_places(db.session, [o.id for o in offers])
         forms = {}
         for offer in offers:
             if failed is not None and failed.offer_id.data == str(offer.id):
@@ -66,8 +67,8 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
                     capacity=offer.capacity,
                 )
         return render_template(
-            "partner/offers.html", offers=offers, held=held, forms=forms, wording=wording,
-            bp=name, werkgever=werkgever,
+            "partner/offers.html", offers=offers, held=held, free=free, forms=forms,
+            wording=wording, bp=name, werkgever=werkgever,
         ), status
 
     @bp.get("/aanbod")

@@ -71,8 +71,11 @@ async function signIn(button) {
 
 async function register(button) {
   const form = button.form;
-  const fields = { password: form.elements.password.value, code: form.elements.code.value,
-                   name: form.elements.name.value };
+  const fields = {
+    password: form.querySelector("input[type=password]").value,
+    code: form.querySelector("input[autocomplete=one-time-code]").value,
+    name: form.querySelector("#passkey-name").value,
+  };
   try {
     const options = await postJson(button.dataset.options, button.dataset.csrf, fields);
     const credential = await navigator.credentials.create({ publicKey: withBuffers(options) });

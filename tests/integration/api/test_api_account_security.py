@@ -88,6 +88,11 @@ def test_unlock_command(runner, session):
     ("wachtwoord123", "te makkelijk"),
     ("aaaaaaaaaaaaaaaa", "te makkelijk"),
     ("mijn-naam-is-jansen-en-zo", "e-mailadres"),
+    # The shipped list (models/common_passwords.txt), with digits added, or repeated.
+    ("qwerty123456", "te makkelijk"),
+    ("Dragon123456!", "te makkelijk"),
+    ("passwordpassword", "te makkelijk"),
+    ("abcabcabcabc", "te makkelijk"),
 ])
 def test_password_rules(password, problem):
     assert any(problem in p for p in password_problems(password, "jansen@wegwijs.example"))

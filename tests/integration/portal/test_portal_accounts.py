@@ -3,6 +3,7 @@ that end, the coordinator's partner and account pages, a partner's own organisat
 
 import re
 import time
+from datetime import date, timedelta
 
 import pyotp
 from flask import g
@@ -219,3 +220,32 @@ def test_a_spike_of_failed_sign_ins_is_flagged_on_the_overview(client, session):
     session.commit()
     page = client.get("/").get_data(as_text=True)
     assert 'id="inlogpiek"' in page and f"{SPIKE_THRESHOLD} in het afgelopen uur" in page
+
+
+def test_a_person_makes_an_api_key_shown_once_and_the_coordinator_revokes_it(app, client,
+                                                                             session):
+    user = factories.user(session, role="partner", password=PASSWORD)
+    log_in(client, user)
+    made = client.post("/account/api-sleutels", data={
+        "key-name": "cursusadministratie", "key-expires_on": "2099-01-01",
+        "csrf_token": csrf_token(client, "/account")})
+    assert made.status_code == 422 and "binnen een jaar" in made.get_data(as_text=True)
+    day = (date.today() + timedelta(days=300)).isoformat()
+    made = client.post("/account/api-sleutels", data={
+        "key-name": "cursusadministratie", "key-expires_on": day,
+        "csrf_token": csrf_token(client, "/account")})
+    key = re.search(r'id="api-sleutel">([^<]+)<', made.get_data(as_text=True)).group(1)
+    assert key not in client.get("/account").get_data(as_text=True)  # shown once
+    assert client.get("/api/v1/offers", headers={"Authorization": f"Bearer {key}"}
+                      ).status_code == 200
+    _between_browsers()
+    coordinator = factories.user(session, role="coordinator", password=PASSWORD)
+    other = app.test_client()
+    log_in(other, coordinator)
+    page = other.get("/coordinator/api-sleutels").get_data(as_text=True)
+    assert "cursusadministratie" in page and user.email in page
+    key_id = re.search(r"/coordinator/api-sleutels/(\d+)/intrekken", page).group(1)
+    other.post(f"/coordinator/api-sleutels/{key_id}/intrekken",
+               data={"csrf_token": csrf_token(other, "/coordinator/api-sleutels")})
+    assert client.get("/api/v1/offers", headers={"Authorization": f"Bearer {key}"}
+                      ).status_code == 401

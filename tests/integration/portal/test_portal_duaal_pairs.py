@@ -163,12 +163,27 @@ def test_with_places_in_taal_and_werk_the_week_is_complete(form_client, session,
     assert "past naast" not in section
 
 
-def test_a_complete_week_whose_places_collide_is_flagged(form_client, session, world):
+def test_a_werk_place_colliding_with_the_taal_place_is_refused_naming_the_rule(
+    form_client, session, world
+):
     log_in(form_client, world["km"])
     _refer(form_client, world["person"], world["course"])
-    _refer(form_client, world["person"], world["clash"])
+    response = form_client.post(f"/klantmanager/inburgeraars/{world['person'].id}/verwijzen",
+                                data={"offer_id": world["clash"].id, "note": ""})
+    assert response.status_code == 422
+    assert "dezelfde dagdelen als “Ochtendcursus duaal”" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Referral).where(
+        Referral.offer_id == world["clash"].id)) == 0
+
+
+def test_a_complete_week_whose_places_came_to_collide_is_flagged(form_client, session, world):
+    log_in(form_client, world["km"])
+    _refer(form_client, world["person"], world["course"])
+    _refer(form_client, world["person"], world["fits"])
+    world["fits"].schedule = ["ochtend", "middag"]  # the werkgever moved the hours since
+    session.commit()
     section = _section(form_client.get(
         f"/klantmanager/inburgeraars/{world['person'].id}").get_data(as_text=True))
     assert "De week is rond" in section
-    assert ("Let op:</strong> “Ochtendcursus duaal” en “Werkplek in de ochtend” vallen "
+    assert ("Let op:</strong> “Ochtendcursus duaal” en “Werkplek in de middag” vallen "
             "allebei op ochtend.") in section

@@ -1,5 +1,7 @@
 """The PIP in the brede intake: Dutch labels, DUO's rules as Dutch errors beside the field."""
 
+from datetime import date, timedelta
+
 import pytest
 from portal_world import PASSWORD, form_app_fixture, form_client_fixture, log_in  # noqa: F401
 from sqlalchemy import func, select
@@ -93,3 +95,19 @@ def test_alfabetisering_from_the_pip_needs_the_literacy_box_cleared(form_client,
                             data=data).status_code == 302
     session.expire_all()
     assert _person(session, "IB-PIPALFA").pip.alfabetisering == "A"
+
+
+@pytest.mark.parametrize("field", ["arrived_on", "pip_dagtekening"])
+def test_a_date_of_what_happened_in_the_future_shows_beside_its_field(
+    form_client, session, km, field
+):
+    # The same rule as the API's (models/field_rules.past_date_errors).
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    log_in(form_client, km)
+    before = session.scalar(select(func.count()).select_from(Inburgeraar))
+    response = form_client.post("/klantmanager/inburgeraars/nieuw",
+                                data={**INTAKE, "pip_leerroute": "B", field: tomorrow})
+    assert response.status_code == 422
+    block = response.get_data(as_text=True).split(f'id="{field}-fout"', 1)[1]
+    assert "Deze datum ligt in de toekomst" in block.split("</div>", 1)[0]
+    assert session.scalar(select(func.count()).select_from(Inburgeraar)) == before

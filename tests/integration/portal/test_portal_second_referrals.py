@@ -7,6 +7,9 @@ from sqlalchemy import func, select
 
 import factories
 from models.referral import Referral
+from models.referral_service import refer
+from models.unit_of_work import UnitOfWork
+from models.waitlist import WaitlistEntry
 
 
 @pytest.fixture
@@ -59,3 +62,29 @@ def test_a_note_with_a_bsn_is_refused_beside_the_note_in_dutch(form_client, sess
     assert "Deze tekst bevat een BSN en een telefoonnummer." in page
     assert 'aria-invalid="true"' in page and "<details class=\"ww-refer\" open>" in page
     assert referrals(session) == 0
+
+
+def test_a_decline_reason_and_a_waitlist_note_are_checked_in_the_portal_too(
+        form_client, session, world):
+    teacher = factories.user(session, role="partner", password=PASSWORD,
+                             partner=world["course"].partner)
+    with UnitOfWork(session):
+        referral = refer(session, actor_id=world["km"].id, inburgeraar_id=world["person"].id,
+                         offer_id=world["course"].id)
+    log_in(form_client, teacher)
+    response = form_client.post(f"/partner/verwijzingen/{referral.id}/status", data={
+        "to_status": "declined", "reason_code": "anders",
+        "reason": "Mail haar op amina@example.nl"})
+    assert response.status_code == 422
+    assert "Deze tekst bevat een e-mailadres." in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Referral, referral.id).status == "sent"
+
+    full = factories.offer(session, partner_id=world["course"].partner_id, capacity=0,
+                           title="Volle cursus")
+    klantmanager = log_in(form_client.application.test_client(), world["km"])
+    response = klantmanager.post(f"/klantmanager/inburgeraars/{world['person'].id}/wachtlijst",
+                                data={"offer_id": full.id, "note": "IBAN NL91ABNA0417164300"})
+    assert response.status_code == 422
+    assert "Deze tekst bevat een IBAN" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(WaitlistEntry)) == 0

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from models.reports.capacity import CapacityReport
 from models.reports.funnel import Funnel
 from models.reports.network import NetworkReport
+from models.reports.predictions import Group, PredictionReport
 from models.vocabulary import DOMAINS
 from web.portal.labels import DOMAIN_LABELS, PARTNER_KIND_LABELS, STATUS_LABELS
 
@@ -138,3 +139,27 @@ def map_table(report: CapacityReport, domain: str | None) -> Table:
 def kind_pair_label(pair: str) -> str:
     """The engine's edge kind (``"taalschool–werkgever"``) in Dutch words."""
     return " en ".join(PARTNER_KIND_LABELS.get(kind, kind) for kind in pair.split("–"))
+
+
+PREDICTION_HEADERS = ["Verwijzingen", "Gegeven kans (gemiddeld)", "Afgerond",
+                      "Brierscore"]
+
+
+def _prediction_rows(groups: list[Group], label) -> list[list[Value]]:
+    return [[label(g), g.count, f"{round(100 * g.chance)} %", f"{round(100 * g.rate)} %",
+             round(g.brier, 3)] for g in groups]
+
+
+def prediction_tables(report: PredictionReport) -> dict[str, Table]:
+    """The chances given against what happened: per band of the chance, domain and partner."""
+    return {
+        "banden": Table("voorspelling-per-band", "Gegeven kans en uitkomst per band van de kans",
+                        ["Gegeven kans", *PREDICTION_HEADERS],
+                        _prediction_rows(report.bands, lambda g: g.label)),
+        "domeinen": Table("voorspelling-per-domein", "Gegeven kans en uitkomst per domein",
+                          ["Domein", *PREDICTION_HEADERS],
+                          _prediction_rows(report.domains, lambda g: DOMAIN_LABELS[g.key])),
+        "partners": Table("voorspelling-per-partner", "Gegeven kans en uitkomst per partner",
+                          ["Partner", *PREDICTION_HEADERS],
+                          _prediction_rows(report.partners, lambda g: g.label)),
+    }

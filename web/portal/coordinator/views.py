@@ -7,6 +7,7 @@ from models.reports.capacity import capacity_report
 from models.reports.cohort import referral_cohort
 from models.reports.funnel import STAGES, exits_from, referral_funnel
 from models.reports.network import network_report
+from models.reports.predictions import prediction_report
 from models.reports.proposal import proposal_counts
 from models.vocabulary import DOMAINS
 from web.extensions import db
@@ -112,6 +113,26 @@ def map_csv():
         return render_template("coordinator/map.html", form=form, picture=None), INVALID
     report = capacity_report(db.session)
     return csv_response(tables.map_table(report, form.domein.data or None))
+
+
+PREDICTION_TABLES = ("banden", "domeinen", "partners")
+
+
+@bp.get("/voorspellingen")
+def predictions():
+    report = prediction_report(db.session)
+    return render_template(
+        "coordinator/predictions.html",
+        report=report,
+        tables=tables.prediction_tables(report),
+    )
+
+
+@bp.get("/voorspellingen/<name>.csv")
+def predictions_csv(name):
+    if name not in PREDICTION_TABLES:
+        abort(404)
+    return csv_response(tables.prediction_tables(prediction_report(db.session))[name])
 
 
 def _period_form() -> PeriodForm:

@@ -1,0 +1,373 @@
+"""The one writer of an offer's places.
+
+Nothing else changes ``Offer.capacity`` (of an existing offer), ``Offer.closed_at``,
+``Referral.status`` or ``WaitlistEntry.status``. The use cases above it
+(models/offers.py, models/referral_service.py, models/waitlist.py, the HSDS
+import, the purge) check who may do what and call these functions; a new
+writer of places calls them too, never the columns.
+
+Lock, then check, then write: every function that may take a place locks the
+offer's row first (``SELECT ... FOR UPDATE``; on SQLite a writing transaction
+holds the database) and counts the places afresh. A queue entry changes only
+by a status-guarded update (``UPDATE ... WHERE status = 'waiting'``) whose row
+count is checked, so an entry a concurrent leave has withdrawn is never
+referred.
+
+Each write records what happened as an event in the session; the unit of
+work calls ``handle_events`` before it commits (models/unit_of_work.py)::
+
+    place freed      ─┬─> promote: the queue's first eligible entries take the free
+    capacity raised  ─┘   places (entries no longer eligible are skipped, with the rule)
+    offer closed     ───> the queue is skipped ("closed"; so a reopened offer has none)
+    referral moved   ───> the outbox mail of the move (models/notifications.py)
+
+Promotion opens referrals, whose "referral moved" events mail in turn; the
+coalition version follows every flushed change (models/coalition_version.py).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from models import notifications
+from models.base import now_utc
+from models.capacity import HOLDING_STATUSES, free_places, held_places, holds_referral
+from models.coalition import Offer
+from models.errors import Conflict, InvalidInput, NotFound, OfferFull
+from models.matching_bridge import eligibility_failures
+from models.referral import Referral, ReferralEvent
+from models.referral_snapshot import at_creation
+from models.vocabulary import ReferralStatus
+from models.waitlist_entry import WaitlistEntry
+
+_EVENTS = "wegwijs_place_events"  # session.info key: the events not yet handled
+_MARKS = "wegwijs_place_event_marks"  # session.info key: savepoint -> events before it
+CLOSED_RULE = "closed: het aanbod is gesloten"
+
+
+@dataclass(frozen=True)
+class PlaceFreed:
+    offer_id: int
+
+
+@dataclass(frozen=True)
+class CapacityRaised:
+    offer_id: int
+
+
+@dataclass(frozen=True)
+class OfferClosed:
+    offer_id: int
+
+
+@dataclass(frozen=True)
+class ReferralMoved:
+    """A referral reached ``to_status``; mailed when the transaction commits."""
+
+    referral_id: int
+    to_status: str
+    reason_code: str | None = None
+    waitlist_entry_id: int | None = None
+
+
+PROMOTING = (PlaceFreed, CapacityRaised)
+
+
+# -- offers -----------------------------------------------------------------------------------
+
+def lock_offer(session: Session, offer_id: int, *, open_only: bool = True) -> Offer:
+    """The offer, its row locked until the commit and read afresh; NotFound when missing
+    (or closed, with ``open_only``)."""
+    offer = session.scalars(
+        select(Offer).where(Offer.id == offer_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if offer is None or (open_only and offer.closed_at is not None):
+        raise NotFound("Dit aanbod bestaat niet.")
+    return offer
+
+
+def capacity_errors(session: Session, offer: Offer, capacity: int) -> list[dict]:
+    """The capacity limit: never below the places referrals hold (the offer's row locked)."""
+    held = held_places(session, [offer.id])[offer.id]
+    if capacity >= held:
+        return []
+    return [{
+        "field": "capacity",
+        "message": f"Er zijn al {held} plekken bezet door verwijzingen; "
+                   "de capaciteit kan niet lager zijn.",
+    }]
+
+
+def set_capacity(session: Session, *, offer_id: int, capacity: int) -> Offer:
+    """Change an offer's number of places; new places go to its queue first."""
+    offer = lock_offer(session, offer_id, open_only=False)
+    errors = capacity_errors(session, offer, capacity)
+    if errors:
+        raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
+    if capacity > offer.capacity:
+        _raise(session, CapacityRaised(offer.id))
+    offer.capacity = capacity
+    session.flush()
+    return offer
+
+
+def close_offer(session: Session, *, offer_id: int, at: datetime | None = None) -> Offer:
+    """Close an offer: no new referrals, its queue skipped; it stays for history. Idempotent."""
+    offer = lock_offer(session, offer_id, open_only=False)
+    if offer.closed_at is None:
+        offer.closed_at = at or now_utc()
+        _raise(session, OfferClosed(offer.id))
+        session.flush()
+    return offer
+
+
+def reopen_offer(session: Session, *, offer_id: int) -> Offer:
+    """Open a closed offer again: it takes referrals, and a queue once full. (Its queue was
+    skipped when it closed, so nobody waits to be promoted.)"""
+    offer = lock_offer(session, offer_id, open_only=False)
+    offer.closed_at = None
+    session.flush()
+    return offer
+
+
+def close_partner_offers(session: Session, *, partner_id: int,
+                         at: datetime | None = None) -> list[int]:
+    """Close every open offer of a partner (say, one leaving the coalition); returns their ids."""
+    ids = session.scalars(select(Offer.id).where(
+        Offer.partner_id == partner_id, Offer.closed_at.is_(None)).order_by(Offer.id)).all()
+    for offer_id in ids:
+        close_offer(session, offer_id=offer_id, at=at)
+    return list(ids)
+
+
+# -- referrals --------------------------------------------------------------------------------
+
+def take_place(
+    session: Session, *, offer_id: int, person_id: int, actor_id: int | None,
+    note: str | None = None, at: datetime | None = None, notify: bool = True,
+) -> Referral:
+    """A ``sent`` referral takes one of the open offer's free places (OfferFull if none).
+
+    The caller checked who may refer whom; ``at`` backdates it (history, mailed to nobody).
+    """
+    offer = lock_offer(session, offer_id)
+    if free_places(session, [offer.id])[offer.id] <= 0:
+        raise OfferFull("Dit aanbod heeft geen vrije plaats meer.")
+    return _open_referral(session, offer_id=offer.id, person_id=person_id, actor_id=actor_id,
+                          note=note, now=at or now_utc(), notify=notify)
+
+
+def move_referral(
+    session: Session, referral: Referral, to_status: str, *, actor_id: int | None,
+    reason: str | None = None, reason_code: str | None = None, at: datetime | None = None,
+    notify: bool = True,
+) -> Referral:
+    """Write a referral's move and its event; a move out of a holding state frees a place.
+
+    The caller locked the referral's row and checked the transition is allowed.
+    """
+    now = at or now_utc()
+    session.add(ReferralEvent(
+        referral_id=referral.id, actor_id=actor_id, at=now, from_status=referral.status,
+        to_status=to_status, reason=reason, reason_code=reason_code,
+    ))
+    frees = referral.status in HOLDING_STATUSES and to_status not in HOLDING_STATUSES
+    referral.status = to_status
+    referral.status_changed_at = now
+    if reason_code is not None:
+        referral.reason_code = reason_code
+    if notify:  # a move loaded as history (backdated) is no news
+        _raise(session, ReferralMoved(referral.id, to_status, reason_code))
+    if frees:
+        _raise(session, PlaceFreed(referral.offer_id))
+    session.flush()
+    return referral
+
+
+# -- the queue --------------------------------------------------------------------------------
+
+def join_queue(session: Session, *, offer_id: int, person_id: int, actor_id: int,
+               note: str | None = None) -> WaitlistEntry:
+    """Put a person in the queue of an open offer without a free place (Conflict if it has one).
+
+    The caller checked who may queue whom, and that the person is eligible and not yet there.
+    """
+    offer = lock_offer(session, offer_id)
+    if free_places(session, [offer.id])[offer.id] > 0:
+        raise Conflict("Dit aanbod heeft nog een vrije plaats: verwijs direct door.")
+    entry = WaitlistEntry(offer_id=offer.id, inburgeraar_id=person_id, created_by_id=actor_id,
+                          note=note, status="waiting")
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def leave_queue(session: Session, *, entry_id: int, at: datetime | None = None) -> None:
+    """Withdraw a waiting entry; Conflict when it no longer waits (referred, skipped, left)."""
+    if not _settle_entry(session, entry_id, "withdrawn", at or now_utc()):
+        raise Conflict("Deze inburgeraar wacht niet meer op dit aanbod.")
+
+
+def withdraw_entries_of(session: Session, person_ids: list[int], at: datetime) -> None:
+    """Withdraw every waiting entry of these people (their data is being purged)."""
+    session.execute(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.inburgeraar_id.in_(person_ids), WaitlistEntry.status == "waiting")
+        .values(status="withdrawn", closed_at=at)
+    )
+
+
+def fill_freed_places(session: Session, offer_id: int) -> list[int]:
+    """Give the offer's free places to its queue, first eligible first; returns new referrals.
+
+    Entries whose person no longer qualifies are skipped, naming the rule. Each
+    entry is locked and re-read as it comes up, so one withdrawn meanwhile is passed by.
+    """
+    offer = lock_offer(session, offer_id, open_only=False)
+    if offer.closed_at is not None:
+        return []
+    free = free_places(session, [offer.id])[offer.id]
+    made: list[int] = []
+    waiting = session.scalars(
+        select(WaitlistEntry.id)
+        .where(WaitlistEntry.offer_id == offer.id, WaitlistEntry.status == "waiting")
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+    ).all() if free > 0 else []
+    for entry_id in waiting:
+        if free <= 0:
+            break
+        entry = session.scalars(
+            select(WaitlistEntry)
+            .where(WaitlistEntry.id == entry_id, WaitlistEntry.status == "waiting")
+            .with_for_update().execution_options(populate_existing=True)
+        ).first()
+        if entry is None:  # left the queue meanwhile
+            continue
+        now = now_utc()
+        failures = eligibility_failures(session, entry.inburgeraar_id, offer.id)
+        if holds_referral(session, entry.inburgeraar_id, offer.id):
+            failures = [("referred", "al naar dit aanbod verwezen")]
+        if failures:
+            rule = "; ".join(f"{rule}: {message}" for rule, message in failures)
+            _settle_entry(session, entry.id, "skipped", now, skipped_rule=rule, must=True)
+            continue
+        referral = _open_referral(session, offer_id=offer.id, person_id=entry.inburgeraar_id,
+                                  actor_id=entry.created_by_id, note=entry.note, now=now,
+                                  waitlist_entry_id=entry.id)
+        _settle_entry(session, entry.id, "referred", now, referral_id=referral.id, must=True)
+        made.append(referral.id)
+        free -= 1
+    return made
+
+
+# -- events -----------------------------------------------------------------------------------
+
+def pending_events(session: Session) -> list:
+    """The events raised in this transaction and not yet handled."""
+    return list(session.info.get(_EVENTS, []))
+
+
+def handle_events(session: Session) -> None:
+    """Do what follows the events raised so far, until none is left (the unit of work's step
+    before the commit; callers that show the outcome before the commit may call it too).
+
+    Closes first, then promotions in offer-id order (one lock order for every writer),
+    then mails in the order the moves happened.
+    """
+    while events := session.info.pop(_EVENTS, None):
+        for offer_id in sorted({e.offer_id for e in events if isinstance(e, OfferClosed)}):
+            _skip_queue(session, offer_id)
+        for offer_id in sorted({e.offer_id for e in events if isinstance(e, PROMOTING)}):
+            fill_freed_places(session, offer_id)
+        for happened in events:
+            if isinstance(happened, ReferralMoved):
+                _mail(session, happened)
+        session.flush()
+
+
+def forget_events(session: Session) -> None:
+    """Drop the events of a transaction that rolls back."""
+    session.info.pop(_EVENTS, None)
+
+
+def _raise(session: Session, happened) -> None:
+    session.info.setdefault(_EVENTS, []).append(happened)
+
+
+# A backstop, not the way: the unit of work handles the events before it commits. A commit
+# made around it (a script, a test) must not lose a promotion or a mail, nor pass its
+# events on to the next transaction.
+@event.listens_for(Session, "before_commit")
+def _handle_before_a_bare_commit(session):
+    if session.info.get(_EVENTS) and not session.in_nested_transaction():
+        handle_events(session)
+
+
+# A SAVEPOINT rolled back (one row of a batch refused) takes its events with it.
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session, transaction):
+    if transaction.nested:
+        session.info.setdefault(_MARKS, {})[transaction] = len(session.info.get(_EVENTS, []))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session, previous):
+    mark = session.info.get(_MARKS, {}).pop(previous, None)
+    if mark is not None:
+        del session.info.get(_EVENTS, [])[mark:]
+    elif not session.in_transaction():
+        forget_events(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _unmark_savepoints(session, transaction):
+    if not transaction.nested and transaction.parent is None:  # the whole transaction ended
+        session.info.pop(_MARKS, None)
+
+
+def _skip_queue(session: Session, offer_id: int) -> None:
+    session.execute(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.offer_id == offer_id, WaitlistEntry.status == "waiting")
+        .values(status="skipped", closed_at=now_utc(), skipped_rule=CLOSED_RULE)
+    )
+
+
+def _mail(session: Session, moved: ReferralMoved) -> None:
+    referral = session.get(Referral, moved.referral_id)
+    notifications.referral_moved(session, referral, moved.to_status, moved.reason_code)
+    if moved.waitlist_entry_id is not None:
+        notifications.waitlist_referred(session, referral, moved.waitlist_entry_id)
+
+
+def _settle_entry(session, entry_id, status, now, *, must=False, **values) -> bool:
+    """Move a waiting entry on, only if it still waits; whether it did."""
+    result = session.execute(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.id == entry_id, WaitlistEntry.status == "waiting")
+        .values(status=status, closed_at=now, **values)
+    )
+    if must and result.rowcount != 1:  # we hold its lock: it cannot have moved
+        raise Conflict("Deze wachtlijstplaats is intussen gewijzigd.")
+    return result.rowcount == 1
+
+
+def _open_referral(session, *, offer_id, person_id, actor_id, note, now, notify=True,
+                   waitlist_entry_id=None) -> Referral:
+    referral = Referral(
+        inburgeraar_id=person_id, offer_id=offer_id, status=ReferralStatus.SENT.value, note=note,
+        created_by_id=actor_id, created_at=now, status_changed_at=now,
+        **at_creation(session, person_id, offer_id),
+    )
+    session.add(referral)
+    session.flush()
+    session.add(ReferralEvent(referral_id=referral.id, actor_id=actor_id, at=now,
+                              to_status=ReferralStatus.SENT.value, reason=note))
+    if notify:
+        _raise(session, ReferralMoved(referral.id, ReferralStatus.SENT.value,
+                                      waitlist_entry_id=waitlist_entry_id))
+    session.flush()
+    return referral

@@ -1,0 +1,144 @@
+"""A klantmanager's caseload in a real browser (issue 23): a second referral in a served
+domain, a note refused for personal data, and referring ticked rows of the proposal."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from conftest import DEMO_PASSWORD, make_test_app
+from e2e.browser import accessibility_violations, log_in, screenshot
+from models import Offer, User
+from models.capacity import held_places
+from models.inburgeraars import create_inburgeraar
+from models.offers import create_offer
+from models.referral_service import refer
+from models.unit_of_work import UnitOfWork
+from web.extensions import db
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+KLANTMANAGER = "klantmanager.utrecht@wegwijs.example"
+TAALSCHOOL = "taalschool@wegwijs.example"
+ALERT = ".utrecht-alert:not(.ww-demo-notice)"  # the page's own message, not the demo notice
+
+
+def _in_database(server, work):
+    app = make_test_app(server.database_url)
+    with app.app_context():
+        try:
+            with UnitOfWork(db.session):
+                return work(db.session)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def person_served_in_taal(server) -> tuple[int, str, str]:
+    """A new person of Utrecht referred to a new open taal course of the taalschool:
+    (person id, pseudonym, the course's title). Other taal offers fit them too."""
+
+    def work(session):
+        teacher = session.scalars(select(User).where(User.email == TAALSCHOOL)).one()
+        course = create_offer(session, actor_id=teacher.id, partner_id=None, fields={
+            "title": "Avondcursus voor iedereen", "domain": "taal", "kind": "taalcursus",
+            "capacity": 5, "postcode": teacher.partner.postcode})
+        klantmanager = session.scalars(select(User).where(User.email == KLANTMANAGER)).one()
+        person = create_inburgeraar(
+            session, actor_id=klantmanager.id, gemeente_id=None, pseudonym=None,
+            fields={"postcode": course.postcode, "gender": "v", "birth_year": 1990,
+                    "level": "A2", "leerroute": "b1", "max_travel_km": 100,
+                    "availability": ["ochtend", "middag", "avond"], "latin_literate": True},
+            needs={"taal": 3},
+        )
+        refer(session, actor_id=klantmanager.id, inburgeraar_id=person.id, offer_id=course.id)
+        return person.id, person.pseudonym, course.title
+
+    return _in_database(server, work)
+
+
+def fill_up(server, offer_id: int) -> None:
+    """Another klantmanager's referrals took every place meanwhile: the capacity is what is held."""
+
+    def work(session):
+        offer = session.get(Offer, offer_id)
+        offer.capacity = held_places(session, [offer_id])[offer_id]
+
+    _in_database(server, work)
+
+
+def test_a_second_taal_referral_needs_the_extra_box_and_a_note_without_personal_data(
+        page, demo_server):
+    person_id, pseudonym, first_title = person_served_in_taal(demo_server)
+    log_in(page, demo_server.url, KLANTMANAGER, DEMO_PASSWORD)
+    page.goto(f"{demo_server.url}/klantmanager/inburgeraars/{person_id}")
+
+    taal = page.locator("section", has=page.get_by_role("heading", name=re.compile("^Taal")))
+    expect(taal.locator(".ww-served")).to_contain_text(f"Al bediend: {pseudonym} is "
+                                                       f"doorverwezen naar {first_title}")
+    match = taal.locator("article.ww-match").first
+    match.locator("summary", has_text="Verwijs door").click()
+    note = match.get_by_label(re.compile("^Toelichting voor"))
+    note.fill("BSN 111222333, bellen op 06-12345678")
+    match.get_by_role("button", name=re.compile("^Verwijzing versturen")).click()
+
+    # Refused beside the note, in Dutch, the form open again with what was typed.
+    match = page.locator("section", has=page.get_by_role(
+        "heading", name=re.compile("^Taal"))).locator("article.ww-match").first
+    error = match.locator(".utrecht-form-field-error-message")
+    expect(error).to_contain_text("Deze tekst bevat een BSN en een telefoonnummer.")
+    expect(error).to_contain_text("niet voor wie de inburgeraar is")
+    note = match.get_by_label(re.compile("^Toelichting voor"))
+    expect(note).to_have_value("BSN 111222333, bellen op 06-12345678")
+    expect(note).to_have_attribute("aria-invalid", "true")
+    screenshot(page, "klantmanager-note-with-personal-data")
+
+    note.fill("Wil een taalcafé naast de cursus.")
+    match.get_by_role("button", name=re.compile("^Verwijzing versturen")).click()
+    expect(page.locator("main")).to_contain_text("al een lopende verwijzing in het domein taal")
+
+    match = page.locator("section", has=page.get_by_role(
+        "heading", name=re.compile("^Taal"))).locator("article.ww-match").first
+    match.get_by_label("Extra verwijzing naast de lopende").check()
+    match.get_by_role("button", name=re.compile("^Verwijzing versturen")).click()
+    expect(page.locator(ALERT)).to_contain_text(f"{pseudonym} is doorverwezen")
+
+
+def test_ticked_rows_of_the_proposal_are_referred_each_answered(page, demo_server):
+    log_in(page, demo_server.url, KLANTMANAGER, DEMO_PASSWORD)
+    page.goto(f"{demo_server.url}/klantmanager/verdeelvoorstel")
+    rows = page.locator("form.ww-proposal tbody tr")
+    expect(rows.first).to_be_visible()
+    assert accessibility_violations(page) == []
+    proposed = page.locator('form.ww-proposal input[name^="proposed-"]').evaluate_all(
+        "inputs => inputs.map(i => Number(i.value))")
+    taken = proposed[0]
+    other = next(n for n, offer_id in enumerate(proposed) if offer_id != taken)
+    first, second = rows.nth(0), rows.nth(other)
+    second_pseudonym = second.get_by_role("link").first.inner_text()
+    # With the keyboard alone: Space ticks a row, Enter on the button refers.
+    for row in (first, second):
+        row.get_by_role("checkbox").focus()
+        page.keyboard.press("Space")
+        expect(row.get_by_role("checkbox")).to_be_checked()
+    # Meanwhile the first row's offer filled up: that row fails, the other goes through.
+    fill_up(demo_server, taken)
+    page.get_by_role("button", name="Aangevinkte rijen doorverwijzen").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Doorverwijzen vanuit het verdeelvoorstel")
+    expect(page.locator(ALERT)).to_contain_text(
+        "1 verwijzing verstuurd; 1 rij niet doorverwezen")
+    outcomes = page.locator("table.ww-outcomes tbody tr")
+    expect(outcomes.nth(0)).to_contain_text("Niet doorverwezen: Dit aanbod heeft geen vrije "
+                                            "plaats meer.")
+    expect(outcomes.nth(1)).to_contain_text(second_pseudonym)
+    expect(outcomes.nth(1).get_by_role("link", name="Doorverwezen")).to_be_visible()
+    screenshot(page, "klantmanager-proposal-referred")
+
+    # Back on the proposal, that person's domain is served now: listed as such.
+    page.get_by_role("link", name=re.compile("Terug naar het verdeelvoorstel")).click()
+    page.wait_for_url(re.compile("/klantmanager/verdeelvoorstel$"))
+    expect(page.locator(".ww-served")).to_contain_text(second_pseudonym)

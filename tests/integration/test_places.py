@@ -1,0 +1,290 @@
+"""The one writer of an offer's places (models/places.py) and what follows each of its events.
+
+Two offers, two gemeenten and more people waiting than places freed, so that a
+freed place going to the wrong queue, the wrong person or too many people
+shows. Runs on the suite's database (SQLite, and PostgreSQL in CI).
+"""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+import factories
+from models import Offer, OutboxMail, Referral, ReferralEvent, WaitlistEntry, places
+from models.base import now_utc
+from models.errors import Conflict, InvalidInput, NotEligible, NotFound, OfferFull
+from models.hsds_import import SourceFile, import_hsds
+from models.offers import close_offer, reopen_offer, update_offer
+from models.referral_service import change_status, expire_referrals, refer
+from models.unit_of_work import UnitOfWork
+from models.waitlist import join_waitlist, leave_waitlist, visible_queue
+
+
+@pytest.fixture
+def world(session):
+    partner_user = factories.user(session, role="partner")
+    utrecht, zeist = factories.gemeente(session), factories.gemeente(session, "Zeist")
+    return {
+        "partner": partner_user,
+        "km": factories.user(session, role="klantmanager", gemeente=utrecht),
+        "km_zeist": factories.user(session, role="klantmanager", gemeente=zeist),
+        "zeist": zeist,
+        "offers": [factories.offer(session, partner_id=partner_user.partner_id, capacity=1,
+                                   title=f"Cursus {n}") for n in (1, 2)],
+    }
+
+
+def person(session, **fields):
+    return factories.inburgeraar(session, **fields).id
+
+
+def refer_now(session, km, offer, person_id):
+    with UnitOfWork(session):
+        return refer(session, actor_id=km.id, offer_id=offer.id, inburgeraar_id=person_id).id
+
+
+def queue_up(session, km, offer, count, **fields):
+    """``count`` people of the klantmanager's gemeente queued for the (full) offer, in order."""
+    entries = []
+    for _ in range(count):
+        with UnitOfWork(session):
+            entries.append(join_waitlist(session, actor_id=km.id, offer_id=offer.id,
+                                         inburgeraar_id=person(session, **fields)).id)
+    return entries
+
+
+def statuses(session, entry_ids):
+    session.expire_all()
+    return [session.get(WaitlistEntry, e).status for e in entry_ids]
+
+
+def holding(session, offer):
+    return session.scalar(select(func.count()).select_from(Referral).where(
+        Referral.offer_id == offer.id, Referral.status.in_(("sent", "accepted", "started"))))
+
+
+def decline(session, world, referral_id):
+    with UnitOfWork(session):
+        change_status(session, actor_id=world["partner"].id, referral_id=referral_id,
+                      to_status="declined", reason_code="persoonlijk")
+
+
+def test_a_freed_place_goes_to_the_first_of_its_own_offers_queue_only(session, world):
+    first, second = world["offers"]
+    held = [refer_now(session, world["km"], offer, person(session)) for offer in (first, second)]
+    queue_first = queue_up(session, world["km"], first, 3)
+    queue_second = queue_up(session, world["km"], second, 2)
+    decline(session, world, held[0])
+    assert statuses(session, queue_first) == ["referred", "waiting", "waiting"]
+    assert statuses(session, queue_second) == ["waiting", "waiting"]
+    assert holding(session, first) == 1 and holding(session, second) == 1
+    entry = session.get(WaitlistEntry, queue_first[0])
+    referral = session.get(Referral, entry.referral_id)
+    assert (referral.offer_id, referral.inburgeraar_id, referral.status) == (
+        first.id, entry.inburgeraar_id, "sent")
+
+
+def test_raising_capacity_by_one_refers_one_of_three_waiting(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 3)
+    with UnitOfWork(session):
+        update_offer(session, actor_id=world["partner"].id, offer_id=offer.id,
+                     changes={"capacity": 2})
+    assert statuses(session, entries) == ["referred", "waiting", "waiting"]
+    assert holding(session, offer) == 2
+
+
+def test_leave_withdraws_the_chosen_entry_not_the_first(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 3)
+    with UnitOfWork(session):
+        leave_waitlist(session, actor_id=world["km"].id, entry_id=entries[1])
+    assert statuses(session, entries) == ["waiting", "withdrawn", "waiting"]
+    with pytest.raises(Conflict), UnitOfWork(session):
+        leave_waitlist(session, actor_id=world["km"].id, entry_id=entries[1])
+
+
+def test_a_klantmanager_sees_and_leaves_only_their_gemeentes_entries(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    ours = queue_up(session, world["km"], offer, 1)
+    theirs = queue_up(session, world["km_zeist"], offer, 2, gemeente=world["zeist"])
+    shown = visible_queue(session, actor_id=world["km_zeist"].id, offer_id=offer.id)
+    assert [(e.id, n) for e, n in shown] == [(theirs[0], 2), (theirs[1], 3)]
+    with pytest.raises(NotFound), UnitOfWork(session):
+        leave_waitlist(session, actor_id=world["km_zeist"].id, entry_id=ours[0])
+    assert statuses(session, ours) == ["waiting"]
+
+
+def test_closing_skips_the_queue_and_refuses_referrals_reopening_takes_them_again(
+    session, world
+):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 2)
+    with UnitOfWork(session):
+        close_offer(session, actor_id=world["partner"].id, offer_id=offer.id)
+    assert statuses(session, entries) == ["skipped", "skipped"]
+    assert session.get(WaitlistEntry, entries[0]).skipped_rule == places.CLOSED_RULE
+    with UnitOfWork(session):
+        update_offer(session, actor_id=world["partner"].id, offer_id=offer.id,
+                     changes={"capacity": 2})
+    newcomer = person(session)
+    with pytest.raises(NotFound), UnitOfWork(session):
+        refer(session, actor_id=world["km"].id, offer_id=offer.id, inburgeraar_id=newcomer)
+    with UnitOfWork(session):
+        reopen_offer(session, actor_id=world["partner"].id, offer_id=offer.id)
+    refer_now(session, world["km"], offer, newcomer)
+    assert holding(session, offer) == 2
+    with pytest.raises(OfferFull), UnitOfWork(session):
+        refer(session, actor_id=world["km"].id, offer_id=offer.id,
+              inburgeraar_id=person(session))
+
+
+def test_closing_a_partners_offers_closes_each_once(session, world):
+    with UnitOfWork(session):
+        closed = places.close_partner_offers(session, partner_id=world["partner"].partner_id)
+    assert closed == [o.id for o in world["offers"]]
+    with UnitOfWork(session):
+        assert places.close_partner_offers(session,
+                                           partner_id=world["partner"].partner_id) == []
+
+
+def test_a_capacity_below_the_places_held_is_refused(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    with pytest.raises(InvalidInput) as refused, UnitOfWork(session):
+        places.set_capacity(session, offer_id=offer.id, capacity=0)
+    assert refused.value.errors[0]["field"] == "capacity"
+    session.expire_all()
+    assert session.get(Offer, offer.id).capacity == 1
+
+
+def test_expiry_frees_the_place_for_the_queue_and_every_event_is_mailed_once(session, world):
+    offer = world["offers"][0]
+    referral_id = refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 2)
+    with UnitOfWork(session):
+        assert expire_referrals(session, now=now_utc() + timedelta(days=15)) == [referral_id]
+    assert statuses(session, entries) == ["referred", "waiting"]
+    keys = session.scalars(select(OutboxMail.event_key).where(
+        OutboxMail.recipient_id == world["km"].id)).all()
+    promoted = session.get(WaitlistEntry, entries[0]).referral_id
+    assert sorted(keys) == sorted([f"referral-{referral_id}-expired",
+                                   f"waitlist-{entries[0]}-referred"])
+    partner_keys = session.scalars(select(OutboxMail.event_key).where(
+        OutboxMail.recipient_id == world["partner"].id)).all()
+    assert sorted(partner_keys) == sorted([f"referral-{referral_id}-sent",
+                                           f"referral-{promoted}-sent"])
+
+
+def test_a_duaal_person_is_not_referred_to_werk_colliding_with_their_taal(session, world):
+    km = world["km"]
+    taal = factories.offer(session, partner_id=world["partner"].partner_id, capacity=2,
+                           schedule=["ochtend"])
+    werkgever = factories.partner(session, kind="werkgever")
+    clash, fits = (factories.offer(session, partner_id=werkgever.id, domain="werk", kind="baan",
+                                   capacity=2, schedule=parts, sectors=["zorg"],
+                                   hours_per_week=16, title=f"Baan {parts[0]}")
+                   for parts in (["ochtend", "middag"], ["avond"]))
+    duaal = person(session, duaal=True, needs={"taal": 2, "werk": 2})
+    refer_now(session, km, taal, duaal)
+    with pytest.raises(NotEligible) as refused, UnitOfWork(session):
+        refer(session, actor_id=km.id, offer_id=clash.id, inburgeraar_id=duaal)
+    assert [rule for rule, _ in refused.value.failures] == ["duaal"]
+    assert "Testcursus" in refused.value.message
+    refer_now(session, km, fits, duaal)
+    # Someone not duaal may take both.
+    other = person(session, needs={"taal": 2, "werk": 2})
+    refer_now(session, km, taal, other)
+    refer_now(session, km, clash, other)
+
+
+def hsds_service(client, session, offer):
+    service = client.get(f"/hsds/services/{offer.uuid}").get_json()
+    service.pop("organization")  # the service alone, of a partner already known
+    return service
+
+
+def test_an_import_raising_capacity_refers_the_first_in_line(client, session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 3)
+    service = hsds_service(client, session, offer)
+    service["capacities"][0]["maximum"] = 3
+    with UnitOfWork(session):
+        import_hsds(session, [SourceFile("dienst.json", service)])
+    assert statuses(session, entries) == ["referred", "referred", "waiting"]
+    assert holding(session, offer) == 3
+
+
+def test_an_import_closing_an_offer_skips_its_queue(client, session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 2)
+    service = hsds_service(client, session, offer)
+    service["status"] = "inactive"
+    with UnitOfWork(session):
+        import_hsds(session, [SourceFile("dienst.json", service)])
+    session.expire_all()
+    assert session.get(Offer, offer.id).closed_at is not None
+    assert statuses(session, entries) == ["skipped", "skipped"]
+
+
+def test_a_referral_rolled_back_to_its_savepoint_leaves_no_event_behind(session, world):
+    offer, someone = world["offers"][0], person(session)
+    with UnitOfWork(session):
+        savepoint = session.begin_nested()
+        refer(session, actor_id=world["km"].id, offer_id=offer.id, inburgeraar_id=someone)
+        assert places.pending_events(session)
+        savepoint.rollback()
+        assert places.pending_events(session) == []
+    assert session.scalar(select(func.count()).select_from(OutboxMail)) == 0
+    assert holding(session, offer) == 0
+
+
+
+def test_expiry_takes_sent_referrals_older_than_14_days_in_id_order_only(session, world):
+    first, second = world["offers"]
+    with UnitOfWork(session):
+        update_offer(session, actor_id=world["partner"].id, offer_id=first.id,
+                     changes={"capacity": 4})
+    ids = [refer_now(session, world["km"], first, person(session)) for _ in range(4)]
+    accepted, exact, stale_b, stale_a = (session.get(Referral, i) for i in ids)
+    with UnitOfWork(session):
+        change_status(session, actor_id=world["partner"].id, referral_id=accepted.id,
+                      to_status="accepted")
+    now = now_utc()
+    for referral, age in ((accepted, 20), (exact, 14), (stale_b, 15), (stale_a, 30)):
+        referral.status_changed_at = now - timedelta(days=age)
+    session.commit()
+    with UnitOfWork(session):
+        assert expire_referrals(session, now=now) == [stale_b.id, stale_a.id]
+    session.expire_all()
+    assert [session.get(Referral, i).status for i in ids] == [
+        "accepted", "sent", "expired", "expired"]
+    event = session.scalars(select(ReferralEvent).where(
+        ReferralEvent.referral_id == stale_a.id, ReferralEvent.to_status == "expired")).one()
+    assert (event.reason, event.actor_id) == ("Niet beantwoord binnen 14 dagen", None)
+    assert _same_moment(event.at, now)
+    assert _same_moment(session.get(Referral, stale_a.id).status_changed_at, now)
+
+
+def _same_moment(stored, given):
+    """SQLite hands back naive UTC datetimes."""
+    return (stored if stored.tzinfo else stored.replace(tzinfo=given.tzinfo)) == given
+
+
+def test_closing_a_partners_offers_leaves_other_partners_open_and_keeps_the_moment(
+    session, world
+):
+    other = factories.offer(session, capacity=1)
+    at = now_utc() - timedelta(hours=1)
+    with UnitOfWork(session):
+        places.close_partner_offers(session, partner_id=world["partner"].partner_id, at=at)
+    session.expire_all()
+    assert session.get(Offer, other.id).closed_at is None
+    assert all(_same_moment(session.get(Offer, o.id).closed_at, at) for o in world["offers"])
