@@ -3,8 +3,7 @@ arcs on a full solve, and selections that leave their input alone."""
 
 import numpy as np
 
-from matching import Matcher, allocate, generate_scenario, load_scenario
-from matching import allocation
+from matching import Matcher, allocate, allocation, generate_scenario, load_scenario
 from matching.grouping import best_per_group
 
 
