@@ -29,7 +29,17 @@ node_modules/.installed: package-lock.json package.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-assets: node_modules/.installed
+# One stylesheet for every page: design tokens, components and portal.css, less what no
+# template uses (PurgeCSS). web/portal/assets.py serves it while it is newer than its sources.
+STYLE_SOURCES := node_modules/@utrecht/design-tokens/dist/index.css \
+	node_modules/@utrecht/component-library-css/dist/index.css web/static/portal.css
+web/static/build/portal.css: node_modules/.installed purgecss.config.cjs $(STYLE_SOURCES) \
+		$(shell find web/templates web/portal -name '*.html' -o -name '*.py')
+	mkdir -p web/static/build/source
+	cat $(STYLE_SOURCES) > web/static/build/source/portal.css
+	node_modules/.bin/purgecss --config purgecss.config.cjs
+
+assets: node_modules/.installed web/static/build/portal.css
 
 migrate: install
 	$(FLASK) db upgrade

@@ -201,8 +201,13 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arriv
     prices = (place_prices(t, arcs, capacity, batch, scale, initial_arcs)
               if forecast_method == "potentials" else Potentials.none(len(t.offers.ids)))
     allowed = capacity if kept is None else kept[0]
-    problems = {d: _Problem(t, d, a, needs, allowed, nodes, scale[d], prices, batch)
-                for d, a in arcs.items()}
+    # Only the duaal repair around a forecast reads the arcs again; otherwise each domain's
+    # are let go once its problem holds what it needs (a third of the peak memory).
+    keep_arcs = coupled and nodes > batch
+    problems = {}
+    for d in list(arcs):
+        problems[d] = _Problem(t, d, arcs[d] if keep_arcs else arcs.pop(d), needs, allowed,
+                               nodes, scale[d], prices, batch)
     for problem in problems.values():
         problem.solve(initial_arcs)
     if coupled and nodes > batch:
@@ -229,8 +234,10 @@ class _Problem:
 
     def __init__(self, t, d, arcs, needs, capacity, nodes, scale, prices, batch):
         p, o, score, value = arcs
+        del arcs  # the caller may have let go of them: no copy lives longer than needed
         mine = p < nodes
-        p, o, score, value = p[mine], o[mine], score[mine], value[mine]
+        if not mine.all():
+            p, o, score, value = p[mine], o[mine], score[mine], value[mine]
         # Exact integers: the price of a place is prices.units / prices.per weight units. One
         # unit more: a place is kept only for a strictly larger expected gain, so a batch
         # person who gains exactly its price (a tie that set it) still gets it. In the joint

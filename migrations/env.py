@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 import logging
 from logging.config import fileConfig
 
@@ -97,8 +98,28 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with _sqlite_foreign_keys_deferred(connection):
+            with context.begin_transaction():
+                context.run_migrations()
+
+
+@contextmanager
+def _sqlite_foreign_keys_deferred(connection):
+    """SQLite's batch mode rebuilds a table by dropping it: with foreign keys on, that fails
+    on any table others refer to once it has rows. Off for the migration (the pragma only
+    works outside a transaction, hence the driver's own connection), checked after."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"Migration left rows without their parent: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

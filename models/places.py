@@ -16,10 +16,9 @@ referred.
 Each write records what happened as an event in the session; the unit of
 work calls ``handle_events`` before it commits (models/unit_of_work.py)::
 
-    place freed      ─┐
-    capacity raised  ─┼─> promote: the queue's first eligible entries take the free
-    offer reopened   ─┘   places (entries no longer eligible are skipped, with the rule)
-    offer closed     ───> the queue is skipped ("closed")
+    place freed      ─┬─> promote: the queue's first eligible entries take the free
+    capacity raised  ─┘   places (entries no longer eligible are skipped, with the rule)
+    offer closed     ───> the queue is skipped ("closed"; so a reopened offer has none)
     referral moved   ───> the outbox mail of the move (models/notifications.py)
 
 Promotion opens referrals, whose "referral moved" events mail in turn; the
@@ -59,11 +58,6 @@ class CapacityRaised:
 
 
 @dataclass(frozen=True)
-class OfferReopened:
-    offer_id: int
-
-
-@dataclass(frozen=True)
 class OfferClosed:
     offer_id: int
 
@@ -78,7 +72,7 @@ class ReferralMoved:
     waitlist_entry_id: int | None = None
 
 
-PROMOTING = (PlaceFreed, CapacityRaised, OfferReopened)
+PROMOTING = (PlaceFreed, CapacityRaised)
 
 
 # -- offers -----------------------------------------------------------------------------------
@@ -131,12 +125,11 @@ def close_offer(session: Session, *, offer_id: int, at: datetime | None = None) 
 
 
 def reopen_offer(session: Session, *, offer_id: int) -> Offer:
-    """Open a closed offer again; its free places go to whoever queues or is referred."""
+    """Open a closed offer again: it takes referrals, and a queue once full. (Its queue was
+    skipped when it closed, so nobody waits to be promoted.)"""
     offer = lock_offer(session, offer_id, open_only=False)
-    if offer.closed_at is not None:
-        offer.closed_at = None
-        _raise(session, OfferReopened(offer.id))
-        session.flush()
+    offer.closed_at = None
+    session.flush()
     return offer
 
 

@@ -16,10 +16,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import matching
+import matching.eligibility
 from models.capacity import held_places
 from models.coalition import Offer, Partner
 from models.errors import InvalidInput
@@ -119,6 +121,14 @@ def what_if(
     ``matcher``, when given, is one already built over ``build_scenario(session)``
     (the web's cache); the "after" allocation shares its learned model.
     """
+    return what_if_explained(session, changes, matcher)[0]
+
+
+def what_if_explained(
+    session: Session, changes: list[tuple[int, int]], matcher: matching.Matcher | None = None
+) -> tuple[dict, list["ChangeEffect"]]:
+    """``what_if``'s answer, and per offer given more places whom they could help and,
+    where that is no one, the rules that keep the people without a place out."""
     check_changes(session, changes)
     matcher = matcher or matching.Matcher(build_scenario(session))
     scenario = matcher.scenario
@@ -127,10 +137,52 @@ def what_if(
     after = replace(scenario, offers=[
         replace(o, capacity=free[o.id]) if o.id in free else o for o in scenario.offers
     ])
-    return {
-        "before": _summary(scenario, matching.allocate(matcher)),
+    before_allocation = matching.allocate(matcher)
+    result = {
+        "before": _summary(scenario, before_allocation),
         "after": _summary(after, matching.allocate(matcher.with_people(after))),
     }
+    effects = [
+        _effect(matcher, before_allocation, offer, free[offer.id] - offer.capacity, result)
+        for offer in scenario.offers if offer.id in free and free[offer.id] > offer.capacity
+    ]
+    return result, effects
+
+
+@dataclass(frozen=True)
+class ChangeEffect:
+    """What more free places at one offer can do for the needs the allocation leaves open.
+
+    ``waiting``: the needs in the offer's domain without a place before the change;
+    ``eligible``: how many of those the offer could take (every rule but the places);
+    ``excluded_by``: for each rule, how many of the others it keeps out (a need can
+    fail several), the most first; ``gained``: the domain's needs placed after less before.
+    """
+
+    offer_id: int
+    domain: str
+    extra: int
+    waiting: int
+    eligible: int
+    excluded_by: list[tuple[str, int]]
+    gained: int
+
+
+def _effect(matcher, allocation, offer, extra: int, result: dict) -> ChangeEffect:
+    t = matcher.tables
+    domain = offer.domain
+    waiting = [u.inburgeraar_id for u in allocation.unassigned if u.domain == domain]
+    row = t.offer_index[offer.id]
+    people = np.array([t.person_index[i] for i in waiting], dtype=np.int64)
+    fits = (matching.eligibility.eligible(t, people, row, ignore_capacity=True)
+            if len(people) else np.zeros(0, dtype=bool))
+    excluded = Counter(failure.rule for p in people[~fits]
+                       for failure in matching.eligibility.explain(t, int(p), row))
+    zero = {"served": 0}
+    gained = (result["after"]["by_domain"].get(domain, zero)["served"]
+              - result["before"]["by_domain"].get(domain, zero)["served"])
+    return ChangeEffect(int(offer.id), domain, extra, len(waiting), int(fits.sum()),
+                        excluded.most_common(), gained)
 
 
 def _summary(scenario: matching.Scenario, allocation: matching.Allocation) -> dict:

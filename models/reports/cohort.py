@@ -9,7 +9,7 @@ stage is at most the one before it, and recent cohorts are still filling.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from models.referral import Referral, ReferralEvent
@@ -27,10 +27,14 @@ class CohortStage:
         return STATUS_LABELS[self.status]
 
 
-def referral_cohort(session: Session, start: date, end: date) -> list[CohortStage]:
-    """Per stage, how many of the referrals sent from ``start`` to ``end`` ever reached it."""
+def referral_cohort(session: Session, start: date, end: date, scope: Select | None = None
+                    ) -> list[CohortStage]:
+    """Per stage, how many of the referrals sent from ``start`` to ``end`` ever reached it
+    (of those in ``scope``, a query of referral ids, when given)."""
     first, after = period_bounds(start, end)
     cohort = select(Referral.id).where(Referral.created_at >= first, Referral.created_at < after)
+    if scope is not None:
+        cohort = cohort.where(Referral.id.in_(scope))
     reached = set(session.execute(
         select(ReferralEvent.referral_id, ReferralEvent.to_status)
         .where(ReferralEvent.referral_id.in_(cohort), ReferralEvent.to_status.in_(STAGES))

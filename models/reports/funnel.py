@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models.referral import ReferralEvent
@@ -84,21 +84,22 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return first.astimezone(UTC), after.astimezone(UTC)
 
 
-def referral_funnel(session: Session, start: date, end: date) -> Funnel:
-    """The funnel of the events from ``start`` to ``end`` (calendar days, both included)."""
+def referral_funnel(session: Session, start: date, end: date, scope: Select | None = None
+                    ) -> Funnel:
+    """The funnel of the events from ``start`` to ``end`` (calendar days, both included).
+
+    ``scope``, a query of referral ids, counts only those referrals' events (one
+    gemeente's, partner's or domain's).
+    """
     if start > end:
         raise ValueError("start lies after end")
     first, after = period_bounds(start, end)
-    moves = Counter(
-        {
-            (source, target): count
-            for source, target, count in session.execute(
-                select(ReferralEvent.from_status, ReferralEvent.to_status, func.count())
-                .where(ReferralEvent.at >= first, ReferralEvent.at < after)
-                .group_by(ReferralEvent.from_status, ReferralEvent.to_status)
-            )
-        }
-    )
+    query = (select(ReferralEvent.from_status, ReferralEvent.to_status, func.count())
+             .where(ReferralEvent.at >= first, ReferralEvent.at < after)
+             .group_by(ReferralEvent.from_status, ReferralEvent.to_status))
+    if scope is not None:
+        query = query.where(ReferralEvent.referral_id.in_(scope))
+    moves = Counter({(source, target): count for source, target, count in session.execute(query)})
     stages = [
         Stage(
             status=stage,

@@ -30,8 +30,9 @@ from models.people import Inburgeraar, Need
 from models.referral import Referral, ReferralEvent
 from models.waitlist import WaitlistEntry
 
+OPEN_END = 10**6
 AGE_BUCKETS = ((0, 3, "0–3 dagen"), (4, 7, "4–7 dagen"), (8, 10, "8–10 dagen"),
-               (11, 14, "11–14 dagen"), (15, 10**6, "langer"))
+               (11, 14, "11–14 dagen"), (15, OPEN_END, "langer"))
 OVERDUE_DAYS = 7
 SERVING = (*HOLDING_STATUSES, "completed")
 
@@ -40,6 +41,7 @@ SERVING = (*HOLDING_STATUSES, "completed")
 class PartnerRow:
     partner_id: int
     name: str
+    referrals: int = 0
     unanswered_over_7: int = 0
     answers: list[float] = field(default_factory=list)
     accepted: int = 0
@@ -60,11 +62,19 @@ class PartnerRow:
         return self.completed / ended if ended else None
 
 
+@dataclass(frozen=True)
+class AgeBucket:
+    label: str
+    count: int
+    min_days: int
+    max_days: int | None  # None: no upper bound
+
+
 @dataclass
 class Overview:
-    waiting_by_age: list[tuple[str, int]]
+    waiting_by_age: list[AgeBucket]
     partners: list[PartnerRow]
-    reasons_by_partner: dict[str, Counter]
+    reasons_by_partner: dict[tuple[str, int], Counter]  # (name, partner id) → reasons
     reasons_by_domain: dict[str, Counter]
     waitlists: list[tuple[str, str, int]]  # (offer title, partner name, length)
     unserved_by_domain: dict[str, int]
@@ -89,10 +99,11 @@ def coalition_overview(session: Session, now: datetime | None = None) -> Overvie
                ReferralEvent.to_status.in_(("accepted", "declined")))
     ).all())
     ages = Counter()
-    by_partner: dict[str, Counter] = defaultdict(Counter)
+    by_partner: dict[tuple[str, int], Counter] = defaultdict(Counter)
     by_domain: dict[str, Counter] = defaultdict(Counter)
     for row in rows:
         partner = partners[row.partner_id]
+        partner.referrals += 1
         if row.status == "sent":
             days = (now - _aware(row.created_at)).days
             ages[next(label for low, high, label in AGE_BUCKETS if low <= days <= high)] += 1
@@ -105,7 +116,7 @@ def coalition_overview(session: Session, now: datetime | None = None) -> Overvie
         partner.completed += row.status == "completed"
         partner.dropped += row.status == "dropped"
         if row.reason_code:
-            by_partner[partner.name][row.reason_code] += 1
+            by_partner[(partner.name, partner.partner_id)][row.reason_code] += 1
             by_domain[row.domain][row.reason_code] += 1
     waitlists = session.execute(
         select(Offer.title, Partner.name, WaitlistEntry.id)
@@ -115,7 +126,8 @@ def coalition_overview(session: Session, now: datetime | None = None) -> Overvie
     ).all()
     lengths = Counter((title, name) for title, name, _ in waitlists)
     return Overview(
-        waiting_by_age=[(label, ages[label]) for _, _, label in AGE_BUCKETS],
+        waiting_by_age=[AgeBucket(label, ages[label], low, None if high == OPEN_END else high)
+                        for low, high, label in AGE_BUCKETS],
         partners=[p for p in partners.values() if p.answers or p.unanswered_over_7
                   or p.completed or p.dropped],
         reasons_by_partner=dict(by_partner),

@@ -21,6 +21,8 @@ CHROMIUM_ARGS = [
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
 BLOCKING_IMPACTS = ("serious", "critical")
+# What the law asks of a gemeente's web application: WCAG 2.1 level A and AA (EN 301 549).
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,19 @@ def accessibility_violations(page) -> list[str]:
         + "; ".join(node["target"][0] for node in v["nodes"][:3])
         for v in violations
         if v["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def wcag_violations(page) -> list[str]:
+    """Every axe-core violation of a WCAG 2.1 A or AA rule on the page, whatever its impact."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {resultTypes: ['violations'],"
+        " runOnly: {type: 'tag', values: tags}})).violations", WCAG_21_AA)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in violations
     ]
 
 

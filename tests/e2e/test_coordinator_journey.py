@@ -47,7 +47,8 @@ READ_HEAT_MAP = """() => {
   return cells;
 }"""
 # The funnel's table as {stage: reached}.
-READ_FUNNEL = """() => Object.fromEntries([...document.querySelectorAll('main table tbody tr')]
+READ_FUNNEL = """() => Object.fromEntries([...document.querySelectorAll(
+  'main table[id^="verwijzingen-"] tbody tr')]
   .map(tr => [tr.cells[0].textContent.trim(), Number(tr.cells[1].textContent.trim())]))"""
 
 

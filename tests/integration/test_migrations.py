@@ -173,3 +173,34 @@ def test_existing_referrals_keep_what_is_known_of_the_person_as_referred(databas
             assert rows[2] is None
             session.remove()
             db.engine.dispose()
+
+
+def test_a_database_with_data_of_the_last_release_upgrades_to_head(database_url, tmp_path):
+    """SQLite's batch mode rebuilds tables that others refer to: it must not trip on their rows."""
+    with scratch_database(database_url, tmp_path) as url:
+        app = make_test_app(url)
+        with app.app_context():
+            upgrade(revision="0263210b41b4")
+            session = db.session
+            made = datetime(2026, 3, 1, tzinfo=UTC)
+            session.execute(text(
+                "INSERT INTO gemeente (id, name, cbs_code, lat, lon) "
+                "VALUES (1, 'Utrecht', '0344', 52.09, 5.12)"
+            ))
+            session.execute(text(
+                "INSERT INTO partner (id, uuid, name, kind, gemeente_id, languages, created_at) "
+                "VALUES (1, :uuid, 'P', 'taalschool', 1, '[]', :at)"),
+                {"uuid": "8f1c2d3e-0000-4000-8000-000000000001", "at": made})
+            session.execute(text(
+                "INSERT INTO offer (id, uuid, partner_id, title, domain, capacity, leerroutes, "
+                "schedule, languages, women_only, childcare, sectors, alfa, created_at, "
+                "updated_at) VALUES (1, :uuid, 1, 'O', 'taal', 3, '[]', '[]', '[]', :no, :no, "
+                "'[]', :no, :at, :at)"),
+                {"uuid": "8f1c2d3e-0000-4000-8000-000000000002", "no": False, "at": made})
+            session.commit()
+
+            upgrade()
+            assert session.execute(text("SELECT partner_id FROM offer")).scalars().all() == [1]
+            assert session.execute(text("SELECT name FROM partner")).scalars().all() == ["P"]
+            session.remove()
+            db.engine.dispose()

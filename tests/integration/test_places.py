@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 import factories
-from models import Offer, OutboxMail, Referral, WaitlistEntry, places
+from models import Offer, OutboxMail, Referral, ReferralEvent, WaitlistEntry, places
 from models.base import now_utc
 from models.errors import Conflict, InvalidInput, NotEligible, NotFound, OfferFull
 from models.hsds_import import SourceFile, import_hsds
@@ -244,3 +244,47 @@ def test_a_referral_rolled_back_to_its_savepoint_leaves_no_event_behind(session,
         assert places.pending_events(session) == []
     assert session.scalar(select(func.count()).select_from(OutboxMail)) == 0
     assert holding(session, offer) == 0
+
+
+
+def test_expiry_takes_sent_referrals_older_than_14_days_in_id_order_only(session, world):
+    first, second = world["offers"]
+    with UnitOfWork(session):
+        update_offer(session, actor_id=world["partner"].id, offer_id=first.id,
+                     changes={"capacity": 4})
+    ids = [refer_now(session, world["km"], first, person(session)) for _ in range(4)]
+    accepted, exact, stale_b, stale_a = (session.get(Referral, i) for i in ids)
+    with UnitOfWork(session):
+        change_status(session, actor_id=world["partner"].id, referral_id=accepted.id,
+                      to_status="accepted")
+    now = now_utc()
+    for referral, age in ((accepted, 20), (exact, 14), (stale_b, 15), (stale_a, 30)):
+        referral.status_changed_at = now - timedelta(days=age)
+    session.commit()
+    with UnitOfWork(session):
+        assert expire_referrals(session, now=now) == [stale_b.id, stale_a.id]
+    session.expire_all()
+    assert [session.get(Referral, i).status for i in ids] == [
+        "accepted", "sent", "expired", "expired"]
+    event = session.scalars(select(ReferralEvent).where(
+        ReferralEvent.referral_id == stale_a.id, ReferralEvent.to_status == "expired")).one()
+    assert (event.reason, event.actor_id) == ("Niet beantwoord binnen 14 dagen", None)
+    assert _same_moment(event.at, now)
+    assert _same_moment(session.get(Referral, stale_a.id).status_changed_at, now)
+
+
+def _same_moment(stored, given):
+    """SQLite hands back naive UTC datetimes."""
+    return (stored if stored.tzinfo else stored.replace(tzinfo=given.tzinfo)) == given
+
+
+def test_closing_a_partners_offers_leaves_other_partners_open_and_keeps_the_moment(
+    session, world
+):
+    other = factories.offer(session, capacity=1)
+    at = now_utc() - timedelta(hours=1)
+    with UnitOfWork(session):
+        places.close_partner_offers(session, partner_id=world["partner"].partner_id, at=at)
+    session.expire_all()
+    assert session.get(Offer, other.id).closed_at is None
+    assert all(_same_moment(session.get(Offer, o.id).closed_at, at) for o in world["offers"])

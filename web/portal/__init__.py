@@ -10,6 +10,7 @@ from sqlalchemy import exists, select
 from models.account import User
 from web.extensions import db
 from web.portal import (
+    accessibility,
     account_pages,
     assets,
     auth,
@@ -57,8 +58,9 @@ def init_portal(app: Flask) -> None:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    for module in (assets, auth, enrolment, account_pages, home, werkbak, partner, werkgever,
-                   klantmanager, mail_settings):
+    assets.init_assets(app)
+    for module in (accessibility, auth, enrolment, account_pages, home, werkbak, partner,
+                   werkgever, klantmanager, mail_settings):
         app.register_blueprint(module.bp)
     init_coalition_admin(app)
     app.context_processor(_demo_environment)

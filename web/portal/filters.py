@@ -36,6 +36,7 @@ def register_filters(app: Flask) -> None:
         "percent": percent,
         "chance": percent,
         "count": count,
+        "join_and": join_and,
         "points": format_points,
     }
     app.jinja_env.filters.update(filters)
@@ -53,16 +54,24 @@ def moment(value: datetime | None) -> str:
     return value.astimezone(LOCAL).strftime("%d-%m-%Y %H:%M")
 
 
+def percent(fraction: float | None) -> str:
+    """A fraction as the portal writes every percentage (and the engine its reasons): "51 %"."""
+    if fraction is None:
+        return "—"
+    return f"{round(fraction * 100)} %"
+
+
+def join_and(items) -> str:
+    """A Dutch enumeration: "a", "a en b", "a, b en c"."""
+    items = [str(item) for item in items]
+    return " en ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
 def decimal(value: float | None, places: int = 2) -> str:
     """A number with the Dutch decimal comma."""
     if value is None:
         return "—"
     return f"{value:.{places}f}".replace(".", ",")
-
-
-def percent(value: float) -> str:
-    """A fraction as a Dutch percentage, a space before the sign: 0.51 → "51 %"."""
-    return f"{round(value * 100)} %"
 
 
 def count(number: int, singular: str, plural: str) -> str:

@@ -34,7 +34,7 @@ def test_the_overview_counts_what_happened(session):
                           to_status=step, at=now_utc() - timedelta(days=days))
         refer(session, actor_id=km.id, offer_id=offer.id, inburgeraar_id=people[3].id)
     overview = coalition_overview(session)
-    waiting = dict(overview.waiting_by_age)
+    waiting = {bucket.label: bucket.count for bucket in overview.waiting_by_age}
     assert waiting["0–3 dagen"] == 1 and waiting["8–10 dagen"] == 1 and old.status == "sent"
     [row] = [p for p in overview.partners if p.partner_id == partner_user.partner_id]
     assert row.unanswered_over_7 == 1
@@ -42,7 +42,8 @@ def test_the_overview_counts_what_happened(session):
     assert round(row.median_days, 3) == 1.5
     assert row.acceptance_rate == 0.5 and row.completion_rate == 1
     assert overview.reasons_by_domain["taal"]["rooster"] == 1
-    assert overview.reasons_by_partner[partner_user.partner.name]["rooster"] == 1
+    partner_key = (partner_user.partner.name, partner_user.partner_id)
+    assert overview.reasons_by_partner[partner_key]["rooster"] == 1
     assert overview.unserved_by_domain.get("werk", 0) >= 1
     assert unserved.id
 

@@ -18,8 +18,8 @@ from web.portal.labels import DOMAIN_LABELS
 
 URL = "/coordinator/wat-als"
 API = "/api/v1/coalition/what-if"
-SUMMARY = re.compile(r"Nu krijgen (\d+) hulpvragen een plek en (\d+) niet; "
-                     r"met de wijzigingen (\d+) en (\d+)\.")
+SUMMARY = re.compile(r"Nu (\d+) (?:hulpvraag krijgt|hulpvragen krijgen) een plek "
+                     r"en (\d+) niet; met de wijzigingen (\d+) en (\d+)\.")
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_the_empty_page_offers_rows_and_partners(coordinator, scarce):
     assert response.status_code == 200 and "Bereken" in text
     for n in range(1, 6):
         assert f'name="aanbod_{n}"' in text and f'name="plaatsen_{n}"' in text
-    assert "Taalschool Wat-als (fictief) – Cursus A (Taal, nu 1 plaatsen)" in text
+    assert "Taalschool Wat-als (fictief) – Cursus A (Taal, nu 1 plaats)" in text
     assert '<option value="{}">Zonder aanbod (fictief)</option>'.format(scarce["empty"].id) in text
     assert "Uitkomst" not in text
 
@@ -192,6 +192,33 @@ def test_the_page_stores_nothing(coordinator, session, scarce):
     assert "Uitkomst" in response.get_data(as_text=True)
     session.expire_all()
     assert every_row(session) == before
+
+
+def effects(text: str) -> list[str]:
+    found = re.search(r'<ul[^>]*id="wat-als-effecten".*?</ul>', text, re.S).group(0)
+    return [html.unescape(re.sub(r"\s+", " ", li)).strip()
+            for li in re.findall(r"<li[^>]*>(.*?)</li>", found, re.S)]
+
+
+def test_the_page_says_why_more_places_help_no_one(coordinator, session, scarce):
+    """Eight A1 learners need taal, four places: a B1 course's ten more places help no one."""
+    b1 = factories.offer(session, partner=scarce["school"], title="Cursus B1", capacity=0,
+                         min_level="B1")
+    text = coordinator.get(f"{URL}?aanbod_1={b1.id}&plaatsen_1=10").get_data(as_text=True)
+    assert read_table(text, "wat-als-per-domein")["Taal"][2] == 0  # no difference
+    assert effects(text) == [
+        "De 10 extra plaatsen bij Taalschool Wat-als (fictief) – Cursus B1 helpen niemand: "
+        "geen van de 4 inburgeraars met een open vraag in het domein taal kan dit aanbod "
+        "volgen. Wat hen uitsluit: niveau (4)."]
+
+
+def test_the_page_says_whom_more_places_help(coordinator, scarce):
+    a = scarce["courses"][0]
+    text = coordinator.get(f"{URL}?aanbod_1={a.id}&plaatsen_1=4").get_data(as_text=True)
+    assert effects(text) == [
+        "De 3 extra plaatsen bij Taalschool Wat-als (fictief) – Cursus A: 4 inburgeraars "
+        "zonder plaats kunnen dit aanbod volgen; in het domein taal krijgen 3 vragen meer "
+        "een plaats."]
 
 
 # Bad input: 422, the Dutch message beside the field

@@ -17,4 +17,4 @@ def coordinator_only():
     """Nothing to do once the decorator lets the request through."""
 
 
-from web.portal.coordinator import views, what_if  # noqa: E402, F401  (registers the routes on bp)
+from web.portal.coordinator import referrals, views, what_if  # noqa: E402, F401  (registers the routes on bp)

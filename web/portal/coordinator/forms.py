@@ -2,11 +2,16 @@
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, ValidationError
 
+from models.coalition import Partner
+from models.geography import Gemeente
+from models.reports.referral_selection import Selection
 from models.vocabulary import DOMAINS
+from web.extensions import db
 from web.portal.forms import PortalForm
 from web.portal.labels import DOMAIN_LABELS
 
@@ -45,6 +50,32 @@ class PeriodForm(FilterForm):
         today = today or date.today()
         start = today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
         return {"van": start.isoformat(), "tot": today.isoformat()}
+
+
+class FunnelForm(PeriodForm):
+    """The period, and optionally one gemeente's, partner's or domain's referrals."""
+
+    gemeente = SelectField("Gemeente van de inburgeraar", default="")
+    partner = SelectField("Partner", default="")
+    domein = SelectField("Domein", choices=[SelectChoice("", "alle domeinen"), *(
+        SelectChoice(d, DOMAIN_LABELS[d]) for d in DOMAINS)], default="")
+
+    def scope(self) -> Selection:
+        return Selection(
+            gemeente_id=int(self.gemeente.data) if self.gemeente.data else None,
+            partner_id=int(self.partner.data) if self.partner.data else None,
+            domain=self.domein.data or None,
+        )
+
+
+def fill_scope_choices(form) -> None:
+    """The gemeenten and partners to choose from (``form.gemeente``, ``form.partner``)."""
+    gemeenten = db.session.execute(select(Gemeente.id, Gemeente.name).order_by(Gemeente.name))
+    form.gemeente.choices = [SelectChoice("", "alle gemeenten"),
+                             *(SelectChoice(str(g.id), g.name) for g in gemeenten)]
+    partners = db.session.execute(select(Partner.id, Partner.name).order_by(Partner.name))
+    form.partner.choices = [SelectChoice("", "alle partners"),
+                            *(SelectChoice(str(p.id), p.name) for p in partners)]
 
 
 class DomainForm(FilterForm):

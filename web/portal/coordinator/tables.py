@@ -4,10 +4,12 @@ One definition serves the HTML page and its CSV export, so both always show
 the same columns.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from models.reports.capacity import CapacityReport
-from models.reports.funnel import Funnel
+from models.reports.funnel import STAGES, Funnel, exits_from
+from models.reports.funnel_breakdown import GroupFunnel
 from models.reports.network import NetworkReport
 from models.reports.predictions import Group, PredictionReport
 from models.vocabulary import DOMAINS
@@ -22,6 +24,8 @@ class Table:
     caption: str
     headers: list[str]
     rows: list[list[Value]]
+    # (row, column) → the URL of the referrals behind that figure (the page only, not the CSV).
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def capacity_table(report: CapacityReport) -> Table:
@@ -46,9 +50,14 @@ def capacity_table(report: CapacityReport) -> Table:
     )
 
 
-def funnel_table(funnel: Funnel, exit_statuses: list[str]) -> Table:
+# A figure's link: (the state moved into, or the exits; the state moved from) → URL.
+FunnelLink = Callable[[tuple[str, ...], str | None], str]
+
+
+def funnel_table(funnel: Funnel, exit_statuses: list[str], link: FunnelLink | None = None
+                 ) -> Table:
     """Per stage: how many reached it in the period, and how many left from it, and why."""
-    return Table(
+    table = Table(
         f"verwijzingen-{funnel.start.isoformat()}-tot-{funnel.end.isoformat()}",
         f"Verwijzingen van {funnel.start:%d-%m-%Y} tot en met {funnel.end:%d-%m-%Y}",
         [
@@ -67,6 +76,34 @@ def funnel_table(funnel: Funnel, exit_statuses: list[str]) -> Table:
             for stage in funnel.stages
         ],
     )
+    if link is not None:
+        for i, stage in enumerate(funnel.stages):
+            table.links[(i, 1)] = link((stage.status,), None)
+            for j, status in enumerate(exit_statuses, start=2):
+                table.links[(i, j)] = link((status,), stage.status)
+            table.links[(i, 2 + len(exit_statuses))] = link(tuple(exits_from(stage.status)),
+                                                              stage.status)
+    return table
+
+
+def funnel_by_table(groups: list[GroupFunnel], dimension: str, caption: str,
+                    link: Callable[[GroupFunnel, tuple[str, ...]], str] | None = None) -> Table:
+    """Per gemeente, partner or domain: how many reached each stage, and how many left."""
+    heads = {"gemeente": "Gemeente", "partner": "Partner", "domain": "Domein"}
+    exits = tuple(s for stage in STAGES for s in exits_from(stage))
+    exits = tuple(dict.fromkeys(exits))
+    table = Table(
+        f"trechter-per-{dimension}", caption,
+        [heads[dimension], *(STATUS_LABELS[s].capitalize() for s in STAGES), "Uitgevallen"],
+        [[DOMAIN_LABELS.get(g.name, g.name) if dimension == "domain" else g.name,
+          *(g.reached(s) for s in STAGES), sum(g.left(s) for s in STAGES)] for g in groups],
+    )
+    if link is not None:
+        for i, group in enumerate(groups):
+            for j, stage in enumerate(STAGES, start=1):
+                table.links[(i, j)] = link(group, (stage,))
+            table.links[(i, len(STAGES) + 1)] = link(group, exits)
+    return table
 
 
 def _exit_count(stage, status: str) -> int | None:

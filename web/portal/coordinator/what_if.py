@@ -21,12 +21,13 @@ from models.coalition import Offer, Partner
 from models.errors import InvalidInput
 from models.matcher_cache import current_matcher
 from models.vocabulary import DOMAINS
-from models.what_if import ExtraPlaces, partner_extra_places, what_if
+from models.what_if import ChangeEffect, ExtraPlaces, partner_extra_places, what_if_explained
 from web.extensions import db
 from web.portal.choices import DOMAIN_CHOICES, optional
 from web.portal.coordinator import bp
 from web.portal.coordinator.forms import FilterForm
 from web.portal.coordinator.tables import Table
+from web.portal.filters import count, join_and
 from web.portal.labels import DOMAIN_LABELS
 
 INVALID = 422
@@ -156,7 +157,7 @@ def _open_offers() -> list[Offer]:
 def _fill_choices(form: WhatIfForm, offers: list[Offer]) -> None:
     offer_choices = optional([
         SelectChoice(o.id, f"{o.partner.name} – {o.title} ({DOMAIN_LABELS[o.domain]}, "
-                           f"nu {o.capacity} plaatsen)")
+                           f"nu {count(o.capacity, 'plaats', 'plaatsen')})")
         for o in offers
     ])
     for offer, _ in form.rows():
@@ -184,7 +185,8 @@ def what_if_page():
         question = _question(form)
         if _overlap(form, question):
             return _page(form, INVALID)
-        result = what_if(db.session, question.changes, matcher=current_matcher(db.session))
+        result, effects = what_if_explained(db.session, question.changes,
+                                            matcher=current_matcher(db.session))
     except InvalidInput as error:
         if question is not None:
             form.ERROR_FIELDS = {**form.ERROR_FIELDS, **question.error_fields()}
@@ -196,6 +198,7 @@ def what_if_page():
         extra=question.extra,
         partner_name=_partner_name(form, offers),
         changes=_changes_table(question, {o.id: o for o in offers}),
+        effects=[effect_sentence(e, {o.id: o for o in offers}) for e in effects],
         domains=_table(result, "by_domain", "wat-als-per-domein", "Per domein",
                        lambda d: DOMAIN_LABELS.get(d, d)),
         areas=_table(result, "by_area", "wat-als-per-gebied", "Per wijk of gemeente", str),
@@ -237,3 +240,35 @@ def _bars(result):
         out.append((DOMAIN_LABELS.get(d, d), before["served"], after["served"],
                     before["served"] + before["unserved"]))
     return out
+
+
+# The hard rules (matching.eligibility) as the coordinator would name them.
+RULE_WORDS = {
+    "level": "niveau", "leerroute": "leerroute", "women_only": "alleen voor vrouwen",
+    "schedule": "rooster", "distance": "afstand", "age": "leeftijd",
+    "history": "loopt al of eerder afgewezen", "need": "geen vraag", "capacity": "vol",
+}
+
+
+def effect_sentence(effect: ChangeEffect, offers: dict[int, Offer]) -> str:
+    """Why more places at an offer help whom they help, or no one."""
+    offer = offers[effect.offer_id]
+    what = (f"De {count(effect.extra, 'extra plaats', 'extra plaatsen')} bij "
+            f"{offer.partner.name} – {offer.title}")
+    domain = DOMAIN_LABELS[effect.domain].lower()
+    helps = "helpt" if effect.extra == 1 else "helpen"
+    if effect.waiting == 0:
+        return (f"{what} {helps} niemand: iedereen met een vraag in het domein {domain} "
+                "krijgt al een plaats.")
+    if effect.eligible == 0:
+        rules = join_and(f"{RULE_WORDS.get(rule, rule)} ({n})" for rule, n in effect.excluded_by)
+        return (f"{what} {helps} niemand: geen van de "
+                f"{count(effect.waiting, 'inburgeraar', 'inburgeraars')} met een open vraag in "
+                f"het domein {domain} kan dit aanbod volgen. Wat hen uitsluit: {rules}.")
+    can = count(effect.eligible, "inburgeraar zonder plaats kan",
+                "inburgeraars zonder plaats kunnen")
+    if effect.gained > 0:
+        more = "krijgt 1 vraag" if effect.gained == 1 else f"krijgen {effect.gained} vragen"
+        return f"{what}: {can} dit aanbod volgen; in het domein {domain} {more} meer een plaats."
+    return (f"{what}: {can} dit aanbod volgen, maar de verdeling geeft in het domein {domain} "
+            "niemand meer een plaats.")
