@@ -101,12 +101,17 @@ class Allocation:
 
 
 def _domain_arcs(matcher, d):
-    """Eligible arcs of domain ``d`` as (person, offer, score, need x score), person-major."""
+    """Eligible arcs of domain ``d`` as (person, offer, score, need x score), person-major.
+
+    Rows as int32: millions of arcs, and every index array derived from them
+    keeps that width (the peak memory of a large allocation).
+    """
     t = matcher.tables
     parts = []
     for p, o, km in matcher.eligible_pairs(domain=vocab.DOMAINS[d]):
         scores = matcher.score_pairs(p, o, km)
-        parts.append((p, o, scores, t.people.needs[p, d] * scores))
+        parts.append((p.astype(np.int32), o.astype(np.int32), scores,
+                      t.people.needs[p, d] * scores))
     arcs = tuple(np.concatenate(c) for c in zip(*parts, strict=True)) if parts else ()
     return arcs if arcs and len(arcs[0]) else None
 
@@ -267,15 +272,15 @@ class _Problem:
         full solve ended with, a full solve from ``start`` (a mask of arcs) when
         given: the optimum is the same, in fewer rounds.
         """
-        idx = np.arange(len(self.p)) if use is None else np.flatnonzero(use)
-        start = start if use is None else self.considered[idx]
-        arc, y, z, considered = optimal(len(self.needy), self.capacity, self.node[idx],
-                                        self.offer[idx], self.weight[idx], self.key[idx],
-                                        initial_arcs, start=start)
-        arc = np.where(arc >= 0, idx[np.maximum(arc, 0)], -1) if len(idx) else arc
-        if use is None:
-            self.arc, self.y, self.z, self.considered = arc, y, z, considered
-        return arc
+        arrays = self.node, self.offer, self.weight, self.key
+        if use is None:  # the arrays themselves: a copy of millions of arcs is the peak memory
+            self.arc, self.y, self.z, self.considered = optimal(
+                len(self.needy), self.capacity, *arrays, initial_arcs, start=start)
+            return self.arc
+        idx = np.flatnonzero(use)
+        arc, _, _, _ = optimal(len(self.needy), self.capacity, *(a[idx] for a in arrays),
+                               initial_arcs, start=self.considered[idx])
+        return np.where(arc >= 0, idx[np.maximum(arc, 0)], -1) if len(idx) else arc
 
 
 def _keep_duaal_around_forecast(t, problems, arcs, needs, capacity, scale, prices, batch,
@@ -407,7 +412,7 @@ def _comma(x):
 
 def _positions(rows, n):
     """Lookup from a row to its index in the sorted ``rows`` (a gather, not a search)."""
-    out = np.full(n, -1, dtype=np.int64)
+    out = np.full(n, -1, dtype=np.int32)
     out[rows] = np.arange(len(rows))
     return out
 

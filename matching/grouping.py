@@ -16,7 +16,7 @@ def best_per_group(starts, key, k):
     rows = np.flatnonzero(~mask)
     if len(rows) == 0:
         return mask
-    sub = key[rows].copy()
+    sub = key[rows]  # already a copy
     sizes = counts[big]
     sub_starts = np.r_[0, np.cumsum(sizes)[:-1]]
     for _ in range(k):

@@ -94,10 +94,11 @@ def record_access(
     }
     # An empty list is still looked at: one row without a person says so.
     ids = sorted(set(inburgeraar_ids)) or [None]
-    # A Core insert on the session's connection: cheaper than the ORM's bulk
-    # path, and it runs on every request that shows someone's data.
+    # One Core INSERT of all rows on the session's connection: cheaper than the
+    # ORM's bulk path (it runs on every request that shows someone's data), and
+    # atomic by itself where a read runs without a transaction (models/database.py).
     session.connection().execute(
-        insert(AccessLog.__table__), [{**common, "inburgeraar_id": i} for i in ids]
+        insert(AccessLog.__table__).values([{**common, "inburgeraar_id": i} for i in ids])
     )
     return len(ids)
 

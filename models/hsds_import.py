@@ -13,7 +13,7 @@ service. Other HSDS objects (taxonomies, locations alone) are skipped. The
 same id met more than once is one record: the first non-empty value of each
 field wins.
 
-Mapping back (the inverse of the HSDS export, see README):
+Mapping back (the inverse of the HSDS export, see docs/hsds.md):
 
 - organization → Partner. Kind from a "Wegwijs soorten partners" term, else
   ``overig`` (an existing partner keeps its kind). Gemeente and postcode

@@ -1,4 +1,4 @@
-"""Configuration from the environment; see the table in README.md."""
+"""Configuration from the environment; see the table in docs/running.md."""
 
 import os
 import secrets

@@ -12,17 +12,20 @@ doorgevoerd" is true.
 
 A request that only reads does not take SQLite's write lock: its
 transaction begins DEFERRED (``models.database.reads_only``), so reads are
-answered while a write is under way. Its access-log rows, which are the only
-thing it writes, go in a short transaction of their own once the view has
-its answer and before the answer leaves: if they cannot be written, the
-answer is a 500 and no data leaves unlogged.
+answered while a write is under way. Its access-log rows (and small
+bookkeeping such as an API key's last use), the only things it writes, are
+written once the view has its answer and before the
+answer leaves: if they cannot be written, the answer is a 500 and no data
+leaves unlogged. On SQLite they go in a short transaction of their own (the
+read's must not turn into a write); on PostgreSQL a read runs without a
+transaction (``models.database.begin_reading``) and the rows are one INSERT.
 """
 
 from flask import Flask, g, request
 from flask.wrappers import Response
 
 from models.audit import record_access
-from models.database import reads_only
+from models.database import begin_reading, reads_only
 from models.unit_of_work import UnitOfWork, domain_errors_seen, start_watching, stop_watching
 from web.extensions import db
 
@@ -39,6 +42,7 @@ def _begin() -> None:
     g.watching = start_watching()
     if request.method in READING_METHODS:
         g.reading = reads_only.set(True)
+        begin_reading(db.session)
 
 
 def _finish(response: Response) -> Response:
@@ -49,7 +53,7 @@ def _finish(response: Response) -> Response:
         return response
     if domain_errors_seen():  # refused, though the view answered calmly: undo the change
         UnitOfWork(db.session).rollback()
-    elif "reading" in g:
+    elif "reading" in g and db.session.get_bind().dialect.name == "sqlite":
         db.session.commit()  # ends the read transaction, which wrote nothing
     _stop_reading()
     with UnitOfWork(db.session):

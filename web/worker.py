@@ -1,7 +1,7 @@
 """``flask --app wsgi worker``: delivers the outbox, expires referrals, sends the day-10 reminders.
 
 A long-running process beside the web server (``make run`` starts it; see
-README.md for a deployment). Several may run at once: claiming is
+docs/operations.md for a deployment). Several may run at once: claiming is
 exclusive (``models.outbox.claim``), expiry skips rows another run locked,
 and a reminder is one outbox row per referral and recipient.
 

@@ -126,8 +126,10 @@ def get_matches(inburgeraar_id: int, query: schemas.MatchQuery):
     """
     person_id = access.visible_inburgeraar_id(db.session, current_user(), inburgeraar_id)
     key = ("matches", person_id, query.domain, query.top)
-    matches = cached(db.session, key, lambda: _ranked(person_id, query))
-    serving = served_by(db.session, person_id, query.domain) if query.domain else None
+    # The referral under way too: a referral's move changes the version like any other.
+    matches, serving = cached(db.session, key, lambda: (
+        _ranked(person_id, query),
+        served_by(db.session, person_id, query.domain) if query.domain else None))
     log_access("match", [person_id])
     return schemas.MatchList(matches=matches, served_by=serving)
 

@@ -30,7 +30,8 @@ from models import person_fields
 from models import pip as pip_rules
 from models.access import OFFER_LIST_STATUSES
 from models.pip import ALFABETISERING, MAX_UREN, PIP_LEERROUTES, PIP_NIVEAUS
-from models.reason_codes import REASON_CODES
+from models.reason_codes import OTHER, REASON_CODES
+from models.referral_service import TRANSITIONS
 from models.vocabulary import (
     DAYPARTS,
     DOMAINS,
@@ -550,10 +551,32 @@ class ReferralCreate(Body):
                              "cursus); zonder: 409 als er al een loopt")
 
 
+# A character that is not whitespace, to Python (which strips the reason) and JSON Schema alike.
+_VISIBLE = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def _reason_rules(schema: dict) -> None:
+    """``models.reason_codes.check_reason`` as the document states it: a code with the moves
+    that need one (``models.referral_service.TRANSITIONS``) and only those, and ``anders``
+    with its text."""
+    coded = sorted({t.target.value for t in TRANSITIONS.values() if t.needs_reason})
+    schema["allOf"] = [
+        {"if": {"properties": {"status": {"enum": coded}}},
+         "then": {"required": ["reason_code"],
+                  "properties": {"reason_code": {"not": {"type": "null"}}}},
+         "else": {"properties": {"reason_code": {"type": "null"}}}},
+        {"if": {"properties": {"reason_code": {"const": OTHER}}, "required": ["reason_code"]},
+         "then": {"required": ["reason"],
+                  "properties": {"reason": {"type": "string", "pattern": _VISIBLE}}}},
+    ]
+
+
 class ReferralChange(Body):
+    model_config = ConfigDict(json_schema_extra=_reason_rules)
+
     status: ReferralStatus
     reason_code: ReasonCode | None = Field(
-        None, description="Verplicht bij declined en dropped; bij anders ook reason"
+        None, description="Verplicht bij declined en dropped, anders null; bij anders ook reason"
     )
     reason: Text | None = None
 

@@ -136,3 +136,12 @@ def test_the_document_states_the_rules_across_fields(client):
     assert "needs" in schemas["InburgeraarCreate"]["required"]
     assert schemas["InburgeraarChange"]["properties"]["needs"]["minProperties"] == 1
     assert len(schemas["PipFields"]["allOf"]) == 3
+
+
+def test_the_document_states_the_reason_codes_rules(client):
+    # models.reason_codes.check_reason: a code with declined and dropped only, anders with text.
+    referral_change = client.get("/api/v1/openapi.json").get_json()[
+        "components"]["schemas"]["ReferralChange"]
+    coded, anders = referral_change["allOf"]
+    assert sorted(coded["if"]["properties"]["status"]["enum"]) == ["declined", "dropped"]
+    assert anders["then"]["required"] == ["reason"]

@@ -13,6 +13,7 @@ import api_world
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.feedback import FeedbackSources
 from schemathesis.pytest._test_builder import build_operation_test
 
@@ -30,6 +31,7 @@ ROLES = {"coordinator": "coordinator", "klantmanager": "km_utrecht", "partner": 
 _TODAY = "not after today: a bound that moves every day"
 _POSTCODE = "a postcode of the U16, which the database holds"
 _STORED = "the values stored before this change"
+_NO_PII = "holds no BSN (the elfproef), phone number, email or IBAN: no pattern can say it"
 DATA_RULES = {
     "POST /account/password": {
         "current_password": "the account's own password",
@@ -64,17 +66,23 @@ DATA_RULES = {
         **dict.fromkeys(("domain", "kind", "sectors", "hours_per_week"),
                         "what the partner's kind may post: the partner in the database"),
     },
-    "POST /referrals": {"offer_id": "the eligibility rules on the person and the offer"},
+    "POST /referrals": {
+        "offer_id": "the eligibility rules on the person and the offer",
+        "note": _NO_PII,
+    },
+    "PATCH /referrals/{referral_id}": {"reason": _NO_PII},
     "POST /accounts": {
         "partner_id": "an active partner in the database",
         "gemeente": "a gemeente of the U16, which the database holds",
     },
-    "POST /partners": {
+    **dict.fromkeys(("POST /partners", "PATCH /partners/{partner_id}"), {
         "ties": "partners in the database, active",
         "gemeente": "a gemeente of the U16, which the database holds",
-    },
+        "postcode": _POSTCODE,
+    }),
     "POST /offers/{offer_id}/waitlist": {
         "inburgeraar_id": "the eligibility rules on the person and the offer",
+        "note": _NO_PII,
     },
 }
 
@@ -90,6 +98,13 @@ def only_data_rules(ctx, response, case):
     return None
 
 
+def _headers_made_invalid(case) -> bool:
+    """A case whose headers schemathesis made invalid (dropped Authorization, say): the
+    role's headers sent instead make it valid again, so it would seem accepted wrongly."""
+    header = case.meta.components.get(ParameterLocation.HEADER) if case.meta else None
+    return header is not None and not header.mode.is_positive
+
+
 def failures(app, headers: dict) -> list[str]:
     """Every operation's failures, each as schemathesis reports it."""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -101,6 +116,8 @@ def failures(app, headers: dict) -> list[str]:
         operation = result.ok()
 
         def conforms(case):
+            if _headers_made_invalid(case):
+                return  # the role's headers below would undo it
             case.call_and_validate(headers=headers, additional_checks=[only_data_rules])
 
         test = build_operation_test(
