@@ -1,5 +1,5 @@
-from contextlib import contextmanager
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -98,9 +98,8 @@ def run_migrations_online():
             **conf_args
         )
 
-        with _sqlite_foreign_keys_deferred(connection):
-            with context.begin_transaction():
-                context.run_migrations()
+        with _sqlite_foreign_keys_deferred(connection), context.begin_transaction():
+            context.run_migrations()
 
 
 @contextmanager

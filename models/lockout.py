@@ -1,7 +1,7 @@
 """Account lockout: after ``LOCKOUT_AFTER`` failed logins in a row an account is locked.
 
-The per-email throttle (models/sign_in.py, which also counts the failures here) slows guessing to ten tries a
-minute; the lockout stops a slow, patient guesser: once locked, no password
+The per-email throttle (models/sign_in.py, which also counts the failures here) slows
+guessing to ten tries a minute; the lockout stops a slow, patient guesser: once locked, no password
 is checked until ``LOCKOUT_DURATION`` has passed or the coordinator unlocks
 the account. ``is_active`` stays as it is: a lock is not a deactivation.
 

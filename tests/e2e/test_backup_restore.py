@@ -1,4 +1,5 @@
-"""The backup and restore of docs/operations.md: pg_dump -Fc, then pg_restore into an empty database."""
+"""The backup and restore of docs/operations.md: pg_dump -Fc, then pg_restore into an empty
+database."""
 
 import shutil
 import subprocess

@@ -93,7 +93,7 @@ def test_klantmanager_journey_intake_matches_and_refer(page, demo_server):
         page.get_by_role("checkbox", name=daypart, exact=True).check()
     page.get_by_role("button", name="Intake opslaan").click()
 
-    expect(page.locator(".utrecht-alert")).to_contain_text("is opgeslagen")
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("is opgeslagen")
     pseudonym = page.get_by_role("heading", level=1).inner_text()
     taal = page.locator("section", has=page.get_by_role("heading", name=re.compile("^Taal")))
     first = taal.locator("article.ww-match").first
@@ -109,7 +109,7 @@ def test_klantmanager_journey_intake_matches_and_refer(page, demo_server):
     first.get_by_label(re.compile("^Toelichting voor")).fill("Wil graag snel beginnen, ochtenden.")
     first.get_by_role("button", name=re.compile("^Verwijzing versturen")).click()
 
-    expect(page.locator(".utrecht-alert")).to_contain_text(f"{pseudonym} is doorverwezen")
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text(f"{pseudonym} is doorverwezen")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Verwijzing van {pseudonym}")
     expect(page.locator("main")).to_contain_text(offer_title)
     expect(page.locator(".ww-timeline li")).to_have_count(1)
@@ -134,11 +134,11 @@ def test_partner_journey_accept_start_complete(page, demo_server):
 
     for button, status in (("Accepteer", "geaccepteerd"), ("Markeer als gestart", "gestart")):
         page.get_by_role("button", name=button, exact=True).click()
-        expect(page.locator(".utrecht-alert")).to_contain_text(f"is nu {status}")
+        expect(page.locator(".utrecht-alert--ok")).to_contain_text(f"is nu {status}")
     # Completing asks first: the confirmation opens, and only its button completes.
     page.locator("summary", has_text="Rond af").click()
     page.get_by_role("button", name="Ja, rond af").click()
-    expect(page.locator(".utrecht-alert")).to_contain_text("is nu afgerond")
+    expect(page.locator(".utrecht-alert--ok")).to_contain_text("is nu afgerond")
     expect(page.locator(".ww-timeline li")).to_have_count(4)
     expect(main).to_contain_text("u hoeft niets meer te doen")
     screenshot(page, "partner-journey")

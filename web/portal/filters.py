@@ -7,6 +7,7 @@ from flask import Flask
 
 from models.matching_bridge import COMPONENTS, format_points
 from models.reason_codes import REASON_CODE_LABELS
+from models.vocabulary import DAYPARTS
 from web.portal import labels
 from web.portal.navigation import nav_items
 
@@ -28,7 +29,7 @@ def register_filters(app: Flask) -> None:
         "sector": lambda code: labels.SECTOR_LABELS.get(code, code),
         "education": lambda code: labels.EDUCATION_LABELS.get(code, code or "—"),
         "gender": lambda code: labels.GENDER_LABELS.get(code, code or "—"),
-        "dayparts": lambda codes: ", ".join(codes) if codes else "—",
+        "dayparts": dayparts,
         "moment": moment,
         "day": lambda value: value.strftime("%d-%m-%Y") if value else "—",
         "decimal": decimal,
@@ -77,3 +78,11 @@ def decimal(value: float | None, places: int = 2) -> str:
 def count(number: int, singular: str, plural: str) -> str:
     """A number with its noun in the right form: "1 plaats", "2 plaatsen", "0 plaatsen"."""
     return f"{number} {singular if number == 1 else plural}"
+
+
+def dayparts(codes: list[str] | None) -> str:
+    """Day parts in the order of the day (ochtend, middag, avond, weekend), however stored."""
+    if not codes:
+        return "—"
+    return ", ".join(sorted(codes, key=lambda code: (
+        DAYPARTS.index(code) if code in DAYPARTS else len(DAYPARTS), code)))

@@ -94,3 +94,17 @@ def test_an_offer_reports_its_own_and_the_use_cases_errors_at_once(form_client, 
         assert f'href="#{field_id}"' in found
     # The form's own message on the title, not the use case's second one.
     assert "Geef een titel op." in found and "Dit veld is verplicht." not in found
+
+
+def test_dates_that_record_the_past_cannot_lie_ahead(form_client, km):
+    log_in(form_client, km)
+    response = form_client.post("/klantmanager/inburgeraars/nieuw", data={
+        "pseudonym": "x", "need_taal": "2", "arrived_on": "2031-01-01",
+        "pip_dagtekening": "2031-02-03", "pip_leerroute": "B",
+    })
+    assert response.status_code == 422
+    found = summary(text(response))
+    # With the form's own error (the pseudonym) in the same round.
+    for field_id in ("pseudonym", "arrived_on", "pip_dagtekening"):
+        assert f'href="#{field_id}"' in found
+    assert "Deze datum ligt in de toekomst" in found
