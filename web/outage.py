@@ -35,7 +35,9 @@ def database_unreachable(error: OperationalError):
                        headers=headers)
     from web.portal.errors import error_page
 
-    # The page must not ask the database who is logged in: show it as to a visitor.
+    # The page must not ask the database anything: not who is logged in (show it as to a
+    # visitor), nor what the layout asks (web.portal's demo banner).
     g._login_user = AnonymousUserMixin()
+    g.database_unreachable = True
     html, _ = error_page(503, MESSAGE)
     return html, 503, headers

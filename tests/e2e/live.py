@@ -39,6 +39,12 @@ def prepare_database(url: str, load=None) -> None:
         db.engine.dispose()
 
 
+def proc_name(port: int) -> str:
+    """The name gunicorn's processes carry: in their title where setproctitle is installed
+    (mutmut brings it), in their command line where it is not."""
+    return f"wegwijs-test-{port}"
+
+
 @contextmanager
 def gunicorn(database_url: str, log_path: Path, workers: int = 2, env: dict | None = None):
     """gunicorn on a free loopback port against ``database_url``; yields the base URL.
@@ -51,7 +57,7 @@ def gunicorn(database_url: str, log_path: Path, workers: int = 2, env: dict | No
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-             "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+             "--bind", f"127.0.0.1:{port}", "--name", proc_name(port), "wsgi:app"],
             cwd=PROJECT_ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT,
         )
         try:

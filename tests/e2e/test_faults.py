@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, func, make_url, select
 from sqlalchemy.orm import Session
 
 from databases import postgres_url, scratch_database
-from e2e.live import free_port, prepare_database
+from e2e.live import free_port, prepare_database, proc_name
 from models import Gemeente, Inburgeraar, Need, Offer, Partner, User
 from models.auth import ApiToken
 from models.base import now_utc
@@ -78,7 +78,7 @@ def _gunicorn_workers(port: int) -> list[int]:
             ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if b"gunicorn" in b" ".join(cmdline) and f"127.0.0.1:{port}".encode() in cmdline:
+        if proc_name(port).encode() in b" ".join(cmdline):
             found[int(pid)] = ppid
     return [pid for pid, ppid in found.items() if ppid in found]
 

@@ -4,7 +4,7 @@ Views parse a form, call the use cases under models/ with ids, and show
 domain errors beside the fields; they hold no rule of their own.
 """
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy import exists, select
 
 from models.account import User
@@ -124,6 +124,8 @@ def register_navigation(app: Flask) -> None:
 def _demo_environment() -> dict:
     """The layout says "demo-omgeving" while demo accounts (without a second factor) exist."""
     def demo_environment() -> bool:
+        if g.get("database_unreachable"):  # the outage page must not ask the database
+            return False
         return db.session.scalar(
             select(exists().where(User.demo.is_(True), User.is_active.is_(True))))
 
