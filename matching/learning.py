@@ -265,11 +265,27 @@ def _one_standard_error(held_out, y, scored, penalties):
 
 
 def _platt(logit, y, weight=None):
-    """Slope and offset that calibrate log-odds ``logit`` on outcomes ``y`` (weighted)."""
-    from sklearn.linear_model import LogisticRegression
+    """Slope and offset that calibrate log-odds ``logit`` on outcomes ``y`` (weighted).
 
-    fit = LogisticRegression(C=1e6).fit(logit[:, None], y, sample_weight=weight)
-    return float(fit.coef_[0, 0]), float(fit.intercept_[0])
+    scikit-learn's ``LogisticRegression(C=1e6)`` (the slope barely penalised,
+    the offset free), fitted with scipy as the model itself is: importing
+    scikit-learn took a tenth of a large allocation's time.
+    """
+    from scipy.optimize import minimize
+
+    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)
+    y = np.asarray(y, dtype=float)
+
+    def loss(theta):
+        eta = theta[0] * logit + theta[1]
+        residual = w * (_sigmoid(eta) - y)
+        value = w @ (np.logaddexp(0, eta) - y * eta) + 0.5e-6 * theta[0] ** 2
+        grad = np.array([residual @ logit + 1e-6 * theta[0], residual.sum()])
+        return value / len(y), grad / len(y)
+
+    result = minimize(loss, np.zeros(2), jac=True, method="L-BFGS-B",
+                      options={"maxiter": 1000, "gtol": 1e-9})
+    return float(result.x[0]), float(result.x[1])
 
 
 def _decay(age_days, half_life):
@@ -398,14 +414,15 @@ class SuccessModel:
                          for k in np.flatnonzero(n.sum(axis=1))}
 
     def _folds(self, y, age, minority):
-        from sklearn.model_selection import StratifiedKFold, train_test_split
-
         if age is not None and np.ptp(age) > 0:
             folds = _time_folds(age, self.folds, _ONE_SPLIT_FROM)
             # A fold whose earlier outcomes are all of one kind cannot be learned from.
             folds = [f for f in folds if len(np.unique(y[f[0]])) == 2]
             if folds:
                 return folds, True
+        # Imported only here: with outcomes in time, a large allocation skips its import.
+        from sklearn.model_selection import StratifiedKFold, train_test_split
+
         if len(y) >= _ONE_SPLIT_FROM:
             # Plenty of outcomes: one held-out quarter judges as well as k folds, k times faster.
             train, test = train_test_split(np.arange(len(y)), test_size=0.25, stratify=y,

@@ -42,7 +42,8 @@ JSON_ROUTES = _json_routes()
 
 def _path(rule: str, world) -> str:
     ids = {"offer_id": world["course"].id, "inburgeraar_id": world["person_utrecht"].id,
-           "referral_id": 1, "user_id": world["users"]["school"].id}
+           "referral_id": 1, "user_id": world["users"]["school"].id,
+           "partner_id": world["school"].id}
     for name, value in ids.items():
         rule = rule.replace(f"<int(max=2147483647):{name}>", str(value))
     return rule
@@ -50,7 +51,7 @@ def _path(rule: str, world) -> str:
 
 def _headers(rule: str, world) -> dict:
     """A token of a role that may use the route: the body is read after the role check."""
-    coordinator_only = ("users", "coalition")
+    coordinator_only = ("users", "coalition", "partners", "accounts")
     if rule.endswith("/waitlist"):
         role = "km_utrecht"
     elif "offers" in rule:
