@@ -14,7 +14,7 @@ from models.coalition import Offer
 from models.referral import Referral
 from models.vocabulary import HOLDING_STATUSES
 
-__all__ = ["HOLDING_STATUSES", "free_places", "held_places"]
+__all__ = ["HOLDING_STATUSES", "free_places", "held_places", "places_left"]
 
 
 def holds_referral(session: Session, person_id: int, offer_id: int) -> bool:
@@ -40,6 +40,11 @@ def held_places(session: Session, offer_ids: Iterable[int]) -> dict[int, int]:
     return held
 
 
+def places_left(capacity: int, held: int, closed: bool = False) -> int:
+    """The capacity limit, the one place it is written: the places a referral may still take."""
+    return 0 if closed else max(capacity - held, 0)
+
+
 def free_places(session: Session, offer_ids: Iterable[int]) -> dict[int, int]:
     """Free places per offer id: capacity less what referrals hold (0 when closed)."""
     ids = list(offer_ids)
@@ -50,6 +55,6 @@ def free_places(session: Session, offer_ids: Iterable[int]) -> dict[int, int]:
         else []
     )
     return {
-        offer_id: 0 if closed_at else max(capacity - held[offer_id], 0)
+        offer_id: places_left(capacity, held[offer_id], closed_at is not None)
         for offer_id, capacity, closed_at in capacities
     }

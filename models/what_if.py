@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 import matching
 import matching.eligibility
-from models.capacity import held_places
+from models.capacity import held_places, places_left
 from models.coalition import Offer, Partner
 from models.errors import InvalidInput
 from models.matching_bridge import build_scenario
@@ -133,7 +133,7 @@ def what_if_explained(
     matcher = matcher or matching.Matcher(build_scenario(session))
     scenario = matcher.scenario
     held = held_places(session, [offer_id for offer_id, _ in changes])
-    free = {str(offer_id): max(capacity - held[offer_id], 0) for offer_id, capacity in changes}
+    free = {str(offer_id): places_left(capacity, held[offer_id]) for offer_id, capacity in changes}
     after = replace(scenario, offers=[
         replace(o, capacity=free[o.id]) if o.id in free else o for o in scenario.offers
     ])

@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 import factories
 from models import Offer, OutboxMail, Referral, ReferralEvent, WaitlistEntry, places
 from models.base import now_utc
-from models.errors import Conflict, InvalidInput, NotEligible, NotFound, OfferFull
+from models.errors import Conflict, Forbidden, InvalidInput, NotEligible, NotFound, OfferFull
 from models.hsds_import import SourceFile, import_hsds
 from models.offers import close_offer, reopen_offer, update_offer
 from models.referral_service import change_status, expire_referrals, refer
 from models.unit_of_work import UnitOfWork
-from models.waitlist import join_waitlist, leave_waitlist, visible_queue
+from models.waitlist import join_waitlist, leave_waitlist, visible_queue, waiting_of_gemeente
 
 
 @pytest.fixture
@@ -288,3 +288,145 @@ def test_closing_a_partners_offers_leaves_other_partners_open_and_keeps_the_mome
     session.expire_all()
     assert session.get(Offer, other.id).closed_at is None
     assert all(_same_moment(session.get(Offer, o.id).closed_at, at) for o in world["offers"])
+
+
+def test_closing_is_idempotent_and_skips_only_its_own_waiting_entries(session, world):
+    first, second = world["offers"]
+    for offer in (first, second):
+        refer_now(session, world["km"], offer, person(session))
+    queue_first = queue_up(session, world["km"], first, 3)
+    queue_second = queue_up(session, world["km"], second, 1)
+    with UnitOfWork(session):
+        leave_waitlist(session, actor_id=world["km"].id, entry_id=queue_first[2])
+    decline(session, world, session.scalars(select(Referral.id).where(
+        Referral.offer_id == first.id, Referral.status == "sent")).first())
+    assert statuses(session, queue_first) == ["referred", "waiting", "withdrawn"]
+    before = now_utc()
+    for _ in range(2):
+        with UnitOfWork(session):
+            places.close_offer(session, offer_id=first.id)
+    assert statuses(session, queue_first) == ["referred", "skipped", "withdrawn"]
+    assert statuses(session, queue_second) == ["waiting"]
+    closed_at = session.get(WaitlistEntry, queue_first[1]).closed_at
+    assert (closed_at if closed_at.tzinfo else closed_at.replace(tzinfo=before.tzinfo)) >= before
+
+
+def test_withdrawing_a_persons_entries_leaves_everyone_else_and_what_is_settled(session, world):
+    first, second = world["offers"]
+    for offer in (first, second):
+        refer_now(session, world["km"], offer, person(session))
+    gone = person(session)
+    mine = []
+    for offer in (first, second):
+        with UnitOfWork(session):
+            mine.append(join_waitlist(session, actor_id=world["km"].id, offer_id=offer.id,
+                                      inburgeraar_id=gone).id)
+    others = queue_up(session, world["km"], first, 1)
+    decline(session, world, session.scalars(select(Referral.id).where(
+        Referral.offer_id == second.id, Referral.status == "sent")).first())
+    assert statuses(session, mine) == ["waiting", "referred"]
+    at = now_utc()
+    with UnitOfWork(session):
+        places.withdraw_entries_of(session, [gone], at)
+    assert statuses(session, mine) == ["withdrawn", "referred"]
+    assert statuses(session, others) == ["waiting"]
+    assert _same_moment(session.get(WaitlistEntry, mine[0]).closed_at, at)
+
+
+def test_the_waitlist_reads_refuse_the_wrong_role_and_partner(session, world):
+    outsider = factories.user(session, role="partner")
+    with pytest.raises(Forbidden) as refused:
+        waiting_of_gemeente(session, actor_id=world["partner"].id)
+    assert refused.value.message == "Alleen een klantmanager heeft wachtlijstplaatsen."
+    with pytest.raises(NotFound) as hidden:
+        visible_queue(session, actor_id=outsider.id, offer_id=world["offers"][0].id)
+    assert hidden.value.message == "Dit aanbod bestaat niet."
+    assert places.pending_events(session) == []
+
+
+def test_the_gemeentes_waiting_entries_come_per_offer_in_queue_order(session, world):
+    first, second = world["offers"]
+    for offer in (first, second):
+        refer_now(session, world["km"], offer, person(session))
+    late = queue_up(session, world["km"], second, 1)
+    early = queue_up(session, world["km"], first, 2)
+    theirs = queue_up(session, world["km_zeist"], first, 1, gemeente=world["zeist"])
+    rows = waiting_of_gemeente(session, actor_id=world["km"].id)
+    assert [(entry.id, place) for entry, place in rows] == [
+        (early[0], 1), (early[1], 2), (late[0], 1)]
+    assert theirs[0] not in [entry.id for entry, _ in rows]
+
+
+def test_a_capacity_below_the_held_places_names_the_count(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    with pytest.raises(InvalidInput) as refused, UnitOfWork(session):
+        places.set_capacity(session, offer_id=offer.id, capacity=0)
+    assert refused.value.message == "Het aanbod heeft ongeldige velden."
+    assert refused.value.errors == [{
+        "field": "capacity",
+        "message": "Er zijn al 1 plekken bezet door verwijzingen; "
+                   "de capaciteit kan niet lager zijn."}]
+
+
+def test_a_freed_place_never_goes_to_an_older_queue_of_another_offer(session, world):
+    first, second = world["offers"]
+    held = [refer_now(session, world["km"], offer, person(session)) for offer in (first, second)]
+    older_elsewhere = queue_up(session, world["km"], second, 2)
+    ours = queue_up(session, world["km"], first, 1)
+    decline(session, world, held[0])
+    assert statuses(session, ours) == ["referred"]
+    assert statuses(session, older_elsewhere) == ["waiting", "waiting"]
+    referred = session.get(WaitlistEntry, ours[0])
+    assert referred.closed_at is not None
+    assert session.get(Referral, referred.referral_id).offer_id == first.id
+
+
+def test_the_queue_order_is_the_time_of_joining(session, world):
+    offer = world["offers"][0]
+    held = refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 2)
+    session.get(WaitlistEntry, entries[1]).created_at = now_utc() - timedelta(days=1)
+    session.commit()
+    with UnitOfWork(session):
+        change_status(session, actor_id=world["partner"].id, referral_id=held,
+                      to_status="declined", reason_code="persoonlijk")
+        made = places.fill_freed_places(session, offer.id)  # as the commit would
+    assert statuses(session, entries) == ["waiting", "referred"]
+    assert made == [session.get(WaitlistEntry, entries[1]).referral_id]
+
+
+def test_promotion_returns_its_referrals_and_skips_who_already_holds_a_place(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 2)
+    first_person = session.get(WaitlistEntry, entries[0]).inburgeraar_id
+    with UnitOfWork(session):
+        places.set_capacity(session, offer_id=offer.id, capacity=3)  # events not yet handled
+        direct = places.take_place(session, offer_id=offer.id, person_id=first_person,
+                                   actor_id=world["km"].id)
+        made = places.fill_freed_places(session, offer.id)
+    skipped = session.get(WaitlistEntry, entries[0])
+    assert statuses(session, entries) == ["skipped", "referred"]
+    assert made == [session.get(WaitlistEntry, entries[1]).referral_id]
+    assert skipped.skipped_rule == "referred: al naar dit aanbod verwezen"
+    assert skipped.closed_at is not None and skipped.referral_id is None
+    assert direct.id not in made
+
+
+def test_leaving_names_why_it_cannot_and_records_when(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 1)
+    with pytest.raises(Forbidden) as refused:
+        leave_waitlist(session, actor_id=world["partner"].id, entry_id=entries[0])
+    assert refused.value.message == "Alleen een klantmanager haalt iemand van een wachtlijst."
+    with pytest.raises(NotFound) as hidden:
+        leave_waitlist(session, actor_id=world["km_zeist"].id, entry_id=entries[0])
+    assert hidden.value.message == "Deze wachtlijstplaats bestaat niet."
+    with UnitOfWork(session):
+        leave_waitlist(session, actor_id=world["km"].id, entry_id=entries[0])
+    assert session.get(WaitlistEntry, entries[0]).closed_at is not None
+    with pytest.raises(Conflict) as gone:
+        leave_waitlist(session, actor_id=world["km"].id, entry_id=entries[0])
+    assert gone.value.message == "Deze inburgeraar wacht niet meer op dit aanbod."
