@@ -77,6 +77,8 @@ def test_a_second_taal_referral_needs_the_extra_box_and_a_note_without_personal_
     taal = page.locator("section", has=page.get_by_role("heading", name=re.compile("^Taal")))
     expect(taal.locator(".ww-served")).to_contain_text(f"Al bediend: {pseudonym} is "
                                                        f"doorverwezen naar {first_title}")
+    # A served domain's offers wait behind a disclosure: they are for an extra referral only.
+    taal.locator("summary", has_text="Toon het aanbod voor een extra verwijzing").click()
     match = taal.locator("article.ww-match").first
     match.locator("summary", has_text="Verwijs door").click()
     note = match.get_by_label(re.compile("^Toelichting voor"))
