@@ -37,15 +37,14 @@ HSTS_MAX_AGE = 365 * 24 * 3600
 # Static files hold nothing personal; browsers may keep them.
 CACHEABLE_ENDPOINTS = ("static", "assets.")
 
-talisman = Talisman()
-
-
 def init_hardening(app: Flask) -> None:
     https = bool(app.config.get("WEGWIJS_HTTPS"))
     proxies = int(app.config.get("WEGWIJS_PROXY_COUNT") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
-    talisman.init_app(
+    # One Talisman per app: it keeps its settings on itself, so a shared one would give
+    # every app the settings of the last one made (an HTTPS app's redirect, say).
+    Talisman(
         app,
         force_https=https,
         strict_transport_security=https,
