@@ -14,6 +14,8 @@ from pathlib import Path
 from e2e.live import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
+# The what-if allocates every open need twice; on a loaded machine that outlasts the default.
+ALLOCATING_PAGE_MS = 120_000
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",

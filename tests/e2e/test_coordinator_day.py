@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import DEMO_PASSWORD
-from e2e.browser import log_in, screenshot
+from e2e.browser import ALLOCATING_PAGE_MS, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -62,7 +62,7 @@ def test_the_coordinators_day(page, demo_server, width):
     page.get_by_label("Plaatsen in totaal bij aanbod 1", exact=True).fill("60")
     page.get_by_role("button", name="Bereken").click()
     effect = page.locator("#wat-als-effecten li")
-    expect(effect).to_have_count(1)
+    expect(effect).to_have_count(1, timeout=ALLOCATING_PAGE_MS)
     expect(effect).to_contain_text(re.compile(r"^De \d+ extra plaatsen bij "))
     assert page.evaluate(FITS)
     screenshot(page, f"coordinator-day-{width}-what-if")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from conftest import DEMO_PASSWORD, make_test_app
-from e2e.browser import accessibility_violations, log_in, screenshot
+from e2e.browser import ALLOCATING_PAGE_MS, accessibility_violations, log_in, screenshot
 from e2e.test_portal_journeys import TAALSCHOOL, referral_to
 from matching import area_of
 from models import Referral, User
@@ -145,7 +145,7 @@ def test_what_if_page_passes_axe_with_an_answer_and_with_errors(page, demo_serve
     page.get_by_label("Aanbieder", exact=True).select_option(label="Taalschool Domstad (fictief)")
     page.get_by_label("Alleen aanbod in het domein", exact=True).select_option(label="Taal")
     page.get_by_label("Aantal extra plaatsen", exact=True).fill("10")
-    with page.expect_navigation() as navigation:
+    with page.expect_navigation(timeout=ALLOCATING_PAGE_MS) as navigation:
         page.get_by_role("button", name="Bereken").click()
     assert navigation.value.status == 200
     extra = page.locator("#wat-als-extra li")
@@ -159,7 +159,7 @@ def test_what_if_page_passes_axe_with_an_answer_and_with_errors(page, demo_serve
 
     page.get_by_label("Aanbod 3", exact=True).select_option(label=others[0])  # as row 1
     page.get_by_label("Plaatsen in totaal bij aanbod 3", exact=True).fill("4")
-    with page.expect_navigation() as navigation:
+    with page.expect_navigation(timeout=ALLOCATING_PAGE_MS) as navigation:
         page.get_by_role("button", name="Bereken").click()
     assert navigation.value.status == 422
     field = page.locator(".utrecht-form-field", has=page.get_by_label("Aanbod 3", exact=True))

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import DEMO_PASSWORD
+from e2e.browser import ALLOCATING_PAGE_MS
 from e2e.keyboard import log_in_by_keyboard, tab_to
 from e2e.test_portal_journeys import KLANTMANAGER, TAALSCHOOL, referral_to
 
@@ -83,4 +84,4 @@ def test_the_coordinator_follows_a_figure_and_asks_what_if_with_the_keyboard(pag
     page.keyboard.type("40")
     page.keyboard.press("Enter")  # submits the form
     expect(page.get_by_role("heading", level=2, name="Uitkomst")).to_be_visible()
-    expect(page.locator("#wat-als-effecten li")).to_have_count(1)
+    expect(page.locator("#wat-als-effecten li")).to_have_count(1, timeout=ALLOCATING_PAGE_MS)
