@@ -132,21 +132,8 @@ def test_existing_referrals_keep_what_is_known_of_the_person_as_referred(databas
         with app.app_context():
             upgrade(revision="e4c7b60962e6")
             session = db.session
-            session.execute(text(
-                "INSERT INTO gemeente (id, name, cbs_code, lat, lon) "
-                "VALUES (1, 'Utrecht', '0344', 52.09, 5.12)"
-            ))
             made = datetime(2026, 3, 1, tzinfo=UTC)
-            session.execute(text(
-                "INSERT INTO partner (id, uuid, name, kind, gemeente_id, languages, active, "
-                "created_at) VALUES (1, :uuid, 'P', 'taalschool', 1, '[]', :yes, :at)"),
-                {"uuid": "8f1c2d3e-0000-4000-8000-000000000001", "yes": True, "at": made})
-            session.execute(text(
-                "INSERT INTO offer (id, uuid, partner_id, title, domain, capacity, leerroutes, "
-                "schedule, languages, women_only, childcare, sectors, alfa, created_at, "
-                "updated_at) VALUES (1, :uuid, 1, 'O', 'taal', 3, '[]', '[]', '[]', :no, :no, "
-                "'[]', :no, :at, :at)"),
-                {"uuid": "8f1c2d3e-0000-4000-8000-000000000002", "no": False, "at": made})
+            _insert_a_partner_with_an_offer(session, made, partner_has_active=True)
             for person_id, changed in ((1, datetime(2026, 1, 5, tzinfo=UTC)),
                                        (2, datetime(2026, 6, 1, tzinfo=UTC))):
                 session.execute(text(
@@ -183,20 +170,8 @@ def test_a_database_with_data_of_the_last_release_upgrades_to_head(database_url,
             upgrade(revision="0263210b41b4")
             session = db.session
             made = datetime(2026, 3, 1, tzinfo=UTC)
-            session.execute(text(
-                "INSERT INTO gemeente (id, name, cbs_code, lat, lon) "
-                "VALUES (1, 'Utrecht', '0344', 52.09, 5.12)"
-            ))
-            session.execute(text(
-                "INSERT INTO partner (id, uuid, name, kind, gemeente_id, languages, created_at) "
-                "VALUES (1, :uuid, 'P', 'taalschool', 1, '[]', :at)"),
-                {"uuid": "8f1c2d3e-0000-4000-8000-000000000001", "at": made})
-            session.execute(text(
-                "INSERT INTO offer (id, uuid, partner_id, title, domain, capacity, leerroutes, "
-                "schedule, languages, women_only, childcare, sectors, alfa, created_at, "
-                "updated_at) VALUES (1, :uuid, 1, 'O', 'taal', 3, '[]', '[]', '[]', :no, :no, "
-                "'[]', :no, :at, :at)"),
-                {"uuid": "8f1c2d3e-0000-4000-8000-000000000002", "no": False, "at": made})
+            # Before e4c7b60962e6 a partner has no ``active`` column.
+            _insert_a_partner_with_an_offer(session, made, partner_has_active=False)
             session.commit()
 
             upgrade()
@@ -204,3 +179,22 @@ def test_a_database_with_data_of_the_last_release_upgrades_to_head(database_url,
             assert session.execute(text("SELECT name FROM partner")).scalars().all() == ["P"]
             session.remove()
             db.engine.dispose()
+
+
+def _insert_a_partner_with_an_offer(session, made, *, partner_has_active: bool) -> None:
+    """Gemeente 1, partner 1 and its taal offer 1, as SQL of the revision the test stands at."""
+    session.execute(text(
+        "INSERT INTO gemeente (id, name, cbs_code, lat, lon) "
+        "VALUES (1, 'Utrecht', '0344', 52.09, 5.12)"
+    ))
+    active = (", active", ", :yes") if partner_has_active else ("", "")
+    session.execute(text(
+        f"INSERT INTO partner (id, uuid, name, kind, gemeente_id, languages{active[0]}, "
+        f"created_at) VALUES (1, :uuid, 'P', 'taalschool', 1, '[]'{active[1]}, :at)"),
+        {"uuid": "8f1c2d3e-0000-4000-8000-000000000001", "yes": True, "at": made})
+    session.execute(text(
+        "INSERT INTO offer (id, uuid, partner_id, title, domain, capacity, leerroutes, "
+        "schedule, languages, women_only, childcare, sectors, alfa, created_at, "
+        "updated_at) VALUES (1, :uuid, 1, 'O', 'taal', 3, '[]', '[]', '[]', :no, :no, "
+        "'[]', :no, :at, :at)"),
+        {"uuid": "8f1c2d3e-0000-4000-8000-000000000002", "no": False, "at": made})
