@@ -431,3 +431,27 @@ def test_leaving_names_why_it_cannot_and_records_when(session, world):
     with pytest.raises(Conflict) as gone:
         leave_waitlist(session, actor_id=world["km"].id, entry_id=entries[0])
     assert gone.value.message == "Deze inburgeraar wacht niet meer op dit aanbod."
+
+
+def test_a_skipped_entry_names_each_failed_rule_and_the_promotion_its_moment(session, world):
+    offer = world["offers"][0]
+    held = refer_now(session, world["km"], offer, person(session, gender="v"))
+    entries = queue_up(session, world["km"], offer, 2, gender="v")
+    no_longer, promoted = (session.get(WaitlistEntry, e) for e in entries)
+    no_longer.inburgeraar.level, no_longer.inburgeraar.gender = "A0", "m"
+    offer.min_level, offer.women_only = "A1", True
+    session.commit()
+    before = now_utc()
+    decline(session, world, held)
+    after = now_utc()
+    session.expire_all()
+    assert statuses(session, entries) == ["skipped", "referred"]
+    assert no_longer.skipped_rule == (
+        "level: Taalniveau A0 ligt onder het minimum A1 van dit aanbod; "
+        "women_only: Dit aanbod is alleen voor vrouwen")
+    referral = session.get(Referral, promoted.referral_id)
+    moment = referral.created_at.replace(tzinfo=before.tzinfo)
+    assert before <= moment <= after
+    assert all(_same_moment(at, moment) for at in (referral.status_changed_at,
+                                                   promoted.closed_at))
+    assert before <= no_longer.closed_at.replace(tzinfo=before.tzinfo) <= moment
