@@ -455,3 +455,15 @@ def test_a_skipped_entry_names_each_failed_rule_and_the_promotion_its_moment(ses
     assert all(_same_moment(at, moment) for at in (referral.status_changed_at,
                                                    promoted.closed_at))
     assert before <= no_longer.closed_at.replace(tzinfo=before.tzinfo) <= moment
+
+
+def test_the_gemeentes_entries_and_their_places_follow_the_time_of_joining(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 2)
+    session.get(WaitlistEntry, entries[1]).created_at = now_utc() - timedelta(days=1)
+    session.commit()
+    rows = waiting_of_gemeente(session, actor_id=world["km"].id)
+    assert [(entry.id, place) for entry, place in rows] == [(entries[1], 1), (entries[0], 2)]
+    shown = visible_queue(session, actor_id=world["km"].id, offer_id=offer.id)
+    assert [(entry.id, place) for entry, place in shown] == [(entries[1], 1), (entries[0], 2)]
