@@ -191,7 +191,7 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arriv
         needs[:, np.arange(n_domains) != vocab.DOMAINS.index(domain)] = 0
     node_keys = np.flatnonzero(needs[:batch].reshape(-1) > 0)
     capacity = np.maximum(t.offers.capacity, 0)
-    if not matcher.scenario.forecast and forecast_method != "potentials":
+    if len(t.people.ids) == batch and forecast_method != "potentials":  # nobody expected
         chosen = _Chosen(len(node_keys))
         for problem in _static(matcher, needs, capacity, initial_arcs, workers):
             _record(t, chosen, node_keys, problem)
@@ -349,10 +349,14 @@ class _Problem:
         self.cols = np.flatnonzero(t.offers.domain == d)
         self.capacity = capacity[self.cols]
         nodes, offers = _positions(self.needy, nodes), _positions(self.cols, len(capacity))
-        self.turned = (nodes[p[~priced]], o[~priced], value[~priced])
         self.has_arcs = np.bincount(nodes[p], minlength=len(self.needy)) > 0
-        self.p, self.o, self.score, self.value, self.weight = (
-            x[priced] for x in (p, o, score, value, weight))
+        if priced.all():  # no price took an arc away (always so without prices): no copies
+            self.turned = (nodes[:0], o[:0], value[:0])
+            self.p, self.o, self.score, self.value, self.weight = p, o, score, value, weight
+        else:
+            self.turned = (nodes[p[~priced]], o[~priced], value[~priced])
+            self.p, self.o, self.score, self.value, self.weight = (
+                x[priced] for x in (p, o, score, value, weight))
         self.node, self.offer = nodes[self.p], offers[self.o]
         # Best first: higher weight, then lower offer id; unique per node.
         top = int(self.weight.max()) + 1 if len(self.weight) else 1
