@@ -534,19 +534,21 @@ def _result(t, node_keys, chosen):
     for d in np.unique(domains[~has_arcs]):
         rows = np.flatnonzero(~has_arcs & (domains == d))
         reason.update(zip(rows.tolist(), shortage_reasons(t, people[rows], int(d)), strict=True))
-    assignments, unassigned = [], []
-    person_ids, offer_ids = t.people.ids, t.offers.ids
-    for k, (person, d, offer, score, value) in enumerate(zip(
-            people.tolist(), domains.tolist(), chosen.offer.tolist(), chosen.score.tolist(),
-            chosen.value.tolist(), strict=True)):
-        if offer >= 0:
-            assignments.append(Assignment(person_ids[person], offer_ids[offer],
-                                          vocab.DOMAINS[d], score, value))
-        else:
-            unassigned.append(Unassigned(person_ids[person], vocab.DOMAINS[d],
-                                         reason.get(k) or chosen.kept_reason.get(k, FULL)))
-    # The contract's objective is over the scores as printed (4 decimals).
-    objective = float(sum(t.people.needs[t.person_index[a.inburgeraar_id],
-                                         vocab.DOMAINS.index(a.domain)] * round(a.score, 4)
-                          for a in assignments))
+    person_ids, offer_ids, names = t.people.ids, t.offers.ids, vocab.DOMAINS
+    done = np.flatnonzero(chosen.offer >= 0)
+    scores = chosen.score[done].tolist()
+    assignments = [Assignment(person_ids[p], offer_ids[o], names[d], score, value)
+                   for p, o, d, score, value in zip(
+                       people[done].tolist(), chosen.offer[done].tolist(),
+                       domains[done].tolist(), scores, chosen.value[done].tolist(), strict=True)]
+    left = np.flatnonzero(chosen.offer < 0)
+    unassigned = [Unassigned(person_ids[p], names[d],
+                             reason.get(k) or chosen.kept_reason.get(k, FULL))
+                  for k, p, d in zip(left.tolist(), people[left].tolist(), domains[left].tolist(),
+                                     strict=True)]
+    # The contract's objective is over the scores as printed (4 decimals), added in order.
+    objective = 0.0
+    for need, score in zip(t.people.needs[people[done], domains[done]].tolist(), scores,
+                           strict=True):
+        objective += need * round(score, 4)
     return Allocation(assignments, unassigned, objective, dict(sorted(chosen.kept.items())))
