@@ -31,6 +31,10 @@ class WaitlistEntry(Base):
     referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"))
     # Why the entry was skipped: the eligibility rule the person no longer meets.
     skipped_rule: Mapped[str | None] = mapped_column(Text)
+    # The last time a free place passed the entry by, and why: a rule that holds only while
+    # another referral of the person is under way (models/referral_rules.py). It waits on.
+    passed_over_rule: Mapped[str | None] = mapped_column(Text)
+    passed_over_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     inburgeraar: Mapped[Inburgeraar] = relationship()
     offer: Mapped[Offer] = relationship()
