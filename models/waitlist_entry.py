@@ -36,6 +36,13 @@ class WaitlistEntry(Base):
     passed_over_rule: Mapped[str | None] = mapped_column(Text)
     passed_over_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    @property
+    def passed_over_reasons(self) -> list[str]:
+        """The Dutch reasons of the last pass-over, without the rules' codes
+        (``passed_over_rule`` is "rule: reason; rule: reason", as ``skipped_rule``)."""
+        return [part.partition(": ")[2] or part
+                for part in (self.passed_over_rule or "").split("; ") if part]
+
     inburgeraar: Mapped[Inburgeraar] = relationship()
     offer: Mapped[Offer] = relationship()
 
