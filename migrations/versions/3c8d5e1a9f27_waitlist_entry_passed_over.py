@@ -5,7 +5,7 @@ that lasts while another referral of the person is under way (one in the
 offer's domain, a duaal day-part collision) stays waiting and records why.
 
 Revision ID: 3c8d5e1a9f27
-Revises: 9b4e2d7a6c15
+Revises: 3f6b8d2a7c41
 Create Date: 2026-12-07 05:40:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "3c8d5e1a9f27"
-down_revision = "9b4e2d7a6c15"
+down_revision = "3f6b8d2a7c41"
 branch_labels = None
 depends_on = None
 
