@@ -582,3 +582,94 @@ def test_refer_and_promotion_refuse_by_the_same_rules(session, world):
     assert [r.passes for r in refusals(session, beginner, strict)] == [False]
     with pytest.raises(NotEligible):
         check_referable(session, beginner, strict)
+
+
+# -- joining and leaving the queue: who may, and what is written ------------------------------
+
+def test_joining_names_who_may_not_and_why(session, world):
+    first, _ = world["offers"]
+    held = person(session)
+    refer_now(session, world["km"], first, held)
+    [entry] = queue_up(session, world["km"], first, 1)
+    waiting = session.get(WaitlistEntry, entry).inburgeraar_id
+    refused = {}
+    for name, actor, who, note in (
+        ("partner", world["partner"], person(session), None),
+        ("referred", world["km"], held, None),
+        ("waiting", world["km"], waiting, None),
+        ("note", world["km"], person(session), "x" * 2001),
+    ):
+        with pytest.raises((Forbidden, AlreadyReferred, Conflict, InvalidInput)) as error:
+            join_waitlist(session, actor_id=actor.id, offer_id=first.id, inburgeraar_id=who,
+                          note=note)
+        refused[name] = (type(error.value), error.value.message)
+    assert refused == {
+        "partner": (Forbidden, "Alleen een klantmanager zet iemand op een wachtlijst."),
+        "referred": (AlreadyReferred, "Deze inburgeraar is al naar dit aanbod verwezen."),
+        "waiting": (Conflict, "Deze inburgeraar staat al op de wachtlijst van dit aanbod."),
+        "note": (InvalidInput, "Maximaal 2000 tekens."),
+    }
+    assert statuses(session, [entry]) == ["waiting"]
+
+
+def test_an_offer_with_one_place_left_takes_no_queue(session, world):
+    roomy = factories.offer(session, partner_id=world["partner"].partner_id, capacity=2)
+    refer_now(session, world["km"], roomy, person(session))
+    with pytest.raises(Conflict) as refused:
+        join_waitlist(session, actor_id=world["km"].id, offer_id=roomy.id,
+                      inburgeraar_id=person(session))
+    assert refused.value.message == "Dit aanbod heeft nog een vrije plaats: verwijs direct door."
+    assert session.scalar(select(func.count()).select_from(WaitlistEntry)) == 0
+
+
+def test_who_left_joins_again_and_the_note_is_trimmed_or_none(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    someone = person(session)
+
+    def join(note):
+        with UnitOfWork(session):
+            return join_waitlist(session, actor_id=world["km"].id, offer_id=offer.id,
+                                 inburgeraar_id=someone, note=note)
+
+    def leave(entry):
+        with UnitOfWork(session):
+            leave_waitlist(session, actor_id=world["km"].id, entry_id=entry.id)
+
+    notes = []
+    for note in ("  Graag snel  ", None, "   "):
+        entry = join(note)
+        notes.append(entry.note)
+        leave(entry)
+    assert notes == ["Graag snel", None, None]
+
+
+def test_passing_one_entry_over_marks_that_entry_only(session, world):
+    first, second = world["offers"]
+    held = refer_now(session, world["km"], first, person(session))
+    entries = queue_up(session, world["km"], first, 3)
+    refer_now(session, world["km"], second, session.get(WaitlistEntry, entries[0]).inburgeraar_id)
+    decline(session, world, held)
+    assert statuses(session, entries) == ["waiting", "referred", "waiting"]
+    assert [session.get(WaitlistEntry, e).passed_over_rule is None for e in entries] == [
+        False, True, True]
+
+
+def test_a_place_ending_elsewhere_leaves_the_queues_of_others_alone(session, world):
+    first, second = world["offers"]
+    held = refer_now(session, world["km"], first, person(session))
+    [passed] = queue_up(session, world["km"], first, 1)
+    [left] = queue_up(session, world["km"], first, 1)
+    with UnitOfWork(session):
+        leave_waitlist(session, actor_id=world["km"].id, entry_id=left)
+    refer_now(session, world["km"], second, session.get(WaitlistEntry, passed).inburgeraar_id)
+    decline(session, world, held)  # the place stays free: the one waiting is passed over
+    noted = session.get(WaitlistEntry, passed).passed_over_at
+    assert noted is not None and holding(session, first) == 0
+    # Who left the first queue ends a referral elsewhere: nothing to promote at the first.
+    third = factories.offer(session, partner_id=world["partner"].partner_id, capacity=1)
+    withdraw(session, world["km"], refer_now(
+        session, world["km"], third, session.get(WaitlistEntry, left).inburgeraar_id))
+    session.expire_all()
+    assert session.get(WaitlistEntry, passed).passed_over_at == noted
+    assert statuses(session, [passed, left]) == ["waiting", "withdrawn"]
