@@ -43,6 +43,9 @@ CASES = {
     "level unknown, only a maximum": (
         {}, {"max_level": "B1"}, (),
         [("level", "Taalniveau onbekend, terwijl dit aanbod een niveau vraagt")]),
+    "level unknown, the lowest minimum": (
+        {}, {"min_level": "A0"}, (),
+        [("level", "Taalniveau onbekend, terwijl dit aanbod een niveau vraagt")]),
     "level one below the minimum": (
         {"level": "A1"}, {"min_level": "A2", "max_level": "B1"}, (),
         [("level", "Taalniveau A1 ligt onder het minimum A2 van dit aanbod")]),
@@ -113,6 +116,10 @@ CASES = {
         {}, {"max_age": 65}, (),
         [("age", "Leeftijd onbekend, terwijl dit aanbod een leeftijdsgrens heeft "
                  "(maximaal 65 jaar)")]),
+    "age unknown, a minimum of 0": (
+        {}, {"min_age": 0}, (),
+        [("age", "Leeftijd onbekend, terwijl dit aanbod een leeftijdsgrens heeft "
+                 "(minimaal 0 jaar)")]),
     "declined before": (
         {}, {}, DECLINED,
         [("history", "Er loopt al een verwijzing naar dit aanbod, of een eerdere is afgewezen "
@@ -155,6 +162,13 @@ def test_each_rule_explains_itself_in_dutch(case):
 ])
 def test_just_inside_every_bound_nothing_is_explained(person, offer):
     assert _reasons(person, offer, ignore_capacity=False) == []
+
+
+def test_exactly_the_travel_limit_away_is_within_it():
+    offer = {"lat": _north(10), "lon": 5.01}
+    km = float(distances(build_tables(tiny(offer=offer)), 0, 0))
+    assert _reasons({"max_travel_km": km}, offer) == []
+    assert [rule for rule, _ in _reasons({"max_travel_km": km * 0.999}, offer)] == ["distance"]
 
 
 def test_capacity_is_left_out_unless_asked():
