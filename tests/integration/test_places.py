@@ -673,3 +673,20 @@ def test_a_place_ending_elsewhere_leaves_the_queues_of_others_alone(session, wor
     session.expire_all()
     assert session.get(WaitlistEntry, passed).passed_over_at == noted
     assert statuses(session, [passed, left]) == ["waiting", "withdrawn"]
+
+
+def test_a_move_that_keeps_the_place_promotes_nobody(session, world):
+    first, second = world["offers"]
+    held = refer_now(session, world["km"], first, person(session))
+    [passed] = queue_up(session, world["km"], first, 1)
+    elsewhere = refer_now(session, world["km"], second,
+                          session.get(WaitlistEntry, passed).inburgeraar_id)
+    decline(session, world, held)  # the one waiting is passed over: a referral is under way
+    noted = session.get(WaitlistEntry, passed).passed_over_at
+    for step in ("accepted", "started"):  # that referral moves on, still holding its place
+        with UnitOfWork(session):
+            change_status(session, actor_id=world["partner"].id, referral_id=elsewhere,
+                          to_status=step)
+    session.expire_all()
+    assert session.get(WaitlistEntry, passed).passed_over_at == noted
+    assert statuses(session, [passed]) == ["waiting"] and holding(session, first) == 0

@@ -90,6 +90,7 @@ def test_refer_writes_sent_and_its_event(session, world):
 def test_every_legal_move_by_its_role(session, world, source, target):
     transition = TRANSITIONS[(source, target)]
     referral = referral_in(session, world, source)
+    actor = None
     if transition.role == "system":
         expire_referrals(session, now=now_utc() + timedelta(days=15))
     else:
@@ -102,6 +103,8 @@ def test_every_legal_move_by_its_role(session, world, source, target):
     assert referral.status == target
     last = referral.events[-1]
     assert (last.from_status, last.to_status) == (source, target)
+    # The event names who moved it: the partner or klantmanager, or nobody for the system.
+    assert last.actor_id == (actor.id if actor else None)
 
 
 ILLEGAL = [
