@@ -226,6 +226,16 @@ def test_only_klantmanagers_refer(session, world):
             )
 
 
+def test_the_coordinator_answers_no_referral_and_is_told_so(session, world):
+    referral = referral_in(session, world, "sent")
+    with pytest.raises(Forbidden) as refused:
+        change_status(session, actor_id=factories.user(session, role="coordinator").id,
+                      referral_id=referral.id, to_status="withdrawn")
+    assert refused.value.message == "Alleen de partner of de klantmanager wijzigt een verwijzing."
+    session.refresh(referral)
+    assert referral.status == "sent"
+
+
 @pytest.mark.parametrize(("code", "reason", "field"), [
     (None, "Geen plek", "reason_code"),
     ("druk", None, "reason_code"),
