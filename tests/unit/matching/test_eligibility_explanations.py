@@ -58,6 +58,9 @@ CASES = {
     "level above a maximum without minimum": (
         {"level": "C1"}, {"max_level": "B2"}, (),
         [("level", "Taalniveau C1 ligt boven het maximum B2 van dit aanbod")]),
+    "level above a maximum without minimum, below the top": (
+        {"level": "B2"}, {"max_level": "B1"}, (),
+        [("level", "Taalniveau B2 ligt boven het maximum B1 van dit aanbod")]),
     "level above a maximum, minimum the lowest": (
         {"level": "B1"}, {"min_level": "A0", "max_level": "A2"}, (),
         [("level", "Taalniveau B1 ligt boven het maximum A2 van dit aanbod")]),
