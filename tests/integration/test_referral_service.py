@@ -18,6 +18,7 @@ from models.errors import (
     OfferFull,
 )
 from models.matching_bridge import build_scenario, eligibility_failures
+from models.outbox import OutboxMail
 from models.referral import Referral, ReferralEvent
 from models.referral_service import (
     TRANSITIONS,
@@ -26,6 +27,7 @@ from models.referral_service import (
     expire_referrals,
     refer,
 )
+from models.unit_of_work import UnitOfWork
 from models.vocabulary import REFERRAL_STATUSES
 
 
@@ -224,6 +226,28 @@ def test_only_klantmanagers_refer(session, world):
                 inburgeraar_id=world["person"].id,
                 offer_id=world["offer"].id,
             )
+
+
+def test_a_backdated_move_keeps_its_moment_and_mails_nobody(session, world):
+    at = now_utc() - timedelta(days=3)
+    referral = refer(session, actor_id=world["km"].id, inburgeraar_id=world["person"].id,
+                     offer_id=world["offer"].id, at=at - timedelta(days=1))
+    for step, moment in (("accepted", at), ("withdrawn", None)):
+        with UnitOfWork(session):
+            change_status(session, actor_id=world["km" if step == "withdrawn" else "partner"].id,
+                          referral_id=referral.id, to_status=step, at=moment)
+        mails = session.scalars(select(OutboxMail.event_key)).all()
+        if moment:  # loaded as history: its moment kept, nobody mailed
+            session.refresh(referral)
+            moved = referral.events[-1]
+            assert [naive(m) for m in (moved.at, referral.status_changed_at)] == [naive(at)] * 2
+            assert mails == []
+    assert mails == [f"referral-{referral.id}-withdrawn"]
+
+
+def naive(moment):
+    """SQLite hands back naive UTC datetimes."""
+    return moment.replace(tzinfo=None)
 
 
 def test_the_coordinator_answers_no_referral_and_is_told_so(session, world):
