@@ -443,7 +443,7 @@ def test_leaving_names_why_it_cannot_and_records_when(session, world):
     assert gone.value.message == "Deze inburgeraar wacht niet meer op dit aanbod."
 
 
-def test_a_skipped_entry_names_each_failed_rule_and_the_promotion_its_moment(session, world):
+def test_a_skipped_entry_names_every_failed_rule_and_the_promotion_its_moment(session, world):
     offer = world["offers"][0]
     held = refer_now(session, world["km"], offer, person(session, gender="v"))
     entries = queue_up(session, world["km"], offer, 2, gender="v")
