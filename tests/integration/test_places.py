@@ -690,3 +690,15 @@ def test_a_move_that_keeps_the_place_promotes_nobody(session, world):
     session.expire_all()
     assert session.get(WaitlistEntry, passed).passed_over_at == noted
     assert statuses(session, [passed]) == ["waiting"] and holding(session, first) == 0
+
+
+def test_a_freed_place_passes_by_who_left_the_queue(session, world):
+    offer = world["offers"][0]
+    held = refer_now(session, world["km"], offer, person(session))
+    left, waiting = queue_up(session, world["km"], offer, 2)
+    with UnitOfWork(session):
+        leave_waitlist(session, actor_id=world["km"].id, entry_id=left)
+    decline(session, world, held)
+    assert statuses(session, [left, waiting]) == ["withdrawn", "referred"]
+    assert session.get(WaitlistEntry, left).referral_id is None
+    assert holding(session, offer) == 1
