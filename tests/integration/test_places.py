@@ -670,6 +670,8 @@ def test_a_place_ending_elsewhere_leaves_the_queues_of_others_alone(session, wor
     third = factories.offer(session, partner_id=world["partner"].partner_id, capacity=1)
     withdraw(session, world["km"], refer_now(
         session, world["km"], third, session.get(WaitlistEntry, left).inburgeraar_id))
+    with UnitOfWork(session):  # nor does saving the first offer's capacity unchanged
+        places.set_capacity(session, offer_id=first.id, capacity=first.capacity)
     session.expire_all()
     assert session.get(WaitlistEntry, passed).passed_over_at == noted
     assert statuses(session, [passed, left]) == ["waiting", "withdrawn"]
