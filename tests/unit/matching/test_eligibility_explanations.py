@@ -12,6 +12,7 @@ import pytest
 
 from conftest import KM_PER_DEGREE_LAT, tiny
 from matching import HistoryEntry, vocab
+from matching import eligibility
 from matching.eligibility import distances, eligible, explain, shortage_reasons
 from matching.tables import build_tables
 
@@ -257,3 +258,35 @@ def test_distances_are_the_same_for_a_matrix_and_for_pairs():
     assert matrix.ravel() == pytest.approx([3, 12, 2, 11], abs=0.01)
     assert eligible(t, np.array([[0], [1]]), np.array([[0, 1]])).tolist() == [
         [True, True], [True, True]]
+
+
+def test_shortage_reasons_in_chunks_keep_every_person_in_order(monkeypatch):
+    scenario = tiny({"level": "A1"}, {"min_level": "B1"})
+    scenario.offers.append(replace(tiny(offer={"min_age": 18}).offers[0], id="o2"))
+    scenario.inburgeraars.extend([
+        replace(scenario.inburgeraars[0], id="i2", level="B1", birth_year=2010),
+        replace(scenario.inburgeraars[0], id="i3", level=None)])
+    t = build_tables(scenario)
+    expected = ["geen aanbod op niveau A1", "geen aanbod voor deze leeftijd",
+                "geen aanbod op niveau onbekend"]
+    assert shortage_reasons(t, np.array([0, 1, 2]), 0) == expected
+    monkeypatch.setattr(eligibility, "PAIRS_PER_CHUNK", 2)  # one person per chunk
+    assert shortage_reasons(t, np.array([0, 1, 2]), 0) == expected
+
+
+def test_shortage_reasons_weigh_only_the_domains_offers():
+    scenario = tiny({"max_travel_km": 5}, {"lat": _north(8)})
+    scenario.offers.append(replace(tiny(offer={"domain": "werk", "women_only": True}).offers[0],
+                                   id="o2"))
+    t = build_tables(scenario)
+    assert shortage_reasons(t, np.array([0]), 0) == ["geen passend aanbod binnen 5 km"]
+
+
+def test_eligible_leaves_out_what_the_caller_checked():
+    t = build_tables(tiny({"max_travel_km": 5}, {"capacity": 0, "lat": _north(8)}))
+    p, o = np.array([0]), np.array([0])
+    assert eligible(t, p, o).tolist() == [False]
+    assert eligible(t, p, o, ignore_capacity=True).tolist() == [False]
+    assert eligible(t, p, o, ignore_capacity=True, skip=("distance",)).tolist() == [True]
+    assert eligible(t, p, o, skip=("distance", "capacity")).tolist() == [True]
+    assert eligible(t, p, o, skip=("distance",)).tolist() == [False]
