@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 from conftest import KM_PER_DEGREE_LAT, tiny
-from matching import HistoryEntry, vocab
-from matching import eligibility
+from matching import HistoryEntry, eligibility, vocab
 from matching.eligibility import distances, eligible, explain, shortage_reasons
 from matching.tables import build_tables
 
