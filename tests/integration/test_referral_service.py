@@ -228,6 +228,22 @@ def test_only_klantmanagers_refer(session, world):
             )
 
 
+def test_a_move_names_what_it_refuses_and_keeps_no_empty_reason(session, world):
+    referral = referral_in(session, world, "sent")
+    with pytest.raises(IllegalTransition) as illegal:
+        change_status(session, actor_id=world["partner"].id, referral_id=referral.id,
+                      to_status="started")
+    assert illegal.value.message == "Een verwijzing die verstuurd is, kan niet naar 'started'."
+    with pytest.raises(InvalidInput) as too_long:
+        change_status(session, actor_id=world["partner"].id, referral_id=referral.id,
+                      to_status="declined", reason_code="anders", reason="x" * 2001)
+    assert too_long.value.errors == [{"field": "reason", "message": "Maximaal 2000 tekens."}]
+    change_status(session, actor_id=world["partner"].id, referral_id=referral.id,
+                  to_status="accepted")
+    session.refresh(referral)
+    assert (referral.status, referral.events[-1].reason) == ("accepted", None)
+
+
 def test_a_backdated_move_keeps_its_moment_and_mails_nobody(session, world):
     at = now_utc() - timedelta(days=3)
     referral = refer(session, actor_id=world["km"].id, inburgeraar_id=world["person"].id,
