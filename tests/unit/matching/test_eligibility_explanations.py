@@ -275,8 +275,9 @@ def test_shortage_reasons_in_chunks_keep_every_person_in_order(monkeypatch):
 
 def test_shortage_reasons_weigh_only_the_domains_offers():
     scenario = tiny({"max_travel_km": 5}, {"lat": _north(8)})
-    scenario.offers.append(replace(tiny(offer={"domain": "werk", "women_only": True}).offers[0],
-                                   id="o2"))
+    scenario.offers.extend([
+        replace(scenario.offers[0], id="o2", lat=_north(9)),
+        replace(tiny(offer={"domain": "werk", "women_only": True}).offers[0], id="o3")])
     t = build_tables(scenario)
     assert shortage_reasons(t, np.array([0]), 0) == ["geen passend aanbod binnen 5 km"]
 
