@@ -42,7 +42,7 @@ def all_policies(market, truth):
 def model_of(scenario):
     model = Matcher(scenario).model
     assert model.learned, "the history is too small to learn from"
-    learned = ([model.pair_coef_, model.base_, model.offer_term_, model.track_term_.ravel()]
+    learned = ([model.pair_coef_.ravel(), model.base_, model.offer_term_, model.track_term_.ravel()]
                if model.kind_ == "model" else [])
     return np.concatenate([*learned, model.calibration_])
 
