@@ -251,3 +251,27 @@ def test_a_feature_is_learned_per_domain_where_it_matters_differently():
     # coefficient for both domains would give both a like drop.
     assert near["taal"] - far["taal"] > 0.5
     assert abs(near["werk"] - far["werk"]) < 0.15
+
+
+def test_an_offer_with_little_evidence_keeps_its_partners_record():
+    # Partner "goed": offer A completes 80 % of 200 referrals, offer B had 2 referrals, both
+    # dropped. Partner "matig": offer C completes 40 %. All outcomes together: 60 %.
+    rng = np.random.default_rng(11)
+    partners = [Partner(id="goed", kind="taalschool"), Partner(id="matig", kind="taalschool")]
+    offers = [Offer(id=o, partner_id=p, domain="taal", capacity=1, **at(1))
+              for o, p in (("A", "goed"), ("B", "goed"), ("C", "matig"))]
+    people, history = [], []
+    plan = [("A", 0.8)] * 200 + [("C", 0.4)] * 200
+    for k, (offer, rate) in enumerate(plan):
+        people.append(Inburgeraar(id=f"h{k}", needs={}, **at(0)))
+        history.append(HistoryEntry(inburgeraar_id=f"h{k}", offer_id=offer,
+                                    outcome="completed" if rng.random() < rate else "dropped"))
+    for k in range(2):
+        people.append(Inburgeraar(id=f"b{k}", needs={}, **at(0)))
+        history.append(HistoryEntry(inburgeraar_id=f"b{k}", offer_id="B", outcome="dropped"))
+    people.append(Inburgeraar(id="new", needs={"taal": 1}, **at(0)))
+    matcher = Matcher(_scenario(partners, offers, people, history))
+    scores = {m.offer_id: m.score for m in matcher.rank("new")}
+    # Shrunk to its partner's 80 %, not to everyone's 60 % nor to its own two drop-outs.
+    assert scores["B"] > 0.75
+    assert scores["C"] < scores["B"] <= scores["A"]
