@@ -101,8 +101,8 @@ def _attainable(results):
         f"outcome alike, and {_ci(timed[best], 1, 100)} % with the best half-life in hindsight "
         f"({best.removeprefix('attainable_h')} days; time weighting there "
         f"{100 * (gain[0] - 1):+.1f} ± {100 * gain[1]:.1f} %)"
-        + (": the 97 % target is out of reach of any learner in this world."
-           if reach < TARGET_OF_SYSTEMATIC else "."),
+        + (f": at most {100 * reach:.2f} %, below the 97 % target, which no learner reaches "
+           "from this history." if reach < TARGET_OF_SYSTEMATIC else "."),
     ]
 
 
