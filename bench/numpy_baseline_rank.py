@@ -180,8 +180,7 @@ class Baseline:
         # Counted parts: completion rates of the partner (per group) and of the offer's kind.
         kinds = sorted({o["kind"] for o in self.offers})
         self.o_kind = np.array([kinds.index(o["kind"]) for o in self.offers])
-        p, o, y = (np.array(c, dtype=np.int64).reshape(-1) for c in zip(*labelled)) if (
-            labelled) else (np.zeros(0, np.int64),) * 3
+        p, o, y = np.array(labelled, dtype=np.int64).reshape(-1, 3).T
         self.learned = len(labelled) > 0
         overall = (y.sum() + 1) / (len(y) + 2)
         shape = (len(self.partners), 2)
@@ -285,7 +284,8 @@ class Baseline:
         if name == "sector":
             if not facts["sect_shared"][k]:
                 return "niet in een gewenste sector"
-            return f"in de gewenste sector {', '.join(s for s in person['sectors'] if s in offer['sectors'])}"
+            wanted = [s for s in person["sectors"] if s in offer["sectors"]]
+            return f"in de gewenste sector {', '.join(wanted)}"
         if name == "level":
             if not facts["course"][k]:
                 return f"taalniveau {person['level']} voldoet aan de eis"
@@ -338,9 +338,9 @@ class Baseline:
         record_n = self.record_n[self.o_partner[o], facts["group"]].tolist()
         out = {}
         for k, (person, offer, distance, score) in enumerate(zip(
-                p.tolist(), o.tolist(), km.tolist(), chance.tolist())):
+                p.tolist(), o.tolist(), km.tolist(), chance.tolist(), strict=True)):
             shown = sorted(((value, name) for value, name, yes in zip(
-                contribution[k], NAMES, applies[k]) if yes), key=lambda c: -abs(c[0]))
+                contribution[k], NAMES, applies[k], strict=True) if yes), key=lambda c: -abs(c[0]))
             reasons = [f"{_points(value)}: {self.reason(name, k, person, offer, distance, facts)}"
                        for value, name in shown]
             if not self.learned:

@@ -32,9 +32,12 @@ _EXPORTS = {
     "matching.scoring": ("COMPONENTS", "PRIOR_INTERCEPT", "REGISTRY"),
     "matching.tables": ("ScenarioTables", "build_tables"),
     "matching.validation": ("check_scenario", "validate_document"),
-    "matching.week_pairs": ("OfferBeside", "WeekPair", "offers_beside", "week_pairs"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+# At once: the function week_pairs must hide the module of that name, which importing
+# the module later would put back in its place.
+from matching.week_pairs import OfferBeside, WeekPair, offers_beside, week_pairs  # noqa: E402
 
 
 def __getattr__(name):
