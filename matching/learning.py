@@ -69,6 +69,7 @@ from matching import vocab
 from matching.eligibility import distances
 from matching.errors import MatchingError
 from matching.history import label_of
+from matching.holdout import stratified_holdout
 from matching.pairs import PairFacts
 from matching.scoring import PRIOR_INTERCEPT, prior_logit
 
@@ -420,14 +421,13 @@ class SuccessModel:
             folds = [f for f in folds if len(np.unique(y[f[0]])) == 2]
             if folds:
                 return folds, True
-        # Imported only here: with outcomes in time, a large allocation skips its import.
-        from sklearn.model_selection import StratifiedKFold, train_test_split
-
         if len(y) >= _ONE_SPLIT_FROM:
             # Plenty of outcomes: one held-out quarter judges as well as k folds, k times faster.
-            train, test = train_test_split(np.arange(len(y)), test_size=0.25, stratify=y,
-                                           random_state=self.random_state)
+            # scikit-learn's split without importing it: a large allocation skips that.
+            train, test = stratified_holdout(y, 0.25, self.random_state)
             return [(train, test, 0.0)], False
+        from sklearn.model_selection import StratifiedKFold
+
         split = StratifiedKFold(n_splits=min(self.folds, minority), shuffle=True,
                                 random_state=self.random_state)
         return [(train, test, 0.0) for train, test in split.split(y, y)], False
