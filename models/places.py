@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from models import notifications, referral_rules
 from models.base import now_utc
-from models.capacity import HOLDING_STATUSES, free_places, held_places
+from models.capacity import HOLDING_STATUSES, capacity_floor_errors, free_places, held_places
 from models.coalition import Offer
 from models.errors import Conflict, InvalidInput, NotFound, OfferFull
 from models.referral import Referral, ReferralEvent
@@ -98,14 +98,7 @@ def lock_offer(session: Session, offer_id: int, *, open_only: bool = True) -> Of
 
 def capacity_errors(session: Session, offer: Offer, capacity: int) -> list[dict]:
     """The capacity limit: never below the places referrals hold (the offer's row locked)."""
-    held = held_places(session, [offer.id])[offer.id]
-    if capacity >= held:
-        return []
-    return [{
-        "field": "capacity",
-        "message": f"Er zijn al {held} plekken bezet door verwijzingen; "
-                   "de capaciteit kan niet lager zijn.",
-    }]
+    return capacity_floor_errors(capacity, held_places(session, [offer.id])[offer.id])
 
 
 def set_capacity(session: Session, *, offer_id: int, capacity: int) -> Offer:
