@@ -25,8 +25,8 @@ work calls ``handle_events`` before it commits (models/unit_of_work.py)::
     offer closed     ───> the queue is skipped ("closed"; so a reopened offer has none)
     referral moved   ───> the outbox mail of the move (models/notifications.py)
 
-Promotion opens referrals, whose "referral moved" events mail in turn; the
-coalition version follows every flushed change (models/coalition_version.py).
+Promotion opens referrals, whose "referral moved" events mail in turn; then the unit of
+work bumps the coalition version (models/coalition_version.py) and commits.
 """
 
 from dataclasses import dataclass
@@ -308,15 +308,6 @@ def forget_events(session: Session) -> None:
 
 def _raise(session: Session, happened) -> None:
     session.info.setdefault(_EVENTS, []).append(happened)
-
-
-# A backstop, not the way: the unit of work handles the events before it commits. A commit
-# made around it (a script, a test) must not lose a promotion or a mail, nor pass its
-# events on to the next transaction.
-@event.listens_for(Session, "before_commit")
-def _handle_before_a_bare_commit(session):
-    if session.info.get(_EVENTS) and not session.in_nested_transaction():
-        handle_events(session)
 
 
 # A SAVEPOINT rolled back (one row of a batch refused) takes its events with it.
