@@ -38,7 +38,7 @@ from matching.eligibility import shortage_reasons
 from matching.errors import MatchingError
 from matching.flow import integer_weights, optimal
 from matching.forecast import forecast_from
-from matching.parallel import balanced_groups, cores, run_groups
+from matching.parallel import cores, run_shared
 from matching.potentials import Potentials, place_prices
 from matching.ranking import Matcher
 from matching.stochastic import batch_places
@@ -250,14 +250,14 @@ def _static(matcher, needs, capacity, initial_arcs, workers):
 
     Each domain stands alone (taal and werk together when duaal people couple
     them), so the domains are solved one by one, each letting go of its arcs
-    once solved, and a large problem's domains in groups of about equal work
-    on several processes (the same problems, so the same result).
+    once solved, and a large problem's on several processes, each taking the
+    next domain, the largest first (the same problems, so the same result).
     """
     t = matcher.tables
     domains = np.flatnonzero((needs > 0).any(axis=0)).tolist()
     coupled = needs_duaal(t, needs) and all(d in domains for d in COUPLED)
-    items = [d for d in domains if not (coupled and d in COUPLED)]
-    items = [*([COUPLED] if coupled else []), *((d,) for d in items)]
+    items = [*([COUPLED] if coupled else []),
+             *((d,) for d in domains if not (coupled and d in COUPLED))]
     # Work grows with the pairs the rules look at: needy people x open offers.
     open_offers = np.bincount(t.offers.domain[t.offers.capacity >= 1],
                               minlength=len(vocab.DOMAINS))
@@ -265,16 +265,15 @@ def _static(matcher, needs, capacity, initial_arcs, workers):
             for item in items]
     if workers is None:
         workers = cores() if sum(work) >= _PARALLEL_FROM else 1
-    groups = balanced_groups(items, work, workers)
+    items = [items[k] for k in sorted(range(len(items)), key=lambda k: -work[k])]
 
-    def solve(group):
-        return _solve_group(matcher, [d for item in group for d in item], needs, capacity,
-                            initial_arcs, coupled)
+    def solve(item):
+        return _solve_domains(matcher, item, needs, capacity, initial_arcs, coupled)
 
-    return [problem for solved in run_groups(solve, groups) for problem in solved]
+    return [problem for solved in run_shared(solve, items, workers) for problem in solved]
 
 
-def _solve_group(matcher, domains, needs, capacity, initial_arcs, coupled):
+def _solve_domains(matcher, domains, needs, capacity, initial_arcs, coupled):
     """Solve ``domains`` (both of taal and werk or neither when ``coupled``); the solved
     problems as :class:`_Solved`."""
     t = matcher.tables
@@ -534,19 +533,21 @@ def _result(t, node_keys, chosen):
     for d in np.unique(domains[~has_arcs]):
         rows = np.flatnonzero(~has_arcs & (domains == d))
         reason.update(zip(rows.tolist(), shortage_reasons(t, people[rows], int(d)), strict=True))
-    assignments, unassigned = [], []
-    person_ids, offer_ids = t.people.ids, t.offers.ids
-    for k, (person, d, offer, score, value) in enumerate(zip(
-            people.tolist(), domains.tolist(), chosen.offer.tolist(), chosen.score.tolist(),
-            chosen.value.tolist(), strict=True)):
-        if offer >= 0:
-            assignments.append(Assignment(person_ids[person], offer_ids[offer],
-                                          vocab.DOMAINS[d], score, value))
-        else:
-            unassigned.append(Unassigned(person_ids[person], vocab.DOMAINS[d],
-                                         reason.get(k) or chosen.kept_reason.get(k, FULL)))
-    # The contract's objective is over the scores as printed (4 decimals).
-    objective = float(sum(t.people.needs[t.person_index[a.inburgeraar_id],
-                                         vocab.DOMAINS.index(a.domain)] * round(a.score, 4)
-                          for a in assignments))
+    person_ids, offer_ids, names = t.people.ids, t.offers.ids, vocab.DOMAINS
+    done = np.flatnonzero(chosen.offer >= 0)
+    scores = chosen.score[done].tolist()
+    assignments = [Assignment(person_ids[p], offer_ids[o], names[d], score, value)
+                   for p, o, d, score, value in zip(
+                       people[done].tolist(), chosen.offer[done].tolist(),
+                       domains[done].tolist(), scores, chosen.value[done].tolist(), strict=True)]
+    left = np.flatnonzero(chosen.offer < 0)
+    unassigned = [Unassigned(person_ids[p], names[d],
+                             reason.get(k) or chosen.kept_reason.get(k, FULL))
+                  for k, p, d in zip(left.tolist(), people[left].tolist(), domains[left].tolist(),
+                                     strict=True)]
+    # The contract's objective is over the scores as printed (4 decimals), added in order.
+    objective = 0.0
+    for need, score in zip(t.people.needs[people[done], domains[done]].tolist(), scores,
+                           strict=True):
+        objective += need * round(score, 4)
     return Allocation(assignments, unassigned, objective, dict(sorted(chosen.kept.items())))

@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import threading
 
-__all__ = ["balanced_groups", "cores", "run_groups"]
+__all__ = ["cores", "run_shared"]
 
 
 def cores():
@@ -27,58 +27,61 @@ def cores():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def balanced_groups(items, work, n):
-    """``items`` in at most ``n`` groups of about equal total ``work`` (the largest first,
-    each to the lightest group so far); the heaviest group first, items in their order."""
-    groups = [[] for _ in range(max(1, min(n, len(items))))]
-    load = [0] * len(groups)
-    for k in sorted(range(len(items)), key=lambda k: -work[k]):
-        lightest = load.index(min(load))
-        groups[lightest].append(k)
-        load[lightest] += work[k]
-    order = sorted(range(len(groups)), key=lambda g: -load[g])
-    return [[items[k] for k in sorted(groups[g])] for g in order if groups[g]]
+def run_shared(task, items, processes):
+    """``[task(item) for item in items]`` on up to ``processes`` processes: this one and
+    forked children each take the next item not yet taken until none is left (put the
+    largest first), so a process that finishes early takes over the rest.
 
-
-def run_groups(task, groups):
-    """``[task(g) for g in groups]``, the first group here and each other in a forked child.
-
-    A child's exception is raised here; a child that dies without answering
-    (killed, out of memory) has its group done here instead.
+    A child's exception is raised here; the items of a child that dies without
+    answering (killed, out of memory) are done here instead.
     """
-    if len(groups) <= 1:
-        return [task(g) for g in groups]
+    processes = min(processes, len(items))
+    if processes <= 1:
+        return [task(item) for item in items]
     context = multiprocessing.get_context("fork")
-    children, done = [], False
+    taken = context.Value("i", 0)
+
+    def work():
+        done = {}
+        while True:
+            with taken.get_lock():
+                k = taken.value
+                taken.value += 1
+            if k >= len(items):
+                return done
+            done[k] = task(items[k])
+
+    children, finished = [], False
     try:
-        for group in groups[1:]:
+        for _ in range(processes - 1):
             reader, writer = context.Pipe(duplex=False)
-            child = context.Process(target=_answer, args=(writer, task, group))
+            child = context.Process(target=_answer, args=(writer, work))
             child.start()
             writer.close()  # the child's end: recv ends with EOFError when the child is gone
             children.append((child, reader))
-        results = [task(groups[0])]
-        for group, (_, reader) in zip(groups[1:], children, strict=True):
+        results = work()
+        for _, reader in children:
             try:
                 ok, value = reader.recv()
             except EOFError:
-                ok, value = True, task(group)
+                continue  # its items are done below
             if not ok:
                 raise value
-            results.append(value)
-        done = True
-        return results
+            results.update(value)
+        results.update({k: task(items[k]) for k in range(len(items)) if k not in results})
+        finished = True
+        return [results[k] for k in range(len(items))]
     finally:
         for child, reader in children:
-            if not done:  # our own children, no longer wanted
+            if not finished:  # our own children, no longer wanted
                 child.terminate()
             child.join()
             reader.close()
 
 
-def _answer(writer, task, group):
+def _answer(writer, work):
     try:
-        answer = (True, task(group))
+        answer = (True, work())
     except Exception as error:  # noqa: BLE001 - sent to the parent, which raises it
         answer = (False, error)
     writer.send(answer)

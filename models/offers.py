@@ -53,10 +53,7 @@ def create_offer(
     errors += offer_errors(session, values, partner.kind) if partner else _check(session, values)
     if errors:
         raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
-    offer = Offer(partner_id=partner_id, **values)
-    session.add(offer)
-    session.flush()
-    return offer
+    return places.add_offer(session, partner_id=partner_id, **values)
 
 
 def update_offer(

@@ -7,6 +7,7 @@ import random
 import subprocess
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from matching import Matcher, MatchingError, allocate, allocation, generate_scenario, load_scenario
 from matching import parallel as parallel_module
 from matching.flow import _node_major
-from matching.parallel import balanced_groups, cores, run_groups
+from matching.parallel import cores, run_shared
 
 
 def _with_ties(seed):
@@ -46,37 +47,40 @@ def test_several_processes_give_the_same_allocation_as_one(seed, domain):
         assert _shape(allocate(matcher, domain=domain, workers=workers)) == _shape(serial)
 
 
-def test_the_duaal_pair_is_solved_together_also_in_a_child(monkeypatch):
+def test_the_duaal_pair_is_one_piece_of_work(monkeypatch, tmp_path):
     matcher = Matcher(_with_ties(1))
-    given = []
-    real = allocation.balanced_groups
+    calls = tmp_path / "calls"
+    real = allocation._solve_domains
 
-    def coupled_last(items, work, n):
-        # The coupled pair in the last group: a forked child solves it.
-        given.append(sorted(real(items, work, n), key=lambda g: allocation.COUPLED in g))
-        return given[-1]
+    def spy(matcher, domains, *args):
+        with calls.open("a") as out:  # from whichever process solves them
+            out.write(f"{list(domains)}\n")
+        return real(matcher, domains, *args)
 
-    monkeypatch.setattr(allocation, "balanced_groups", coupled_last)
+    monkeypatch.setattr(allocation, "_solve_domains", spy)
     result = allocate(matcher, workers=2)
-    assert len(given[0]) == 2 and allocation.COUPLED in given[0][1]
+    solved = sorted(calls.read_text().split("\n")[:-1])
+    assert str(list(allocation.COUPLED)) in solved
+    assert len(solved) == 6  # seven domains, taal and werk as one
+    monkeypatch.undo()
     assert _shape(result) == _shape(allocate(matcher, workers=1))
 
 
 def test_a_large_problem_uses_the_cores_by_default_and_a_small_one_does_not(monkeypatch):
     matcher = Matcher(load_scenario(generate_scenario(200, 80, seed=4)))
-    counts = []
-    real = allocation.run_groups
+    processes = []
+    real = allocation.run_shared
 
-    def spy(task, groups):
-        counts.append(len(groups))
-        return real(task, groups)
+    def spy(task, items, n):
+        processes.append(n)
+        return real(task, items, n)
 
-    monkeypatch.setattr(allocation, "run_groups", spy)
+    monkeypatch.setattr(allocation, "run_shared", spy)
     monkeypatch.setattr(allocation, "cores", lambda: 2)
     small = allocate(matcher)
     monkeypatch.setattr(allocation, "_PARALLEL_FROM", 0)
     large = allocate(matcher)
-    assert counts == [1, 2]
+    assert processes == [1, 2]
     assert _shape(large) == _shape(small)
 
 
@@ -86,41 +90,41 @@ def test_workers_must_be_a_whole_number_of_at_least_one(workers):
         allocate(Matcher(load_scenario(generate_scenario(20, 10, seed=1))), workers=workers)
 
 
-def test_balanced_groups_split_the_work_and_keep_items_whole():
-    items = [(0, 1), (2,), (3,), (4,), (5,)]
-    groups = balanced_groups(items, [27, 12, 5, 2, 1], 2)
-    assert groups == [[(0, 1)], [(2,), (3,), (4,), (5,)]]
-    assert balanced_groups(items, [1, 1, 1, 1, 1], 1) == [items]
-    assert len(balanced_groups(items[:2], [3, 4], 5)) == 2
-    assert balanced_groups([], [], 2) == []
+def test_run_shared_gives_each_items_result_in_order_and_spreads_the_items():
+    def task(item):
+        time.sleep(0.05)  # long enough that the child takes some too
+        return item * 10, os.getpid()
+
+    results = run_shared(task, list(range(8)), 2)
+    assert [r for r, _ in results] == [k * 10 for k in range(8)]
+    assert len({pid for _, pid in results}) == 2
+    assert run_shared(task, [1], 4) == [(10, os.getpid())]
+    assert run_shared(task, [], 2) == []
 
 
-def test_run_groups_returns_each_groups_result_in_order_from_the_children():
-    pids = run_groups(lambda g: (g, os.getpid()), [1, 2, 3])
-    assert [g for g, _ in pids] == [1, 2, 3]
-    assert pids[0][1] == os.getpid()
-    assert len({pid for _, pid in pids}) == 3
-
-
-def test_run_groups_raises_a_childs_error_here():
-    def task(group):
-        if group == "bad":
-            raise MatchingError("offers[2].capacity: kapot")
-        return group
-
-    with pytest.raises(MatchingError, match=r"offers\[2\]"):
-        run_groups(task, ["good", "bad"])
-
-
-def test_a_child_that_dies_has_its_group_done_here():
+def test_run_shared_raises_a_childs_error_here():
     parent = os.getpid()
 
-    def task(group):
+    def task(item):
+        if os.getpid() != parent:
+            raise MatchingError("offers[2].capacity: kapot")
+        time.sleep(0.2)
+        return item
+
+    with pytest.raises(MatchingError, match=r"offers\[2\]"):
+        run_shared(task, [1, 2, 3], 2)
+
+
+def test_the_items_of_a_child_that_dies_are_done_here():
+    parent = os.getpid()
+
+    def task(item):
         if os.getpid() != parent:
             os._exit(9)  # as if killed: no answer
-        return group * 2
+        time.sleep(0.1)
+        return item * 2
 
-    assert run_groups(task, [1, 2]) == [2, 4]
+    assert run_shared(task, [1, 2, 3, 4], 2) == [2, 4, 6, 8]
 
 
 def test_no_forking_while_other_threads_run(monkeypatch):
