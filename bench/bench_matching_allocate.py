@@ -13,6 +13,7 @@ import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -55,16 +56,45 @@ def large(people=20_000, offers=5_000):
         child = context.Process(target=_large, args=(str(path), queue))
         child.start()
         load = os.getloadavg()[0]
+        done = threading.Event()
+        pss = [0]
+        sampler = threading.Thread(target=_sample_pss, args=(child.pid, done, pss))
+        sampler.start()
         (seconds, cpu, build, peak_mb, worker_cpu, worker_mb, assigned, unassigned,
          objective) = queue.get()
+        done.set()
+        sampler.join()
         child.join()
     print(f"allocate {people} x {offers} (load average {load:.1f} on {os.cpu_count()} cores): "
           f"{seconds:.2f} s wall (target <= 5 s), {build:.2f} s of it building the Matcher; "
           f"CPU {cpu:.2f} s in the process + {worker_cpu:.2f} s in its forked worker; "
           f"peak RSS {peak_mb:.0f} MB in the process (reading the scenario included) and "
           f"{worker_mb:.0f} MB in the worker, whose pages are the process's until it writes them "
-          f"(sum {peak_mb + worker_mb:.0f} MB, an upper bound; target <= 1024 MB); "
+          f"(sum {peak_mb + worker_mb:.0f} MB, an upper bound; the two together, proportional "
+          f"set size sampled every 50 ms: {pss[0] / 1024:.0f} MB; target <= 1024 MB); "
           f"{assigned} assigned, {unassigned} unassigned, objective {objective:.4f}")
+
+
+def _sample_pss(pid, done, peak):
+    """The largest sum of PSS (each shared page counted once over the processes sharing it)
+    over ``pid`` and its children, sampled until ``done`` (Linux; 0 elsewhere)."""
+    while not done.wait(0.05):
+        total = 0
+        for proc in [pid, *_children(pid)]:
+            try:
+                with open(f"/proc/{proc}/smaps_rollup") as rollup:
+                    total += sum(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+            except OSError:
+                pass
+        peak[0] = max(peak[0], total)
+
+
+def _children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as listed:
+            return [int(c) for c in listed.read().split()]
+    except OSError:
+        return []
 
 
 def _milp(matcher):
