@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from matching import vocab
+from matching.tables import MAX_HOPS
 
 __all__ = ["PairFacts", "person_traits"]
 
@@ -189,6 +190,17 @@ class PairFacts:
         rows = np.flatnonzero(self._traits["anchored"][self.p])
         if len(rows) == 0:
             return out
+        first, count, row, hops = self.t.anchor_hops(self.mentor_only)
+        people, partner = self.p[rows], self.t.offers.partner[self.o[rows]]
+        start, n = first[people], count[people]
+        best = np.full(len(rows), np.inf)
+        for j in range(int(n.max())):  # the nearest anchor: a person has a few
+            has = np.flatnonzero(n > j)
+            best[has] = np.minimum(best[has], hops[row[start[has] + j], partner[has]])
+        known = n > 0  # with mentor_only, a person without a mentor has none
+        out[rows[known]] = np.where(best[known] <= MAX_HOPS,
+                                    1 - best[known] / (MAX_HOPS + 1), 0.0)
+        return out
         order = rows[np.argsort(self.p[rows], kind="stable")]
         p = self.p[order]
         people, starts = np.unique(p, return_index=True)

@@ -269,6 +269,28 @@ class ScenarioTables:
                                                 directed=False, indices=[partner])[0]
         return self._hops[partner]
 
+    def anchor_hops(self, mentor_only=False):
+        """The anchors as arrays, to find the closeness of many pairs at once.
+
+        Returns ``(first, count, row, hops)``: per person the index of its first
+        anchor and how many it has (only a mentor with ``mentor_only``), per
+        anchor the row in ``hops`` of its partner, and ``hops`` the hop distances
+        from each partner that is an anchor to every partner.
+        """
+        key = "_anchor_hops_mentor" if mentor_only else "_anchor_hops"
+        if key not in self.__dict__:
+            lists = ([a[:1] if a and a[0][0] == "mentor" else [] for a in self.anchors]
+                     if mentor_only else self.anchors)
+            count = np.array([len(a) for a in lists], dtype=np.int64)
+            first = np.cumsum(count) - count
+            partners = np.array([partner for a in lists for _, partner in a], dtype=np.int64)
+            distinct, row = np.unique(partners, return_inverse=True)
+            hops = (shortest_path(self._adjacency, unweighted=True, directed=False,
+                                  indices=distinct) if len(distinct)
+                    else np.zeros((0, len(self.scenario.partners))))
+            self.__dict__[key] = (first, count, row.reshape(-1), hops)
+        return self.__dict__[key]
+
     def mentor_closeness(self, person):
         """Like :meth:`closeness`, from the person's mentor alone (None without one)."""
         anchors = self.anchors[person]
