@@ -1,7 +1,9 @@
 """The one writer of an offer's places.
 
-Nothing else changes ``Offer.capacity`` (of an existing offer), ``Offer.closed_at``,
-``Referral.status`` or ``WaitlistEntry.status``. The use cases above it
+Nothing else creates an offer, a referral or a queue entry, nor changes
+``Offer.capacity``, ``Offer.closed_at``, ``Referral.status`` or
+``WaitlistEntry.status`` (tests/unit/test_one_writer_of_places.py reads every
+module for one). The use cases above it
 (models/offers.py, models/referral_service.py, models/waitlist.py, the HSDS
 import, the purge) check who may do what and call these functions; a new
 writer of places calls them too, never the columns.
@@ -93,6 +95,14 @@ def lock_offer(session: Session, offer_id: int, *, open_only: bool = True) -> Of
     ).first()
     if offer is None or (open_only and offer.closed_at is not None):
         raise NotFound("Dit aanbod bestaat niet.")
+    return offer
+
+
+def add_offer(session: Session, **values) -> Offer:
+    """A new, open offer with its first ``capacity`` places (the caller checked its fields)."""
+    offer = Offer(**values)
+    session.add(offer)
+    session.flush()
     return offer
 
 
