@@ -269,27 +269,29 @@ class ScenarioTables:
                                                 directed=False, indices=[partner])[0]
         return self._hops[partner]
 
-    def anchor_hops(self, mentor_only=False):
-        """The anchors as arrays, to find the closeness of many pairs at once.
-
-        Returns ``(first, count, row, hops)``: per person the index of its first
-        anchor and how many it has (only a mentor with ``mentor_only``), per
-        anchor the row in ``hops`` of its partner, and ``hops`` the hop distances
-        from each partner that is an anchor to every partner.
-        """
-        key = "_anchor_hops_mentor" if mentor_only else "_anchor_hops"
+    def anchor_rows(self, mentor_only=False):
+        """The anchors as flat rows: per person the first row and the count, and per row
+        the partner; with ``mentor_only``, the mentor alone."""
+        key = "_anchor_rows_mentor" if mentor_only else "_anchor_rows"
         if key not in self.__dict__:
-            lists = ([a[:1] if a and a[0][0] == "mentor" else [] for a in self.anchors]
-                     if mentor_only else self.anchors)
-            count = np.array([len(a) for a in lists], dtype=np.int64)
-            first = np.cumsum(count) - count
-            partners = np.array([partner for a in lists for _, partner in a], dtype=np.int64)
-            distinct, row = np.unique(partners, return_inverse=True)
-            hops = (shortest_path(self._adjacency, unweighted=True, directed=False,
-                                  indices=distinct) if len(distinct)
-                    else np.zeros((0, len(self.scenario.partners))))
-            self.__dict__[key] = (first, count, row.reshape(-1), hops)
+            mine = [[a for role, a in anchors if role == "mentor"][:1] if mentor_only
+                    else [a for _, a in anchors] for anchors in self.anchors]
+            count = np.array([len(m) for m in mine], dtype=np.int64)
+            partner = np.array([a for m in mine for a in m], dtype=np.int64)
+            self.__dict__[key] = (np.cumsum(count) - count, count, partner)
         return self.__dict__[key]
+
+    def anchor_hops(self, anchor, partner):
+        """Hops from anchor partners to partners, aligned arrays (inf if unreachable)."""
+        if "_anchor_hop_rows" not in self.__dict__:
+            _, _, anchors = self.anchor_rows()
+            used = np.unique(anchors)
+            row = np.full(len(self.partner_index), -1, dtype=np.int64)
+            row[used] = np.arange(len(used))
+            hops = np.array([self.hops_from(int(a)) for a in used]).reshape(len(used), -1)
+            self.__dict__["_anchor_hop_rows"] = (row, hops)
+        row, hops = self.__dict__["_anchor_hop_rows"]
+        return hops[row[anchor], partner]
 
     def mentor_closeness(self, person):
         """Like :meth:`closeness`, from the person's mentor alone (None without one)."""
