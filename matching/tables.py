@@ -288,7 +288,9 @@ class ScenarioTables:
             used = np.unique(anchors)
             row = np.full(len(self.partner_index), -1, dtype=np.int64)
             row[used] = np.arange(len(used))
-            hops = np.array([self.hops_from(int(a)) for a in used]).reshape(len(used), -1)
+            # One breadth-first search call from every anchor partner (not one call each).
+            hops = (shortest_path(self._adjacency, unweighted=True, directed=False, indices=used)
+                    if len(used) else np.zeros((0, len(self.partner_index))))
             self.__dict__["_anchor_hop_rows"] = (row, hops)
         row, hops = self.__dict__["_anchor_hop_rows"]
         return hops[row[anchor], partner]
