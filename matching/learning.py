@@ -636,6 +636,9 @@ class SuccessModel:
         eta = prior + self.base_[facts.o] + self.offer_term_[facts.o]
         eta += self.track_term_[facts.o, facts.beginner.astype(np.int64)]
         domain = self.offer_domain_[facts.o]
+        # Pairs of one domain (as ranking and allocation score them): one coefficient each.
+        if len(domain) and (domain == domain[0]).all():
+            domain = domain[0]
         for (_, _, fn), coef in zip(FEATURES, self.pair_coef_, strict=True):
             if coef.any():
                 eta += coef[domain] * fn(facts)
