@@ -1,7 +1,9 @@
 """The one writer of an offer's places.
 
-Nothing else changes ``Offer.capacity`` (of an existing offer), ``Offer.closed_at``,
-``Referral.status`` or ``WaitlistEntry.status``. The use cases above it
+Nothing else creates an offer, a referral or a queue entry, nor changes
+``Offer.capacity``, ``Offer.closed_at``, ``Referral.status`` or
+``WaitlistEntry.status`` (tests/unit/test_one_writer_of_places.py reads every
+module for one). The use cases above it
 (models/offers.py, models/referral_service.py, models/waitlist.py, the HSDS
 import, the purge) check who may do what and call these functions; a new
 writer of places calls them too, never the columns.
@@ -25,8 +27,8 @@ work calls ``handle_events`` before it commits (models/unit_of_work.py)::
     offer closed     ───> the queue is skipped ("closed"; so a reopened offer has none)
     referral moved   ───> the outbox mail of the move (models/notifications.py)
 
-Promotion opens referrals, whose "referral moved" events mail in turn; the
-coalition version follows every flushed change (models/coalition_version.py).
+Promotion opens referrals, whose "referral moved" events mail in turn; then the unit of
+work bumps the coalition version (models/coalition_version.py) and commits.
 """
 
 from dataclasses import dataclass
@@ -93,6 +95,14 @@ def lock_offer(session: Session, offer_id: int, *, open_only: bool = True) -> Of
     ).first()
     if offer is None or (open_only and offer.closed_at is not None):
         raise NotFound("Dit aanbod bestaat niet.")
+    return offer
+
+
+def add_offer(session: Session, **values) -> Offer:
+    """A new, open offer with its first ``capacity`` places (the caller checked its fields)."""
+    offer = Offer(**values)
+    session.add(offer)
+    session.flush()
     return offer
 
 
@@ -308,15 +318,6 @@ def forget_events(session: Session) -> None:
 
 def _raise(session: Session, happened) -> None:
     session.info.setdefault(_EVENTS, []).append(happened)
-
-
-# A backstop, not the way: the unit of work handles the events before it commits. A commit
-# made around it (a script, a test) must not lose a promotion or a mail, nor pass its
-# events on to the next transaction.
-@event.listens_for(Session, "before_commit")
-def _handle_before_a_bare_commit(session):
-    if session.info.get(_EVENTS) and not session.in_nested_transaction():
-        handle_events(session)
 
 
 # A SAVEPOINT rolled back (one row of a batch refused) takes its events with it.

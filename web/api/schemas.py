@@ -300,7 +300,11 @@ class OfferCreate(OfferFields):
 
 class OfferChange(OfferFields):
     """The fields to change: left out, a field stays as it is; ``null`` empties it
-    (a list ``[]``, a flag ``false``); ``title``, ``domain`` and ``capacity`` take no null."""
+    (a list ``[]``, a flag ``false``); ``title``, ``domain``, ``capacity`` and ``closed``
+    take no null."""
+
+    closed: bool = absent("true sluit het aanbod (zoals DELETE: de wachtlijst vervalt), false "
+                          "heropent een gesloten aanbod; niet null")
 
 
 class Offer(BaseModel):
@@ -414,8 +418,9 @@ def _following_the_pip(schema: dict) -> None:
         *({"if": given(leerroute={"const": duo}),
            "then": {"properties": {"leerroute": {"enum": [route, None]}}}}
           for duo, route in pip_rules.SCENARIO_LEERROUTE.items()),
+        # Not null either: null is the flag's default, literate.
         {"if": given(alfabetisering={"enum": list(pip_rules.ALFA)}),
-         "then": {"properties": {"latin_literate": {"enum": [False, None]}}}},
+         "then": {"properties": {"latin_literate": {"const": False}}}},
     ]
 
 
