@@ -12,7 +12,7 @@ import pytest
 
 from conftest import KM_PER_DEGREE_LAT, tiny
 from matching import HistoryEntry, eligibility, vocab
-from matching.eligibility import distances, eligible, explain, shortage_reasons
+from matching.eligibility import RULES, distances, eligible, explain, shortage_reasons
 from matching.tables import build_tables
 
 
@@ -111,6 +111,9 @@ CASES = {
     "outside an age range up to 120": (
         {"birth_year": 2020}, {"min_age": 18, "max_age": 120}, (),
         [("age", "Leeftijd 6 valt buiten de leeftijdsgrens (18–120 jaar)")]),
+    "born this year": (
+        {"birth_year": 2026}, {"min_age": 18}, (),
+        [("age", "Leeftijd 0 valt buiten de leeftijdsgrens (minimaal 18 jaar)")]),
     "age unknown": (
         {}, {"min_age": 18}, (),
         [("age", "Leeftijd onbekend, terwijl dit aanbod een leeftijdsgrens heeft "
@@ -290,3 +293,14 @@ def test_eligible_leaves_out_what_the_caller_checked():
     assert eligible(t, p, o, ignore_capacity=True, skip=("distance",)).tolist() == [True]
     assert eligible(t, p, o, skip=("distance", "capacity")).tolist() == [True]
     assert eligible(t, p, o, skip=("distance",)).tolist() == [False]
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_each_rule_answers_per_pair_of_its_people_and_offers(rule):
+    scenario = tiny({"max_travel_km": 5})
+    scenario.inburgeraars.append(replace(scenario.inburgeraars[0], id="i2", lat=_north(9)))
+    t = build_tables(scenario)
+    near_and_far = RULES[rule](t, np.array([0, 1]), np.array([0, 0]))
+    assert np.shape(near_and_far) == (2,)
+    assert near_and_far.tolist() == ([True, False] if rule == "distance" else [True, True])
+    assert np.shape(RULES[rule](t, np.array([[0], [1]]), np.array([[0]]))) == (2, 1)
