@@ -12,6 +12,7 @@ import pytest
 
 from conftest import KM_PER_DEGREE_LAT, tiny
 from matching import HistoryEntry, eligibility, vocab
+from matching.geo import haversine_km
 from matching.eligibility import RULES, distances, eligible, explain, shortage_reasons
 from matching.tables import build_tables
 
@@ -165,6 +166,9 @@ def test_each_rule_explains_itself_in_dutch(case):
     ({"gender": "v"}, {"women_only": True}),
     ({"availability": ["weekend"]}, {"schedule": ["ochtend", "weekend"]}),
     ({}, {"lon": None, "lat": None}),
+    ({"availability": ["avond"]}, {}),
+    ({}, {"schedule": ["ochtend"]}),
+    ({"birth_year": 2026}, {"max_age": 3}),
 ])
 def test_just_inside_every_bound_nothing_is_explained(person, offer):
     assert _reasons(person, offer, ignore_capacity=False) == []
@@ -304,3 +308,45 @@ def test_each_rule_answers_per_pair_of_its_people_and_offers(rule):
     assert np.shape(near_and_far) == (2,)
     assert near_and_far.tolist() == ([True, False] if rule == "distance" else [True, True])
     assert np.shape(RULES[rule](t, np.array([[0], [1]]), np.array([[0]]))) == (2, 1)
+
+
+def test_history_blocks_exactly_the_pairs_it_names():
+    scenario = tiny()
+    scenario.offers.extend(replace(scenario.offers[0], id=f"o{k}") for k in (2, 3))
+    scenario.history.extend(HistoryEntry(inburgeraar_id="i1", offer_id=o, outcome="declined")
+                            for o in ("o1", "o3"))
+    t = build_tables(scenario)
+    assert [rule for rule, _ in _reasons_of(t, 0, 1)] == []
+    assert eligible(t, np.array([0, 0, 0]), np.array([0, 1, 2])).tolist() == [
+        False, True, False]
+    del scenario.history[1]  # only o1 blocked: the later offers pass
+    t = build_tables(scenario)
+    assert eligible(t, np.array([0, 0, 0]), np.array([0, 1, 2])).tolist() == [
+        False, True, True]
+
+
+def _reasons_of(t, p, o):
+    return [(f.rule, f.message) for f in explain(t, p, o)]
+
+
+@pytest.mark.parametrize("p, o", [
+    ([[0], [1]], [[0, 1]]),
+    ([[0], [1]], [0, 1]),
+    ([[0], [1]], [1]),
+    ([[0, 1]], [[1, 0]]),
+    ([[0], [1]], [[1], [0]]),
+    ([0, 1], [[1, 0]]),
+    ([0, 1, 1], [1, 0, 1]),
+])
+def test_distances_are_those_of_each_broadcast_pair(p, o):
+    scenario = tiny({}, {"lat": _north(3)})
+    scenario.offers.append(replace(scenario.offers[0], id="o2", lat=_north(12), lon=5.1))
+    scenario.inburgeraars.append(replace(scenario.inburgeraars[0], id="i2", lat=_north(1)))
+    t = build_tables(scenario)
+    people, offers = np.broadcast_arrays(np.array(p), np.array(o))
+    expected = [haversine_km(t.people.loc_lat[t.people.loc[i]], t.people.loc_lon[t.people.loc[i]],
+                             t.offers.loc_lat[t.offers.loc[j]], t.offers.loc_lon[t.offers.loc[j]])
+                for i, j in zip(people.ravel(), offers.ravel(), strict=True)]
+    km = distances(t, np.array(p), np.array(o))
+    assert km.shape == people.shape
+    assert km.ravel() == pytest.approx(expected)
