@@ -12,8 +12,8 @@ import pytest
 
 from conftest import KM_PER_DEGREE_LAT, tiny
 from matching import HistoryEntry, eligibility, vocab
-from matching.geo import haversine_km
 from matching.eligibility import RULES, distances, eligible, explain, shortage_reasons
+from matching.geo import haversine_km
 from matching.tables import build_tables
 
 
