@@ -704,3 +704,11 @@ def test_a_freed_place_passes_by_who_left_the_queue(session, world):
     assert statuses(session, [left, waiting]) == ["withdrawn", "referred"]
     assert session.get(WaitlistEntry, left).referral_id is None
     assert holding(session, offer) == 1
+
+
+def test_a_new_offer_is_written_open_with_its_places(session, world):
+    offer = places.add_offer(session, partner_id=world["partner"].partner_id, title="Nieuw",
+                             domain="taal", kind="taalcursus", capacity=4, postcode="3512")
+    session.expire_all()
+    stored = session.get(Offer, offer.id)
+    assert (stored.title, stored.capacity, stored.closed_at) == ("Nieuw", 4, None)

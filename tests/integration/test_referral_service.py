@@ -85,7 +85,19 @@ def test_refer_writes_sent_and_its_event(session, world):
     assert referral.status == "sent"
     [event] = referral.events
     assert (event.from_status, event.to_status, event.actor_id) == (None, "sent", world["km"].id)
+    assert (referral.note, event.reason) == ("Graag vóór januari", "Graag vóór januari")
     assert free_places(session, [world["offer"].id]) == {world["offer"].id: 1}
+
+
+def test_a_backdated_referral_takes_its_moment(session, world):
+    at = now_utc() - timedelta(days=30)
+    referral = refer(session, actor_id=world["km"].id, inburgeraar_id=world["person"].id,
+                     offer_id=world["offer"].id, at=at)
+    session.flush()
+    session.refresh(referral)
+    [event] = referral.events
+    assert [naive(m) for m in (referral.created_at, referral.status_changed_at, event.at)] == [
+        naive(at)] * 3
 
 
 @pytest.mark.parametrize(("source", "target"), sorted(TRANSITIONS))
