@@ -603,6 +603,8 @@ def test_joining_names_who_may_not_and_why(session, world):
             join_waitlist(session, actor_id=actor.id, offer_id=first.id, inburgeraar_id=who,
                           note=note)
         refused[name] = (type(error.value), error.value.message)
+        if name == "note":
+            assert error.value.errors == [{"field": "note", "message": "Maximaal 2000 tekens."}]
     assert refused == {
         "partner": (Forbidden, "Alleen een klantmanager zet iemand op een wachtlijst."),
         "referred": (AlreadyReferred, "Deze inburgeraar is al naar dit aanbod verwezen."),
@@ -610,6 +612,9 @@ def test_joining_names_who_may_not_and_why(session, world):
         "note": (InvalidInput, "Maximaal 2000 tekens."),
     }
     assert statuses(session, [entry]) == ["waiting"]
+    longest = join_waitlist(session, actor_id=world["km"].id, offer_id=first.id,
+                            inburgeraar_id=person(session), note="x" * 2000)
+    assert len(longest.note) == 2000
 
 
 def test_an_offer_with_one_place_left_takes_no_queue(session, world):

@@ -86,6 +86,8 @@ def test_refer_writes_sent_and_its_event(session, world):
     [event] = referral.events
     assert (event.from_status, event.to_status, event.actor_id) == (None, "sent", world["km"].id)
     assert (referral.note, event.reason) == ("Graag vóór januari", "Graag vóór januari")
+    # The person as referred and the chance given, kept as they were at this moment.
+    assert referral.as_referred and referral.chance_given is not None
     assert free_places(session, [world["offer"].id]) == {world["offer"].id: 1}
 
 
