@@ -10,6 +10,7 @@ from models.base import now_utc
 from models.capacity import free_places
 from models.errors import (
     AlreadyReferred,
+    DomainUnderWay,
     Forbidden,
     IllegalTransition,
     InvalidInput,
@@ -89,6 +90,30 @@ def test_refer_writes_sent_and_its_event(session, world):
     # The person as referred and the chance given, kept as they were at this moment.
     assert referral.as_referred and referral.chance_given is not None
     assert free_places(session, [world["offer"].id]) == {world["offer"].id: 1}
+
+
+def test_refer_names_who_may_not_what_a_note_may_not_hold_and_the_domain_under_way(
+    session, world
+):
+    def refer_to(offer, note=None, actor=None):
+        return refer(session, actor_id=(actor or world["km"]).id,
+                     inburgeraar_id=world["person"].id, offer_id=offer.id, note=note)
+
+    with pytest.raises(Forbidden) as refused:
+        refer_to(world["offer"], actor=world["partner"])
+    assert refused.value.message == "Alleen een klantmanager verwijst door."
+    for note, message in (("x" * 2001, "Maximaal 2000 tekens."),
+                          ("Bel haar op 06-12345678", None)):
+        with pytest.raises(InvalidInput) as bad:
+            refer_to(world["offer"], note=note)
+        assert [e["field"] for e in bad.value.errors] == ["note"]
+        assert message is None or bad.value.errors[0]["message"] == message
+    refer_to(world["offer"])
+    other = factories.offer(session, partner=world["partner"].partner, capacity=2)
+    with pytest.raises(DomainUnderWay):
+        refer_to(other)
+    assert refer(session, actor_id=world["km"].id, inburgeraar_id=world["person"].id,
+                 offer_id=other.id, additional=True).status == "sent"
 
 
 def test_a_backdated_referral_takes_its_moment(session, world):
