@@ -114,6 +114,11 @@ def test_refer_names_who_may_not_what_a_note_may_not_hold_and_the_domain_under_w
         refer_to(other)
     assert refer(session, actor_id=world["km"].id, inburgeraar_id=world["person"].id,
                  offer_id=other.id, additional=True).status == "sent"
+    closed = factories.offer(session, partner=world["partner"].partner, capacity=2,
+                             closed_at=now_utc())
+    with pytest.raises(NotFound) as gone:
+        refer_to(closed)
+    assert gone.value.message == "Dit aanbod bestaat niet."
 
 
 def test_a_backdated_referral_takes_its_moment(session, world):
