@@ -33,12 +33,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+from sqlalchemy import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from databases import scratch_database  # noqa: E402  (the test suite's scratch databases)
+from process_cpu import cpu_seconds, cpu_used, print_cpu_per_request, process_groups  # noqa: E402
 
 PASSWORD = "bench-wachtwoord-" + uuid.uuid4().hex[:8]
 
@@ -93,7 +95,7 @@ def gunicorn(url: str, workers: int):
                 time.sleep(0.2)
         else:
             sys.exit("gunicorn did not start")
-        yield base
+        yield base, process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
@@ -161,7 +163,7 @@ def main() -> None:
 
     with scratch_database(server_url(), Path(tempfile.gettempdir())) as url:
         seed(url)
-        with gunicorn(url, args.workers) as base:
+        with gunicorn(url, args.workers) as (base, server_pid):
             headers = token(base, "klantmanager.utrecht@wegwijs.example")
             people = [p["id"] for p in requests.get(
                 f"{base}/api/v1/inburgeraars", headers=headers).json()["inburgeraars"]]
@@ -174,7 +176,10 @@ def main() -> None:
                         f"{base}/api/v1/inburgeraars/{person}/matches", headers=headers),
                     people * 2,
                 ))
+            database = make_url(url).database
+            before = cpu_seconds(process_groups(server_pid, database))
             latencies, errors, wall = run_load(base, args.rate, args.seconds, headers, people)
+            used = cpu_used(before, cpu_seconds(process_groups(server_pid, database)))
 
     latencies.sort()
     p50 = statistics.median(latencies) * 1000
@@ -183,6 +188,7 @@ def main() -> None:
           f"({len(latencies) / wall:.1f} requests/s; target rate {args.rate:.0f})")
     print(f"latency:    p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {latencies[-1] * 1000:.1f} ms")
     print(f"errors:     {len(errors)}")
+    print_cpu_per_request(used, len(latencies))
     verdict = "met" if p99 <= 50 and not errors else "NOT met"
     print(f"target:     p99 <= 50 ms and 0 errors: {verdict} "
           f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
