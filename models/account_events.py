@@ -18,6 +18,8 @@ from models.vocabulary import in_set
 ACTIONS = {
     "signin": "ingelogd",
     "signin_failed": "inloggen mislukt",
+    "signout": "uitgelogd",
+    "session_expired": "sessie verlopen",
     "invited": "uitgenodigd",
     "invitation_resent": "uitnodiging opnieuw verstuurd",
     "enrolled": "account ingericht",

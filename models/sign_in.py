@@ -143,6 +143,11 @@ def _outcome(session, email, user_id, password_ok, factor, now, origin, attempt_
     return SignIn(user.id, complete=True)
 
 
+def record_sign_out(session: Session, user_id: int, origin: Origin, *, expired: bool) -> None:
+    """Note that a session ended: signed out by its owner, or expired (idle or too old)."""
+    record_event(session, "session_expired" if expired else "signout", origin, user_id=user_id)
+
+
 def can_sign_in(session: Session, user: User) -> bool:
     """Active, with a password of their own, and not of a deactivated partner."""
     if not user.is_active or not user.password_hash:

@@ -29,7 +29,7 @@ from models.account import User
 from models.accounts import request_reset, reset_password
 from models.errors import DomainError
 from models.passkeys import authentication_options, passkey_check, passkeys_of
-from models.sign_in import code_check, sign_in
+from models.sign_in import code_check, record_sign_out, sign_in
 from web.audit import current_origin
 from web.extensions import db
 from web.portal.forms import PortalForm
@@ -142,6 +142,8 @@ def passkey_sign_in():
 
 @bp.post("/uitloggen")
 def logout():
+    if current_user.is_authenticated:
+        record_sign_out(db.session, current_user.id, current_origin(), expired=False)
     end_session()
     flash("U bent uitgelogd.", "ok")
     return redirect(url_for("auth.login"))

@@ -20,7 +20,8 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 
 from models.account import User
 from models.passkeys import RelyingParty
-from models.sign_in import can_sign_in
+from models.sign_in import can_sign_in, record_sign_out
+from web.audit import current_origin
 from web.extensions import db
 from web.portal.extensions import login_manager
 
@@ -83,6 +84,10 @@ def check_session_age():
     longest = current_app.config["WEGWIJS_SESSION_MAX_HOURS"] * 3600
     seen, started = session.get("seen_at", 0), session.get("signed_in_at", 0)
     if now - seen > idle or now - started > longest:
+        user_id, origin = current_user.id, current_origin()
+        # Written after the answer like other bookkeeping: this may be a read.
+        g.setdefault("pending_writes", []).append(
+            lambda session_: record_sign_out(session_, user_id, origin, expired=True))
         end_session()
         flash("Uw sessie is verlopen. Log opnieuw in.", "info")
         return redirect(url_for("auth.login", next=request.path))

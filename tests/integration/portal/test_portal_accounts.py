@@ -124,6 +124,24 @@ def test_a_session_ends_after_the_idle_time(client, session):
     response = client.get("/klantmanager/inburgeraars")
     assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
     assert client.get("/klantmanager/inburgeraars").status_code == 302
+    assert _session_ends(session, user) == ["session_expired"]
+
+
+def _session_ends(session, user):
+    session.expire_all()
+    return [event.action for event in session.scalars(
+        select(AccountEvent).where(AccountEvent.user_id == user.id,
+                                   AccountEvent.action.in_(("signout", "session_expired")))
+        .order_by(AccountEvent.id))]
+
+
+def test_signing_out_is_recorded_once_with_who_and_from_where(client, session):
+    user = factories.user(session, role="klantmanager", password=PASSWORD)
+    log_in(client, user)
+    client.post("/uitloggen", data={"csrf_token": csrf_token(client, "/account")})
+    assert _session_ends(session, user) == ["signout"]
+    event = session.scalars(select(AccountEvent).where(AccountEvent.action == "signout")).one()
+    assert (event.channel, event.remote_addr) == ("portal", "127.0.0.1")
 
 
 def test_a_session_ends_after_twelve_hours_however_busy(client, session):
