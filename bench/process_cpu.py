@@ -13,14 +13,14 @@ from pathlib import Path
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, user + system CPU seconds) of a process, or None once it is gone."""
+def _stat(pid: int) -> tuple[int, float, float] | None:
+    """(parent pid, user CPU seconds, system CPU seconds) of a process; None once it is gone."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     fields = text.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK
+    return int(fields[1]), int(fields[11]) / TICK, int(fields[12]) / TICK
 
 
 def _cmdline(pid: int) -> str:
@@ -56,27 +56,38 @@ def process_groups(server_pid: int, database: str) -> dict[str, list[int]]:
     return groups
 
 
-def cpu_seconds(groups: dict[str, list[int]]) -> dict[str, dict[int, float]]:
-    """Each group's processes' CPU seconds so far."""
+Snapshot = dict[str, dict[int, tuple[float, float]]]
+
+
+def cpu_seconds(groups: dict[str, list[int]]) -> Snapshot:
+    """Each group's processes' (user, system) CPU seconds so far."""
     return {
-        name: {pid: stat[1] for pid in pids if (stat := _stat(pid)) is not None}
+        name: {pid: stat[1:] for pid in pids if (stat := _stat(pid)) is not None}
         for name, pids in groups.items()
     }
 
 
-def cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]
-             ) -> dict[str, float]:
-    """CPU seconds each group spent between two snapshots (a process that started in
-    between counts whole; one that ended in between is lost, so take ``after``'s groups
-    from a fresh ``process_groups`` before the server stops)."""
-    return {
-        name: sum(seconds - before.get(name, {}).get(pid, 0.0) for pid, seconds in pids.items())
-        for name, pids in after.items()
-    }
+def cpu_used(before: Snapshot, after: Snapshot) -> dict[str, tuple[float, float]]:
+    """(user, system) CPU seconds each group spent between two snapshots (a process that
+    started in between counts whole; one that ended in between is lost, so take
+    ``after``'s groups from a fresh ``process_groups`` before the server stops)."""
+    used = {}
+    for name, pids in after.items():
+        earlier = before.get(name, {})
+        used[name] = tuple(
+            sum(now[i] - earlier.get(pid, (0.0, 0.0))[i] for pid, now in pids.items())
+            for i in (0, 1)
+        )
+    return used
 
 
-def print_cpu_per_request(used: dict[str, float], requests: int) -> None:
-    total = sum(used.values())
-    parts = ", ".join(f"{name} {seconds * 1000 / requests:.2f}" for name, seconds in used.items())
-    print(f"CPU ms per request: {parts}; total {total * 1000 / requests:.2f} "
-          f"({total:.1f} s CPU)")
+def print_cpu_per_request(used: dict[str, tuple[float, float]], requests: int) -> None:
+    """One line per group: CPU ms per request, of which in the kernel (system)."""
+    total = sum(user + system for user, system in used.values())
+    print(f"CPU per request ({requests} requests; ms, of which system):")
+    for name, (user, system) in used.items():
+        print(f"  {name:20s} {(user + system) * 1000 / requests:6.2f} "
+              f"({system * 1000 / requests:.2f})")
+    print(f"  {'total':20s} {total * 1000 / requests:6.2f} ({total:.1f} s CPU; at this cost "
+          f"{os.cpu_count()} cores carry at most {os.cpu_count() * requests / total:.0f} "
+          "requests/s)")
