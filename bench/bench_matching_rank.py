@@ -1,12 +1,14 @@
 """Benchmark ranking: one person against 10,000 offers in-process; 5,000 people
 against 2,000 offers through the command line; and every person of 20,000 x
 5,000 through the command line beside a plain numpy baseline
-(``numpy_baseline_rank.py``: the nine rules, a score and top-k), with the ratio.
+(``numpy_baseline_rank.py``: the nine rules, a score with its parts, top-k, and the
+engine's JSON with every contribution and reason), with the ratio of wall and of CPU time.
 
 Run by hand: ``.venv/bin/python bench/bench_matching_rank.py``.
 """
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -61,17 +63,27 @@ def command_line(people=5_000, offers=2_000):
 
 
 def against_baseline(people=20_000, offers=5_000):
-    """Every person of a large scenario through the CLI, beside a plain numpy baseline."""
+    """Every person of a large scenario through the CLI, beside a plain numpy baseline that
+    writes the same JSON (every component's contribution and reason)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scenario.json"
         path.write_text(json.dumps(generate_scenario(people, offers, seed=3)))
+        load_before = os.getloadavg()[0]
         engine = _timed([sys.executable, "-m", "matching", "rank", str(path)])
         baseline = _timed([sys.executable, str(ROOT / "bench" / "numpy_baseline_rank.py"),
                            str(path)])
+        load_after = os.getloadavg()[0]
     print(f"rank {people} x {offers} via CLI: engine {engine[0]:.2f} s wall ({engine[1]:.2f} s "
           f"CPU), numpy baseline {baseline[0]:.2f} s wall ({baseline[1]:.2f} s CPU); ratio "
           f"engine/baseline {engine[0] / baseline[0]:.2f} wall, {engine[1] / baseline[1]:.2f} CPU "
-          f"(target <= 1)")
+          f"(target <= 1); load average {load_before:.1f} before, "
+          f"{load_after:.1f} after")
+    # The same JSON: as many matches, and as many components and reasons to each.
+    for name, (_, _, doc) in (("engine", engine), ("baseline", baseline)):
+        matches = [m for r in doc["rankings"] for m in r["matches"]]
+        print(f"  {name}: {len(doc['rankings'])} people, {len(matches)} matches, "
+              f"{sum(len(m['components']) for m in matches) / len(matches):.2f} components and "
+              f"{sum(len(m['reasons']) for m in matches) / len(matches):.2f} reasons per match")
 
 
 if __name__ == "__main__":

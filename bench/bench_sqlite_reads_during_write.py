@@ -90,7 +90,7 @@ def measure(base: str, database: Path, hold: float) -> dict[str, list[float]]:
     def write():
         writer = sqlite3.connect(database, isolation_level=None, timeout=30)
         writer.execute("BEGIN IMMEDIATE")
-        writer.execute("UPDATE offer SET capacity = capacity")
+        writer.execute("UPDATE offer SET title = title")
         locked.set()
         time.sleep(hold)
         writer.execute("COMMIT")

@@ -14,28 +14,43 @@ Examples
 ['o1']
 """
 
-from importlib import resources
+from importlib import import_module, resources
 
-from matching.allocation import Allocation, Assignment, Unassigned, allocate
-from matching.coalition import area_of, coalition_graph, graph_summary
-from matching.dutch import LANGUAGE_NAMES, LEERROUTE_NAMES, language_name
-from matching.eligibility import RULES, RuleFailure, distances, eligible
-from matching.errors import MatchingError, ScenarioError, UnknownObjectError
-from matching.generate import generate_scenario
-from matching.ranking import Match, Matcher
-from matching.scenario import (
-    HistoryEntry,
-    Inburgeraar,
-    Offer,
-    Partner,
-    Scenario,
-    load_scenario,
-    read_scenario,
-)
-from matching.scoring import COMPONENTS, PRIOR_INTERCEPT, REGISTRY
-from matching.tables import ScenarioTables, build_tables
-from matching.validation import check_scenario, validate_document
-from matching.week_pairs import OfferBeside, WeekPair, offers_beside, week_pairs
+# Names the package offers, by module: imported on first use (PEP 562), so that
+# ``python -m matching rank`` does not load the allocation's solvers (scipy.optimize,
+# OR-Tools) nor networkx.
+_EXPORTS = {
+    "matching.allocation": ("Allocation", "Assignment", "Unassigned", "allocate"),
+    "matching.coalition": ("area_of", "coalition_graph", "graph_summary"),
+    "matching.dutch": ("LANGUAGE_NAMES", "LEERROUTE_NAMES", "language_name"),
+    "matching.eligibility": ("RULES", "RuleFailure", "distances", "eligible"),
+    "matching.errors": ("MatchingError", "ScenarioError", "UnknownObjectError"),
+    "matching.generate": ("generate_scenario",),
+    "matching.ranking": ("Match", "Matcher"),
+    "matching.scenario": ("HistoryEntry", "Inburgeraar", "Offer", "Partner", "Scenario",
+                          "load_scenario", "read_scenario"),
+    "matching.scoring": ("COMPONENTS", "PRIOR_INTERCEPT", "REGISTRY"),
+    "matching.tables": ("ScenarioTables", "build_tables"),
+    "matching.validation": ("check_scenario", "validate_document"),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+# At once: the function week_pairs must hide the module of that name, which importing
+# the module later would put back in its place.
+from matching.week_pairs import OfferBeside, WeekPair, offers_beside, week_pairs  # noqa: E402
+
+
+def __getattr__(name):
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module 'matching' has no attribute {name!r}")
+    value = getattr(import_module(_MODULE_OF[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_MODULE_OF])
+
 
 __all__ = [
     "COMPONENTS",

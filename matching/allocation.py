@@ -38,6 +38,7 @@ from matching.eligibility import shortage_reasons
 from matching.errors import MatchingError
 from matching.flow import integer_weights, optimal
 from matching.forecast import forecast_from
+from matching.parallel import cores, run_shared
 from matching.potentials import Potentials, place_prices
 from matching.ranking import Matcher
 from matching.stochastic import batch_places
@@ -51,6 +52,9 @@ KEPT = "plek bewaard"
 _FORECAST_ID = "\x00forecast:"
 _CUT = 20261127
 _TOP = 2**30
+# Pairs the rules look at (needy people x open offers) from which a problem is worth
+# solving on several processes: below, forking costs more than it saves.
+_PARALLEL_FROM = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +123,8 @@ def _domain_arcs(matcher, d):
 FORECAST_METHODS = ("joint", "potentials", "stochastic")
 
 
-def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arrivals=None):
+def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arrivals=None,
+             workers=None):
     """The optimal allocation of offers to inburgeraars.
 
     The problem falls apart by domain (each offer has one domain, and a
@@ -147,6 +152,11 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arriv
     arrivals : int, optional
         With ``"stochastic"`` only: the number of people expected, drawn from
         the forecast as a pool (default: as many as the forecast holds).
+    workers : int, optional
+        Without a forecast: processes to solve the domains on (1: here only).
+        By default a large problem uses the cores there are, a small one (or
+        where forking is unsafe, :func:`matching.parallel.cores`) one. The
+        result is the same.
 
     Returns
     -------
@@ -165,6 +175,8 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arriv
         raise MatchingError(f"forecast_method: one of {', '.join(FORECAST_METHODS)}")
     if arrivals is not None and (forecast_method != "stochastic" or arrivals < 0):
         raise MatchingError("arrivals: a number >= 0, with forecast_method stochastic only")
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise MatchingError("workers: a whole number >= 1")
     matcher = source if isinstance(source, Matcher) else Matcher(source)
     if arrivals == 0:  # nobody expected: the static optimum
         matcher = matcher.with_people(replace(matcher.scenario, forecast=()))
@@ -179,6 +191,11 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arriv
         needs[:, np.arange(n_domains) != vocab.DOMAINS.index(domain)] = 0
     node_keys = np.flatnonzero(needs[:batch].reshape(-1) > 0)
     capacity = np.maximum(t.offers.capacity, 0)
+    if len(t.people.ids) == batch and forecast_method != "potentials":  # nobody expected
+        chosen = _Chosen(len(node_keys))
+        for problem in _static(matcher, needs, capacity, initial_arcs, workers):
+            _record(t, chosen, node_keys, problem)
+        return _result(t, node_keys, chosen)
     arcs = {}
     for d in np.unique(node_keys % n_domains).tolist():
         if (found := _domain_arcs(matcher, d)) is not None:
@@ -228,6 +245,81 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arriv
     return _result(t, node_keys, chosen)
 
 
+def _static(matcher, needs, capacity, initial_arcs, workers):
+    """The solved domains of a problem without forecast people or prices.
+
+    Each domain stands alone (taal and werk together when duaal people couple
+    them), so the domains are solved one by one, each letting go of its arcs
+    once solved, and a large problem's on several processes, each taking the
+    next domain, the largest first (the same problems, so the same result).
+    """
+    t = matcher.tables
+    domains = np.flatnonzero((needs > 0).any(axis=0)).tolist()
+    coupled = needs_duaal(t, needs) and all(d in domains for d in COUPLED)
+    items = [*([COUPLED] if coupled else []),
+             *((d,) for d in domains if not (coupled and d in COUPLED))]
+    # Work grows with the pairs the rules look at: needy people x open offers.
+    open_offers = np.bincount(t.offers.domain[t.offers.capacity >= 1],
+                              minlength=len(vocab.DOMAINS))
+    work = [sum(int(np.count_nonzero(needs[:, d] > 0)) * int(open_offers[d]) for d in item)
+            for item in items]
+    if workers is None:
+        workers = cores() if sum(work) >= _PARALLEL_FROM else 1
+    items = [items[k] for k in sorted(range(len(items)), key=lambda k: -work[k])]
+
+    def solve(item):
+        return _solve_domains(matcher, item, needs, capacity, initial_arcs, coupled)
+
+    return [problem for solved in run_shared(solve, items, workers) for problem in solved]
+
+
+def _solve_domains(matcher, domains, needs, capacity, initial_arcs, coupled):
+    """Solve ``domains`` (both of taal and werk or neither when ``coupled``); the solved
+    problems as :class:`_Solved`."""
+    t = matcher.tables
+    batch = len(t.people.ids)
+    prices = Potentials.none(len(t.offers.ids))
+    solved, pair = [], {}
+    for d in domains:
+        if (arcs := _domain_arcs(matcher, d)) is None:
+            continue
+        if coupled and d in COUPLED:
+            pair[d] = arcs  # solved together below
+            continue
+        problem = _Problem(t, d, arcs, needs, capacity, batch, _TOP / arcs[3].max(), prices,
+                           batch)
+        del arcs  # held by the problem as it needs them
+        problem.solve(initial_arcs)
+        solved.append(_Solved(problem))
+    if pair:
+        # Taal and werk are one problem for duaal people: one weight scale for both.
+        scale = _TOP / max(a[3].max() for a in pair.values())
+        problems = {d: _Problem(t, d, pair.pop(d), needs, capacity, batch, scale, prices, batch)
+                    for d in list(pair)}
+        for problem in problems.values():
+            problem.solve(initial_arcs)
+        if len(problems) == len(COUPLED):
+            keep_duaal(t, *(problems[d] for d in COUPLED), initial_arcs=initial_arcs)
+        solved.extend(_Solved(problem) for problem in problems.values())
+    return solved
+
+
+class _Solved:
+    """A solved domain as :func:`_record` reads it, with only the chosen arcs: small, so a
+    worker process sends it back quickly and the arcs are let go."""
+
+    def __init__(self, problem):
+        chosen = problem.arc >= 0
+        done = problem.arc[chosen]
+        self.d, self.here, self.needy, self.has_arcs = (
+            problem.d, problem.here, problem.needy, problem.has_arcs)
+        self.prices = problem.prices
+        self.node, self.o, self.score, self.value = (
+            x[done] for x in (problem.node, problem.o, problem.score, problem.value))
+        self.arc = np.full(len(problem.arc), -1, dtype=np.int64)
+        self.arc[chosen] = np.arange(len(done))
+
+
 class _Problem:
     """One domain's b-matching over the arcs of the first ``nodes`` person rows, on need x
     score less the places' prices (none in the joint solve).
@@ -256,10 +348,14 @@ class _Problem:
         self.cols = np.flatnonzero(t.offers.domain == d)
         self.capacity = capacity[self.cols]
         nodes, offers = _positions(self.needy, nodes), _positions(self.cols, len(capacity))
-        self.turned = (nodes[p[~priced]], o[~priced], value[~priced])
         self.has_arcs = np.bincount(nodes[p], minlength=len(self.needy)) > 0
-        self.p, self.o, self.score, self.value, self.weight = (
-            x[priced] for x in (p, o, score, value, weight))
+        if priced.all():  # no price took an arc away (always so without prices): no copies
+            self.turned = (nodes[:0], o[:0], value[:0])
+            self.p, self.o, self.score, self.value, self.weight = p, o, score, value, weight
+        else:
+            self.turned = (nodes[p[~priced]], o[~priced], value[~priced])
+            self.p, self.o, self.score, self.value, self.weight = (
+                x[priced] for x in (p, o, score, value, weight))
         self.node, self.offer = nodes[self.p], offers[self.o]
         # Best first: higher weight, then lower offer id; unique per node.
         top = int(self.weight.max()) + 1 if len(self.weight) else 1
@@ -437,19 +533,21 @@ def _result(t, node_keys, chosen):
     for d in np.unique(domains[~has_arcs]):
         rows = np.flatnonzero(~has_arcs & (domains == d))
         reason.update(zip(rows.tolist(), shortage_reasons(t, people[rows], int(d)), strict=True))
-    assignments, unassigned = [], []
-    person_ids, offer_ids = t.people.ids, t.offers.ids
-    for k, (person, d, offer, score, value) in enumerate(zip(
-            people.tolist(), domains.tolist(), chosen.offer.tolist(), chosen.score.tolist(),
-            chosen.value.tolist(), strict=True)):
-        if offer >= 0:
-            assignments.append(Assignment(person_ids[person], offer_ids[offer],
-                                          vocab.DOMAINS[d], score, value))
-        else:
-            unassigned.append(Unassigned(person_ids[person], vocab.DOMAINS[d],
-                                         reason.get(k) or chosen.kept_reason.get(k, FULL)))
-    # The contract's objective is over the scores as printed (4 decimals).
-    objective = float(sum(t.people.needs[t.person_index[a.inburgeraar_id],
-                                         vocab.DOMAINS.index(a.domain)] * round(a.score, 4)
-                          for a in assignments))
+    person_ids, offer_ids, names = t.people.ids, t.offers.ids, vocab.DOMAINS
+    done = np.flatnonzero(chosen.offer >= 0)
+    scores = chosen.score[done].tolist()
+    assignments = [Assignment(person_ids[p], offer_ids[o], names[d], score, value)
+                   for p, o, d, score, value in zip(
+                       people[done].tolist(), chosen.offer[done].tolist(),
+                       domains[done].tolist(), scores, chosen.value[done].tolist(), strict=True)]
+    left = np.flatnonzero(chosen.offer < 0)
+    unassigned = [Unassigned(person_ids[p], names[d],
+                             reason.get(k) or chosen.kept_reason.get(k, FULL))
+                  for k, p, d in zip(left.tolist(), people[left].tolist(), domains[left].tolist(),
+                                     strict=True)]
+    # The contract's objective is over the scores as printed (4 decimals), added in order.
+    objective = 0.0
+    for need, score in zip(t.people.needs[people[done], domains[done]].tolist(), scores,
+                           strict=True):
+        objective += need * round(score, 4)
     return Allocation(assignments, unassigned, objective, dict(sorted(chosen.kept.items())))

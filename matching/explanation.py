@@ -8,7 +8,9 @@ factor does. Components that do not apply are left out; the portal shows
 them as "n.v.t.".
 """
 
-from dataclasses import dataclass
+import gc
+from contextlib import contextmanager
+from typing import NamedTuple
 
 import numpy as np
 
@@ -16,32 +18,48 @@ from matching.learning import LITTLE_DATA
 from matching.pairs import PairFacts
 from matching.scoring import REGISTRY
 
-__all__ = ["OLD_RECORD_REASON", "Explanation", "explain_pairs", "format_points"]
+__all__ = ["OLD_RECORD_REASON", "Explanation", "explain_pairs", "format_points", "gc_paused"]
 
 LITTLE_DATA_REASON = "weinig gegevens over deze aanbieder"
 PRIOR_ONLY_REASON = "schatting vooraf: nog geen afgeronde eerdere verwijzingen om van te leren"
 OLD_RECORD_REASON = "gegevens over deze aanbieder zijn grotendeels ouder dan een jaar"
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):
+    # A named tuple: one is made per match shown, and it is cheaper to make than a dataclass.
     components: dict
     reasons: list
     record: tuple
     little_data: bool
 
 
-class ExplainContext:
-    """Pair ``k`` of ``facts``, for the components' reason functions.
+class ReasonContext:
+    """Aligned pairs and their facts, for the components' reason functions: each
+    gives the texts of an index array of these pairs at once."""
 
-    A plain class with slots: one is made per match shown, so it must be cheap.
+    __slots__ = ("t", "facts", "p", "o", "km", "rate", "count")
+
+    def __init__(self, t, facts, p, o, km, rate, count):
+        self.t, self.facts, self.p, self.o, self.km = t, facts, p, o, km
+        # The partner's record for people like each pair's person: rate and referrals.
+        self.rate, self.count = rate, count
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cycle collector while making many objects that hold no cycles.
+
+    Explaining the matches of many people makes millions of dicts, lists and
+    strings that live on; the collector walked all of them again each time a
+    quarter more had survived, which took as long as making them.
     """
-
-    __slots__ = ("t", "facts", "k", "p", "o", "km", "record")
-
-    def __init__(self, t, facts, k, p, o, km, record):
-        self.t, self.facts, self.k, self.p, self.o, self.km = t, facts, k, p, o, km
-        self.record = record
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def format_points(value):
@@ -73,6 +91,11 @@ def explain_pairs(t, model, p, o, km):
     -------
     list of Explanation
     """
+    with gc_paused():
+        return _explain(t, model, p, o, km)
+
+
+def _explain(t, model, p, o, km):
     facts = PairFacts(t, p, o, km)
     terms, base = model.parts(facts)
     total = base + sum(terms.values())
@@ -88,33 +111,49 @@ def explain_pairs(t, model, p, o, km):
     shown = order[np.arange(len(names)) < shown_count[:, None]]
     at = np.repeat(np.arange(len(p)), shown_count)
     value = points[at, shown]
-    shown_value, shown_pct = value.tolist(), np.rint(100 * value).astype(np.int64).tolist()
-    shown, ends = shown.tolist(), np.cumsum(shown_count).tolist()
-    out = []
-    reason = [REGISTRY[n].reason for n in names]
-    learned = model.learned
     rate, count = model.records(t, o, facts.beginner)
+    # Each component's reasons for all the pairs it is shown for at once, as codes into
+    # its texts; each (points, text) is written once. A shown component without a reason
+    # (no place known) is left out of the reasons.
+    context = ReasonContext(t, facts, p, o, km, rate, count)
+    code, texts = np.zeros(len(shown), dtype=np.int64), []
+    for j, name in enumerate(names):
+        mine = np.flatnonzero(shown == j)
+        if len(mine):
+            codes, options = REGISTRY[name].reason(context, at[mine])
+            code[mine] = len(texts) + codes
+            texts += options
+    has_text = np.array([text is not None for text in texts], dtype=bool)
+    said = np.flatnonzero(has_text[code])
+    pct = np.rint(100 * value[said]).astype(np.int64)
+    _, first, which = np.unique((pct + 100) * len(texts) + code[said],
+                                      return_index=True, return_inverse=True)
+    made = [_POINTS_TEXT[k] + texts[c]
+            for k, c in zip(pct[first].tolist(), code[said][first].tolist(), strict=True)]
+    reasons_flat = [made[w] for w in which.reshape(-1).tolist()]
+    reason_ends = np.cumsum(np.bincount(at[said], minlength=len(p))).tolist()
+    name_flat = np.array(names, dtype=object)[shown].tolist()
+    value_flat, ends = value.tolist(), np.cumsum(shown_count).tolist()
+    # What is appended to every pair's reasons: how much the record says.
+    learned = model.learned
     old = model.mostly_old(t, o)
-    rows = zip(p.tolist(), o.tolist(), km.tolist(), rate.tolist(), count.tolist(), old.tolist(),
-               ends, strict=True)
-    start = 0
-    for k, (person, offer, distance, success, n, stale, end) in enumerate(rows):
-        record = (success, n)
-        context = ExplainContext(t, facts, k, person, offer, distance, record)
-        mine = shown[start:end]
-        components = dict(zip([names[j] for j in mine], shown_value[start:end], strict=True))
-        reasons = [_POINTS_TEXT[pct] + text for j, pct in zip(mine, shown_pct[start:end],
-                                                               strict=True)
-                   if (text := reason[j](context))]
-        start = end
-        little_data = n < LITTLE_DATA
-        if not learned:
-            reasons.append(PRIOR_ONLY_REASON)
-        elif little_data:
-            reasons.append(LITTLE_DATA_REASON)
-        if stale and learned:
-            reasons.append(OLD_RECORD_REASON)
-        out.append(Explanation(components, reasons, record, little_data))
+    little = count < LITTLE_DATA
+    if not learned:
+        tails = [[PRIOR_ONLY_REASON]] * len(p)
+    else:
+        codes = (little + 2 * old.astype(bool)).tolist()
+        options = [[], [LITTLE_DATA_REASON], [OLD_RECORD_REASON],
+                   [LITTLE_DATA_REASON, OLD_RECORD_REASON]]
+        tails = [options[c] for c in codes]
+    out = []
+    start = reason_start = 0
+    for success, n, small, tail, end, reason_end in zip(
+            rate.tolist(), count.tolist(), little.tolist(), tails, ends, reason_ends,
+            strict=True):
+        components = dict(zip(name_flat[start:end], value_flat[start:end], strict=True))
+        out.append(Explanation(components, reasons_flat[reason_start:reason_end] + tail,
+                               (success, n), small))
+        start, reason_start = end, reason_end
     return out
 
 

@@ -182,8 +182,7 @@ def optimal(n_nodes, capacity, node, offer, weight, key, initial_arcs, start=Non
         starts = np.flatnonzero(np.r_[True, node[1:] != node[:-1]]) if len(node) else node[:0]
         kept = best_per_group(starts, key, initial_arcs)
     while True:
-        idx = np.flatnonzero(kept)
-        idx = idx[np.lexsort((key[idx], node[idx]))]
+        idx = _node_major(np.flatnonzero(kept), node, key)
         local = solve_b_matching(n_nodes, capacity, node[idx], offer[idx], weight[idx])
         chosen = np.full(n_nodes, -1, dtype=np.int64)
         chosen[local >= 0] = idx[local[local >= 0]]
@@ -198,3 +197,15 @@ def optimal(n_nodes, capacity, node, offer, weight, key, initial_arcs, start=Non
         group = np.cumsum(first) - 1
         within = np.arange(len(order)) - np.flatnonzero(first)[group]
         kept[order[within < initial_arcs]] = True
+
+
+def _node_major(idx, node, key):
+    """``idx`` ordered by node, then key: one stable sort of a combined key where it fits
+    in 64 bits (on arcs already grouped by node that is nearly a merge), else a lexsort."""
+    if len(idx) == 0:
+        return idx
+    nodes, keys = node[idx].astype(np.int64), key[idx]
+    low, span = int(keys.min()), int(keys.max()) - int(keys.min()) + 1
+    if (int(nodes.max()) + 1) * span >= 2**62:
+        return idx[np.lexsort((keys, nodes))]
+    return idx[np.argsort(nodes * span + (keys - low), kind="stable")]

@@ -14,14 +14,17 @@ The target is whether a referral ends ``completed``. How history counts:
 
 The model is a hierarchical logistic regression with the prior as offset::
 
-    logit P(completed) = prior(pair) + domain + features(pair) . beta
+    logit P(completed) = prior(pair) + domain + features(pair) . (beta + beta_domain)
                          + partner + partner x group + offer x group
 
 ``group`` is beginners (A0/A1 or not yet latin-literate) against the others.
 The features extend the prior's components: a piecewise-linear distance,
 distance x childcare needed, language support x level, alfa course x
 literacy, level gaps, sector, schedule, graph closeness, the offer's kind and
-hours. Ridge penalties shrink every term towards the prior: the partner and
+hours. Each pair feature has a coefficient shared by the domains and, per domain, a
+deviation from it (``beta_domain``: distance may weigh more for a course than for a
+job), penalised as the shared one, so a domain with few outcomes keeps the shared
+coefficient. Ridge penalties shrink every term towards the prior: the partner and
 offer effects are random effects with a Gaussian prior (partial pooling: a
 partner with three referrals hardly moves). scikit-learn's
 ``LogisticRegression`` takes no offset, so the penalised likelihood is
@@ -69,6 +72,7 @@ from matching import vocab
 from matching.eligibility import distances
 from matching.errors import MatchingError
 from matching.history import label_of
+from matching.holdout import stratified_holdout
 from matching.pairs import PairFacts
 from matching.scoring import PRIOR_INTERCEPT, prior_logit
 
@@ -154,11 +158,13 @@ class _Design:
         pair = np.column_stack([fn(facts) for _, _, fn in FEATURES]) if len(p) else (
             np.zeros((0, len(FEATURES))))
         self.n_pair = pair.shape[1]
+        self.n_offer = _offer_matrix(t).shape[1]
         dense = np.column_stack([pair, _offer_matrix(t)[o]])
         self.mean, self.sd = dense.mean(axis=0), dense.std(axis=0)
         keep = self.sd > 1e-9
         self.scaled = np.where(keep, (dense - self.mean) / np.where(keep, self.sd, 1), 0.0)
         self.keep = keep
+        self.by_domain = _by_domain(pair, t.offers.domain[o], self.sd[:self.n_pair], keep)
         self.domain = np.eye(len(vocab.DOMAINS))[t.offers.domain[o]]
         group = facts.beginner.astype(np.int64)
         n_partners, n_offers = len(t.partner_index), len(t.offers.ids)
@@ -172,6 +178,23 @@ class _Design:
         self.effect_scale = np.r_[np.ones(n_partners), np.full(2 * n_partners + 2 * n_offers, 4.0)]
 
 
+def _by_domain(pair, domain, sd, keep):
+    """Per feature and domain, the feature where the offer is of that domain (sparse, on the
+    shared feature's scale, not centred: the domain's own shift takes its mean): a feature
+    may matter more in one domain than in another, a deviation shrunk to the shared one."""
+    from scipy import sparse
+
+    n, k = pair.shape
+    n_domains = len(vocab.DOMAINS)
+    scaled = np.where(keep[:k], pair / np.where(keep[:k], sd, 1), 0.0)
+    columns = np.arange(k) * n_domains + domain[:, None]
+    matrix = sparse.csr_matrix((scaled.reshape(-1), columns.reshape(-1),
+                                np.arange(0, n * k + 1, k)), shape=(n, k * n_domains))
+    # Most features are 0 for most pairs (no children, within 10 km, ...): store none of those.
+    matrix.eliminate_zeros()
+    return matrix
+
+
 def _fit_penalised(d, rows, lam_beta, lam_effect, start=None, weight=None, features=None):
     """Minimise the penalised, weighted log loss on ``rows``; returns the parameter vector.
 
@@ -183,45 +206,67 @@ def _fit_penalised(d, rows, lam_beta, lam_effect, start=None, weight=None, featu
     values: the structure learned from every outcome alike, only the level,
     the domains and the partners' and offers' records refitted.
     """
+    x_dense = np.column_stack([np.ones(len(rows)), d.domain[rows], d.scaled[rows]])
+    x_domain = d.by_domain[rows]
+    offset = d.offset[rows]
+    n_dense = x_dense.shape[1]
+    n_linear = n_dense + x_domain.shape[1]
+    penalty = np.r_[0.0, np.ones(d.domain.shape[1]),
+                    np.full(d.scaled.shape[1] + x_domain.shape[1], lam_beta),
+                    lam_effect * d.effect_scale]
+    if features is None:
+        theta0 = np.zeros(n_linear + d.n_effects) if start is None else start
+        return _minimise(offset, x_dense, x_domain, d, rows, weight, penalty, theta0)
+    # The features held: their part joins the offset, only the level, the domains and the
+    # effects are fitted (a much smaller problem).
+    first = 1 + d.domain.shape[1]
+    offset = (offset + x_dense[:, first:] @ features[first:n_dense]
+              + x_domain @ features[n_dense:n_linear])
+    free = np.r_[np.arange(first), np.arange(n_linear, len(penalty))]
+    theta0 = (features if start is None else start)[free]
+    theta = features.copy()
+    theta[free] = _minimise(offset, x_dense[:, :first], None, d, rows, weight, penalty[free],
+                            theta0)
+    return theta
+
+
+def _minimise(offset, x_dense, x_domain, d, rows, weight, penalty, theta0):
+    """The penalised, weighted log loss minimised over dense, sparse and effect columns."""
     from scipy.optimize import minimize
 
-    x_dense = np.column_stack([np.ones(len(rows)), d.domain[rows], d.scaled[rows]])
     eff = d.effects[rows]
-    offset, y = d.offset[rows], d.y[rows]
+    y = d.y[rows]
     w = np.ones(len(rows)) if weight is None else weight
     n_dense = x_dense.shape[1]
-    penalty = np.r_[0.0, np.ones(d.domain.shape[1]), np.full(d.scaled.shape[1], lam_beta),
-                    lam_effect * d.effect_scale]
+    n_linear = n_dense + (0 if x_domain is None else x_domain.shape[1])
 
     def loss(theta):
-        eta = offset + x_dense @ theta[:n_dense] + theta[n_dense:][eff].sum(axis=1)
+        eta = offset + x_dense @ theta[:n_dense] + theta[n_linear:][eff].sum(axis=1)
+        if x_domain is not None:
+            eta += x_domain @ theta[n_dense:n_linear]
         residual = w * (_sigmoid(eta) - y)
         grad = np.empty_like(theta)
         grad[:n_dense] = x_dense.T @ residual
-        grad[n_dense:] = np.bincount(eff.reshape(-1), np.repeat(residual, eff.shape[1]),
-                                     minlength=d.n_effects)
+        if x_domain is not None:
+            grad[n_dense:n_linear] = x_domain.T @ residual
+        grad[n_linear:] = np.bincount(eff.reshape(-1), np.repeat(residual, eff.shape[1]),
+                                      minlength=d.n_effects)
         grad += penalty * theta
         value = w @ (np.logaddexp(0, eta) - y * eta) + 0.5 * np.sum(penalty * theta ** 2)
         # Per outcome, so that the stopping tolerance means the same for any history size.
         return value / len(y), grad / len(y)
 
-    theta0 = np.zeros(n_dense + d.n_effects) if start is None else start
-    bounds = None
-    if features is not None:
-        theta0 = features.copy() if start is None else start
-        first = 1 + d.domain.shape[1]
-        bounds = [(None, None)] * len(theta0)
-        bounds[first:n_dense] = [(v, v) for v in features[first:n_dense]]
-    result = minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
+    result = minimize(loss, theta0, jac=True, method="L-BFGS-B",
                       options={"maxiter": 1000, "gtol": 1e-6})
     return result.x
 
 
 def _predict_rows(d, theta, rows):
     n_dense = 1 + d.domain.shape[1] + d.scaled.shape[1]
+    n_linear = n_dense + d.by_domain.shape[1]
     x_dense = np.column_stack([np.ones(len(rows)), d.domain[rows], d.scaled[rows]])
-    return d.offset[rows] + x_dense @ theta[:n_dense] + theta[n_dense:][d.effects[rows]].sum(
-        axis=1)
+    return (d.offset[rows] + x_dense @ theta[:n_dense] + d.by_domain[rows] @ theta[n_dense:n_linear]
+            + theta[n_linear:][d.effects[rows]].sum(axis=1))
 
 
 def _name(candidate, half_life):
@@ -420,14 +465,13 @@ class SuccessModel:
             folds = [f for f in folds if len(np.unique(y[f[0]])) == 2]
             if folds:
                 return folds, True
-        # Imported only here: with outcomes in time, a large allocation skips its import.
-        from sklearn.model_selection import StratifiedKFold, train_test_split
-
         if len(y) >= _ONE_SPLIT_FROM:
             # Plenty of outcomes: one held-out quarter judges as well as k folds, k times faster.
-            train, test = train_test_split(np.arange(len(y)), test_size=0.25, stratify=y,
-                                           random_state=self.random_state)
+            # scikit-learn's split without importing it: a large allocation skips that.
+            train, test = stratified_holdout(y, 0.25, self.random_state)
             return [(train, test, 0.0)], False
+        from sklearn.model_selection import StratifiedKFold
+
         split = StratifiedKFold(n_splits=min(self.folds, minority), shuffle=True,
                                 random_state=self.random_state)
         return [(train, test, 0.0) for train, test in split.split(y, y)], False
@@ -505,7 +549,9 @@ class SuccessModel:
         # The model, calibrated on its held-out log-odds.
         self.calibration_ = _platt(held_out[best][scored], y[scored])
         every = np.arange(len(y))
-        theta = _fit_penalised(d, every, *thetas[best][:2])
+        # From the last fold's fit of the same penalties: most outcomes are the same.
+        alike = _name(best.rpartition(" h")[0] or best, None)
+        theta = _fit_penalised(d, every, *thetas[best][:2], start=fitted[alike][-1])
         if weight is not None:
             theta = _fit_penalised(d, every, *thetas[best][:2], weight=weight, features=theta)
         self.kind_, self.chosen_ = "model", best
@@ -514,14 +560,20 @@ class SuccessModel:
     def _unpack(self, t, d, theta):
         """Raw-scale coefficients, the effects keyed by partner and offer id."""
         n_domains = d.domain.shape[1]
-        beta_std = theta[1 + n_domains:1 + n_domains + d.scaled.shape[1]]
-        beta = np.where(d.keep, beta_std / np.where(d.keep, d.sd, 1), 0.0)
-        self.pair_coef_ = beta[:d.n_pair]
+        n_dense = 1 + n_domains + d.scaled.shape[1]
+        n_linear = n_dense + d.by_domain.shape[1]
+        beta = np.where(d.keep, theta[1 + n_domains:n_dense] / np.where(d.keep, d.sd, 1), 0.0)
         self.offer_coef_ = beta[d.n_pair:]
+        # Per feature and domain: the shared coefficient plus the domain's deviation (on the
+        # shared feature's scale, not centred).
+        keep, sd = d.keep[:d.n_pair, None], d.sd[:d.n_pair, None]
+        deviation = theta[n_dense:n_linear].reshape(d.n_pair, n_domains)
+        self.pair_coef_ = beta[:d.n_pair, None] + np.where(keep, deviation / np.where(keep, sd, 1),
+                                                            0.0)
         # Centring of the standardised features goes to the intercept.
         self.intercept_ = float(theta[0] - beta @ d.mean)
         self.domain_coef_ = theta[1:1 + n_domains]
-        effects = theta[1 + n_domains + d.scaled.shape[1]:]
+        effects = theta[n_linear:]
         n_partners = len(t.partner_index)
         by_group = effects[n_partners:3 * n_partners].reshape(-1, 2)
         offer = effects[3 * n_partners:].reshape(-1, 2)
@@ -551,6 +603,7 @@ class SuccessModel:
         if self.kind_ != "model":
             return
         self.base_ = self.intercept_ + self.domain_coef_[t.offers.domain]
+        self.offer_domain_ = t.offers.domain
         self.offer_term_ = _offer_matrix(t) @ self.offer_coef_
         # Per offer and group: the partner's and the offer's own record.
         partner = np.array([self.partner_effect_.get(x, np.zeros(2)) for x in partners])
@@ -576,9 +629,13 @@ class SuccessModel:
             return slope * prior + offset
         eta = prior + self.base_[facts.o] + self.offer_term_[facts.o]
         eta += self.track_term_[facts.o, facts.beginner.astype(np.int64)]
+        domain = self.offer_domain_[facts.o]
+        # Pairs of one domain (as ranking and allocation score them): one coefficient each.
+        if len(domain) and (domain == domain[0]).all():
+            domain = domain[0]
         for (_, _, fn), coef in zip(FEATURES, self.pair_coef_, strict=True):
-            if coef != 0:
-                eta += coef * fn(facts)
+            if coef.any():
+                eta += coef[domain] * fn(facts)
         return slope * eta + offset
 
     def predict(self, facts):
@@ -599,9 +656,10 @@ class SuccessModel:
             return terms, base
         slope, offset = self.calibration_
         if self.kind_ == "model":
+            domain = self.offer_domain_[facts.o]
             for (_, component, fn), coef in zip(FEATURES, self.pair_coef_, strict=True):
-                if coef != 0:
-                    terms[component] = terms[component] + coef * fn(facts)
+                if coef.any():
+                    terms[component] = terms[component] + coef[domain] * fn(facts)
             terms["offer"] = self.offer_term_[facts.o]
             terms["track"] = self.track_term_[facts.o, facts.beginner.astype(np.int64)]
             base = base + self.base_[facts.o]

@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from matching import vocab
+from matching.tables import MAX_HOPS
 
 __all__ = ["PairFacts", "person_traits"]
 
@@ -187,16 +188,16 @@ class PairFacts:
         out = np.full(len(self.p), np.nan)
         # Only people with a mentor or an earlier partner have a closeness: usually few.
         rows = np.flatnonzero(self._traits["anchored"][self.p])
+        start, count, partner = self.t.anchor_rows(mentor_only=self.mentor_only)
+        rows = rows[count[self.p[rows]] > 0]
         if len(rows) == 0:
             return out
-        order = rows[np.argsort(self.p[rows], kind="stable")]
-        p = self.p[order]
-        people, starts = np.unique(p, return_index=True)
-        stops = [*starts[1:].tolist(), len(p)]
-        for person, start, stop in zip(people.tolist(), starts.tolist(), stops, strict=True):
-            close = (self.t.mentor_closeness(person) if self.mentor_only
-                     else self.t.closeness(person))
-            if close is not None:
-                at = order[start:stop]
-                out[at] = close[0][self.t.offers.partner[self.o[at]]]
+        # Each pair once per anchor of its person; the nearest anchor counts.
+        n = count[self.p[rows]]
+        first = np.cumsum(n) - n
+        anchor = np.repeat(start[self.p[rows]] - first, n) + np.arange(int(n.sum()))
+        hops = self.t.anchor_hops(partner[anchor],
+                                  np.repeat(self.t.offers.partner[self.o[rows]], n))
+        best = np.minimum.reduceat(hops, first)
+        out[rows] = np.where(best <= MAX_HOPS, 1 - best / (MAX_HOPS + 1), 0.0)
         return out

@@ -12,7 +12,7 @@ import numpy as np
 from matching import vocab
 from matching.eligibility import distances, eligible, explain, rule_history
 from matching.errors import UnknownObjectError
-from matching.explanation import explain_pairs
+from matching.explanation import explain_pairs, gc_paused
 from matching.grouping import best_per_group
 from matching.history import outcomes_of
 from matching.learning import SuccessModel
@@ -224,12 +224,13 @@ class Matcher:
         """
         keep = self._top(p, o, scores, top)
         p, o, km, scores = p[keep], o[keep], km[keep], scores[keep]
-        found = explain_pairs(self.tables, self.model, p, o, km)
         offers, out = self.scenario.offers, {}
-        # Plain Python values: this loop runs once per match shown.
-        for person, offer, score, why in zip(p.tolist(), o.tolist(), scores.tolist(), found,
-                                             strict=True):
-            out.setdefault(person, []).append(shape(offers[offer], score, why))
+        with gc_paused():
+            found = explain_pairs(self.tables, self.model, p, o, km)
+            # Plain Python values: this loop runs once per match shown.
+            for person, offer, score, why in zip(p.tolist(), o.tolist(), scores.tolist(), found,
+                                                 strict=True):
+                out.setdefault(person, []).append(shape(offers[offer], score, why))
         return out
 
     def rank(self, inburgeraar_id, domain=None, top=10):

@@ -46,6 +46,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from matching import vocab
 from matching.dutch import format_km, language_name
 
 __all__ = ["COMPONENTS", "PRIOR_INTERCEPT", "REGISTRY", "Component", "prior_logit"]
@@ -60,7 +61,8 @@ class Component:
     ``prior`` gives its log-odds term for :class:`~matching.pairs.PairFacts`
     (0 where it does not apply), ``applies`` whether it says anything about
     a pair (else it reads "n.v.t." and contributes nothing), ``reason`` its
-    Dutch reason for one pair (or None), ``label`` its Dutch name.
+    Dutch reasons for some of the pairs (codes into a list of texts, None
+    where there is none), ``label`` its Dutch name.
     """
 
     name: str
@@ -110,11 +112,46 @@ def _graph_prior(f):
     return np.where(np.isnan(f.closeness), 0.0, 0.5 * np.nan_to_num(f.closeness))
 
 
-# Reasons: one pair at a time (``x`` is an ExplainContext: pair ``x.k`` of ``x.facts``),
-# only for the matches shown.
+# Reasons, for the matches shown: ``reason(x, k)`` gives the Dutch texts of pairs ``k``
+# (an index array) of ``x``, a ReasonContext (matching.explanation) over aligned pairs,
+# as ``(codes, texts)``: pair ``k[i]`` reads ``texts[codes[i]]`` (None: no reason). Many
+# pairs share a text: each is made once per distinct value it depends on.
 
-def _distance_reason(x):
-    return None if x.km != x.km else _at_km(round(x.km, 1))  # x != x: NaN, no place known
+def _choice(codes, texts):
+    return np.asarray(codes, dtype=np.int64), list(texts)
+
+
+def _key(*columns):
+    """One int64 per row of non-negative integer columns, equal where the rows are."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        key = key * (int(column.max(initial=0)) + 1) + column
+    return key
+
+
+def _by_key(columns, text_of, fixed=()):
+    """Texts made once per distinct row of ``columns`` (int arrays), by ``text_of(row)``,
+    after the ``fixed`` texts (whose codes come first)."""
+    if len(columns[0]) == 0:
+        return np.zeros(0, dtype=np.int64), list(fixed)
+    columns = [np.asarray(c, dtype=np.int64) for c in columns]
+    _, first, inverse = np.unique(_key(*columns), return_index=True, return_inverse=True)
+    rows = np.column_stack(columns)[first].tolist()
+    return len(fixed) + inverse.reshape(-1), [*fixed, *(text_of(row) for row in rows)]
+
+
+def _distance_reason(x, k):
+    km = x.km[k]
+    codes = np.zeros(len(k), dtype=np.int64)  # 0: no place known, no reason
+    known = np.flatnonzero(~np.isnan(km))
+    tenths = km[known] * 10
+    # Away from a half, rint(10 km) / 10 is what round(km, 1) gives; at a half, round() decides.
+    plain = np.abs(tenths - np.floor(tenths) - 0.5) > 1e-6
+    codes[known[plain]], texts = _by_key([np.rint(tenths[plain])],
+                                         lambda row: _at_km(row[0] / 10), fixed=[None])
+    halves = km[known[~plain]].tolist()
+    codes[known[~plain]] = len(texts) + np.arange(len(halves))
+    return codes, texts + [_at_km(round(v, 1)) for v in halves]
 
 
 @lru_cache(maxsize=4096)
@@ -122,20 +159,44 @@ def _at_km(km):
     return f"op {format_km(km)} km van huis"
 
 
-def _schedule_reason(x):
-    fit = "passen bij" if x.facts.schedule_share[x.k] == 1 else "passen deels bij"
-    return f"{'lesdagdelen' if x.facts.course[x.k] else 'dagdelen'} {fit} de beschikbaarheid"
+_SCHEDULE_TEXTS = [f"{days} {fit} de beschikbaarheid" for days in ("dagdelen", "lesdagdelen")
+                   for fit in ("passen deels bij", "passen bij")]
 
 
-def _language_reason(x):
-    if not x.facts.language_shared[x.k]:
-        return "geen begeleiding in een taal die de persoon spreekt"
-    spoken = tuple(x.t.scenario.inburgeraars[x.p].languages)
+def _schedule_reason(x, k):
+    f = x.facts
+    return _choice(2 * f.course[k] + (f.schedule_share[k] == 1), _SCHEDULE_TEXTS)
+
+
+def _language_reason(x, k):
+    codes = np.zeros(len(k), dtype=np.int64)
+    shared = np.flatnonzero(x.facts.language_shared[k])
+    spoken_ids, spoken = _distinct_lists(x.t, "languages")
     # Cached on the tables (many people speak the same languages): dies with them.
     cache = x.t.__dict__.setdefault("_language_reasons", {})
-    if (x.o, spoken) not in cache:
-        cache[x.o, spoken] = _language_text(x.t, x.o, spoken)
-    return cache[x.o, spoken]
+
+    def text(row):
+        o, said = row[0], spoken[row[1]]
+        if (o, said) not in cache:
+            cache[o, said] = _language_text(x.t, o, said)
+        return cache[o, said]
+
+    pairs = k[shared]
+    codes[shared], texts = _by_key(
+        [x.o[pairs], spoken_ids[x.p[pairs]]], text,
+        fixed=["geen begeleiding in een taal die de persoon spreekt"])
+    return codes, texts
+
+
+def _distinct_lists(t, field):
+    """Per person an id of their ``field`` (a tuple, in its order), and the tuples by id."""
+    key = f"_distinct_{field}"
+    if key not in t.__dict__:
+        ids = {}
+        per_person = np.array([ids.setdefault(tuple(getattr(i, field)), len(ids))
+                               for i in t.scenario.inburgeraars], dtype=np.int64)
+        t.__dict__[key] = (per_person, list(ids))
+    return t.__dict__[key]
 
 
 def _language_text(t, o, spoken):
@@ -148,62 +209,98 @@ def _language_text(t, o, spoken):
     return f"{speaker} spreekt {names}" if speaker else f"begeleiding in het {names}"
 
 
-def _childcare_reason(x):
-    return "met kinderopvang" if x.facts.childcare[x.k] else "geen kinderopvang"
+def _childcare_reason(x, k):
+    return _choice(x.facts.childcare[k], ["geen kinderopvang", "met kinderopvang"])
 
 
-def _sector_reason(x):
-    if not x.facts.sector_shared[x.k]:
-        return "niet in een gewenste sector"
-    person, offer = x.t.scenario.inburgeraars[x.p], x.t.scenario.offers[x.o]
-    return f"in de gewenste sector {', '.join(s for s in person.sectors if s in offer.sectors)}"
+def _sector_reason(x, k):
+    codes = np.zeros(len(k), dtype=np.int64)
+    shared = np.flatnonzero(x.facts.sector_shared[k])
+    wanted_ids, wanted = _distinct_lists(x.t, "sectors")
+    offers = x.t.scenario.offers
+
+    def text(row):
+        offered = offers[row[0]].sectors
+        return f"in de gewenste sector {', '.join(s for s in wanted[row[1]] if s in offered)}"
+
+    pairs = k[shared]
+    codes[shared], texts = _by_key([x.o[pairs], wanted_ids[x.p[pairs]]], text,
+                                   fixed=["niet in een gewenste sector"])
+    return codes, texts
 
 
-def _level_reason(x):
-    level = x.t.scenario.inburgeraars[x.p].level
-    if not x.facts.course[x.k]:
+def _level_reason(x, k):
+    f = x.facts
+    # Course gaps are whole or half levels.
+    return _by_key([f.level[k], f.course[k], np.rint(2 * f.course_gap[k])],
+                   lambda row: _level_text(vocab.LEVELS[row[0]], row[1], row[2] / 2))
+
+
+def _level_text(level, course, gap):
+    if not course:
         return f"taalniveau {level} voldoet aan de eis"
-    gap = float(x.facts.course_gap[x.k])
     if gap <= 0.5:
         return f"niveau van de cursus past bij taalniveau {level}"
     return f"cursus ligt {format_km(gap)} niveau van taalniveau {level} af"
 
 
-def _alfa_reason(x):
+_ALFA_TEXTS = ["alfabetiseringscursus, terwijl de persoon al Latijns schrift leest",
+               "alfabetiseringscursus, voor wie nog leert lezen en schrijven",
+               "geen alfabetiseringscursus, terwijl lezen en schrijven nog nodig is"]
+
+
+def _alfa_reason(x, k):
     f = x.facts
-    if f.alfa_needed_and_given[x.k]:
-        return "alfabetiseringscursus, voor wie nog leert lezen en schrijven"
-    if f.alfa_needed_not_given[x.k]:
-        return "geen alfabetiseringscursus, terwijl lezen en schrijven nog nodig is"
-    return "alfabetiseringscursus, terwijl de persoon al Latijns schrift leest"
+    given, missing = f.alfa_needed_and_given[k], f.alfa_needed_not_given[k]
+    return _choice(np.where(given, 1, np.where(missing, 2, 0)), _ALFA_TEXTS)
 
 
-def _graph_reason(x):
+def _graph_texts():
+    texts = []
+    for mentor in (False, True):
+        whom = "de eigen mentor" if mentor else "een eerdere partner"
+        texts += ["aanbod van de eigen mentor" if mentor
+                  else "partner heeft deze persoon eerder begeleid",
+                  f"partner werkt samen met {whom}",
+                  f"partner op 2 stappen van {whom} in de coalitie",
+                  f"partner ver van {whom} in de coalitie"]
+    return texts
+
+
+_GRAPH_TEXTS = _graph_texts()
+
+
+def _graph_reason(x, k):
     t = x.t
-    close = t.closeness(x.p)
-    partner = int(t.offers.partner[x.o])
-    hops, (role, _) = close[2][partner], t.anchors[x.p][int(close[1][partner])]
-    whom = "de eigen mentor" if role == "mentor" else "een eerdere partner"
-    if hops == 0:
-        return ("aanbod van de eigen mentor" if role == "mentor"
-                else "partner heeft deze persoon eerder begeleid")
-    if hops <= 2:
-        return (f"partner werkt samen met {whom}" if hops == 1
-                else f"partner op 2 stappen van {whom} in de coalitie")
-    return f"partner ver van {whom} in de coalitie"
+    hops, mentor = np.zeros(len(k)), np.zeros(len(k), dtype=bool)
+    people = x.p[k]
+    order = np.argsort(people, kind="stable")
+    persons, starts = np.unique(people[order], return_index=True)
+    for person, at in zip(persons.tolist(), np.split(order, starts[1:]), strict=True):
+        close = t.closeness(person)
+        partner = t.offers.partner[x.o[k[at]]]
+        hops[at] = close[2][partner]
+        roles = np.array([role == "mentor" for role, _ in t.anchors[person]])
+        mentor[at] = roles[close[1][partner]]
+    # 0, 1 or 2 hops, or further (inf: not connected).
+    return _choice(4 * mentor + np.minimum(hops, 3), _GRAPH_TEXTS)
 
 
-def _offer_reason(x):
-    return "soort aanbod en uren, volgens eerdere verwijzingen"
+def _offer_reason(x, k):
+    return _choice(np.zeros(len(k)), ["soort aanbod en uren, volgens eerdere verwijzingen"])
 
 
-def _track_reason(x):
-    record = x.record
-    if record is None or record[1] == 0:
-        return "geen eerdere verwijzingen naar deze aanbieder"
-    rate, n = record
-    return (f"bij deze aanbieder ronden vergelijkbare inburgeraars {round(100 * rate)} % af, "
-            f"{n} verwijzing{'' if n == 1 else 'en'}")
+def _track_reason(x, k):
+    codes = np.zeros(len(k), dtype=np.int64)
+    some = np.flatnonzero(x.count[k] > 0)
+    pairs = k[some]
+    # np.rint rounds halves to even, as round() does.
+    codes[some], texts = _by_key(
+        [np.rint(100 * x.rate[pairs]), x.count[pairs]],
+        lambda row: (f"bij deze aanbieder ronden vergelijkbare inburgeraars {row[0]} % af, "
+                     f"{row[1]} verwijzing{'' if row[1] == 1 else 'en'}"),
+        fixed=["geen eerdere verwijzingen naar deze aanbieder"])
+    return codes, texts
 
 
 def _learned_only(f):

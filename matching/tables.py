@@ -269,6 +269,32 @@ class ScenarioTables:
                                                 directed=False, indices=[partner])[0]
         return self._hops[partner]
 
+    def anchor_rows(self, mentor_only=False):
+        """The anchors as flat rows: per person the first row and the count, and per row
+        the partner; with ``mentor_only``, the mentor alone."""
+        key = "_anchor_rows_mentor" if mentor_only else "_anchor_rows"
+        if key not in self.__dict__:
+            mine = [[a for role, a in anchors if role == "mentor"][:1] if mentor_only
+                    else [a for _, a in anchors] for anchors in self.anchors]
+            count = np.array([len(m) for m in mine], dtype=np.int64)
+            partner = np.array([a for m in mine for a in m], dtype=np.int64)
+            self.__dict__[key] = (np.cumsum(count) - count, count, partner)
+        return self.__dict__[key]
+
+    def anchor_hops(self, anchor, partner):
+        """Hops from anchor partners to partners, aligned arrays (inf if unreachable)."""
+        if "_anchor_hop_rows" not in self.__dict__:
+            _, _, anchors = self.anchor_rows()
+            used = np.unique(anchors)
+            row = np.full(len(self.partner_index), -1, dtype=np.int64)
+            row[used] = np.arange(len(used))
+            # One breadth-first search call from every anchor partner (not one call each).
+            hops = (shortest_path(self._adjacency, unweighted=True, directed=False, indices=used)
+                    if len(used) else np.zeros((0, len(self.partner_index))))
+            self.__dict__["_anchor_hop_rows"] = (row, hops)
+        row, hops = self.__dict__["_anchor_hop_rows"]
+        return hops[row[anchor], partner]
+
     def mentor_closeness(self, person):
         """Like :meth:`closeness`, from the person's mentor alone (None without one)."""
         anchors = self.anchors[person]

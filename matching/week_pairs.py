@@ -44,7 +44,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching import vocab
-from matching.duaal import collide
 from matching.errors import MatchingError, UnknownObjectError
 from matching.explanation import explain_pairs
 from matching.ranking import Match
@@ -119,6 +118,9 @@ def week_pairs(matcher, inburgeraar_id, top=5):
     taal = _kept(matcher, person, "taal", top)
     werk = _kept(matcher, person, "werk", top)
     schedule = t.offers.schedule
+    # Imported here: duaal loads OR-Tools, and the package imports this module at once.
+    from matching.duaal import collide
+
     fits = ~collide(schedule[taal.o][:, None], schedule[werk.o][None, :])
     i, j = np.nonzero(fits)
     if len(i) == 0:
@@ -212,6 +214,8 @@ def offers_beside(matcher, inburgeraar_id, held_offer_id, top=5):
         return []
     p, o, km = (np.concatenate(c) for c in zip(*parts, strict=True))
     schedule = t.offers.schedule
+    from matching.duaal import collide
+
     fits = ~collide(schedule[o], schedule[held])
     p, o, km = p[fits], o[fits], km[fits]
     score = matcher.score_pairs(p, o, km)

@@ -4,6 +4,8 @@ Flask-free: use cases take ids and a session, and raise domain errors; the
 caller's unit of work (models/unit_of_work.py) commits or rolls back.
 """
 
+# unit_of_work: the steps every commit takes listen on every Session, however it is entered.
+from models import unit_of_work  # noqa: F401
 from models.account import User
 from models.account_events import AccountEvent
 from models.account_security import AccountLink, Passkey, RecoveryCode

@@ -9,9 +9,10 @@ guessing from counts and latest times, so an edit with an older timestamp
 (an HSDS import) is seen too.
 
 No use case has to remember it: the session notes every flushed change of a
-watched model, and every ORM bulk UPDATE or DELETE of one, and bumps the
-counters in the same transaction just before it commits. Bumping last keeps
-the row lock on PostgreSQL as short as the commit.
+watched model, and every ORM bulk UPDATE or DELETE of one, and the unit of
+work bumps the counters (``bump``) as its last step before the commit, after
+the promotions and mails its events bring (models/unit_of_work.py). Bumping
+last keeps the row lock on PostgreSQL as short as the commit.
 """
 
 from sqlalchemy import CheckConstraint, event, select, update
@@ -76,8 +77,10 @@ def _note_bulk_changes(state):
         note_change(state.session, history=issubclass(mapper.class_, HISTORY))
 
 
-@event.listens_for(Session, "before_commit")
-def _bump(session):
+def bump(session: Session) -> None:
+    """Count this transaction's changes of what the matcher reads; the unit of work's last
+    step before the commit. Nothing noted, nothing written (a transaction of reads, or of
+    rows the matcher does not read, takes no lock on the version's row)."""
     session.flush()  # so that the flush events have seen every change
     changed = session.info.pop(_CHANGED, None)
     if not changed:

@@ -563,14 +563,15 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
         offer = existing_offers.get(spec.uuid)
         new = offer is None
         if new:
-            offer = Offer(uuid=spec.uuid)
-            session.add(offer)
-        offer.partner = by_uuid[spec.partner_uuid]
-        for key, value in spec.fields.items():
-            if key == "updated_at" and not new and _same_time(offer.updated_at, value):
-                continue
-            if key != "capacity" or new:  # an existing offer's places move through places
-                setattr(offer, key, value)
+            offer = places.add_offer(session, uuid=spec.uuid, partner=by_uuid[spec.partner_uuid],
+                                     **spec.fields)
+        else:
+            offer.partner = by_uuid[spec.partner_uuid]
+            for key, value in spec.fields.items():
+                if key == "updated_at" and _same_time(offer.updated_at, value):
+                    continue
+                if key != "capacity":  # an existing offer's places move through places
+                    setattr(offer, key, value)
         changed = session.is_modified(offer)
         if not new and offer.capacity != spec.fields["capacity"]:
             places.set_capacity(session, offer_id=offer.id, capacity=spec.fields["capacity"])

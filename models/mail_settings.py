@@ -6,12 +6,14 @@ from sqlalchemy.orm import Session
 from models import access
 from models.errors import InvalidInput
 from models.outbox import MailOptOut
+from models.vocabulary import REMINDER_AFTER
 
 # The kinds each role can receive (models.notifications), with what the settings page says.
 KINDS_BY_ROLE = {
     "partner": {
         "referral_received": "Een nieuwe verwijzing voor ons aanbod",
-        "referral_reminder": "Herinnering: een verwijzing wacht 10 dagen op antwoord",
+        "referral_reminder": "Herinnering: een verwijzing wacht "
+                             f"{REMINDER_AFTER.days} dagen op antwoord",
         "referral_withdrawn": "De klantmanager heeft een verwijzing ingetrokken",
     },
     "klantmanager": {

@@ -258,6 +258,7 @@ def eligibility_failures(
 
 
 _OTHER_HALF = {"taal": "werk", "werk": "taal"}
+DUAAL_RULE = "duaal"
 
 
 def duaal_failures(session: Session, inburgeraar_id: int, offer_id: int) -> list[tuple[str, str]]:
@@ -273,7 +274,7 @@ def duaal_failures(session: Session, inburgeraar_id: int, offer_id: int) -> list
         .order_by(Offer.id)
     ).all()
     mask = schedule_mask(offer.schedule)
-    return [("duaal", f"Dit aanbod valt op dezelfde dagdelen als “{other.title}” "
+    return [(DUAAL_RULE, f"Dit aanbod valt op dezelfde dagdelen als “{other.title}” "
                       f"({other.domain}), waar deze inburgeraar met een duaal traject al "
                       "heen gaat.")
             for other in held if collide(mask, schedule_mask(other.schedule))]
@@ -283,8 +284,14 @@ def check_eligible(session: Session, inburgeraar_id: int, offer_id: int) -> None
     """Raise NotEligible, naming every hard rule the pair fails (free places aside)."""
     failures = eligibility_failures(session, inburgeraar_id, offer_id)
     if failures:
-        raise NotEligible(
-            "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
-            + "; ".join(message for _, message in failures),
-            failures,
-        )
+        raise not_eligible(failures)
+
+
+def not_eligible(failures: list[tuple[str, str]]) -> NotEligible:
+    """The 422 naming every (rule, message) failed; made only to be raised (a domain error
+    made counts as refused in a watching unit of work)."""
+    return NotEligible(
+        "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
+        + "; ".join(message for _, message in failures),
+        failures,
+    )

@@ -13,7 +13,7 @@ before the change commits, so the mail joins the change's transaction
 (``models.outbox``).
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,9 +23,7 @@ from models.base import now_utc
 from models.outbox import OutboxMail, Recipient, enqueue
 from models.reason_codes import REASON_CODE_LABELS
 from models.referral import Referral
-from models.vocabulary import EXPIRY_AFTER, STATUS_LABELS
-
-REMINDER_AFTER = timedelta(days=10)
+from models.vocabulary import EXPIRY_AFTER, REMINDER_AFTER, STATUS_LABELS
 
 # The klantmanager is told of these moves.
 _OUTCOMES = ("accepted", "declined", "expired")

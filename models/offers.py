@@ -53,19 +53,18 @@ def create_offer(
     errors += offer_errors(session, values, partner.kind) if partner else _check(session, values)
     if errors:
         raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
-    offer = Offer(partner_id=partner_id, **values)
-    session.add(offer)
-    session.flush()
-    return offer
+    return places.add_offer(session, partner_id=partner_id, **values)
 
 
 def update_offer(
     session: Session, *, actor_id: int, offer_id: int, changes: Mapping[str, Any]
 ) -> Offer:
-    """Change an offer's fields; capacity never below the places referrals hold."""
+    """Change an offer's fields; capacity never below the places referrals hold. ``closed``
+    (when given) closes the offer (True) or reopens it (False), as the portal's buttons do."""
     actor = access.get_actor(session, actor_id)
     # Locked, so that no referral takes a place while the capacity changes.
     offer = access.get_offer_to_manage(session, actor, offer_id, lock=True)
+    closed = changes.get("closed")
     changes = _clean(changes)
     values = {name: getattr(offer, name) for name in OFFER_FIELDS} | changes
     errors = _check(session, values)
@@ -76,10 +75,14 @@ def update_offer(
     if errors:
         raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
     capacity = changes.pop("capacity", offer.capacity)
+    if closed is False:
+        places.reopen_offer(session, offer_id=offer.id)
     for name, value in changes.items():
         setattr(offer, name, value)
     session.flush()
     places.set_capacity(session, offer_id=offer.id, capacity=capacity)
+    if closed:
+        places.close_offer(session, offer_id=offer.id)
     # The answer shows the free places: let new places reach the queue first.
     places.handle_events(session)
     return offer

@@ -1,7 +1,9 @@
 """The one writer of an offer's places.
 
-Nothing else changes ``Offer.capacity`` (of an existing offer), ``Offer.closed_at``,
-``Referral.status`` or ``WaitlistEntry.status``. The use cases above it
+Nothing else creates an offer, a referral or a queue entry, nor changes
+``Offer.capacity``, ``Offer.closed_at``, ``Referral.status`` or
+``WaitlistEntry.status`` (tests/unit/test_one_writer_of_places.py reads every
+module for one). The use cases above it
 (models/offers.py, models/referral_service.py, models/waitlist.py, the HSDS
 import, the purge) check who may do what and call these functions; a new
 writer of places calls them too, never the columns.
@@ -16,13 +18,17 @@ referred.
 Each write records what happened as an event in the session; the unit of
 work calls ``handle_events`` before it commits (models/unit_of_work.py)::
 
-    place freed      ─┬─> promote: the queue's first eligible entries take the free
-    capacity raised  ─┘   places (entries no longer eligible are skipped, with the rule)
+    place freed      ─┬─> promote: the queue's first entries that may be referred now (the
+    capacity raised  ─┘   rules of refer(), models/referral_rules.py) take the free places;
+                          entries refused by a lasting rule are skipped, naming it; those
+                          refused while another referral of theirs is under way are passed
+                          over and wait on (and a place freed by that referral's end
+                          promotes in the queues its person waits in too)
     offer closed     ───> the queue is skipped ("closed"; so a reopened offer has none)
     referral moved   ───> the outbox mail of the move (models/notifications.py)
 
-Promotion opens referrals, whose "referral moved" events mail in turn; the
-coalition version follows every flushed change (models/coalition_version.py).
+Promotion opens referrals, whose "referral moved" events mail in turn; then the unit of
+work bumps the coalition version (models/coalition_version.py) and commits.
 """
 
 from dataclasses import dataclass
@@ -31,12 +37,11 @@ from datetime import datetime
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from models import notifications
+from models import notifications, referral_rules
 from models.base import now_utc
-from models.capacity import HOLDING_STATUSES, free_places, held_places, holds_referral
+from models.capacity import HOLDING_STATUSES, capacity_floor_errors, free_places, held_places
 from models.coalition import Offer
 from models.errors import Conflict, InvalidInput, NotFound, OfferFull
-from models.matching_bridge import eligibility_failures
 from models.referral import Referral, ReferralEvent
 from models.referral_snapshot import at_creation
 from models.vocabulary import ReferralStatus
@@ -49,7 +54,11 @@ CLOSED_RULE = "closed: het aanbod is gesloten"
 
 @dataclass(frozen=True)
 class PlaceFreed:
+    """A referral of ``person_id`` left a holding state: a place of the offer is free, and
+    the person's other waiting entries may no longer be passed over."""
+
     offer_id: int
+    person_id: int
 
 
 @dataclass(frozen=True)
@@ -89,16 +98,17 @@ def lock_offer(session: Session, offer_id: int, *, open_only: bool = True) -> Of
     return offer
 
 
+def add_offer(session: Session, **values) -> Offer:
+    """A new, open offer with its first ``capacity`` places (the caller checked its fields)."""
+    offer = Offer(**values)
+    session.add(offer)
+    session.flush()
+    return offer
+
+
 def capacity_errors(session: Session, offer: Offer, capacity: int) -> list[dict]:
     """The capacity limit: never below the places referrals hold (the offer's row locked)."""
-    held = held_places(session, [offer.id])[offer.id]
-    if capacity >= held:
-        return []
-    return [{
-        "field": "capacity",
-        "message": f"Er zijn al {held} plekken bezet door verwijzingen; "
-                   "de capaciteit kan niet lager zijn.",
-    }]
+    return capacity_floor_errors(capacity, held_places(session, [offer.id])[offer.id])
 
 
 def set_capacity(session: Session, *, offer_id: int, capacity: int) -> Offer:
@@ -182,7 +192,7 @@ def move_referral(
     if notify:  # a move loaded as history (backdated) is no news
         _raise(session, ReferralMoved(referral.id, to_status, reason_code))
     if frees:
-        _raise(session, PlaceFreed(referral.offer_id))
+        _raise(session, PlaceFreed(referral.offer_id, referral.inburgeraar_id))
     session.flush()
     return referral
 
@@ -223,44 +233,51 @@ def withdraw_entries_of(session: Session, person_ids: list[int], at: datetime) -
 def fill_freed_places(session: Session, offer_id: int) -> list[int]:
     """Give the offer's free places to its queue, first eligible first; returns new referrals.
 
-    Entries whose person no longer qualifies are skipped, naming the rule. Each
-    entry is locked and re-read as it comes up, so one withdrawn meanwhile is passed by.
+    Each entry is held to the rules of ``refer()`` (models/referral_rules.py). One
+    refused only while another referral of the person is under way (in the offer's
+    domain, or a duaal day-part collision) is passed over: it keeps its place and notes
+    why, so it is first again once that referral ends. One refused by any other rule is
+    skipped, naming it. The waiting entries are locked before any is looked at, so one
+    withdrawn meanwhile is not among them, and one withdrawn later was seen waiting.
     """
     offer = lock_offer(session, offer_id, open_only=False)
     if offer.closed_at is not None:
         return []
     free = free_places(session, [offer.id])[offer.id]
-    made: list[int] = []
+    if free <= 0:
+        return []
     waiting = session.scalars(
-        select(WaitlistEntry.id)
+        select(WaitlistEntry)
         .where(WaitlistEntry.offer_id == offer.id, WaitlistEntry.status == "waiting")
         .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
-    ).all() if free > 0 else []
-    for entry_id in waiting:
+        .with_for_update().execution_options(populate_existing=True)
+    ).all()
+    now = now_utc()  # one moment for the whole promotion: who was passed over, who promoted
+    made: list[int] = []
+    for entry in waiting:
         if free <= 0:
             break
-        entry = session.scalars(
-            select(WaitlistEntry)
-            .where(WaitlistEntry.id == entry_id, WaitlistEntry.status == "waiting")
-            .with_for_update().execution_options(populate_existing=True)
-        ).first()
-        if entry is None:  # left the queue meanwhile
-            continue
-        now = now_utc()
-        failures = eligibility_failures(session, entry.inburgeraar_id, offer.id)
-        if holds_referral(session, entry.inburgeraar_id, offer.id):
-            failures = [("referred", "al naar dit aanbod verwezen")]
-        if failures:
-            rule = "; ".join(f"{rule}: {message}" for rule, message in failures)
-            _settle_entry(session, entry.id, "skipped", now, skipped_rule=rule, must=True)
-            continue
-        referral = _open_referral(session, offer_id=offer.id, person_id=entry.inburgeraar_id,
-                                  actor_id=entry.created_by_id, note=entry.note, now=now,
-                                  waitlist_entry_id=entry.id)
-        _settle_entry(session, entry.id, "referred", now, referral_id=referral.id, must=True)
-        made.append(referral.id)
-        free -= 1
+        refused = referral_rules.refusals(session, entry.inburgeraar_id, offer)
+        lasting = [r for r in refused if not r.passes]
+        if lasting:
+            _settle_entry(session, entry.id, "skipped", now, skipped_rule=_named(lasting),
+                          must=True)
+        elif refused:
+            _pass_over(session, entry.id, now, _named(refused))
+        else:
+            referral = _open_referral(session, offer_id=offer.id,
+                                      person_id=entry.inburgeraar_id,
+                                      actor_id=entry.created_by_id, note=entry.note, now=now,
+                                      waitlist_entry_id=entry.id)
+            _settle_entry(session, entry.id, "referred", now, referral_id=referral.id,
+                          must=True)
+            made.append(referral.id)
+            free -= 1
     return made
+
+
+def _named(refused: list[referral_rules.Refusal]) -> str:
+    return "; ".join(f"{r.rule}: {r.message}" for r in refused)
 
 
 # -- events -----------------------------------------------------------------------------------
@@ -274,13 +291,19 @@ def handle_events(session: Session) -> None:
     """Do what follows the events raised so far, until none is left (the unit of work's step
     before the commit; callers that show the outcome before the commit may call it too).
 
-    Closes first, then promotions in offer-id order (one lock order for every writer),
-    then mails in the order the moves happened.
+    Closes first, then promotions: of the offers with a freed place or new places, and of
+    those where a person whose referral ended waits (they may have been passed over). Their
+    rows are locked in offer-id order before any promotion locks a person (one lock order
+    for every writer). Then mails, in the order the moves happened.
     """
     while events := session.info.pop(_EVENTS, None):
         for offer_id in sorted({e.offer_id for e in events if isinstance(e, OfferClosed)}):
             _skip_queue(session, offer_id)
-        for offer_id in sorted({e.offer_id for e in events if isinstance(e, PROMOTING)}):
+        promoting = sorted({e.offer_id for e in events if isinstance(e, PROMOTING)}
+                           | _offers_waited_for(session, events))
+        for offer_id in promoting:
+            lock_offer(session, offer_id, open_only=False)
+        for offer_id in promoting:
             fill_freed_places(session, offer_id)
         for happened in events:
             if isinstance(happened, ReferralMoved):
@@ -295,15 +318,6 @@ def forget_events(session: Session) -> None:
 
 def _raise(session: Session, happened) -> None:
     session.info.setdefault(_EVENTS, []).append(happened)
-
-
-# A backstop, not the way: the unit of work handles the events before it commits. A commit
-# made around it (a script, a test) must not lose a promotion or a mail, nor pass its
-# events on to the next transaction.
-@event.listens_for(Session, "before_commit")
-def _handle_before_a_bare_commit(session):
-    if session.info.get(_EVENTS) and not session.in_nested_transaction():
-        handle_events(session)
 
 
 # A SAVEPOINT rolled back (one row of a batch refused) takes its events with it.
@@ -326,6 +340,24 @@ def _forget_after_rollback(session, previous):
 def _unmark_savepoints(session, transaction):
     if not transaction.nested and transaction.parent is None:  # the whole transaction ended
         session.info.pop(_MARKS, None)
+
+
+def _offers_waited_for(session: Session, events: list) -> set[int]:
+    """The offers where someone whose referral ended this transaction still waits."""
+    people = {e.person_id for e in events if isinstance(e, PlaceFreed)}
+    if not people:
+        return set()
+    return set(session.scalars(select(WaitlistEntry.offer_id).where(
+        WaitlistEntry.inburgeraar_id.in_(people), WaitlistEntry.status == "waiting")))
+
+
+def _pass_over(session: Session, entry_id: int, now: datetime, rule: str) -> None:
+    """Note why a free place passed a waiting entry by; it keeps waiting (we hold its lock)."""
+    session.execute(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.id == entry_id, WaitlistEntry.status == "waiting")
+        .values(passed_over_rule=rule, passed_over_at=now)
+    )
 
 
 def _skip_queue(session: Session, offer_id: int) -> None:

@@ -26,14 +26,12 @@ from sqlalchemy.orm import Session
 
 from models import access, places
 from models.base import now_utc
-from models.capacity import holds_referral
-from models.errors import AlreadyReferred, Forbidden, IllegalTransition, InvalidInput
+from models.errors import Forbidden, IllegalTransition, InvalidInput
 from models.field_rules import LONG_TEXT
-from models.matching_bridge import check_eligible
 from models.personal_data import check_no_personal_data
 from models.reason_codes import check_reason
 from models.referral import Referral
-from models.under_way import check_domain_free
+from models.referral_rules import check_referable
 from models.vocabulary import EXPIRY_AFTER, EXPIRY_REASON, STATUS_LABELS, ReferralStatus
 
 __all__ = [
@@ -88,9 +86,9 @@ def refer(
     defaults to now, and the partner's accounts are mailed (models.notifications).
 
     Raises NotFound (person or offer out of reach), Forbidden (not a
-    klantmanager), NotEligible (a hard rule of the matcher fails, or the duaal
-    week rule), AlreadyReferred, or OfferFull; the caller's unit of work commits or
-    rolls back.
+    klantmanager), AlreadyReferred, NotEligible (a hard rule of the matcher
+    fails, or the duaal week rule), DomainUnderWay, or OfferFull; the caller's
+    unit of work commits or rolls back.
     """
     actor = access.get_actor(session, actor_id)
     if actor.role != "klantmanager":
@@ -101,12 +99,8 @@ def refer(
     # so a close or a capacity change either committed before (and is seen, the
     # row read afresh) or waits until this referral is in.
     offer = places.lock_offer(session, offer_id)
-    # Before the rules: a referral under way is a conflict (409), though rule 9 of the
-    # matcher would also call the pair ineligible.
-    if holds_referral(session, person.id, offer.id):
-        raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
-    check_eligible(session, person.id, offer.id)
-    check_domain_free(session, person.id, offer.domain, additional=additional)
+    # The rules a promotion from the waitlist applies too (one list, models/referral_rules.py).
+    check_referable(session, person.id, offer, additional=additional)
     return places.take_place(session, offer_id=offer.id, person_id=person.id, actor_id=actor.id,
                              note=note, at=at, notify=at is None)
 

@@ -6,6 +6,8 @@ course is refused, unless the klantmanager marks it ``additional`` (a second
 course beside the first, a taalcafé beside a course). A domain with a
 referral under way is served: the matches say so (``served_by``) and the
 allocation proposal proposes nothing more in it (``models.caseload``).
+``refer()`` and the waitlist's promotion apply the rule through
+``models.referral_rules``.
 """
 
 from collections.abc import Iterable
@@ -15,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from models.coalition import Offer
 from models.errors import DomainUnderWay
-from models.people import Inburgeraar
 from models.referral import Referral
 from models.vocabulary import HOLDING_STATUSES
 
@@ -42,22 +43,12 @@ def served_by(session: Session, person_id: int, domain: str) -> int | None:
     return served_domains(session, [person_id])[person_id].get(domain)
 
 
-def check_domain_free(session: Session, person_id: int, domain: str, *,
-                      additional: bool = False) -> None:
-    """Raise DomainUnderWay, naming the referral, when the person is served in ``domain``.
-
-    The person's row is locked first, so two referrals of one person in one
-    domain at once are checked one after the other (on SQLite a writing
-    transaction holds the database's lock already).
-    """
-    if additional:
-        return
-    session.execute(select(Inburgeraar.id).where(Inburgeraar.id == person_id).with_for_update())
-    referral_id = served_by(session, person_id, domain)
-    if referral_id is not None:
-        raise DomainUnderWay(
-            f"Deze inburgeraar heeft al een lopende verwijzing in het domein "
-            f"{domain.replace('_', ' ')} (verwijzing {referral_id}). Verwijs alleen door als "
-            "extra verwijzing naast de lopende (additional), of trek die eerst in.",
-            referral_id,
-        )
+def domain_under_way(domain: str, referral_id: int) -> DomainUnderWay:
+    """The refusal of a second referral in ``domain`` (409), naming the one under way.
+    (The rule itself is applied by ``models.referral_rules``.)"""
+    return DomainUnderWay(
+        f"Deze inburgeraar heeft al een lopende verwijzing in het domein "
+        f"{domain.replace('_', ' ')} (verwijzing {referral_id}). Verwijs alleen door als "
+        "extra verwijzing naast de lopende (additional), of trek die eerst in.",
+        referral_id,
+    )

@@ -6,9 +6,10 @@ offer's places as events (models/places.py). Whoever calls them wraps the
 whole piece of work, the change, its referral events and its access-log rows
 together, in one ``UnitOfWork``; a request does so through
 ``web.unit_of_work``, a command or a seed with ``with UnitOfWork(session):``.
-Before committing, the unit of work handles the events (promotion from the
-queue, the mails); the coalition version is bumped as the commit begins.
-(After cosmicpython's ``service_layer/unit_of_work.py``.)
+Before committing, the unit of work takes its steps in order
+(``before_commit``): the events (promotion from the queue, the outbox mails),
+then the coalition version of what the matcher reads. (After cosmicpython's
+``service_layer/unit_of_work.py``.)
 
 Commit or roll back is decided by what happened: an exception, or a domain
 error raised while watched (``start_watching``: a request) even if it was
@@ -22,7 +23,7 @@ from types import TracebackType
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from models import places
+from models import coalition_version, places
 from models.errors import DomainError, _raised
 
 
@@ -52,7 +53,7 @@ class UnitOfWork:
 
     def commit(self) -> None:
         try:
-            places.handle_events(self.session)
+            before_commit(self.session)
             self.session.commit()
         except BaseException:
             self.rollback()
@@ -61,6 +62,24 @@ class UnitOfWork:
     def rollback(self) -> None:
         places.forget_events(self.session)
         self.session.rollback()
+
+
+def before_commit(session: Session) -> None:
+    """The steps every commit takes, in this order: what follows the places' events
+    (promotion from the queue, then the outbox mails of every move, promotions' too), then
+    the coalition version, last, so it counts the promotions and holds its row's lock
+    (PostgreSQL) only as long as the commit."""
+    places.handle_events(session)
+    coalition_version.bump(session)
+
+
+# A backstop, not the way: a commit made around the unit of work (a test's, a script's) takes
+# the same steps, so it cannot lose a promotion, a mail or a version bump, nor pass them on to
+# the next transaction. After the unit of work's own steps it finds nothing left to do.
+@event.listens_for(Session, "before_commit")
+def _steps_of_a_bare_commit(session):
+    if not session.in_nested_transaction():
+        before_commit(session)
 
 
 def start_watching() -> object:

@@ -23,7 +23,8 @@ from matching.vocab import (
 __all__ = [
     "DAYPARTS", "DOMAINS", "EDUCATION", "EXPIRY_AFTER", "EXPIRY_REASON", "GENDERS",
     "HOLDING_STATUSES", "LANGUAGE_NAMES", "LEERROUTES", "LEERROUTE_NAMES", "LEVELS",
-    "OFFER_KINDS", "OFFER_KIND_NAMES", "PARTNER_KINDS", "REFERRAL_STATUSES", "ROLES",
+    "OFFER_KINDS", "OFFER_KIND_NAMES", "PARTNER_KINDS", "REFERRAL_STATUSES", "REMINDER_AFTER",
+    "ROLES",
     "ReferralStatus", "SECTOR_NAMES", "STATUS_LABELS", "in_set", "language_name",
 ]
 
@@ -90,8 +91,10 @@ STATUS_LABELS = {
     "completed": "afgerond",
     "dropped": "voortijdig gestopt",
 }
-# A referral unanswered (still ``sent``) this long expires (models.referral_service).
+# A referral unanswered (still ``sent``) this long expires (models.referral_service); the
+# partner is reminded when it has waited this long (models.notifications).
 EXPIRY_AFTER = timedelta(days=14)
+REMINDER_AFTER = timedelta(days=10)
 EXPIRY_REASON = f"Niet beantwoord binnen {EXPIRY_AFTER.days} dagen"
 ROLES = ("coordinator", "klantmanager", "partner")
 

@@ -2,14 +2,15 @@
 
 A klantmanager puts a person of their gemeente on the list of an offer that
 has no free place (same eligibility rules as a referral), and takes them off
-again. When a place frees (a referral ends, the capacity goes up, the offer
-reopens), ``models.places`` turns the first waiting entry whose person is
-still eligible into a referral before the transaction commits, and marks
-entries no longer eligible ``skipped`` with the rule; a closed offer's queue
-is skipped. Lock, then check, as ``refer`` does: the offer's row is locked
-first, so two places freed at once are filled one transaction after the
-other, each seeing the other's referral, and the offer never holds more than
-its capacity.
+again. When a place frees (a referral ends, the capacity goes up),
+``models.places`` turns the first waiting entry whose person may be referred
+now (``refer()``'s rules, ``models.referral_rules``) into a referral before
+the transaction commits; an entry failing a lasting rule is ``skipped`` with
+the rule, one refused only while another referral of the person is under way
+is passed over and waits on; a closed offer's queue is skipped. Lock, then
+check, as ``refer`` does: the offer's row is locked first, so two places
+freed at once are filled one transaction after the other, each seeing the
+other's referral, and the offer never holds more than its capacity.
 """
 
 from sqlalchemy import select

@@ -31,6 +31,17 @@ class WaitlistEntry(Base):
     referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"))
     # Why the entry was skipped: the eligibility rule the person no longer meets.
     skipped_rule: Mapped[str | None] = mapped_column(Text)
+    # The last time a free place passed the entry by, and why: a rule that holds only while
+    # another referral of the person is under way (models/referral_rules.py). It waits on.
+    passed_over_rule: Mapped[str | None] = mapped_column(Text)
+    passed_over_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def passed_over_reasons(self) -> list[str]:
+        """The Dutch reasons of the last pass-over, without the rules' codes
+        (``passed_over_rule`` is "rule: reason; rule: reason", as ``skipped_rule``)."""
+        return [part.partition(": ")[2] or part
+                for part in (self.passed_over_rule or "").split("; ") if part]
 
     inburgeraar: Mapped[Inburgeraar] = relationship()
     offer: Mapped[Offer] = relationship()

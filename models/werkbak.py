@@ -15,11 +15,11 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, sel
 from sqlalchemy.orm import Session, aliased
 
 from models.base import now_utc
-from models.capacity import HOLDING_STATUSES
+from models.capacity import held_places_of_offer, places_left_of_offer
 from models.coalition import Offer
-from models.notifications import REMINDER_AFTER
 from models.people import Inburgeraar
 from models.referral import Referral
+from models.vocabulary import REMINDER_AFTER
 from models.waitlist import WaitlistEntry
 
 # How long an answer or a handed-out waitlist place counts as new.
@@ -93,16 +93,13 @@ def partner_near_expiry(partner_id: int, now: datetime | None = None) -> Select:
 
 def partner_offers_full_or_waiting(partner_id: int) -> Select:
     """The partner's open offers with no free place, or with people on their waitlist."""
-    held = (select(func.count(Referral.id))
-            .where(Referral.offer_id == Offer.id, Referral.status.in_(HOLDING_STATUSES))
-            .correlate(Offer).scalar_subquery())
     waiting = (select(func.count(WaitlistEntry.id))
                .where(WaitlistEntry.offer_id == Offer.id, WaitlistEntry.status == "waiting")
                .correlate(Offer).scalar_subquery())
     return (
-        select(Offer).add_columns(held.label("held"), waiting.label("waiting"))
+        select(Offer).add_columns(held_places_of_offer().label("held"), waiting.label("waiting"))
         .where(Offer.partner_id == partner_id, Offer.closed_at.is_(None),
-               or_(held >= Offer.capacity, waiting > 0))
+               or_(places_left_of_offer() == 0, waiting > 0))
     )
 
 

@@ -2,6 +2,12 @@
 
 import numpy as np
 
+from matching.evaluation.attainable import (
+    ATTAINABLE_HALF_LIVES,
+    attainable_name,
+    has_hidden_quality,
+    learned_quality,
+)
 from matching.evaluation.metrics import (
     DIMENSIONS,
     GroupTally,
@@ -15,11 +21,12 @@ from matching.evaluation.policies import (
     POLICIES,
     build_market,
     engine_models,
+    optimal_arcs,
     oracle,
     prior_probability,
     scores,
 )
-from matching.evaluation.simulator import WORLDS, Simulator
+from matching.evaluation.simulator import WORLDS, Simulator, beginner
 
 __all__ = ["evaluate"]
 
@@ -32,12 +39,19 @@ def _ratio(per_cohort, top, bottom, metric):
     return confidence_interval(values)
 
 
-def _allocate_cohort(sim, cohort, models, per_cohort, tally, km, agreement):
+def _allocate_cohort(sim, cohort, models, per_cohort, tally, km, agreement, attainable):
     market = build_market(cohort, sim.seed, models)
     t = market.matcher.tables
     truth = sim.true_probability(cohort, t, market.person, market.offer, market.km)
     systematic = sim.true_probability(cohort, t, market.person, market.offer, market.km,
                                       luck=False)
+    # Yardsticks: the true rule with the quality as learned from the history (attainable.py).
+    rule = sim.evaluation_truth.logit(t, market.person, market.offer, market.km)
+    group = beginner(t, market.person)
+    for name, quality in attainable.items():
+        value = market.need[market.node] / (1 + np.exp(-(rule + quality[market.offer, group])))
+        per_cohort.setdefault(name, []).append(
+            outcome_metrics(market, truth, optimal_arcs(market, value)))
     chosen = {"oracle": oracle(market, truth)}
     chosen.update((name, policy(market)) for name, policy in POLICIES.items())
     chosen["oracle_systematic"] = oracle(market, systematic)
@@ -113,8 +127,11 @@ def _evaluate(seed, cohorts, people, offers, history, world, progress):
     models = engine_models(sim.history_scenario, seed=0)
     say("success models fitted: " + ", ".join(
         f"{k} {getattr(m, 'chosen_', m.kind_)}" for k, m in models.items()))
+    attainable = ({attainable_name(h): learned_quality(sim, h) for h in ATTAINABLE_HALF_LIVES}
+                  if has_hidden_quality(sim.truth) else {})
     for k in range(cohorts):
-        _allocate_cohort(sim, sim.cohort(k), models, per_cohort, tally, km, agreement)
+        _allocate_cohort(sim, sim.cohort(k), models, per_cohort, tally, km, agreement,
+                         attainable)
         say(f"cohort {k + 1}/{cohorts} allocated")
     learning = learned_model_quality(sim.history_scenario, sim.history_success, seed)
     learning.update(_agreement(agreement))
@@ -133,7 +150,10 @@ def _evaluate(seed, cohorts, people, offers, history, world, progress):
                    for top, bottom in (("wegwijs", "oracle"), ("wegwijs", "oracle_systematic"),
                                        ("wegwijs", "prior_alone"), ("wegwijs", "greedy_nearest"),
                                        ("wegwijs", "wegwijs_all_alike"),
-                                       ("wegwijs", "wegwijs_as_now"))
+                                       ("wegwijs", "wegwijs_as_now"),
+                                       *((name, "oracle_systematic") for name in attainable),
+                                       *((name, attainable_name(None)) for name in attainable
+                                         if name != attainable_name(None)))
                    for metric in ("expected", "weighted")},
         "fairness": {d: tally.table(d) for d in DIMENSIONS},
         "learning": learning,

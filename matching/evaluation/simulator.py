@@ -31,7 +31,7 @@ from matching.generate import generate_scenario
 from matching.ranking import Matcher
 from matching.scenario import HistoryEntry, Inburgeraar, load_scenario
 
-__all__ = ["WORLDS", "Cohort", "HiddenTruth", "Simulator", "logging_policy"]
+__all__ = ["WORLDS", "Cohort", "HiddenTruth", "Simulator", "beginner", "logging_policy"]
 
 _TAAL = vocab.DOMAINS.index("taal")
 _COURSES = np.array([d in ("taal", "opleiding") for d in vocab.DOMAINS])
@@ -119,10 +119,11 @@ class HiddenTruth:
                 + self.alfa_mismatch * mismatch
                 + self.sector_match * (_WORK[domain] & sector)
                 + self.mentor_closeness * _mentor_closeness(t, p, o)
-                + (0.0 if quality is None else quality[o, _beginner(t, p)]))
+                + (0.0 if quality is None else quality[o, beginner(t, p)]))
 
 
-def _beginner(t, p):
+def beginner(t, p):
+    """Per pair: 1 for a beginner (A0/A1 or not yet latin-literate), the quality's group."""
     return (np.isin(t.people.level[p], (0, 1)) | (t.people.latin[p] == 0)).astype(np.int64)
 
 
@@ -301,7 +302,7 @@ class Simulator:
         Without drift the quality is the cohorts'; with drift it moved in a
         straight line from the start of the history to now.
         """
-        now = self.history_quality[o, _beginner(t, p)]
+        now = self.history_quality[o, beginner(t, p)]
         if not self.truth.drift_sd:
             return now
         rng = self._rng(_DRIFT)

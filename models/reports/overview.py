@@ -28,12 +28,16 @@ from models.coalition import Offer, Partner
 from models.mail_health import mail_figures
 from models.people import Inburgeraar, Need
 from models.referral import Referral, ReferralEvent
+from models.vocabulary import EXPIRY_AFTER, REMINDER_AFTER
 from models.waitlist import WaitlistEntry
 
 OPEN_END = 10**6
-AGE_BUCKETS = ((0, 3, "0–3 dagen"), (4, 7, "4–7 dagen"), (8, 10, "8–10 dagen"),
-               (11, 14, "11–14 dagen"), (15, OPEN_END, "langer"))
 OVERDUE_DAYS = 7
+# Days a referral has waited for its answer: up to a week, to the reminder, to the expiry.
+_EDGES = (3, OVERDUE_DAYS, REMINDER_AFTER.days, EXPIRY_AFTER.days)
+AGE_BUCKETS = (*((low, high, f"{low}–{high} dagen")
+                 for low, high in zip((0, *(e + 1 for e in _EDGES[:-1])), _EDGES, strict=True)),
+               (EXPIRY_AFTER.days + 1, OPEN_END, "langer"))
 SERVING = (*HOLDING_STATUSES, "completed")
 
 

@@ -13,9 +13,19 @@ from sqlalchemy import func, select
 import factories
 from models import Offer, OutboxMail, Referral, ReferralEvent, WaitlistEntry, places
 from models.base import now_utc
-from models.errors import Conflict, Forbidden, InvalidInput, NotEligible, NotFound, OfferFull
+from models.errors import (
+    AlreadyReferred,
+    Conflict,
+    DomainUnderWay,
+    Forbidden,
+    InvalidInput,
+    NotEligible,
+    NotFound,
+    OfferFull,
+)
 from models.hsds_import import SourceFile, import_hsds
 from models.offers import close_offer, reopen_offer, update_offer
+from models.referral_rules import check_referable, refusals
 from models.referral_service import change_status, expire_referrals, refer
 from models.unit_of_work import UnitOfWork
 from models.waitlist import join_waitlist, leave_waitlist, visible_queue, waiting_of_gemeente
@@ -431,3 +441,108 @@ def test_leaving_names_why_it_cannot_and_records_when(session, world):
     with pytest.raises(Conflict) as gone:
         leave_waitlist(session, actor_id=world["km"].id, entry_id=entries[0])
     assert gone.value.message == "Deze inburgeraar wacht niet meer op dit aanbod."
+
+
+# -- promotion applies the rules of refer(): passed over while another referral is under way --
+
+def withdraw(session, km, referral_id):
+    with UnitOfWork(session):
+        change_status(session, actor_id=km.id, referral_id=referral_id, to_status="withdrawn")
+
+
+def test_who_meanwhile_holds_a_referral_in_the_domain_is_passed_over_and_first_again_after(
+    session, world
+):
+    first, second = world["offers"]  # both taal
+    held = refer_now(session, world["km"], first, person(session))
+    entries = queue_up(session, world["km"], first, 2)
+    waiting_person = session.get(WaitlistEntry, entries[0]).inburgeraar_id
+    elsewhere = refer_now(session, world["km"], second, waiting_person)  # meanwhile, elsewhere
+    decline(session, world, held)
+    assert statuses(session, entries) == ["waiting", "referred"]
+    passed = session.get(WaitlistEntry, entries[0])
+    assert passed.passed_over_rule == (
+        f"domain: lopende verwijzing {elsewhere} in het domein taal")
+    assert passed.passed_over_at == session.get(WaitlistEntry, entries[1]).closed_at
+    assert [n for e, n in visible_queue(session, actor_id=world["km"].id, offer_id=first.id)
+            if e.id == entries[0]] == [1]  # keeps its place
+    assert holding(session, first) == 1
+    behind = queue_up(session, world["km"], first, 1)
+    withdraw(session, world["km"], elsewhere)  # no place free at the first offer: waits on
+    assert statuses(session, [entries[0], *behind]) == ["waiting", "waiting"]
+    decline(session, world, session.get(WaitlistEntry, entries[1]).referral_id)
+    assert statuses(session, [entries[0], *behind]) == ["referred", "waiting"]
+    referral = session.get(Referral, session.get(WaitlistEntry, entries[0]).referral_id)
+    assert (referral.offer_id, referral.inburgeraar_id) == (first.id, waiting_person)
+
+
+def test_a_place_left_free_by_a_pass_over_goes_to_them_when_their_other_referral_ends(
+    session, world
+):
+    first, second = world["offers"]
+    held = refer_now(session, world["km"], first, person(session))
+    [entry] = queue_up(session, world["km"], first, 1)
+    waiting_person = session.get(WaitlistEntry, entry).inburgeraar_id
+    elsewhere = refer_now(session, world["km"], second, waiting_person)
+    decline(session, world, held)
+    assert statuses(session, [entry]) == ["waiting"]  # nobody else: the place stays free
+    assert holding(session, first) == 0
+    withdraw(session, world["km"], elsewhere)  # the same transaction promotes them
+    assert statuses(session, [entry]) == ["referred"]
+    assert holding(session, first) == 1 and holding(session, second) == 0
+    keys = session.scalars(select(OutboxMail.event_key).where(
+        OutboxMail.recipient_id == world["km"].id)).all()
+    assert f"waitlist-{entry}-referred" in keys
+
+
+def test_a_duaal_day_part_collision_passes_over_too_and_another_domain_does_not(
+    session, world
+):
+    km = world["km"]
+    werkgever = factories.partner(session, kind="werkgever")
+    werk = factories.offer(session, partner_id=werkgever.id, domain="werk", kind="baan",
+                           capacity=1, schedule=["ochtend"], sectors=["zorg"],
+                           hours_per_week=16, title="Baan ochtend")
+    held = refer_now(session, km, werk, person(session, needs={"werk": 2}))
+    duaal = person(session, duaal=True, needs={"taal": 2, "werk": 2})
+    also_taal = person(session, needs={"taal": 2, "werk": 2})
+    entries = []
+    for who in (duaal, also_taal):
+        with UnitOfWork(session):
+            entries.append(join_waitlist(session, actor_id=km.id, offer_id=werk.id,
+                                         inburgeraar_id=who).id)
+    morning_taal = factories.offer(session, partner_id=world["partner"].partner_id,
+                                   capacity=2, schedule=["ochtend"], title="Ochtendcursus")
+    refer_now(session, km, morning_taal, duaal)  # collides with the werk place waited for
+    refer_now(session, km, morning_taal, also_taal)  # taal is not werk's domain: no bar
+    with UnitOfWork(session):
+        change_status(session, actor_id=werkgever_user(session, werkgever).id,
+                      referral_id=held, to_status="declined", reason_code="persoonlijk")
+    assert statuses(session, entries) == ["waiting", "referred"]
+    assert session.get(WaitlistEntry, entries[0]).passed_over_rule.startswith("duaal: ")
+
+
+def werkgever_user(session, werkgever):
+    return factories.user(session, role="partner", partner=werkgever)
+
+
+def test_refer_and_promotion_refuse_by_the_same_rules(session, world):
+    first, second = world["offers"]
+    someone = person(session)
+    assert refusals(session, someone, first) == []
+    referral_id = refer_now(session, world["km"], first, someone)
+    assert [(r.rule, r.referral_id, r.passes) for r in refusals(session, someone, second)] == [
+        ("domain", referral_id, True)]
+    assert refusals(session, someone, second, additional=True) == []
+    with pytest.raises(DomainUnderWay) as refused:
+        check_referable(session, someone, second)
+    assert refused.value.referral_id == referral_id
+    assert [(r.rule, r.passes) for r in refusals(session, someone, first)] == [
+        ("referred", False)]
+    with pytest.raises(AlreadyReferred):
+        check_referable(session, someone, first)
+    beginner = person(session, level="A0")
+    strict = factories.offer(session, partner_id=world["partner"].partner_id, min_level="B1")
+    assert [r.passes for r in refusals(session, beginner, strict)] == [False]
+    with pytest.raises(NotEligible):
+        check_referable(session, beginner, strict)

@@ -84,7 +84,8 @@ def get_offer(offer_id: int):
     tags=["offers"],
 )
 def patch_offer(offer_id: int, json: schemas.OfferChange):
-    """Change an offer (capacity too, never below the places referrals hold)."""
+    """Change an offer (capacity too, never below the places referrals hold); ``closed``
+    closes it (as DELETE) or reopens it, as the portal does."""
     offer = update_offer(
         db.session,
         actor_id=current_user().id,

@@ -300,7 +300,11 @@ class OfferCreate(OfferFields):
 
 class OfferChange(OfferFields):
     """The fields to change: left out, a field stays as it is; ``null`` empties it
-    (a list ``[]``, a flag ``false``); ``title``, ``domain`` and ``capacity`` take no null."""
+    (a list ``[]``, a flag ``false``); ``title``, ``domain``, ``capacity`` and ``closed``
+    take no null."""
+
+    closed: bool = absent("true sluit het aanbod (zoals DELETE: de wachtlijst vervalt), false "
+                          "heropent een gesloten aanbod; niet null")
 
 
 class Offer(BaseModel):

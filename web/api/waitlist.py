@@ -19,11 +19,15 @@ ENTRY_ID = "<int(max=2147483647):entry_id>"
 
 def represent(entry: waitlist.WaitlistEntry, position: int | None,
               viewer: Viewer) -> schemas.WaitlistEntry:
+    # A partner sees the pseudonym only: not who the person is, nor their other referrals.
+    partner = viewer.role == "partner"
     return schemas.WaitlistEntry(
         id=entry.id, offer_id=entry.offer_id,
-        inburgeraar_id=None if viewer.role == "partner" else entry.inburgeraar_id,
+        inburgeraar_id=None if partner else entry.inburgeraar_id,
         pseudonym=entry.inburgeraar.pseudonym, position=position, status=entry.status,
         referral_id=entry.referral_id, created_at=entry.created_at,
+        passed_over_rule=None if partner else entry.passed_over_rule,
+        passed_over_at=None if partner else entry.passed_over_at,
     )
 
 

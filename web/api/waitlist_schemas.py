@@ -23,6 +23,11 @@ class WaitlistEntry(BaseModel):
     status: Literal[ENTRY_STATUSES]
     referral_id: int | None
     created_at: Timestamp
+    passed_over_rule: str | None = Field(
+        None, description="Niet voor partners. Waarom een vrije plaats deze wachtende de laatste "
+        "keer voorbijging (\"regel: uitleg\"; een lopende verwijzing in het domein of een "
+        "duaal traject op dezelfde dagdelen): de plaats in de rij blijft.")
+    passed_over_at: Timestamp | None = Field(None, description="Niet voor partners: wanneer.")
 
 
 class WaitlistEntryList(BaseModel):

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from models.account_events import signin_spike
 from models.reports.overview import coalition_overview, stuck_mail
+from models.vocabulary import EXPIRY_AFTER
 from web.extensions import db
 from web.portal.navigation import nav_items
 
@@ -21,4 +22,5 @@ def index():
     return render_template("coordinator_home.html", pages=pages,
                            overview=coalition_overview(db.session),
                            stuck_mail=stuck_mail(db.session),
-                           signin_spike=signin_spike(db.session))
+                           signin_spike=signin_spike(db.session),
+                           expiry_days=EXPIRY_AFTER.days)

@@ -18,6 +18,7 @@ from models.errors import DomainError
 from models.people import Inburgeraar
 from models.referral import Referral
 from models.referral_service import STATUS_LABELS, change_status
+from models.vocabulary import REMINDER_AFTER
 from models.werkbak import near_expiry
 from web.audit import log_access
 from web.extensions import db
@@ -47,7 +48,8 @@ class ReferralFilterForm(PortalForm):
     termijn = SelectField(
         "Termijn",
         choices=choices.optional(
-            [SelectChoice(NEAR_EXPIRY, "wacht 10 dagen of langer op antwoord")], "alle"),
+            [SelectChoice(NEAR_EXPIRY,
+                          f"wacht {REMINDER_AFTER.days} dagen of langer op antwoord")], "alle"),
         default="",
     )
 

@@ -7,7 +7,9 @@ from sqlalchemy.orm import Session, selectinload
 from models import werkbak
 from models.coalition import Offer
 from models.referral import Referral
+from models.vocabulary import EXPIRY_AFTER, REMINDER_AFTER
 from models.waitlist import WaitlistEntry
+from models.werkbak import NEWS_WINDOW
 from web.audit import log_access
 from web.extensions import db
 from web.portal.navigation import is_werkgever_user
@@ -17,6 +19,7 @@ bp = Blueprint("werkbak", __name__)
 
 # Each list shows its oldest first (what waits longest), this many; the count says how many more.
 SHOWN = 10
+NONE_NEAR_EXPIRY = f"Geen verwijzingen die al {REMINDER_AFTER.days} dagen op antwoord wachten."
 
 
 @bp.get("/werkbak")
@@ -45,13 +48,14 @@ def klantmanager_sections(session: Session, gemeente_id: int) -> list[dict]:
          "rows": _referrals(session, werkbak.answers_needing_a_step(gemeente_id),
                             Referral.status_changed_at.desc())},
         {"key": "termijn", "title": "Verwijzingen die bijna verlopen",
-         "empty": "Geen verwijzingen die al 10 dagen op antwoord wachten.",
+         "empty": NONE_NEAR_EXPIRY,
          "count": counts.second,
-         "hint": "Zonder antwoord van de partner vervalt een verwijzing na 14 dagen.",
+         "hint": "Zonder antwoord van de partner vervalt een verwijzing na "
+                 f"{EXPIRY_AFTER.days} dagen.",
          "rows": _referrals(session, werkbak.gemeente_near_expiry(gemeente_id),
                             Referral.status_changed_at)},
         {"key": "wachtlijst", "title": "Wachtlijstplaatsen die zijn vergeven",
-         "empty": "Geen wachtlijstplaatsen vergeven in de laatste 14 dagen.",
+         "empty": f"Geen wachtlijstplaatsen vergeven in de laatste {NEWS_WINDOW.days} dagen.",
          "count": counts.third,
          "hint": "Er kwam een plaats vrij en de verwijzing is vanzelf verstuurd.",
          "rows": session.scalars(
@@ -69,12 +73,13 @@ def partner_sections(session: Session, partner_id: int) -> list[dict]:
     return [
         {"key": "nieuw", "title": "Nieuwe verwijzingen om te beantwoorden",
          "empty": "Geen verwijzingen die op uw antwoord wachten.", "count": counts.first,
-         "hint": "Accepteer of wijs af; na 14 dagen zonder antwoord vervalt een verwijzing.",
+         "hint": f"Accepteer of wijs af; na {EXPIRY_AFTER.days} dagen zonder antwoord "
+                 "vervalt een verwijzing.",
          "rows": _referrals(session, werkbak.partner_to_answer(partner_id),
                             Referral.status_changed_at)},
         {"key": "termijn", "title": "Verwijzingen die bijna verlopen",
-         "empty": "Geen verwijzingen die al 10 dagen op antwoord wachten.",
-         "count": counts.second, "hint": "Deze vervallen binnen 4 dagen.",
+         "empty": NONE_NEAR_EXPIRY, "count": counts.second,
+         "hint": f"Deze vervallen binnen {(EXPIRY_AFTER - REMINDER_AFTER).days} dagen.",
          "rows": _referrals(session, werkbak.partner_near_expiry(partner_id),
                             Referral.status_changed_at)},
         {"key": "vol", "title": "Aanbod dat vol is of een wachtlijst heeft",

@@ -128,3 +128,27 @@ def test_closing_the_offer_skips_its_queue(client, session, world):
     entry = session.get(WaitlistEntry, entry_id)
     session.refresh(entry)
     assert entry.status == "skipped" and entry.skipped_rule.startswith("closed")
+
+
+def test_an_entry_passed_over_says_why_to_the_klantmanager_and_not_to_the_partner(
+    client, session, world
+):
+    course, held = full_course(session, world)
+    other = factories.offer(session, partner_id=course.partner_id, title="Andere cursus")
+    waiting, next_in_line = factories.inburgeraar(session), factories.inburgeraar(session)
+    ids = [join(client, world, course.id, p.id).get_json()["id"] for p in (waiting, next_in_line)]
+    elsewhere = client.post("/api/v1/referrals", headers=world["auth"]["km_utrecht"],
+                            json={"inburgeraar_id": waiting.id, "offer_id": other.id})
+    assert elsewhere.status_code == 201
+    client.patch(f"/api/v1/referrals/{held[0].id}", headers=world["auth"]["school"],
+                 json={"status": "declined", "reason_code": "persoonlijk"})
+    listed = client.get(f"/api/v1/offers/{course.id}/waitlist",
+                        headers=world["auth"]["km_utrecht"]).get_json()["entries"]
+    assert [(e["id"], e["position"]) for e in listed] == [(ids[0], 1)]
+    assert listed[0]["passed_over_rule"] == (
+        f"domain: lopende verwijzing {elsewhere.get_json()['id']} in het domein taal")
+    assert listed[0]["passed_over_at"] is not None
+    shown = client.get(f"/api/v1/offers/{course.id}/waitlist",
+                       headers=world["auth"]["school"]).get_json()["entries"]
+    assert shown[0]["passed_over_rule"] is None and shown[0]["passed_over_at"] is None
+    assert session.get(WaitlistEntry, ids[1]).status == "referred"

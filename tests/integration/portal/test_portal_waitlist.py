@@ -5,7 +5,8 @@ from portal_world import form_app_fixture, form_client_fixture, log_in  # noqa: 
 from sqlalchemy import select
 
 import factories
-from models.referral_service import refer
+from models.referral import Referral
+from models.referral_service import change_status, refer
 from models.unit_of_work import UnitOfWork
 from models.waitlist import WaitlistEntry
 
@@ -57,3 +58,22 @@ def test_the_partner_sees_its_queue_by_pseudonym_and_the_klantmanager_takes_one_
     assert form_client.post(f"/klantmanager/wachtlijst/{entry.id}/intrekken").status_code == 302
     session.refresh(entry)
     assert entry.status == "withdrawn"
+
+
+def test_the_klantmanager_reads_why_a_free_place_passed_their_person_by(form_client, session):
+    partner_user, km, offer = full_offer(session)
+    other = factories.offer(session, partner_id=partner_user.partner_id, title="Andere cursus")
+    person = factories.inburgeraar(session)
+    log_in(form_client, km)
+    form_client.post(f"/klantmanager/inburgeraars/{person.id}/wachtlijst",
+                     data={"offer_id": offer.id})
+    with UnitOfWork(session):
+        elsewhere = refer(session, actor_id=km.id, offer_id=other.id, inburgeraar_id=person.id)
+        held = session.scalars(select(Referral.id).where(Referral.offer_id == offer.id)).one()
+        change_status(session, actor_id=partner_user.id, referral_id=held,
+                      to_status="declined", reason_code="persoonlijk")
+    page = form_client.get("/klantmanager/wachtlijst").get_data(as_text=True)
+    assert person.pseudonym in page
+    assert "Overgeslagen bij een vrije plaats" in page
+    assert f"lopende verwijzing {elsewhere.id} in het domein taal" in page
+    assert "domain:" not in page

@@ -42,7 +42,7 @@ def all_policies(market, truth):
 def model_of(scenario):
     model = Matcher(scenario).model
     assert model.learned, "the history is too small to learn from"
-    learned = ([model.pair_coef_, model.base_, model.offer_term_, model.track_term_.ravel()]
+    learned = ([model.pair_coef_.ravel(), model.base_, model.offer_term_, model.track_term_.ravel()]
                if model.kind_ == "model" else [])
     return np.concatenate([*learned, model.calibration_])
 
@@ -182,3 +182,26 @@ def test_the_drifting_world_dates_its_history_and_remembers_levels_as_referred()
     assert not np.allclose(sim._quality_at(old, t, p, o), sim._quality_at(old * 0, t, p, o))
     stable = Simulator(14, **SMALL, truth=WORLDS["partners"])
     assert np.allclose(stable._quality_at(old, t, p, o), stable._quality_at(old * 0, t, p, o))
+
+
+def test_the_attainable_yardstick_learns_the_hidden_quality_from_the_history():
+    from matching.evaluation.attainable import has_hidden_quality, learned_quality
+
+    sim = Simulator(4, cohorts=1, people=10, offers=60, history=1500, truth=WORLDS["partners"])
+    learned = learned_quality(sim)
+    assert learned.shape == sim.history_quality.shape
+    # Offers of partners with many referrals: the estimate follows the hidden quality.
+    assert np.corrcoef(learned.ravel(), sim.history_quality.ravel())[0, 1] > 0.7
+    assert not has_hidden_quality(WORLDS["standard"])
+    assert has_hidden_quality(WORLDS["drifting"])
+
+
+def test_the_attainable_yardstick_weighs_recent_outcomes_more_in_a_drifting_world():
+    from matching.evaluation.attainable import learned_quality
+
+    sim = Simulator(2, cohorts=1, people=10, offers=60, history=1500, truth=WORLDS["drifting"])
+    now = sim.history_quality.ravel()
+    alike, recent = learned_quality(sim).ravel(), learned_quality(sim, 182.0).ravel()
+    # The quality now is what the cohorts meet: recent outcomes tell it better (0.70 against
+    # 0.20 here, where the partners moved far).
+    assert np.corrcoef(recent, now)[0, 1] > np.corrcoef(alike, now)[0, 1] + 0.3

@@ -1,0 +1,88 @@
+"""Independent pieces of work on several cores: forked processes, results back by pipe.
+
+OR-Tools' min-cost flow holds the GIL while it solves, so threads would take
+turns; forked processes share the parent's arrays (copy on write) and send
+back only their results. Used where the work falls apart into independent
+parts, as an allocation does by domain.
+"""
+
+import multiprocessing
+import os
+import threading
+
+__all__ = ["cores", "run_shared"]
+
+
+def cores():
+    """How many processes may run side by side here: the cores this process may use, or 1
+    where forking is not safe or not possible.
+
+    Forking copies only the calling thread: with other Python threads running
+    (a web server's), a lock one of them held would stay held in the child.
+    A daemonic process (a multiprocessing pool's worker) may not have children.
+    """
+    if ("fork" not in multiprocessing.get_all_start_methods()
+            or threading.active_count() > 1 or multiprocessing.current_process().daemon):
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def run_shared(task, items, processes):
+    """``[task(item) for item in items]`` on up to ``processes`` processes: this one and
+    forked children each take the next item not yet taken until none is left (put the
+    largest first), so a process that finishes early takes over the rest.
+
+    A child's exception is raised here; the items of a child that dies without
+    answering (killed, out of memory) are done here instead.
+    """
+    processes = min(processes, len(items))
+    if processes <= 1:
+        return [task(item) for item in items]
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)
+
+    def work():
+        done = {}
+        while True:
+            with taken.get_lock():
+                k = taken.value
+                taken.value += 1
+            if k >= len(items):
+                return done
+            done[k] = task(items[k])
+
+    children, finished = [], False
+    try:
+        for _ in range(processes - 1):
+            reader, writer = context.Pipe(duplex=False)
+            child = context.Process(target=_answer, args=(writer, work))
+            child.start()
+            writer.close()  # the child's end: recv ends with EOFError when the child is gone
+            children.append((child, reader))
+        results = work()
+        for _, reader in children:
+            try:
+                ok, value = reader.recv()
+            except EOFError:
+                continue  # its items are done below
+            if not ok:
+                raise value
+            results.update(value)
+        results.update({k: task(items[k]) for k in range(len(items)) if k not in results})
+        finished = True
+        return [results[k] for k in range(len(items))]
+    finally:
+        for child, reader in children:
+            if not finished:  # our own children, no longer wanted
+                child.terminate()
+            child.join()
+            reader.close()
+
+
+def _answer(writer, work):
+    try:
+        answer = (True, work())
+    except Exception as error:  # noqa: BLE001 - sent to the parent, which raises it
+        answer = (False, error)
+    writer.send(answer)
+    writer.close()

@@ -1,0 +1,170 @@
+"""A large allocation's domains on several processes: the same result as on one, and the
+pieces that make it (groups of equal work, forked children, when forking is safe)."""
+
+import copy
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from matching import Matcher, MatchingError, allocate, allocation, generate_scenario, load_scenario
+from matching import parallel as parallel_module
+from matching.flow import _node_major
+from matching.parallel import cores, run_shared
+
+
+def _with_ties(seed):
+    """People and offers twice over (same place, same fields) and few places: many optima."""
+    doc = generate_scenario(240, 90, seed=seed)
+    rng = random.Random(seed)
+    for person in list(doc["inburgeraars"])[:120]:
+        doc["inburgeraars"].append({**copy.deepcopy(person), "id": person["id"] + "t"})
+    for offer in list(doc["offers"])[:45]:
+        doc["offers"].append({**copy.deepcopy(offer), "id": offer["id"] + "x"})
+    for offer in doc["offers"]:
+        offer["capacity"] = rng.randint(0, 2)
+    for person in doc["inburgeraars"]:
+        person["duaal"] = rng.random() < 0.1
+    return load_scenario(doc)
+
+
+def _shape(result):
+    return result.to_dict(), [a.weight for a in result.assignments]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("domain", [None, "taal", "werk"])
+def test_several_processes_give_the_same_allocation_as_one(seed, domain):
+    matcher = Matcher(_with_ties(seed))
+    serial = allocate(matcher, domain=domain, workers=1)
+    assert serial.assignments and serial.unassigned
+    for workers in (2, 3):
+        assert _shape(allocate(matcher, domain=domain, workers=workers)) == _shape(serial)
+
+
+def test_the_duaal_pair_is_one_piece_of_work(monkeypatch, tmp_path):
+    matcher = Matcher(_with_ties(1))
+    calls = tmp_path / "calls"
+    real = allocation._solve_domains
+
+    def spy(matcher, domains, *args):
+        with calls.open("a") as out:  # from whichever process solves them
+            out.write(f"{list(domains)}\n")
+        return real(matcher, domains, *args)
+
+    monkeypatch.setattr(allocation, "_solve_domains", spy)
+    result = allocate(matcher, workers=2)
+    solved = sorted(calls.read_text().split("\n")[:-1])
+    assert str(list(allocation.COUPLED)) in solved
+    assert len(solved) == 6  # seven domains, taal and werk as one
+    monkeypatch.undo()
+    assert _shape(result) == _shape(allocate(matcher, workers=1))
+
+
+def test_a_large_problem_uses_the_cores_by_default_and_a_small_one_does_not(monkeypatch):
+    matcher = Matcher(load_scenario(generate_scenario(200, 80, seed=4)))
+    processes = []
+    real = allocation.run_shared
+
+    def spy(task, items, n):
+        processes.append(n)
+        return real(task, items, n)
+
+    monkeypatch.setattr(allocation, "run_shared", spy)
+    monkeypatch.setattr(allocation, "cores", lambda: 2)
+    small = allocate(matcher)
+    monkeypatch.setattr(allocation, "_PARALLEL_FROM", 0)
+    large = allocate(matcher)
+    assert processes == [1, 2]
+    assert _shape(large) == _shape(small)
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, "2"])
+def test_workers_must_be_a_whole_number_of_at_least_one(workers):
+    with pytest.raises(MatchingError, match="workers"):
+        allocate(Matcher(load_scenario(generate_scenario(20, 10, seed=1))), workers=workers)
+
+
+def test_run_shared_gives_each_items_result_in_order_and_spreads_the_items():
+    def task(item):
+        time.sleep(0.05)  # long enough that the child takes some too
+        return item * 10, os.getpid()
+
+    results = run_shared(task, list(range(8)), 2)
+    assert [r for r, _ in results] == [k * 10 for k in range(8)]
+    assert len({pid for _, pid in results}) == 2
+    assert run_shared(task, [1], 4) == [(10, os.getpid())]
+    assert run_shared(task, [], 2) == []
+
+
+def test_run_shared_raises_a_childs_error_here():
+    parent = os.getpid()
+
+    def task(item):
+        if os.getpid() != parent:
+            raise MatchingError("offers[2].capacity: kapot")
+        time.sleep(0.2)
+        return item
+
+    with pytest.raises(MatchingError, match=r"offers\[2\]"):
+        run_shared(task, [1, 2, 3], 2)
+
+
+def test_the_items_of_a_child_that_dies_are_done_here():
+    parent = os.getpid()
+
+    def task(item):
+        if os.getpid() != parent:
+            os._exit(9)  # as if killed: no answer
+        time.sleep(0.1)
+        return item * 2
+
+    assert run_shared(task, [1, 2, 3, 4], 2) == [2, 4, 6, 8]
+
+
+def test_no_forking_while_other_threads_run(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    assert cores() == 2
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert cores() == 1
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setattr(parallel_module.multiprocessing, "get_all_start_methods",
+                        lambda: ["spawn"])
+    assert cores() == 1
+
+
+def test_node_major_order_is_the_lexsort_also_when_the_combined_key_would_overflow():
+    rng = np.random.default_rng(0)
+    node = np.sort(rng.integers(0, 50, 400)).astype(np.int32)
+    idx = np.flatnonzero(rng.random(400) < 0.6)
+    for high in (10**6, 2**60):
+        key = rng.permutation(400).astype(np.int64) * (high // 400)
+        assert np.array_equal(_node_major(idx, node, key), idx[np.lexsort((key[idx], node[idx]))])
+    assert len(_node_major(idx[:0], node, key)) == 0
+
+
+def test_learning_from_many_undated_outcomes_does_not_import_scikit_learn():
+    # Its import was most of a large allocation's model-building time (issue 24).
+    code = """
+import sys
+import numpy as np
+from matching import build_tables, generate_scenario, load_scenario
+from matching.learning import SuccessModel
+t = build_tables(load_scenario(generate_scenario(200, 60, seed=1)))
+rng = np.random.default_rng(1)
+p, o = rng.integers(0, 200, 4_000), rng.integers(0, 60, 4_000)
+model = SuccessModel().fit(t, p, o, rng.random(4_000) < 0.4)
+assert model.kind_ != "prior", model.kind_
+assert "sklearn" not in sys.modules
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
