@@ -15,7 +15,7 @@ The target is whether a referral ends ``completed``. How history counts:
 The model is a hierarchical logistic regression with the prior as offset::
 
     logit P(completed) = prior(pair) + domain + features(pair) . (beta + beta_domain)
-                         + partner + partner x group + offer x group
+                         + partner + partner x group + offer + offer x group
 
 ``group`` is beginners (A0/A1 or not yet latin-literate) against the others.
 The features extend the prior's components: a piecewise-linear distance,
@@ -169,13 +169,17 @@ class _Design:
         group = facts.beginner.astype(np.int64)
         n_partners, n_offers = len(t.partner_index), len(t.offers.ids)
         partner = t.offers.partner[o]
-        # Effect columns: partner, partner x group, offer x group.
+        # Effect columns: partner, partner x group, offer x group, offer (for both groups).
         self.effects = np.column_stack([partner, n_partners + 2 * partner + group,
-                                        3 * n_partners + 2 * o + group])
-        self.n_effects = 3 * n_partners + 2 * n_offers
-        # The partner's effect carries most of the variance; its group and offer deviations
-        # a quarter each, so that the three together stay near the partner's own prior.
-        self.effect_scale = np.r_[np.ones(n_partners), np.full(2 * n_partners + 2 * n_offers, 4.0)]
+                                        3 * n_partners + 2 * o + group,
+                                        3 * n_partners + 2 * n_offers + o])
+        self.n_effects = 3 * n_partners + 3 * n_offers
+        # The partner's effect carries most of the variance; its group deviation and the
+        # offer's own effect a quarter each, the offer's group deviation an eighth: together
+        # they stay near the partner's own prior, and an offer with little evidence keeps
+        # its partner's record (the offer's evidence of both groups pooled first).
+        self.effect_scale = np.r_[np.ones(n_partners), np.full(2 * n_partners, 4.0),
+                                  np.full(2 * n_offers, 8.0), np.full(n_offers, 4.0)]
 
 
 def _by_domain(pair, domain, sd, keep):
@@ -576,7 +580,9 @@ class SuccessModel:
         effects = theta[n_linear:]
         n_partners = len(t.partner_index)
         by_group = effects[n_partners:3 * n_partners].reshape(-1, 2)
-        offer = effects[3 * n_partners:].reshape(-1, 2)
+        n_offers = len(t.offers.ids)
+        offer = (effects[3 * n_partners:3 * n_partners + 2 * n_offers].reshape(-1, 2)
+                 + effects[3 * n_partners + 2 * n_offers:, None])
         partners = [x.id for x in t.scenario.partners]
         self.partner_effect_ = {partners[k]: effects[k] + by_group[k] for k in range(n_partners)}
         self.offer_effect_ = {x.id: offer[k] for k, x in enumerate(t.scenario.offers)}

@@ -197,7 +197,8 @@ class PairFacts:
         first = np.cumsum(n) - n
         anchor = np.repeat(start[self.p[rows]] - first, n) + np.arange(int(n.sum()))
         hops = self.t.anchor_hops(partner[anchor],
-                                  np.repeat(self.t.offers.partner[self.o[rows]], n))
+                                  np.repeat(self.t.offers.partner[self.o[rows]], n),
+                                  mentor_only=self.mentor_only)
         best = np.minimum.reduceat(hops, first)
         out[rows] = np.where(best <= MAX_HOPS, 1 - best / (MAX_HOPS + 1), 0.0)
         return out

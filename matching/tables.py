@@ -281,18 +281,20 @@ class ScenarioTables:
             self.__dict__[key] = (np.cumsum(count) - count, count, partner)
         return self.__dict__[key]
 
-    def anchor_hops(self, anchor, partner):
-        """Hops from anchor partners to partners, aligned arrays (inf if unreachable)."""
-        if "_anchor_hop_rows" not in self.__dict__:
-            _, _, anchors = self.anchor_rows()
-            used = np.unique(anchors)
+    def anchor_hops(self, anchor, partner, mentor_only=False):
+        """Hops from anchor partners (of :meth:`anchor_rows` with ``mentor_only``) to
+        partners, aligned arrays (inf if unreachable)."""
+        key = "_anchor_hops_mentor" if mentor_only else "_anchor_hops"
+        if key not in self.__dict__:
+            used = np.unique(self.anchor_rows(mentor_only)[2])
             row = np.full(len(self.partner_index), -1, dtype=np.int64)
             row[used] = np.arange(len(used))
-            # One breadth-first search call from every anchor partner (not one call each).
-            hops = (shortest_path(self._adjacency, unweighted=True, directed=False, indices=used)
-                    if len(used) else np.zeros((0, len(self.partner_index))))
-            self.__dict__["_anchor_hop_rows"] = (row, hops)
-        row, hops = self.__dict__["_anchor_hop_rows"]
+            # One call for all anchors: per call, checking the graph costs more than the search.
+            hops = (shortest_path(self._adjacency, unweighted=True, directed=False,
+                                  indices=used) if len(used)
+                    else np.zeros((0, len(self.partner_index))))
+            self.__dict__[key] = (row, hops.reshape(len(used), -1))
+        row, hops = self.__dict__[key]
         return hops[row[anchor], partner]
 
     def mentor_closeness(self, person):

@@ -418,8 +418,9 @@ def _following_the_pip(schema: dict) -> None:
         *({"if": given(leerroute={"const": duo}),
            "then": {"properties": {"leerroute": {"enum": [route, None]}}}}
           for duo, route in pip_rules.SCENARIO_LEERROUTE.items()),
+        # Not null either: null is the flag's default, literate.
         {"if": given(alfabetisering={"enum": list(pip_rules.ALFA)}),
-         "then": {"properties": {"latin_literate": {"enum": [False, None]}}}},
+         "then": {"properties": {"latin_literate": {"const": False}}}},
     ]
 
 

@@ -117,6 +117,21 @@ def test_a_422_names_every_bad_field_the_pips_rules_among_them(client, world):
         "pip.niveau", "pip.intensiteit_b1_uren"}
 
 
+def test_with_a_pip_giving_alfabetisering_literacy_is_false_or_left_out_never_null(
+        client, world):
+    pip = {**PIP, "leerroute": "Z", "alfabetisering": "AA"}
+    response = client.post("/api/v1/inburgeraars", headers=world["auth"]["km_utrecht"],
+                           json={"needs": {"taal": 1}, "pip": pip, "latin_literate": None})
+    assert [e["field"] for e in assert_problem(response, 422)["errors"]] == ["latin_literate"]
+    rules = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"][
+        "InburgeraarCreate"]["allOf"]
+    literacy = [rule["then"]["properties"]["latin_literate"] for rule in rules
+                if "latin_literate" in rule.get("then", {}).get("properties", {})]
+    assert literacy == [{"const": False}]  # the document refuses null there too
+    for body in ({}, {"latin_literate": False}):
+        _person(client, world, pip=pip, **body)
+
+
 def test_the_document_says_what_null_does_for_every_nullable_body_field(client):
     document = client.get("/api/v1/openapi.json").get_json()
     schemas = document["components"]["schemas"]
