@@ -263,6 +263,11 @@ def explain(t, p, o, ignore_capacity=True):
     return failures
 
 
+# shortage_reasons weighs the people in chunks of about this many (person, offer) pairs,
+# so a large domain never needs the whole rule matrix in memory at once.
+PAIRS_PER_CHUNK = 1_000_000
+
+
 def _shortage_text(t, p, rule):
     person = t.scenario.inburgeraars[p]
     return {
@@ -308,7 +313,7 @@ def shortage_reasons(t, people, domain):
         return ["geen aanbod in dit domein"] * len(people)
     names = [name for name in RULES if name != "need"]
     out = []
-    step = max(1, 1_000_000 // len(offers))
+    step = max(1, PAIRS_PER_CHUNK // len(offers))
     for start in range(0, len(people), step):
         p, o = np.asarray(people[start:start + step])[:, None], offers[None, :]
         km = distances(t, p, o)

@@ -5,7 +5,7 @@ from flask.globals import app_ctx
 from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from databases import suite_database_url, wipe_postgres_schema
+from databases import prepare_suite_database, suite_database_url, wipe_postgres_schema
 from models.matcher_cache import forget_everything
 from seeds.geography import load_geography
 from web import create_app
@@ -37,10 +37,14 @@ def database_url(tmp_path_factory):
 def app(database_url):
     """The app on the suite's database: migrated to head, with the U16 geography."""
     app = make_test_app(database_url)
-    with app.app_context():
+
+    def build():
         upgrade()
         load_geography(db.session)
         db.session.remove()
+
+    with app.app_context():
+        prepare_suite_database(database_url, build)
     return app
 
 

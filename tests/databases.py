@@ -6,9 +6,10 @@ schema, it refuses a PostgreSQL database whose name does not end in "test".
 """
 
 import os
+import sqlite3
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, exc, inspect, make_url, text
@@ -27,6 +28,33 @@ def suite_database_url(tmp_dir: Path) -> str:
             "whose name ends in 'test', because it wipes it"
         )
     return url
+
+
+# A process that runs the suite more than once (mutmut runs each mutant's tests in a fork
+# of the process that ran them all) migrates a SQLite database once and copies it after.
+_built_sqlite: bytes | None = None
+
+
+def prepare_suite_database(url: str, build) -> None:
+    """Make the suite's database with ``build()``, or on SQLite copy the one this process
+    built before (``build`` migrates and loads data only, the app's state stays as it was)."""
+    global _built_sqlite
+    if not url.startswith("sqlite"):
+        build()
+        return
+    path = make_url(url).database
+    if _built_sqlite is None:
+        build()
+        with closing(sqlite3.connect(path)) as built:
+            image = bytearray(built.serialize())
+        # Bytes 18-19 say WAL; an in-memory copy opens only as a rollback-journal database
+        # (the app's connections turn WAL on again).
+        image[18:20] = b"\x01\x01"
+        _built_sqlite = bytes(image)
+        return
+    with closing(sqlite3.connect(":memory:")) as copy, closing(sqlite3.connect(path)) as target:
+        copy.deserialize(_built_sqlite)
+        copy.backup(target)
 
 
 def postgres_url() -> str | None:

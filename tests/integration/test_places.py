@@ -443,6 +443,42 @@ def test_leaving_names_why_it_cannot_and_records_when(session, world):
     assert gone.value.message == "Deze inburgeraar wacht niet meer op dit aanbod."
 
 
+def test_a_skipped_entry_names_every_failed_rule_and_the_promotion_its_moment(session, world):
+    offer = world["offers"][0]
+    held = refer_now(session, world["km"], offer, person(session, gender="v"))
+    entries = queue_up(session, world["km"], offer, 2, gender="v")
+    no_longer, promoted = (session.get(WaitlistEntry, e) for e in entries)
+    no_longer.inburgeraar.level, no_longer.inburgeraar.gender = "A0", "m"
+    offer.min_level, offer.women_only = "A1", True
+    session.commit()
+    before = now_utc()
+    decline(session, world, held)
+    after = now_utc()
+    session.expire_all()
+    assert statuses(session, entries) == ["skipped", "referred"]
+    assert no_longer.skipped_rule == (
+        "level: Taalniveau A0 ligt onder het minimum A1 van dit aanbod; "
+        "women_only: Dit aanbod is alleen voor vrouwen")
+    referral = session.get(Referral, promoted.referral_id)
+    moment = referral.created_at.replace(tzinfo=before.tzinfo)
+    assert before <= moment <= after
+    assert all(_same_moment(at, moment) for at in (referral.status_changed_at,
+                                                   promoted.closed_at))
+    assert before <= no_longer.closed_at.replace(tzinfo=before.tzinfo) <= moment
+
+
+def test_the_gemeentes_entries_and_their_places_follow_the_time_of_joining(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    entries = queue_up(session, world["km"], offer, 2)
+    session.get(WaitlistEntry, entries[1]).created_at = now_utc() - timedelta(days=1)
+    session.commit()
+    rows = waiting_of_gemeente(session, actor_id=world["km"].id)
+    assert [(entry.id, place) for entry, place in rows] == [(entries[1], 1), (entries[0], 2)]
+    shown = visible_queue(session, actor_id=world["km"].id, offer_id=offer.id)
+    assert [(entry.id, place) for entry, place in shown] == [(entries[1], 1), (entries[0], 2)]
+
+
 # -- promotion applies the rules of refer(): passed over while another referral is under way --
 
 def withdraw(session, km, referral_id):
@@ -546,3 +582,125 @@ def test_refer_and_promotion_refuse_by_the_same_rules(session, world):
     assert [r.passes for r in refusals(session, beginner, strict)] == [False]
     with pytest.raises(NotEligible):
         check_referable(session, beginner, strict)
+
+
+# -- joining and leaving the queue: who may, and what is written ------------------------------
+
+def test_joining_names_who_may_not_and_why(session, world):
+    first, _ = world["offers"]
+    held = person(session)
+    refer_now(session, world["km"], first, held)
+    [entry] = queue_up(session, world["km"], first, 1)
+    waiting = session.get(WaitlistEntry, entry).inburgeraar_id
+    refused = {}
+    for name, actor, who, note in (
+        ("partner", world["partner"], person(session), None),
+        ("referred", world["km"], held, None),
+        ("waiting", world["km"], waiting, None),
+        ("note", world["km"], person(session), "x" * 2001),
+    ):
+        with pytest.raises((Forbidden, AlreadyReferred, Conflict, InvalidInput)) as error:
+            join_waitlist(session, actor_id=actor.id, offer_id=first.id, inburgeraar_id=who,
+                          note=note)
+        refused[name] = (type(error.value), error.value.message)
+    assert refused == {
+        "partner": (Forbidden, "Alleen een klantmanager zet iemand op een wachtlijst."),
+        "referred": (AlreadyReferred, "Deze inburgeraar is al naar dit aanbod verwezen."),
+        "waiting": (Conflict, "Deze inburgeraar staat al op de wachtlijst van dit aanbod."),
+        "note": (InvalidInput, "Maximaal 2000 tekens."),
+    }
+    assert statuses(session, [entry]) == ["waiting"]
+
+
+def test_an_offer_with_one_place_left_takes_no_queue(session, world):
+    roomy = factories.offer(session, partner_id=world["partner"].partner_id, capacity=2)
+    refer_now(session, world["km"], roomy, person(session))
+    with pytest.raises(Conflict) as refused:
+        join_waitlist(session, actor_id=world["km"].id, offer_id=roomy.id,
+                      inburgeraar_id=person(session))
+    assert refused.value.message == "Dit aanbod heeft nog een vrije plaats: verwijs direct door."
+    assert session.scalar(select(func.count()).select_from(WaitlistEntry)) == 0
+
+
+def test_who_left_joins_again_and_the_note_is_trimmed_or_none(session, world):
+    offer = world["offers"][0]
+    refer_now(session, world["km"], offer, person(session))
+    someone = person(session)
+
+    def join(note):
+        with UnitOfWork(session):
+            return join_waitlist(session, actor_id=world["km"].id, offer_id=offer.id,
+                                 inburgeraar_id=someone, note=note)
+
+    def leave(entry):
+        with UnitOfWork(session):
+            leave_waitlist(session, actor_id=world["km"].id, entry_id=entry.id)
+
+    notes = []
+    for note in ("  Graag snel  ", None, "   "):
+        entry = join(note)
+        notes.append(entry.note)
+        leave(entry)
+    assert notes == ["Graag snel", None, None]
+
+
+def test_passing_one_entry_over_marks_that_entry_only(session, world):
+    first, second = world["offers"]
+    held = refer_now(session, world["km"], first, person(session))
+    entries = queue_up(session, world["km"], first, 3)
+    refer_now(session, world["km"], second, session.get(WaitlistEntry, entries[0]).inburgeraar_id)
+    decline(session, world, held)
+    assert statuses(session, entries) == ["waiting", "referred", "waiting"]
+    assert [session.get(WaitlistEntry, e).passed_over_rule is None for e in entries] == [
+        False, True, True]
+
+
+def test_a_place_ending_elsewhere_leaves_the_queues_of_others_alone(session, world):
+    first, second = world["offers"]
+    held = refer_now(session, world["km"], first, person(session))
+    [passed] = queue_up(session, world["km"], first, 1)
+    [left] = queue_up(session, world["km"], first, 1)
+    with UnitOfWork(session):
+        leave_waitlist(session, actor_id=world["km"].id, entry_id=left)
+    refer_now(session, world["km"], second, session.get(WaitlistEntry, passed).inburgeraar_id)
+    decline(session, world, held)  # the place stays free: the one waiting is passed over
+    noted = session.get(WaitlistEntry, passed).passed_over_at
+    assert noted is not None and holding(session, first) == 0
+    # Who left the first queue ends a referral elsewhere: nothing to promote at the first.
+    third = factories.offer(session, partner_id=world["partner"].partner_id, capacity=1)
+    withdraw(session, world["km"], refer_now(
+        session, world["km"], third, session.get(WaitlistEntry, left).inburgeraar_id))
+    with UnitOfWork(session):  # nor does saving the first offer's capacity unchanged
+        places.set_capacity(session, offer_id=first.id, capacity=first.capacity)
+    session.expire_all()
+    assert session.get(WaitlistEntry, passed).passed_over_at == noted
+    assert statuses(session, [passed, left]) == ["waiting", "withdrawn"]
+
+
+def test_a_move_that_keeps_the_place_promotes_nobody(session, world):
+    first, second = world["offers"]
+    held = refer_now(session, world["km"], first, person(session))
+    [passed] = queue_up(session, world["km"], first, 1)
+    elsewhere = refer_now(session, world["km"], second,
+                          session.get(WaitlistEntry, passed).inburgeraar_id)
+    decline(session, world, held)  # the one waiting is passed over: a referral is under way
+    noted = session.get(WaitlistEntry, passed).passed_over_at
+    for step in ("accepted", "started"):  # that referral moves on, still holding its place
+        with UnitOfWork(session):
+            change_status(session, actor_id=world["partner"].id, referral_id=elsewhere,
+                          to_status=step)
+    session.expire_all()
+    assert session.get(WaitlistEntry, passed).passed_over_at == noted
+    assert statuses(session, [passed]) == ["waiting"] and holding(session, first) == 0
+
+
+def test_a_freed_place_passes_by_who_left_the_queue(session, world):
+    offer = world["offers"][0]
+    held = refer_now(session, world["km"], offer, person(session))
+    left, waiting = queue_up(session, world["km"], offer, 2)
+    with UnitOfWork(session):
+        leave_waitlist(session, actor_id=world["km"].id, entry_id=left)
+    decline(session, world, held)
+    assert statuses(session, [left, waiting]) == ["withdrawn", "referred"]
+    assert session.get(WaitlistEntry, left).referral_id is None
+    assert holding(session, offer) == 1

@@ -18,6 +18,7 @@ from models.errors import (
     OfferFull,
 )
 from models.matching_bridge import build_scenario, eligibility_failures
+from models.outbox import OutboxMail
 from models.referral import Referral, ReferralEvent
 from models.referral_service import (
     TRANSITIONS,
@@ -26,6 +27,7 @@ from models.referral_service import (
     expire_referrals,
     refer,
 )
+from models.unit_of_work import UnitOfWork
 from models.vocabulary import REFERRAL_STATUSES
 
 
@@ -90,6 +92,7 @@ def test_refer_writes_sent_and_its_event(session, world):
 def test_every_legal_move_by_its_role(session, world, source, target):
     transition = TRANSITIONS[(source, target)]
     referral = referral_in(session, world, source)
+    actor = None
     if transition.role == "system":
         expire_referrals(session, now=now_utc() + timedelta(days=15))
     else:
@@ -102,6 +105,8 @@ def test_every_legal_move_by_its_role(session, world, source, target):
     assert referral.status == target
     last = referral.events[-1]
     assert (last.from_status, last.to_status) == (source, target)
+    # The event names who moved it: the partner or klantmanager, or nobody for the system.
+    assert last.actor_id == (actor.id if actor else None)
 
 
 ILLEGAL = [
@@ -221,6 +226,54 @@ def test_only_klantmanagers_refer(session, world):
                 inburgeraar_id=world["person"].id,
                 offer_id=world["offer"].id,
             )
+
+
+def test_a_move_names_what_it_refuses_and_keeps_no_empty_reason(session, world):
+    referral = referral_in(session, world, "sent")
+    with pytest.raises(IllegalTransition) as illegal:
+        change_status(session, actor_id=world["partner"].id, referral_id=referral.id,
+                      to_status="started")
+    assert illegal.value.message == "Een verwijzing die verstuurd is, kan niet naar 'started'."
+    with pytest.raises(InvalidInput) as too_long:
+        change_status(session, actor_id=world["partner"].id, referral_id=referral.id,
+                      to_status="declined", reason_code="anders", reason="x" * 2001)
+    assert too_long.value.errors == [{"field": "reason", "message": "Maximaal 2000 tekens."}]
+    change_status(session, actor_id=world["partner"].id, referral_id=referral.id,
+                  to_status="accepted")
+    session.refresh(referral)
+    assert (referral.status, referral.events[-1].reason) == ("accepted", None)
+
+
+def test_a_backdated_move_keeps_its_moment_and_mails_nobody(session, world):
+    at = now_utc() - timedelta(days=3)
+    referral = refer(session, actor_id=world["km"].id, inburgeraar_id=world["person"].id,
+                     offer_id=world["offer"].id, at=at - timedelta(days=1))
+    for step, moment in (("accepted", at), ("withdrawn", None)):
+        with UnitOfWork(session):
+            change_status(session, actor_id=world["km" if step == "withdrawn" else "partner"].id,
+                          referral_id=referral.id, to_status=step, at=moment)
+        mails = session.scalars(select(OutboxMail.event_key)).all()
+        if moment:  # loaded as history: its moment kept, nobody mailed
+            session.refresh(referral)
+            moved = referral.events[-1]
+            assert [naive(m) for m in (moved.at, referral.status_changed_at)] == [naive(at)] * 2
+            assert mails == []
+    assert mails == [f"referral-{referral.id}-withdrawn"]
+
+
+def naive(moment):
+    """SQLite hands back naive UTC datetimes."""
+    return moment.replace(tzinfo=None)
+
+
+def test_the_coordinator_answers_no_referral_and_is_told_so(session, world):
+    referral = referral_in(session, world, "sent")
+    with pytest.raises(Forbidden) as refused:
+        change_status(session, actor_id=factories.user(session, role="coordinator").id,
+                      referral_id=referral.id, to_status="withdrawn")
+    assert refused.value.message == "Alleen de partner of de klantmanager wijzigt een verwijzing."
+    session.refresh(referral)
+    assert referral.status == "sent"
 
 
 @pytest.mark.parametrize(("code", "reason", "field"), [
