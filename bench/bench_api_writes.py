@@ -140,7 +140,7 @@ def main() -> None:
 
     with scratch_database(server_url(), Path(tempfile.gettempdir())) as url:
         seed(url)
-        with gunicorn(url, args.workers) as base:
+        with gunicorn(url, args.workers) as (base, _server_pid):
             referring, capacity = work_lists(base, args.clients)
             counts = {"samples": 0, "version": 0, "any": 0}
             stop = threading.Event()

@@ -7,16 +7,20 @@ reported as ``NotFound``, exactly as if it did not exist; a role that may
 not use a kind of object at all gets ``Forbidden``.
 """
 
-from sqlalchemy import Select, select
+from functools import cache
+
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
-from models.account import User
+from models.account import Caller, User
 from models.coalition import Offer
 from models.errors import Forbidden, NotFound
 from models.field_rules import REFERRED_PERSON_FIELDS
 from models.people import Inburgeraar
 from models.referral import Referral
 
+# The rules read an account's id, role and scope only: a portal's User or an API Caller.
+Viewer = User | Caller
 INBURGERAAR_ROLES = ("klantmanager", "coordinator")
 # Which offers a list shows: open ones unless asked otherwise (API.md).
 OFFER_LIST_STATUSES = ("open", "closed", "all")
@@ -29,7 +33,7 @@ def get_actor(session: Session, user_id: int) -> User:
     return user
 
 
-def inburgeraars_visible_to(user: User) -> Select:
+def inburgeraars_visible_to(user: Viewer) -> Select:
     if user.role not in INBURGERAAR_ROLES:
         raise Forbidden("Deze rol heeft geen toegang tot inburgeraars.")
     # Purged people (models/subject.py) are no one's case any more.
@@ -39,16 +43,27 @@ def inburgeraars_visible_to(user: User) -> Select:
     return query
 
 
-def visible_inburgeraar_id(session: Session, user: User, inburgeraar_id: int) -> int:
+def visible_inburgeraar_id(session: Session, user: Viewer, inburgeraar_id: int) -> int:
     """The id when the user may see this inburgeraar, else NotFound; loads no personal data."""
-    query = inburgeraars_visible_to(user).where(Inburgeraar.id == inburgeraar_id)
-    found = session.scalars(query.with_only_columns(Inburgeraar.id)).first()
+    query = _visible_id_query(user.role)
+    found = session.connection().execute(
+        query, {"gemeente_id": user.gemeente_id, "inburgeraar_id": inburgeraar_id}
+    ).scalar()
     if found is None:
         raise NotFound("Deze inburgeraar bestaat niet.")
     return found
 
 
-def get_inburgeraar(session: Session, user: User, inburgeraar_id: int) -> Inburgeraar:
+@cache
+def _visible_id_query(role: str) -> Select:
+    """``inburgeraars_visible_to``'s rule for a role, built once with the scope and the id as
+    parameters: the matches of a person check it on every request."""
+    scope = Caller(id=0, role=role, gemeente_id=bindparam("gemeente_id"), partner_id=None)
+    return (inburgeraars_visible_to(scope).with_only_columns(Inburgeraar.id)
+            .where(Inburgeraar.id == bindparam("inburgeraar_id")))
+
+
+def get_inburgeraar(session: Session, user: Viewer, inburgeraar_id: int) -> Inburgeraar:
     query = inburgeraars_visible_to(user).where(Inburgeraar.id == inburgeraar_id)
     person = session.scalars(query).first()
     if person is None:
@@ -61,7 +76,7 @@ def what_a_partner_sees(person: Inburgeraar) -> dict:
     return {name: getattr(person, name) for name in REFERRED_PERSON_FIELDS}
 
 
-def referrals_visible_to(user: User) -> Select:
+def referrals_visible_to(user: Viewer) -> Select:
     query = select(Referral)
     if user.role == "klantmanager":
         query = query.join(Referral.inburgeraar).where(Inburgeraar.gemeente_id == user.gemeente_id)
@@ -70,7 +85,8 @@ def referrals_visible_to(user: User) -> Select:
     return query
 
 
-def get_referral(session: Session, user: User, referral_id: int, *, lock: bool = False) -> Referral:
+def get_referral(session: Session, user: Viewer, referral_id: int, *,
+                 lock: bool = False) -> Referral:
     query = referrals_visible_to(user).where(Referral.id == referral_id)
     if lock:
         query = query.with_for_update(of=Referral)
@@ -80,7 +96,7 @@ def get_referral(session: Session, user: User, referral_id: int, *, lock: bool =
     return referral
 
 
-def offers_visible_to(user: User, status: str = "all") -> Select:
+def offers_visible_to(user: Viewer, status: str = "all") -> Select:
     """Open offers for everyone; a partner also sees its own closed ones, the coordinator all.
 
     ``status`` narrows that to the ``open`` or ``closed`` ones (``OFFER_LIST_STATUSES``).
@@ -99,7 +115,7 @@ def offers_visible_to(user: User, status: str = "all") -> Select:
     return query.where(Offer.closed_at.is_(None))
 
 
-def get_offer(session: Session, user: User, offer_id: int) -> Offer:
+def get_offer(session: Session, user: Viewer, offer_id: int) -> Offer:
     offer = session.scalars(offers_visible_to(user).where(Offer.id == offer_id)).first()
     if offer is None:
         raise NotFound("Dit aanbod bestaat niet.")
@@ -107,7 +123,7 @@ def get_offer(session: Session, user: User, offer_id: int) -> Offer:
 
 
 def get_offer_to_manage(
-    session: Session, user: User, offer_id: int, *, lock: bool = False
+    session: Session, user: Viewer, offer_id: int, *, lock: bool = False
 ) -> Offer:
     """An offer the user may change: their own (partner) or any (coordinator)."""
     if user.role not in ("partner", "coordinator"):

@@ -1,5 +1,6 @@
 """User accounts: a coordinator, a klantmanager of one gemeente, or a partner's user."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
@@ -51,3 +52,18 @@ class User(Base):
         ),
         CheckConstraint("email = lower(email) AND email LIKE '%_@_%'", name="email_format"),
     )
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Whom an API request speaks for: the account and its scope, as its token check read them.
+
+    Plain values rather than the ORM row (``models.tokens.token_owner``): the
+    check runs on every API request, and the scope rules (``models.access``)
+    and the access log need no more. Where those take a ``User``, a Caller does.
+    """
+
+    id: int
+    role: str
+    gemeente_id: int | None
+    partner_id: int | None

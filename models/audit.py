@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Select, String, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.account import User
+from models.account import Caller, User
 from models.base import Base, now_utc
 from models.vocabulary import in_set
 
@@ -61,11 +61,14 @@ class AccessLog(Base):
     )
 
 
+_INSERT = insert(AccessLog.__table__)
+
+
 @dataclass(frozen=True)
 class Access:
     """Who accessed, how and from where; the same for every row of one request."""
 
-    user: User | None
+    user: User | Caller | None
     channel: str
     route: str
     remote_addr: str | None = None
@@ -97,9 +100,13 @@ def record_access(
     # One Core INSERT of all rows on the session's connection: cheaper than the
     # ORM's bulk path (it runs on every request that shows someone's data), and
     # atomic by itself where a read runs without a transaction (models/database.py).
-    session.connection().execute(
-        insert(AccessLog.__table__).values([{**common, "inburgeraar_id": i} for i in ids])
-    )
+    # One row, the common case, takes the prepared statement SQLAlchemy compiled once;
+    # several rows a multi-row VALUES, compiled for its length.
+    connection = session.connection()
+    if len(ids) == 1:
+        connection.execute(_INSERT, {**common, "inburgeraar_id": ids[0]})
+    else:
+        connection.execute(_INSERT.values([{**common, "inburgeraar_id": i} for i in ids]))
     return len(ids)
 
 

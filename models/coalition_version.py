@@ -15,7 +15,7 @@ the promotions and mails its events bring (models/unit_of_work.py). Bumping
 last keeps the row lock on PostgreSQL as short as the commit.
 """
 
-from sqlalchemy import CheckConstraint, event, update
+from sqlalchemy import CheckConstraint, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
@@ -41,12 +41,14 @@ class CoalitionVersion(Base):
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
 
 
+# Built once, run on the connection: every cached read checks the version first.
+_VERSION = select(CoalitionVersion.data, CoalitionVersion.history).where(CoalitionVersion.id == 1)
+
+
 def current_version(session: Session) -> tuple[int, int]:
     """``(data, history)`` as committed (or as this transaction changed them)."""
-    row = session.execute(
-        CoalitionVersion.__table__.select().where(CoalitionVersion.id == 1)
-    ).one()
-    return row.data, row.history
+    data, history = session.connection().execute(_VERSION).one()
+    return data, history
 
 
 def note_change(session: Session, *, history: bool = False) -> None:

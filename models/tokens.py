@@ -13,13 +13,14 @@ deactivated. The coordinator sees and revokes any.
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import access
-from models.account import User
+from models.account import Caller, User
 from models.account_events import Origin, record_event
 from models.auth import ApiToken
 from models.base import now_utc
@@ -48,32 +49,49 @@ def issue_token(session: Session, user_id: int, *, now: datetime | None = None
     return token, expires_at
 
 
+@dataclass(frozen=True)
+class TokenUse:
+    """The token or key a request came with: its id, its name (an API key's) and last use."""
+
+    id: int
+    name: str | None
+    last_used_at: datetime | None
+
+
+# Built once: the check runs on every API request. A token counts when it is known,
+# unexpired and unrevoked, and its person and partner are active.
+_VALID_TOKEN = (
+    select(User.id, User.role, User.gemeente_id, User.partner_id,
+           ApiToken.id.label("token_id"), ApiToken.name, ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .outerjoin(Partner, Partner.id == User.partner_id)
+    .where(
+        ApiToken.token_hash == bindparam("digest"),
+        ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > bindparam("now"),
+        User.is_active.is_(True),
+        or_(User.partner_id.is_(None), Partner.active.is_(True)),
+    )
+)
+
+
 def token_owner(session: Session, token: str, *, now: datetime | None = None
-                ) -> tuple[User, ApiToken] | None:
-    """The user of a valid token or key (known, unexpired, unrevoked, its person and partner
-    active) and the token's row; else None."""
-    now = now or now_utc()
-    row = session.execute(
-        select(User, ApiToken)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .outerjoin(Partner, Partner.id == User.partner_id)
-        .where(
-            ApiToken.token_hash == token_digest(token),
-            ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > now,
-            User.is_active.is_(True),
-            or_(User.partner_id.is_(None), Partner.active.is_(True)),
-        )
+                ) -> tuple[Caller, TokenUse] | None:
+    """Whom a valid token or key speaks for, and the token's use; else None.
+
+    Read from the database on every call (no cache), so a revoked token or a
+    deactivated account is refused from the next request on.
+    """
+    row = session.connection().execute(
+        _VALID_TOKEN, {"digest": token_digest(token), "now": now or now_utc()}
     ).first()
-    return (row[0], row[1]) if row else None
+    if row is None:
+        return None
+    return (Caller(row.id, row.role, row.gemeente_id, row.partner_id),
+            TokenUse(row.token_id, row.name, row.last_used_at))
 
 
-def user_for_token(session: Session, token: str, *, now: datetime | None = None) -> User | None:
-    found = token_owner(session, token, now=now)
-    return found[0] if found else None
-
-
-def key_use_is_stale(key: ApiToken, now: datetime | None = None) -> bool:
+def key_use_is_stale(key: TokenUse, now: datetime | None = None) -> bool:
     """Whether an API key's "last used" should be written for this use."""
     if key.name is None:
         return False

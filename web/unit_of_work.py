@@ -56,6 +56,8 @@ def _finish(response: Response) -> Response:
     elif "reading" in g and db.session.get_bind().dialect.name == "sqlite":
         db.session.commit()  # ends the read transaction, which wrote nothing
     _stop_reading()
+    if request.method in READING_METHODS and not (pending or writes):
+        return response  # a read that showed no one's data: nothing to write or commit
     with UnitOfWork(db.session):
         for access, action, ids in pending:
             record_access(db.session, access, action, ids)

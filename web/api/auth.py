@@ -4,7 +4,7 @@ from functools import wraps
 
 from flask import g, request
 
-from models.account import User
+from models.account import Caller
 from models.errors import Forbidden
 from models.tokens import key_use_is_stale, note_key_used, token_owner
 from web.extensions import db
@@ -44,10 +44,10 @@ def roles(*allowed: str):
             found = token_owner(db.session, token) if token else None
             if found is None:
                 return unauthorized()
-            user, row = found
-            if key_use_is_stale(row):  # an API key's "last used", written with the request
+            user, use = found
+            if key_use_is_stale(use):  # an API key's "last used", written with the request
                 g.setdefault("pending_writes", []).append(
-                    lambda session, key_id=row.id: note_key_used(session, key_id))
+                    lambda session, key_id=use.id: note_key_used(session, key_id))
             if user.role not in allowed:
                 raise Forbidden("Deze rol mag deze functie niet gebruiken.")
             g.api_user = user
@@ -58,5 +58,5 @@ def roles(*allowed: str):
     return decorate
 
 
-def current_user() -> User:
+def current_user() -> Caller:
     return g.api_user

@@ -1,7 +1,7 @@
 """Rows as API bodies; what each role may see of them is decided here."""
 
 from models import access
-from models.account import User
+from models.access import Viewer
 from models.coalition import Offer
 from models.people import Inburgeraar
 from models.person_fields import recorded_values
@@ -54,7 +54,7 @@ def inburgeraar(row: Inburgeraar) -> schemas.Inburgeraar:
     )
 
 
-def referral(row: Referral, viewer: User) -> schemas.Referral:
+def referral(row: Referral, viewer: Viewer) -> schemas.Referral:
     """A partner sees the person as ``models.access.what_a_partner_sees`` says, and the note."""
     person = row.inburgeraar
     return schemas.Referral(

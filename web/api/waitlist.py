@@ -3,7 +3,7 @@
 from flask import Blueprint
 
 from models import waitlist
-from models.account import User
+from models.access import Viewer
 from web.api import waitlist_schemas as schemas
 from web.api.auth import ALL_ROLES, current_user, roles
 from web.api.schemas import Problem
@@ -18,7 +18,7 @@ ENTRY_ID = "<int(max=2147483647):entry_id>"
 
 
 def represent(entry: waitlist.WaitlistEntry, position: int | None,
-              viewer: User) -> schemas.WaitlistEntry:
+              viewer: Viewer) -> schemas.WaitlistEntry:
     # A partner sees the pseudonym only: not who the person is, nor their other referrals.
     partner = viewer.role == "partner"
     return schemas.WaitlistEntry(
