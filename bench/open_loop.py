@@ -5,7 +5,9 @@ earlier ones have returned, and its latency counts from when it was due (so a
 server that falls behind, or a client that does, shows in the figures rather
 than slowing the arrivals down). Connections are kept alive when the server
 allows it and opened anew when it closes them; each request takes an idle one
-or opens another. Plain ``asyncio.Protocol``s rather than threads and
+or opens another, up to ``connections`` at once (as many clients): past that a
+due request waits for one, its wait counted, rather than opening a storm of
+connections to a server that has fallen behind. Plain ``asyncio.Protocol``s rather than threads and
 ``http.client``: on a small machine the generator shares the cores with the
 server it measures, so it should spend as little of them as it can.
 """
@@ -62,8 +64,9 @@ class _Connection(asyncio.Protocol):
 
 
 async def _run(host: str, port: int, paths: list[str], rate: float, headers: dict,
-               timeout: float) -> Result:
+               timeout: float, connections: int) -> Result:
     loop = asyncio.get_running_loop()
+    clients = asyncio.Semaphore(connections)
     extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     idle: list[_Connection] = []
     result = Result()
@@ -72,6 +75,13 @@ async def _run(host: str, port: int, paths: list[str], rate: float, headers: dic
     async def one(i: int, path: str):
         due = start + i / rate
         request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode()
+        async with clients:
+            ok = await send(request)
+        result.latencies.append(loop.time() - due)
+        if not ok:
+            result.errors.append(path)
+
+    async def send(request: bytes) -> bool:
         connection = idle.pop() if idle else None
         try:
             if connection is None:
@@ -79,14 +89,11 @@ async def _run(host: str, port: int, paths: list[str], rate: float, headers: dic
             status = await asyncio.wait_for(connection.send(request), timeout)
             if not connection.closed:
                 idle.append(connection)
-            ok = status == 200
+            return status == 200
         except (TimeoutError, OSError, ValueError, IndexError):  # no answer, or no HTTP one
             if connection is not None and connection.transport is not None:
                 connection.transport.close()
-            ok = False
-        result.latencies.append(loop.time() - due)
-        if not ok:
-            result.errors.append(path)
+            return False
 
     tasks = []
     for i, path in enumerate(paths):
@@ -102,10 +109,11 @@ async def _run(host: str, port: int, paths: list[str], rate: float, headers: dic
 
 
 def open_loop(host: str, port: int, paths: list[str], rate: float, headers: dict,
-              timeout: float = 10.0) -> Result:
-    """Send ``GET path`` for each of ``paths`` at ``rate`` per second; every answer but a
-    200 (or none within ``timeout`` seconds) is an error."""
-    return asyncio.run(_run(host, port, paths, rate, headers, timeout))
+              timeout: float = 10.0, connections: int = 64) -> Result:
+    """Send ``GET path`` for each of ``paths`` at ``rate`` per second over at most
+    ``connections`` connections; every answer but a 200 (or none within ``timeout``
+    seconds of sending) is an error."""
+    return asyncio.run(_run(host, port, paths, rate, headers, timeout, connections))
 
 
 if __name__ == "__main__":  # a smoke test against a running server: host port path rate n
