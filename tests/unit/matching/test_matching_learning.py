@@ -275,3 +275,28 @@ def test_an_offer_with_little_evidence_keeps_its_partners_record():
     # Shrunk to its partner's 80 %, not to everyone's 60 % nor to its own two drop-outs.
     assert scores["B"] > 0.75
     assert scores["C"] < scores["B"] <= scores["A"]
+
+
+def test_the_sparse_effect_columns_add_up_bit_for_bit_as_the_dense_sums():
+    # L-BFGS stops on a relative change of the loss: a rounding apart would move the fit.
+    from matching.learning import _indicators
+
+    rng = np.random.default_rng(7)
+    n, sizes = 500, (30, 60, 80, 40)
+    starts = np.cumsum((0, *sizes[:-1]))
+    effects = np.column_stack([start + rng.integers(0, size, n)
+                               for start, size in zip(starts, sizes, strict=True)])
+    theta = rng.normal(size=sum(sizes))
+    residual = rng.normal(size=n)
+    matrix = _indicators(effects, sum(sizes))
+    assert np.array_equal(matrix @ theta, theta[effects].sum(axis=1))
+    dense_gradient = np.bincount(effects.reshape(-1), np.repeat(residual, effects.shape[1]),
+                                 minlength=sum(sizes))
+    assert np.array_equal(matrix.T.tocsr() @ residual, dense_gradient)
+    # And the gradient is the loss's: the matrix's transpose product, numerically.
+    step = 1e-6
+    k = int(effects[0, 2])
+    bumped = theta.copy()
+    bumped[k] += step
+    numeric = (residual @ (matrix @ bumped) - residual @ (matrix @ theta)) / step
+    assert numeric == pytest.approx(dense_gradient[k], rel=1e-6)
