@@ -239,7 +239,15 @@ def _minimise(offset, x_dense, x_domain, d, rows, weight, penalty, theta0):
     """The penalised, weighted log loss minimised over dense, sparse and effect columns."""
     from scipy.optimize import minimize
 
-    effects = _indicators(d.effects[rows], d.n_effects)
+    # An effect none of these outcomes has is pulled by its penalty alone, so its optimum is
+    # 0: left out, the optimiser carries a third fewer parameters on a large coalition.
+    n_dense = x_dense.shape[1]
+    n_linear = n_dense + (0 if x_domain is None else x_domain.shape[1])
+    used = np.unique(d.effects[rows])
+    column = np.zeros(d.n_effects, dtype=np.int64)
+    column[used] = np.arange(len(used))
+    keep = np.r_[np.arange(n_linear), n_linear + used]
+    effects = _indicators(column[d.effects[rows]], len(used))
     # Transposed once, not at every evaluation. The sparse products add up in the order
     # the dense sums and np.bincount did, so every evaluation is the same to the bit:
     # L-BFGS stops on a relative change of the loss, and a rounding apart moves its end.
@@ -247,8 +255,7 @@ def _minimise(offset, x_dense, x_domain, d, rows, weight, penalty, theta0):
     x_domain_t = None if x_domain is None else x_domain.T.tocsr()
     y = d.y[rows]
     w = np.ones(len(rows)) if weight is None else weight
-    n_dense = x_dense.shape[1]
-    n_linear = n_dense + (0 if x_domain is None else x_domain.shape[1])
+    penalty = penalty[keep]
 
     def loss(theta):
         eta = offset + x_dense @ theta[:n_dense] + effects @ theta[n_linear:]
@@ -265,9 +272,11 @@ def _minimise(offset, x_dense, x_domain, d, rows, weight, penalty, theta0):
         # Per outcome, so that the stopping tolerance means the same for any history size.
         return value / len(y), grad / len(y)
 
-    result = minimize(loss, theta0, jac=True, method="L-BFGS-B",
+    result = minimize(loss, theta0[keep], jac=True, method="L-BFGS-B",
                       options={"maxiter": 1000, "gtol": 1e-6})
-    return result.x
+    theta = np.zeros(len(theta0))
+    theta[keep] = result.x
+    return theta
 
 
 def _indicators(effects, n_effects):

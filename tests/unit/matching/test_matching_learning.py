@@ -300,3 +300,32 @@ def test_the_sparse_effect_columns_add_up_bit_for_bit_as_the_dense_sums():
     bumped[k] += step
     numeric = (residual @ (matrix @ bumped) - residual @ (matrix @ theta)) / step
     assert numeric == pytest.approx(dense_gradient[k], rel=1e-6)
+
+
+def test_an_effect_no_outcome_has_is_left_out_of_the_fit_at_its_optimum_zero():
+    from types import SimpleNamespace
+
+    from scipy.optimize import minimize
+
+    from matching.learning import _indicators, _minimise
+
+    rng = np.random.default_rng(11)
+    n, n_effects = 400, 50
+    effects = np.column_stack([rng.integers(0, 20, n), 20 + rng.integers(0, 10, n)])  # 30.. unused
+    x_dense = np.column_stack([np.ones(n), rng.normal(size=n)])
+    y = (rng.random(n) < 0.4).astype(float)
+    d = SimpleNamespace(effects=effects, n_effects=n_effects, y=y)
+    penalty = np.r_[0.0, 1.0, np.full(n_effects, 2.0)]
+    start = rng.normal(size=2 + n_effects)  # a warm start from another fit: unused ones too
+    theta = _minimise(np.zeros(n), x_dense, None, d, np.arange(n), None, penalty, start)
+    assert np.all(theta[2 + 30:] == 0.0)
+
+    matrix = _indicators(effects, n_effects)
+
+    def full_loss(t):  # every effect in the problem, fitted tightly
+        eta = x_dense @ t[:2] + matrix @ t[2:]
+        return (np.sum(np.logaddexp(0, eta) - y * eta) + 0.5 * np.sum(penalty * t ** 2)) / n
+
+    reference = minimize(full_loss, start, method="L-BFGS-B", options={"gtol": 1e-10}).x
+    assert np.abs(reference[2 + 30:]).max() < 1e-4
+    assert theta[:2 + 30] == pytest.approx(reference[:2 + 30], abs=1e-3)
