@@ -21,6 +21,7 @@ from models.errors import (
 from models.matching_bridge import build_scenario, eligibility_failures
 from models.outbox import OutboxMail
 from models.referral import Referral, ReferralEvent
+from models.referral_rules import refusals
 from models.referral_service import (
     TRANSITIONS,
     allowed_targets,
@@ -215,13 +216,26 @@ def test_ineligible_names_the_rule(session, world):
 
 def test_no_second_referral_holding_a_place(session, world):
     referral_in(session, world, "accepted")
-    with pytest.raises(AlreadyReferred):
+    with pytest.raises(AlreadyReferred) as refused:
         refer(
             session,
             actor_id=world["km"].id,
             inburgeraar_id=world["person"].id,
             offer_id=world["offer"].id,
         )
+    assert refused.value.message == "Deze inburgeraar is al naar dit aanbod verwezen."
+
+
+def test_the_domain_refusal_names_the_referral_and_the_domain_in_words(session, world):
+    person = factories.inburgeraar(session, needs={"sociaal_netwerk": 2})
+    first, second = (factories.offer(session, partner=world["partner"].partner,
+                                     domain="sociaal_netwerk", kind="maatje") for _ in "ab")
+    referral = refer(session, actor_id=world["km"].id, inburgeraar_id=person.id,
+                     offer_id=first.id)
+    refused = refusals(session, person.id, second)
+    assert [(r.rule, r.message, r.referral_id) for r in refused] == [
+        ("domain", f"lopende verwijzing {referral.id} in het domein sociaal netwerk", referral.id)]
+    assert refusals(session, person.id, second, additional=True) == []
 
 
 def test_declined_offer_cannot_be_referred_again(session, world):
