@@ -41,15 +41,22 @@ held-out predictions (Platt: a slope and an offset on the log-odds).
 With too little history (fewer than ``min_rows`` outcomes or ``min_minority``
 of the rarer one) the estimate is exactly the prior.
 
-Time: an outcome weighs ``0.5 ** (age / half_life)`` (age in days from
-``referred_on`` to the reference date; an undated one is given the median
-age). Where the history is dated the candidates are judged on time: trained
-on the earlier outcomes, scored on the later ones (expanding windows), so the
-future never predicts the past; the half-life is then chosen among
-:data:`HALF_LIVES` and "no decay" on those later outcomes by the same
-one-standard-error rule (the longest half-life first). The partner effects
-stay pooled: weighing old outcomes less leaves a partner known mostly from
-them closer to the average.
+Time: two ways to let the evidence age, each a candidate beside weighing every
+outcome alike. A half-life: an outcome weighs ``0.5 ** (age / half_life)``
+(age in days from ``referred_on`` to the reference date; an undated one is
+given the median age). Or a drift: each partner's record moves back in time
+from its level now as a random walk in steps of a quarter (a Gaussian prior
+on each step, its variance per year among :data:`DRIFTS`), so the level now is
+told mostly by recent outcomes and older ones count as far as the steps
+between allow. Either way only the records (partner and offer effects, with
+the level and the domains) are refitted: the features stay as learned from
+every outcome alike. Where the history is dated the candidates are judged on
+time: trained on the earlier outcomes, scored on the later ones (expanding
+windows), so the future never predicts the past; the use of time is chosen
+among "alike", :data:`HALF_LIVES` and :data:`DRIFTS` on those later outcomes
+by the same one-standard-error rule (alike first, then the longest half-life,
+then the slowest drift). The partner effects stay pooled: weighing old
+outcomes less leaves a partner known mostly from them closer to the average.
 
 Leaks: the features are those of the person *as referred* where the history
 says (``as_referred``, see :mod:`matching.history`), so a level that rose
@@ -76,7 +83,8 @@ from matching.holdout import stratified_holdout
 from matching.pairs import PairFacts
 from matching.scoring import PRIOR_INTERCEPT, prior_logit
 
-__all__ = ["DRIFTS", "FEATURES", "HALF_LIVES", "LITTLE_DATA", "OLD_DAYS", "SuccessModel", "label_of"]
+__all__ = ["DRIFTS", "FEATURES", "HALF_LIVES", "LITTLE_DATA", "OLD_DAYS", "SuccessModel",
+           "drift_design", "label_of"]
 
 # Fewer labelled referrals than this for a partner and group is "little data".
 LITTLE_DATA = 5
@@ -90,7 +98,7 @@ OLD_DAYS = 365
 # Candidate drifts of a partner's record (variance of its log-odds per year): a record that may
 # move by about 0.3 or 0.55 a year (sd). The record moves in steps of a quarter.
 DRIFTS = (0.1, 0.3)
-_DRIFT_STEP_DAYS = 91
+DRIFT_STEP_DAYS = 91
 # Components only the model has (see matching.scoring).
 _LEARNED_ONLY = ("offer", "track")
 
@@ -214,7 +222,7 @@ def _fit_penalised(d, rows, lam_beta, lam_effect, start=None, weight=None, featu
     ``features`` (a parameter vector) holds the features' coefficients at its
     values: the structure learned from every outcome alike, only the level,
     the domains and the partners' and offers' records refitted.
-    ``drift`` (a :func:`_drift_design` of ``rows`` and the penalty of its steps)
+    ``drift`` (a :func:`drift_design` of ``rows`` and the penalty of its steps)
     lets each partner's record move back in time from its level now (the partner
     effect); the steps follow the effects in the returned vector.
     """
@@ -246,7 +254,7 @@ def _fit_penalised(d, rows, lam_beta, lam_effect, start=None, weight=None, featu
     return theta
 
 
-def _drift_design(partner, age, n_partners):
+def drift_design(partner, age, n_partners):
     """Per outcome, a 1 on each of its partner's steps between now and the outcome's quarter.
 
     A partner's record in the ``b``-th quarter before now is its level now plus
@@ -256,7 +264,7 @@ def _drift_design(partner, age, n_partners):
     """
     from scipy import sparse
 
-    quarter = (np.maximum(age, 0) // _DRIFT_STEP_DAYS).astype(np.int64)
+    quarter = (np.maximum(age, 0) // DRIFT_STEP_DAYS).astype(np.int64)
     n_steps = int(quarter.max()) if len(quarter) else 0
     starts = np.r_[0, np.cumsum(quarter)]
     within = np.arange(starts[-1]) - np.repeat(starts[:-1], quarter)
@@ -467,6 +475,10 @@ class SuccessModel:
     half_lives : sequence of float
         Candidate half-lives of the outcomes' weight, in days (tried where the
         history is dated); weighing all outcomes alike is always a candidate.
+    drifts : sequence of float
+        Candidate drifts of a partner's record, variance of its log-odds per
+        year (tried where the history is dated). ``half_lives=(), drifts=()``:
+        every outcome alike, every record still.
     folds : int, default 4
         Cross-validation folds for choosing the candidate.
     random_state : int or None
@@ -477,7 +489,10 @@ class SuccessModel:
     kind_ : str
         ``"prior"`` (too little history), ``"recalibrated prior"`` or ``"model"``.
     half_life_ : float or None
-        The chosen half-life in days (None: all outcomes weigh alike).
+        The chosen half-life in days (None: no half-life).
+    drift_ : float or None
+        The chosen drift of a partner's record, variance per year (None: the
+        records stay still). Both None: every outcome weighs alike.
     n_labelled_ : int
     cv_log_loss_ : dict
         Held-out log loss per candidate (empty without learning).
@@ -575,8 +590,8 @@ class SuccessModel:
         def drift(time, train, start):
             if not (time and time[0] == "d"):
                 return None
-            steps = _drift_design(partner[train], age[train] - start, len(t.partner_index))
-            return steps, 365 / (time[1] * _DRIFT_STEP_DAYS)
+            steps = drift_design(partner[train], age[train] - start, len(t.partner_index))
+            return steps, 365 / (time[1] * DRIFT_STEP_DAYS)
 
         held_out, thetas = {}, {}
 

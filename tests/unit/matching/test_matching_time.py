@@ -10,7 +10,7 @@ from matching import HistoryEntry, Inburgeraar, Matcher, Offer, Partner, Scenari
 from matching.errors import ScenarioError
 from matching.explanation import OLD_RECORD_REASON
 from matching.history import outcomes_of
-from matching.learning import SuccessModel, _drift_design, _time_folds
+from matching.learning import SuccessModel, _time_folds, drift_design
 from matching.scenario import load_scenario
 
 REFERENCE = dt.date(2026, 11, 24)
@@ -175,7 +175,7 @@ def test_the_candidates_are_judged_on_later_outcomes_than_they_learned_from():
 
 def test_a_partners_record_moves_in_steps_of_a_quarter_back_from_now():
     # Two partners; outcomes now, a quarter and a day ago, and three quarters ago.
-    steps = _drift_design(np.array([0, 0, 1, 1]), np.array([0.0, 92.0, 3 * 91 + 5, 10.0]), 2)
+    steps = drift_design(np.array([0, 0, 1, 1]), np.array([0.0, 92.0, 3 * 91 + 5, 10.0]), 2)
     dense = steps.toarray()
     # Three steps per partner; an outcome b quarters old lies beyond its partner's first b.
     assert dense.shape == (4, 6)
