@@ -41,15 +41,22 @@ held-out predictions (Platt: a slope and an offset on the log-odds).
 With too little history (fewer than ``min_rows`` outcomes or ``min_minority``
 of the rarer one) the estimate is exactly the prior.
 
-Time: an outcome weighs ``0.5 ** (age / half_life)`` (age in days from
-``referred_on`` to the reference date; an undated one is given the median
-age). Where the history is dated the candidates are judged on time: trained
-on the earlier outcomes, scored on the later ones (expanding windows), so the
-future never predicts the past; the half-life is then chosen among
-:data:`HALF_LIVES` and "no decay" on those later outcomes by the same
-one-standard-error rule (the longest half-life first). The partner effects
-stay pooled: weighing old outcomes less leaves a partner known mostly from
-them closer to the average.
+Time: two ways to let the evidence age, each a candidate beside weighing every
+outcome alike. A half-life: an outcome weighs ``0.5 ** (age / half_life)``
+(age in days from ``referred_on`` to the reference date; an undated one is
+given the median age). Or a drift: each partner's record moves back in time
+from its level now as a random walk in steps of a quarter (a Gaussian prior
+on each step, its variance per year among :data:`DRIFTS`), so the level now is
+told mostly by recent outcomes and older ones count as far as the steps
+between allow. Either way only the records (partner and offer effects, with
+the level and the domains) are refitted: the features stay as learned from
+every outcome alike. Where the history is dated the candidates are judged on
+time: trained on the earlier outcomes, scored on the later ones (expanding
+windows), so the future never predicts the past; the use of time is chosen
+among "alike", :data:`HALF_LIVES` and :data:`DRIFTS` on those later outcomes
+by the same one-standard-error rule (alike first, then the longest half-life,
+then the slowest drift). The partner effects stay pooled: weighing old
+outcomes less leaves a partner known mostly from them closer to the average.
 
 Leaks: the features are those of the person *as referred* where the history
 says (``as_referred``, see :mod:`matching.history`), so a level that rose
@@ -76,7 +83,8 @@ from matching.holdout import stratified_holdout
 from matching.pairs import PairFacts
 from matching.scoring import PRIOR_INTERCEPT, prior_logit
 
-__all__ = ["FEATURES", "HALF_LIVES", "LITTLE_DATA", "OLD_DAYS", "SuccessModel", "label_of"]
+__all__ = ["DRIFTS", "FEATURES", "HALF_LIVES", "LITTLE_DATA", "OLD_DAYS", "SuccessModel",
+           "drift_design", "label_of"]
 
 # Fewer labelled referrals than this for a partner and group is "little data".
 LITTLE_DATA = 5
@@ -87,6 +95,10 @@ _ONE_SPLIT_FROM = 4_000
 HALF_LIVES = (730.0, 365.0, 182.0)
 # A partner whose labelled referrals are mostly older than this has "a mostly old record".
 OLD_DAYS = 365
+# Candidate drifts of a partner's record (variance of its log-odds per year): a record that may
+# move by about 0.3 or 0.55 a year (sd). The record moves in steps of a quarter.
+DRIFTS = (0.1, 0.3)
+DRIFT_STEP_DAYS = 91
 # Components only the model has (see matching.scoring).
 _LEARNED_ONLY = ("offer", "track")
 
@@ -199,7 +211,8 @@ def _by_domain(pair, domain, sd, keep):
     return matrix
 
 
-def _fit_penalised(d, rows, lam_beta, lam_effect, start=None, weight=None, features=None):
+def _fit_penalised(d, rows, lam_beta, lam_effect, start=None, weight=None, features=None,
+                   drift=None):
     """Minimise the penalised, weighted log loss on ``rows``; returns the parameter vector.
 
     Parameters: intercept (free), domain shifts (penalty 1), standardised
@@ -209,34 +222,61 @@ def _fit_penalised(d, rows, lam_beta, lam_effect, start=None, weight=None, featu
     ``features`` (a parameter vector) holds the features' coefficients at its
     values: the structure learned from every outcome alike, only the level,
     the domains and the partners' and offers' records refitted.
+    ``drift`` (a :func:`drift_design` of ``rows`` and the penalty of its steps)
+    lets each partner's record move back in time from its level now (the partner
+    effect); the steps follow the effects in the returned vector.
     """
     x_dense = np.column_stack([np.ones(len(rows)), d.domain[rows], d.scaled[rows]])
     x_domain = d.by_domain[rows]
     offset = d.offset[rows]
     n_dense = x_dense.shape[1]
     n_linear = n_dense + x_domain.shape[1]
+    steps, step_penalty = (None, 0.0) if drift is None else drift
     penalty = np.r_[0.0, np.ones(d.domain.shape[1]),
                     np.full(d.scaled.shape[1] + x_domain.shape[1], lam_beta),
-                    lam_effect * d.effect_scale]
+                    lam_effect * d.effect_scale,
+                    np.full(0 if steps is None else steps.shape[1], step_penalty)]
     if features is None:
-        theta0 = np.zeros(n_linear + d.n_effects) if start is None else start
-        return _minimise(offset, x_dense, x_domain, d, rows, weight, penalty, theta0)
+        theta0 = np.zeros(len(penalty)) if start is None else start
+        return _minimise(offset, x_dense, x_domain, d, rows, weight, penalty, theta0, steps)
     # The features held: their part joins the offset, only the level, the domains and the
     # effects are fitted (a much smaller problem).
     first = 1 + d.domain.shape[1]
     offset = (offset + x_dense[:, first:] @ features[first:n_dense]
               + x_domain @ features[n_dense:n_linear])
     free = np.r_[np.arange(first), np.arange(n_linear, len(penalty))]
-    theta0 = (features if start is None else start)[free]
-    theta = features.copy()
+    theta = np.zeros(len(penalty))
+    theta[:n_linear + d.n_effects] = features[:n_linear + d.n_effects]
+    theta0 = (theta if start is None else start)[free]
     # A contiguous copy: the products over a column slice cost twice as much (same bits).
     theta[free] = _minimise(offset, np.ascontiguousarray(x_dense[:, :first]), None, d, rows,
-                            weight, penalty[free], theta0)
+                            weight, penalty[free], theta0, steps)
     return theta
 
 
-def _minimise(offset, x_dense, x_domain, d, rows, weight, penalty, theta0):
-    """The penalised, weighted log loss minimised over dense, sparse and effect columns."""
+def drift_design(partner, age, n_partners):
+    """Per outcome, a 1 on each of its partner's steps between now and the outcome's quarter.
+
+    A partner's record in the ``b``-th quarter before now is its level now plus
+    its steps 1..b: a random walk back in time, anchored now. The level now is
+    learned from the recent outcomes first; older ones tell it only as far as
+    the steps between let them (a Gaussian prior on each step).
+    """
+    from scipy import sparse
+
+    quarter = (np.maximum(age, 0) // DRIFT_STEP_DAYS).astype(np.int64)
+    n_steps = int(quarter.max()) if len(quarter) else 0
+    starts = np.r_[0, np.cumsum(quarter)]
+    within = np.arange(starts[-1]) - np.repeat(starts[:-1], quarter)
+    columns = np.repeat(partner, quarter) * n_steps + within
+    return sparse.csr_matrix((np.ones(starts[-1]), columns, starts),
+                             shape=(len(age), n_partners * n_steps))
+
+
+def _minimise(offset, x_dense, x_domain, d, rows, weight, penalty, theta0, steps=None):
+    """The penalised, weighted log loss minimised over dense, sparse and effect columns (and
+    the partners' drift ``steps``, after the effects)."""
+    from scipy import sparse
     from scipy.optimize import minimize
 
     # An effect none of these outcomes has is pulled by its penalty alone, so its optimum is
@@ -248,6 +288,11 @@ def _minimise(offset, x_dense, x_domain, d, rows, weight, penalty, theta0):
     column[used] = np.arange(len(used))
     keep = np.r_[np.arange(n_linear), n_linear + used]
     effects = _indicators(column[d.effects[rows]], len(used))
+    if steps is not None:
+        # Likewise a step no outcome lies beyond.
+        used_steps = np.flatnonzero(np.bincount(steps.indices, minlength=steps.shape[1]))
+        keep = np.r_[keep, n_linear + d.n_effects + used_steps]
+        effects = sparse.hstack([effects, steps[:, used_steps]], format="csr")
     # Transposed once, not at every evaluation. The sparse products add up in the order
     # the dense sums and np.bincount did, so every evaluation is the same to the bit:
     # L-BFGS stops on a relative change of the loss, and a rounding apart moves its end.
@@ -288,6 +333,11 @@ def _indicators(effects, n_effects):
                              shape=(n, n_effects))
 
 
+def _n_parameters(d):
+    """Length of a parameter vector without drift steps: linear terms and effects."""
+    return 1 + d.domain.shape[1] + d.scaled.shape[1] + d.by_domain.shape[1] + d.n_effects
+
+
 def _predict_rows(d, theta, rows):
     n_dense = 1 + d.domain.shape[1] + d.scaled.shape[1]
     n_linear = n_dense + d.by_domain.shape[1]
@@ -296,21 +346,31 @@ def _predict_rows(d, theta, rows):
             + theta[n_linear:][d.effects[rows]].sum(axis=1))
 
 
-def _name(candidate, half_life):
-    return candidate if half_life is None else f"{candidate} h{half_life:g}"
+def _name(candidate, time):
+    """A candidate's name with its use of time: ``model 30/10``, ``... h182``, ``... d0.3``."""
+    return candidate if time is None else f"{candidate} {time[0]}{time[1]:g}"
 
 
-def _half_life_of(name):
-    _, _, tail = name.partition(" h")
-    return float(tail) if tail else None
+def _time_of(name):
+    """The use of time a candidate's name says: None, ("h", half-life) or ("d", drift)."""
+    head, _, tail = name.rpartition(" ")
+    if head and tail[:1] in ("h", "d") and tail[1:].replace(".", "", 1).isdigit():
+        return tail[0], float(tail[1:])
+    return None
+
+
+def _untimed(name):
+    """The candidate's name without its use of time."""
+    return name if _time_of(name) is None else name.rpartition(" ")[0]
 
 
 def _one_standard_error(held_out, y, scored, penalties):
     """The simplest candidate whose held-out log loss is within one standard error of the best
     (the standard error of the per-outcome difference from the best).
 
-    Simplest: the longest half-life (all outcomes alike first: old evidence is
-    discounted only where that clearly predicts the later outcomes better), then
+    Simplest: every outcome alike first, then the longest half-life, then the
+    slowest drift (old evidence is discounted only where that clearly predicts
+    the later outcomes better), then
     the recalibrated prior, then the model with the strongest penalties (the
     least freedom from the prior). On a small history the candidates' losses
     differ by less than their noise, and the estimate stays with the prior.
@@ -325,12 +385,14 @@ def _one_standard_error(held_out, y, scored, penalties):
         return gap.mean() <= gap.std() / np.sqrt(len(gap))
 
     def freedom(name):
-        half_life = _half_life_of(name)
-        decay = 0.0 if half_life is None else 1 / half_life
+        time = _time_of(name)
+        # All outcomes alike, then the longest half-life, then the slowest drift.
+        change = ((0, 0.0) if time is None else (1, 1 / time[1]) if time[0] == "h"
+                  else (2, time[1]))
         if name not in penalties:
-            return decay, 0.0
+            return change, 0.0
         lam_beta, lam_effect = penalties[name][:2]
-        return decay, 1 / lam_beta + 1 / lam_effect
+        return change, 1 / lam_beta + 1 / lam_effect
 
     within = [k for k in losses if close_to_best(k)]
     return min(within, key=lambda k: (freedom(k), losses[k].mean()))
@@ -413,6 +475,10 @@ class SuccessModel:
     half_lives : sequence of float
         Candidate half-lives of the outcomes' weight, in days (tried where the
         history is dated); weighing all outcomes alike is always a candidate.
+    drifts : sequence of float
+        Candidate drifts of a partner's record, variance of its log-odds per
+        year (tried where the history is dated). ``half_lives=(), drifts=()``:
+        every outcome alike, every record still.
     folds : int, default 4
         Cross-validation folds for choosing the candidate.
     random_state : int or None
@@ -423,20 +489,24 @@ class SuccessModel:
     kind_ : str
         ``"prior"`` (too little history), ``"recalibrated prior"`` or ``"model"``.
     half_life_ : float or None
-        The chosen half-life in days (None: all outcomes weigh alike).
+        The chosen half-life in days (None: no half-life).
+    drift_ : float or None
+        The chosen drift of a partner's record, variance per year (None: the
+        records stay still). Both None: every outcome weighs alike.
     n_labelled_ : int
     cv_log_loss_ : dict
         Held-out log loss per candidate (empty without learning).
     """
 
     def __init__(self, min_rows=20, min_minority=5, feature_penalties=(3.0, 30.0, 300.0),
-                 effect_penalties=(2.0, 10.0, 50.0), half_lives=HALF_LIVES, folds=4,
-                 random_state=0):
+                 effect_penalties=(2.0, 10.0, 50.0), half_lives=HALF_LIVES, drifts=DRIFTS,
+                 folds=4, random_state=0):
         self.min_rows = min_rows
         self.min_minority = min_minority
         self.feature_penalties = feature_penalties
         self.effect_penalties = effect_penalties
         self.half_lives = half_lives
+        self.drifts = drifts
         self.folds = folds
         self.random_state = random_state
 
@@ -453,7 +523,7 @@ class SuccessModel:
         if age is not None and len(age) != len(y):
             raise MatchingError("history ages and outcomes differ in length")
         self.n_labelled_ = len(y)
-        self.kind_, self.cv_log_loss_, self.half_life_ = "prior", {}, None
+        self.kind_, self.cv_log_loss_, self.half_life_, self.drift_ = "prior", {}, None, None
         self._records(t, p, o, y, age)
         minority = int(min(np.count_nonzero(y == 1), np.count_nonzero(y == 0)))
         if self.n_labelled_ < self.min_rows or minority < max(self.min_minority, 2):
@@ -509,80 +579,95 @@ class SuccessModel:
         scored = np.zeros(len(y), dtype=bool)
         for _, test, _ in folds:
             scored[test] = True
-        half_lives = [None, *(h for h in self.half_lives if h)] if on_time else [None]
+        decays = [("h", h) for h in self.half_lives if h] if on_time else []
+        times = [None, *decays, *(("d", v) for v in self.drifts if v)] if on_time else [None]
+        partner = t.offers.partner[o]
 
-        def weights(half_life, train, start):
+        def weights(time, train, start):
             # Ages as seen at the start of the judged slice: its "now".
-            return _decay(age[train] - start, half_life) if half_life else None
+            return _decay(age[train] - start, time[1]) if time and time[0] == "h" else None
+
+        def drift(time, train, start):
+            if not (time and time[0] == "d"):
+                return None
+            steps = drift_design(partner[train], age[train] - start, len(t.partner_index))
+            return steps, 365 / (time[1] * DRIFT_STEP_DAYS)
 
         held_out, thetas = {}, {}
 
-        def try_prior(half_life):
-            name = _name("recalibrated prior", half_life)
+        def try_prior(time):
+            name = _name("recalibrated prior", time)
             held_out[name] = np.zeros(len(y))
             for train, test, start in folds:
-                slope, offset = _platt(d.offset[train], y[train], weights(half_life, train, start))
+                slope, offset = _platt(d.offset[train], y[train], weights(time, train, start))
                 held_out[name][test] = slope * d.offset[test] + offset
             return name
 
         last, fitted = [None] * len(folds), {}
 
-        def try_penalty(lam_beta, lam_effect, half_life=None):
-            name = _name(f"model {lam_beta:g}/{lam_effect:g}", half_life)
+        def try_penalty(lam_beta, lam_effect, time=None):
+            name = _name(f"model {lam_beta:g}/{lam_effect:g}", time)
             if name in held_out:
                 return name
-            alike = try_penalty(lam_beta, lam_effect) if half_life else None
+            alike = try_penalty(lam_beta, lam_effect) if time else None
             held_out[name], fitted[name] = np.zeros(len(y)), []
             for k, (train, test, start) in enumerate(folds):
-                if half_life:
-                    # The features as learned from every outcome; the records weighed by age.
+                if time:
+                    # The features as learned from every outcome; the records weighed by age
+                    # or moving with time.
                     theta = _fit_penalised(d, train, lam_beta, lam_effect,
-                                           weight=weights(half_life, train, start),
-                                           features=fitted[alike][k])
+                                           weight=weights(time, train, start),
+                                           features=fitted[alike][k],
+                                           drift=drift(time, train, start))
                 else:
                     # Each fold starts from its previous candidate's fit: fewer iterations.
                     theta = last[k] = _fit_penalised(d, train, lam_beta, lam_effect,
                                                      start=last[k])
                 fitted[name].append(theta)
+                # Scored with each partner's record as it stood at the slice's start.
                 held_out[name][test] = _predict_rows(d, theta, test)
-            thetas[name] = (lam_beta, lam_effect, half_life)
+            thetas[name] = (lam_beta, lam_effect, time)
             return name
 
         def loss(name):
             return _log_loss(y[scored], held_out[name][scored])
 
-        # Coordinate search: the feature penalty first (all outcomes alike), then the
-        # half-life at it, then the effects' penalty at the best of those.
-        for half_life in half_lives:
-            try_prior(half_life)
+        # Coordinate search: the feature penalty first (all outcomes alike), then the use of
+        # time at it, then the effects' penalty at the best of those.
+        for time in [None, *decays]:
+            try_prior(time)
         middle = self.effect_penalties[1]
         lam_beta = min(self.feature_penalties, key=lambda lam: loss(try_penalty(lam, middle)))
-        half_life = thetas[min((try_penalty(lam_beta, middle, h) for h in half_lives),
-                               key=loss)][2]
-        lam_effect = thetas[min((try_penalty(lam_beta, lam, half_life)
+        time = thetas[min((try_penalty(lam_beta, middle, h) for h in times), key=loss)][2]
+        lam_effect = thetas[min((try_penalty(lam_beta, lam, time)
                                  for lam in self.effect_penalties), key=loss)][1]
-        # Every half-life again at the penalties found: time weighting is judged on like terms.
-        for h in half_lives:
+        # Every use of time again at the penalties found: time is judged on like terms.
+        for h in times:
             try_penalty(lam_beta, lam_effect, h)
         best = _one_standard_error(held_out, y, scored, thetas)
         self.cv_log_loss_ = {k: loss(k) for k in held_out}
-        self.half_life_ = thetas[best][2] if best in thetas else _half_life_of(best)
-        weight = _decay(age, self.half_life_) if self.half_life_ else None
+        time = _time_of(best)
+        self.half_life_ = time[1] if time and time[0] == "h" else None
+        self.drift_ = time[1] if time and time[0] == "d" else None
+        every = np.arange(len(y))
         if best not in thetas:
             # The prior, recalibrated on every outcome: a slope and an offset on its log-odds.
             self.kind_, self.chosen_ = "recalibrated prior", best
-            self.calibration_ = _platt(d.offset, y, weight)
+            self.calibration_ = _platt(d.offset, y, weights(time, every, 0.0))
             return
         # The model, calibrated on its held-out log-odds.
         self.calibration_ = _platt(held_out[best][scored], y[scored])
-        every = np.arange(len(y))
         # From the last fold's fit of the same penalties: most outcomes are the same.
-        alike = _name(best.rpartition(" h")[0] or best, None)
-        theta = _fit_penalised(d, every, *thetas[best][:2], start=fitted[alike][-1])
-        if weight is not None:
-            theta = _fit_penalised(d, every, *thetas[best][:2], weight=weight, features=theta)
+        lam_beta, lam_effect = thetas[best][:2]
+        theta = _fit_penalised(d, every, lam_beta, lam_effect,
+                               start=fitted[_untimed(best)][-1])
+        if time:
+            theta = _fit_penalised(d, every, lam_beta, lam_effect, features=theta,
+                                   weight=weights(time, every, 0.0),
+                                   drift=drift(time, every, 0.0))
         self.kind_, self.chosen_ = "model", best
-        self._unpack(t, d, theta)
+        # The records now: the drift's steps back in time are not needed to score.
+        self._unpack(t, d, theta[:_n_parameters(d)])
 
     def _unpack(self, t, d, theta):
         """Raw-scale coefficients, the effects keyed by partner and offer id."""

@@ -74,15 +74,16 @@ def engine_models(history_scenario, seed=0):
     """The engine's success model fitted on the history, and its ablations.
 
     ``wegwijs`` is the engine as deployed; ``wegwijs_all_alike`` weighs every
-    outcome alike (no half-life); ``wegwijs_as_now`` learns from the persons as
-    they are now, ignoring ``as_referred``.
+    outcome alike and keeps each record still (no half-life, no drift);
+    ``wegwijs_as_now`` learns from the persons as they are now, ignoring
+    ``as_referred``.
     """
     as_referred = outcomes_of(history_scenario)
     as_now = outcomes_of(history_scenario, as_referred=False)
     return {
         "wegwijs": SuccessModel(random_state=seed).fit_outcomes(as_referred),
-        "wegwijs_all_alike": SuccessModel(half_lives=(), random_state=seed).fit_outcomes(
-            as_referred),
+        "wegwijs_all_alike": SuccessModel(half_lives=(), drifts=(),
+                                          random_state=seed).fit_outcomes(as_referred),
         "wegwijs_as_now": SuccessModel(random_state=seed).fit_outcomes(as_now),
     }
 

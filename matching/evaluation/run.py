@@ -3,7 +3,7 @@
 import numpy as np
 
 from matching.evaluation.attainable import (
-    ATTAINABLE_HALF_LIVES,
+    ATTAINABLE_TIMES,
     attainable_name,
     has_hidden_quality,
     learned_quality,
@@ -127,7 +127,7 @@ def _evaluate(seed, cohorts, people, offers, history, world, progress):
     models = engine_models(sim.history_scenario, seed=0)
     say("success models fitted: " + ", ".join(
         f"{k} {getattr(m, 'chosen_', m.kind_)}" for k, m in models.items()))
-    attainable = ({attainable_name(h): learned_quality(sim, h) for h in ATTAINABLE_HALF_LIVES}
+    attainable = ({attainable_name(h): learned_quality(sim, h) for h in ATTAINABLE_TIMES}
                   if has_hidden_quality(sim.truth) else {})
     for k in range(cohorts):
         _allocate_cohort(sim, sim.cohort(k), models, per_cohort, tally, km, agreement,

@@ -18,11 +18,12 @@ from werkzeug.routing import RequestRedirect
 NOT_PAGES_PREFIXES = ("/api", "/hsds", "/assets", "/static", "/health", "/favicon")
 NOT_PAGES_SUFFIXES = (".csv", ".json", ".ics", ".xml", ".ico", ".png", ".svg")
 
-# Words broken across lines inside a table cell (a word of 2+ letters whose range has
-# more than one line box), and columns of numbers not right-aligned with their header.
+# Words broken across lines inside a table cell or the header's signed-in account (a word
+# of 2+ letters whose range has more than one line box), and columns of numbers not
+# right-aligned with their header.
 TABLE_LAYOUT = """() => {
   const broken = [];
-  for (const cell of document.querySelectorAll('main table th, main table td')) {
+  for (const cell of document.querySelectorAll('main table th, main table td, .ww-account__who')) {
     if (cell.offsetParent === null) continue;  // hidden (a closed <details>)
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {

@@ -201,7 +201,9 @@ def test_the_attainable_yardstick_weighs_recent_outcomes_more_in_a_drifting_worl
 
     sim = Simulator(2, cohorts=1, people=10, offers=60, history=1500, truth=WORLDS["drifting"])
     now = sim.history_quality.ravel()
-    alike, recent = learned_quality(sim).ravel(), learned_quality(sim, 182.0).ravel()
+    alike, recent = learned_quality(sim).ravel(), learned_quality(sim, ("h", 182.0)).ravel()
+    moving = learned_quality(sim, ("d", 0.3)).ravel()
     # The quality now is what the cohorts meet: recent outcomes tell it better (0.70 against
-    # 0.20 here, where the partners moved far).
+    # 0.20 here, where the partners moved far), as does a record that moves (0.87).
     assert np.corrcoef(recent, now)[0, 1] > np.corrcoef(alike, now)[0, 1] + 0.3
+    assert np.corrcoef(moving, now)[0, 1] > np.corrcoef(alike, now)[0, 1] + 0.3

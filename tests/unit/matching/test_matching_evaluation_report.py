@@ -56,8 +56,10 @@ def test_the_report_shows_every_world_policy_target_and_figure(reports):
     assert "Wegwijs ≥ 97 % of the oracle without luck" in text and "| vrouw |" in text
     assert "What the history allows at best" in text
     for world, results in by_world.items():
-        # The yardstick where the world has hidden quality to learn, alike and per half-life.
-        yardsticks = ({"attainable", "attainable_h730", "attainable_h365", "attainable_h182"}
+        # The yardstick where the world has hidden quality to learn: alike, per half-life,
+        # per drift.
+        yardsticks = ({"attainable", "attainable_h730", "attainable_h365", "attainable_h182",
+                       "attainable_h91", "attainable_d0.1", "attainable_d0.3", "attainable_d1"}
                       if world != "standard" else set())
         assert set(results["summary"]) == set(MAIN) | set(DIAGNOSTICS) | yardsticks
         assert 0.5 < results["learning"]["auc"] <= 1

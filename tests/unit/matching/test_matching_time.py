@@ -10,6 +10,7 @@ from matching import HistoryEntry, Inburgeraar, Matcher, Offer, Partner, Scenari
 from matching.errors import ScenarioError
 from matching.explanation import OLD_RECORD_REASON
 from matching.history import outcomes_of
+from matching.learning import SuccessModel, _time_folds, drift_design
 from matching.scenario import load_scenario
 
 REFERENCE = dt.date(2026, 11, 24)
@@ -98,10 +99,10 @@ def test_bad_as_referred_is_named(example_doc):
         load_scenario(example_doc)
 
 
-def _drifting(recent_rates, old_rates, seed=3, n=240):
-    """Per partner, ``n`` outcomes dated evenly over the last two years, at the completion
-    rate ``old_rates`` until 15 months ago and ``recent_rates`` since (None: no outcomes
-    then). One open offer per partner."""
+def _drifting(recent_rates, old_rates, seed=3, n=240, span=730, changed=450):
+    """Per partner, ``n`` outcomes dated evenly over the last ``span`` days, at the completion
+    rate ``old_rates`` until ``changed`` days ago and ``recent_rates`` since (None: no
+    outcomes then). One open offer per partner."""
     rng = np.random.default_rng(seed)
     partners, offers, people, history = [], [], [], []
     for name in recent_rates:
@@ -109,8 +110,8 @@ def _drifting(recent_rates, old_rates, seed=3, n=240):
         offers += [Offer(id=f"past-{name}", partner_id=name, domain="taal", capacity=0, **at(2)),
                    Offer(id=f"open-{name}", partner_id=name, domain="taal", capacity=1, **at(2))]
         for k in range(n):
-            days = int(rng.integers(0, 730))
-            rate = (old_rates if days > 450 else recent_rates)[name]
+            days = int(rng.integers(0, span))
+            rate = (old_rates if days > changed else recent_rates)[name]
             if rate is None:
                 continue
             pid = f"{name}-{k}"
@@ -127,7 +128,7 @@ def test_a_partner_whose_courses_worked_then_and_fail_now_is_scored_on_now():
     scenario = _drifting({"slechter": 0.2, "vast": 0.5, "beter": 0.8},
                          {"slechter": 0.8, "vast": 0.5, "beter": 0.2})
     matcher = Matcher(scenario)
-    assert matcher.model.half_life_ is not None, matcher.model.cv_log_loss_
+    assert matcher.model.half_life_ or matcher.model.drift_, matcher.model.cv_log_loss_
     scores = {m.offer_id: m.score for m in matcher.rank("new")}
     assert scores["open-beter"] > scores["open-vast"] > scores["open-slechter"]
     assert scores["open-slechter"] < 0.4 and scores["open-beter"] > 0.6
@@ -135,7 +136,51 @@ def test_a_partner_whose_courses_worked_then_and_fail_now_is_scored_on_now():
 
 def test_a_stable_history_weighs_all_outcomes_alike():
     scenario = _drifting({"a": 0.3, "b": 0.5, "c": 0.7}, {"a": 0.3, "b": 0.5, "c": 0.7})
-    assert Matcher(scenario).model.half_life_ is None
+    model = Matcher(scenario).model
+    assert model.half_life_ is None and model.drift_ is None, model.cv_log_loss_
+
+
+def _scores(scenario, **options):
+    model = SuccessModel(**options).fit_outcomes(outcomes_of(scenario))
+    return model, {m.offer_id: m.score
+                   for m in Matcher(scenario, success_model=model).rank("new")}
+
+
+def test_a_moving_record_ranks_a_partner_that_turned_bad_a_year_ago_below_a_steady_one():
+    # Over three years "slechter" completed 80 % until a year ago and 25 % since: on all its
+    # outcomes alike it looks no worse than the steady 50 % of "vast".
+    scenario = _drifting({"slechter": 0.25, "vast": 0.5}, {"slechter": 0.8, "vast": 0.5},
+                         n=300, span=1095, changed=365)
+    still, alike = _scores(scenario, half_lives=(), drifts=())
+    assert still.drift_ is None and alike["open-slechter"] >= alike["open-vast"]
+    # Each record a random walk back in time from its level now (no half-life to fall back on).
+    moving, now = _scores(scenario, half_lives=())
+    assert moving.drift_ is not None, moving.cv_log_loss_
+    assert now["open-slechter"] < now["open-vast"]
+    assert now["open-slechter"] < 0.4 < alike["open-slechter"]
+
+
+def test_the_candidates_are_judged_on_later_outcomes_than_they_learned_from():
+    age = np.random.default_rng(5).uniform(0, 1000, 999)
+    for folds, one_split in ((4, 4_000), (4, 500)):
+        cuts = _time_folds(age, folds, one_split)
+        assert cuts
+        for train, test, start in cuts:
+            assert age[train].min() >= start >= age[test].max()
+        judged = np.concatenate([test for _, test, _ in cuts])
+        # The newest outcomes are judged (the later half, or the newest quarter), each once.
+        assert len(judged) == len(set(judged.tolist())) >= len(age) // 4
+        assert age[judged].max() <= np.median(age)
+
+
+def test_a_partners_record_moves_in_steps_of_a_quarter_back_from_now():
+    # Two partners; outcomes now, a quarter and a day ago, and three quarters ago.
+    steps = drift_design(np.array([0, 0, 1, 1]), np.array([0.0, 92.0, 3 * 91 + 5, 10.0]), 2)
+    dense = steps.toarray()
+    # Three steps per partner; an outcome b quarters old lies beyond its partner's first b.
+    assert dense.shape == (4, 6)
+    assert dense.tolist() == [[0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0],
+                              [0, 0, 0, 1, 1, 1], [0, 0, 0, 0, 0, 0]]
 
 
 def test_a_record_mostly_older_than_a_year_says_so():
