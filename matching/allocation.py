@@ -111,11 +111,14 @@ def _domain_arcs(matcher, d):
     keeps that width (the peak memory of a large allocation).
     """
     t = matcher.tables
+    # All pairs first: they do not need the model, which may still be on its way.
+    found = [(p.astype(np.int32), o.astype(np.int32), km)
+             for p, o, km in matcher.eligible_pairs(domain=vocab.DOMAINS[d])]
     parts = []
-    for p, o, km in matcher.eligible_pairs(domain=vocab.DOMAINS[d]):
+    while found:
+        p, o, km = found.pop(0)
         scores = matcher.score_pairs(p, o, km)
-        parts.append((p.astype(np.int32), o.astype(np.int32), scores,
-                      t.people.needs[p, d] * scores))
+        parts.append((p, o, scores, t.people.needs[p, d] * scores))
     arcs = tuple(np.concatenate(c) for c in zip(*parts, strict=True)) if parts else ()
     return arcs if arcs and len(arcs[0]) else None
 
@@ -177,7 +180,7 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arriv
         raise MatchingError("arrivals: a number >= 0, with forecast_method stochastic only")
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise MatchingError("workers: a whole number >= 1")
-    matcher = source if isinstance(source, Matcher) else Matcher(source)
+    matcher = source if isinstance(source, Matcher) else Matcher(source, fit_later=True)
     if arrivals == 0:  # nobody expected: the static optimum
         matcher = matcher.with_people(replace(matcher.scenario, forecast=()))
     base = matcher
@@ -270,7 +273,10 @@ def _static(matcher, needs, capacity, initial_arcs, workers):
     def solve(item):
         return _solve_domains(matcher, item, needs, capacity, initial_arcs, coupled)
 
-    return [problem for solved in run_shared(solve, items, workers) for problem in solved]
+    # A model not fitted yet is fitted here while the workers find their first pairs.
+    late = None if matcher.fitted else (lambda: matcher.model, matcher.model_from)
+    return [problem for solved in run_shared(solve, items, workers, late=late)
+            for problem in solved]
 
 
 def _solve_domains(matcher, domains, needs, capacity, initial_arcs, coupled):

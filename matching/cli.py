@@ -92,7 +92,8 @@ def _run(args):
         from matching.coalition import graph_summary
 
         return graph_summary(scenario)
-    matcher = Matcher(scenario, check=False)
+    # allocate fits the model while a worker starts finding pairs (matching.parallel).
+    matcher = Matcher(scenario, check=False, fit_later=args.command == "allocate")
     if args.command == "rank":
         return matcher.rankings(args.inburgeraar, domain=args.domain, top=args.top)
     from matching.allocation import allocate

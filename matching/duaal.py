@@ -49,7 +49,6 @@ per-arc rule given to CP-SAT did not make it faster.
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from matching import vocab
 from matching.errors import MatchingError
@@ -255,6 +254,10 @@ def _bits(schedule):
 
 def _solve(t, problems, keep, hint):
     """The 0/1 program over the kept arcs with CP-SAT; each problem's new ``arc``."""
+    # Imported here: CP-SAT (and the pandas it loads) costs 0.3 s of CPU to import, and
+    # only a batch with duaal people needing both taal and werk comes this far.
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     objective, parts = [], []
     for q, idx, arc in zip(problems, keep, hint, strict=True):

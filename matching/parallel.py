@@ -3,11 +3,15 @@
 OR-Tools' min-cost flow holds the GIL while it solves, so threads would take
 turns; forked processes share the parent's arrays (copy on write) and send
 back only their results. Used where the work falls apart into independent
-parts, as an allocation does by domain.
+parts, as an allocation does by domain. A value the pieces need but that
+takes long to compute (the allocation's learned model) can be computed here
+after forking, while the children start on what does not need it.
 """
 
 import multiprocessing
 import os
+import pickle
+import tempfile
 import threading
 
 __all__ = ["cores", "run_shared"]
@@ -27,13 +31,20 @@ def cores():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def run_shared(task, items, processes):
+def run_shared(task, items, processes, late=None):
     """``[task(item) for item in items]`` on up to ``processes`` processes: this one and
     forked children each take the next item not yet taken until none is left (put the
     largest first), so a process that finishes early takes over the rest.
 
-    A child's exception is raised here; the items of a child that dies without
-    answering (killed, out of memory) are done here instead.
+    ``late``, a pair ``(compute, receive)``: a value the tasks need that this
+    process computes (``compute()``) once the children are forked, while they
+    start. Each child calls ``receive(get)`` first; ``get()`` waits for the
+    value and returns it (a child can do all that does not need it first).
+    Without children nothing is computed here: the tasks find their own way.
+
+    A child's exception is raised here, as is one of ``compute``; the items of
+    a child that dies without answering (killed, out of memory) are done here
+    instead.
     """
     processes = min(processes, len(items))
     if processes <= 1:
@@ -52,13 +63,27 @@ def run_shared(task, items, processes):
             done[k] = task(items[k])
 
     children, finished = [], False
+    # The late value goes by a file all share; a byte per child on a pipe says it is there
+    # (never blocks, and a child waiting on it sees the pipe close if this process dies).
+    shared = tempfile.TemporaryFile() if late else None
+    ready, told = os.pipe() if late else (None, None)
     try:
         for _ in range(processes - 1):
             reader, writer = context.Pipe(duplex=False)
-            child = context.Process(target=_answer, args=(writer, work))
+            child = context.Process(target=_answer,
+                                    args=(writer, work, late and late[1], shared, ready, told))
             child.start()
             writer.close()  # the child's end: recv ends with EOFError when the child is gone
             children.append((child, reader))
+        if late:
+            os.close(ready)
+            ready = None
+            pickle.dump(late[0](), shared, protocol=5)
+            shared.flush()
+            try:
+                os.write(told, b"x" * len(children))
+            except BrokenPipeError:
+                pass  # no child is waiting any more: theirs are done below
         results = work()
         for _, reader in children:
             try:
@@ -77,12 +102,35 @@ def run_shared(task, items, processes):
                 child.terminate()
             child.join()
             reader.close()
+        for fd in (ready, told):
+            if fd is not None:
+                os.close(fd)
+        if shared is not None:
+            shared.close()
 
 
-def _answer(writer, work):
+def _answer(writer, work, receive, shared, ready, told):
     try:
+        if receive is not None:
+            os.close(told)
+            receive(_reader_of(shared, ready))
         answer = (True, work())
     except Exception as error:  # noqa: BLE001 - sent to the parent, which raises it
         answer = (False, error)
     writer.send(answer)
     writer.close()
+
+
+def _reader_of(shared, ready):
+    """In a child: ``get()`` for the value its parent writes to ``shared`` (waiting once)."""
+    got = []
+
+    def get():
+        if not got:
+            if os.read(ready, 1) != b"x":
+                raise ChildProcessError("the parent ended before it sent what was needed")
+            size = os.fstat(shared.fileno()).st_size
+            got.append(pickle.loads(os.pread(shared.fileno(), size, 0)))
+        return got[0]
+
+    return get

@@ -70,6 +70,10 @@ class Matcher:
     success_model : SuccessModel, optional
         A model already fitted on this scenario's history, reused instead of
         fitting again (a caller that knows the history has not changed).
+    fit_later : bool, default False
+        Fit the model when it is first needed instead of now: a caller can
+        start on what does not need it (the allocation finds eligible pairs
+        on another process meanwhile; see :meth:`model_from`).
 
     Examples
     --------
@@ -81,21 +85,48 @@ class Matcher:
     [('level', 'Taalniveau A1 ligt onder het minimum A2 van dit aanbod')]
     """
 
-    def __init__(self, scenario, *, random_state=0, check=True, success_model=None):
+    def __init__(self, scenario, *, random_state=0, check=True, success_model=None,
+                 fit_later=False):
         if check:
             check_scenario(scenario)
         self.scenario = scenario
         self.tables = build_tables(scenario)
-        if success_model is None:
-            outcomes = outcomes_of(scenario, self.tables)
-            success_model = SuccessModel(random_state=random_state).fit_outcomes(outcomes)
-            if outcomes.tables is not self.tables:
-                # Fitted over the persons as referred: bound to these tables by id.
-                success_model = success_model.bound_to(self.tables)
-        else:
+        self._model, self._get_model = None, lambda: self._fit(random_state)
+        if success_model is not None:
             # Fitted on the same history, maybe over other offers: bound to these by id.
+            self._model = success_model.bound_to(self.tables)
+        elif not fit_later:
+            self._model = self._fit(random_state)
+
+    def _fit(self, random_state):
+        outcomes = outcomes_of(self.scenario, self.tables)
+        success_model = SuccessModel(random_state=random_state).fit_outcomes(outcomes)
+        if outcomes.tables is not self.tables:
+            # Fitted over the persons as referred: bound to these tables by id.
             success_model = success_model.bound_to(self.tables)
-        self.model = success_model
+        return success_model
+
+    @property
+    def model(self):
+        """The success model fitted on the scenario's history (fitted now if not yet)."""
+        if self._model is None:
+            self._model = self._get_model()
+        return self._model
+
+    @model.setter
+    def model(self, success_model):
+        self._model = success_model
+
+    @property
+    def fitted(self):
+        """Whether the model is there already (see ``fit_later``)."""
+        return self._model is not None
+
+    def model_from(self, get):
+        """Take the model, when first needed, from ``get()`` instead of fitting it here: a
+        forked process gets the model its parent fits meanwhile, fitted on the same tables."""
+        if self._model is None:
+            self._get_model = get
 
     def with_people(self, scenario):
         """A matcher over ``scenario``, which has this one's partners and offers in the

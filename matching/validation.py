@@ -6,13 +6,13 @@ Semantic checks run on the :class:`~matching.scenario.Scenario` objects, so a
 scenario built from Python objects (the web app) is checked the same way.
 """
 
+import datetime as dt
 import json
 import re
 from functools import cache
 from importlib import resources
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
 
 from matching import vocab
 from matching.errors import ScenarioError
@@ -61,6 +61,9 @@ def _inline(node, defs):
 
 @cache
 def _validator():
+    # Imported here: only a rejected document needs it (0.1 s of CPU to import).
+    from jsonschema import Draft202012Validator
+
     # The schema's $refs are inlined (it has no recursion): resolving them for
     # every object is a third of the validation time of a large scenario.
     schema = scenario_schema()
@@ -75,8 +78,20 @@ def _compiled():
     schema = scenario_schema()
     plain = {k: v for k, v in _inline(schema, schema["$defs"]).items()
              if k not in ("$schema", "$id")}
-    checker = Draft202012Validator.FORMAT_CHECKER
-    return fastjsonschema.compile(plain, formats={"date": lambda v: checker.conforms(v, "date")})
+    return fastjsonschema.compile(plain, formats={"date": _is_date})
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def _is_date(value):
+    # jsonschema's "date" format check (jsonschema._format.is_date), without its import.
+    if not isinstance(value, str):
+        return True
+    try:
+        return bool(_DATE.fullmatch(value) and dt.date.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 def format_path(parts):

@@ -2,12 +2,15 @@
 pieces that make it (groups of equal work, forked children, when forking is safe)."""
 
 import copy
+import json
+import multiprocessing
 import os
 import random
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +18,7 @@ import pytest
 from matching import Matcher, MatchingError, allocate, allocation, generate_scenario, load_scenario
 from matching import parallel as parallel_module
 from matching.flow import _node_major
+from matching.learning import SuccessModel
 from matching.parallel import cores, run_shared
 
 
@@ -71,9 +75,9 @@ def test_a_large_problem_uses_the_cores_by_default_and_a_small_one_does_not(monk
     processes = []
     real = allocation.run_shared
 
-    def spy(task, items, n):
+    def spy(task, items, n, **kwargs):
         processes.append(n)
-        return real(task, items, n)
+        return real(task, items, n, **kwargs)
 
     monkeypatch.setattr(allocation, "run_shared", spy)
     monkeypatch.setattr(allocation, "cores", lambda: 2)
@@ -127,6 +131,102 @@ def test_the_items_of_a_child_that_dies_are_done_here():
     assert run_shared(task, [1, 2, 3, 4], 2) == [2, 4, 6, 8]
 
 
+def test_a_late_value_is_computed_here_once_while_the_children_start():
+    parent, log = os.getpid(), []
+    got = {}
+
+    def compute():
+        log.append(os.getpid())
+        time.sleep(0.2)  # the child starts meanwhile
+        return {"model": np.arange(3)}
+
+    def receive(get):
+        got["get"] = get  # in the child: its own copy of this dict
+
+    def task(item):
+        value = got["get"]()["model"] if os.getpid() != parent else np.arange(3)
+        time.sleep(0.05)
+        return item, int(value.sum()), os.getpid()
+
+    results = run_shared(task, list(range(6)), 2, late=(compute, receive))
+    assert [(item, total) for item, total, _ in results] == [(k, 3) for k in range(6)]
+    assert len({pid for _, _, pid in results}) == 2  # the child had the value too
+    assert log == [parent]
+    assert multiprocessing.active_children() == []
+
+
+def test_a_failing_late_value_raises_here_and_leaves_no_child_behind():
+    def compute():
+        raise MatchingError("history[0].outcome: kapot")
+
+    def task(item):
+        return item
+
+    def waits(get):
+        get()  # the child waits for a value that never comes
+
+    with pytest.raises(MatchingError, match=r"history\[0\]"):
+        run_shared(task, [1, 2, 3], 2, late=(compute, waits))
+    assert multiprocessing.active_children() == []
+    assert _zombies() == []  # every child was reaped
+
+
+def _zombies():
+    """This process's children that ended and were not reaped (Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        if fields[0] == "Z" and int(fields[1]) == os.getpid():
+            found.append(stat.parent.name)
+    return found
+
+
+def test_a_child_that_dies_waiting_for_the_late_value_costs_only_time():
+    parent = os.getpid()
+
+    def waits(get):
+        os._exit(9)  # as if killed before the value came
+
+    def task(item):
+        assert os.getpid() == parent
+        return item * 2
+
+    assert run_shared(task, [1, 2, 3], 2, late=(lambda: 1, waits)) == [2, 4, 6]
+
+
+@pytest.mark.parametrize("domain", [None, "werk"])
+def test_a_model_fitted_here_while_the_worker_finds_pairs_gives_the_same_allocation(
+        monkeypatch, tmp_path, domain):
+    scenario = _with_ties(2)
+    serial = allocate(Matcher(scenario), domain=domain, workers=1)
+    fits = tmp_path / "fits"
+    real = SuccessModel.fit_outcomes
+
+    def spy(self, outcomes):
+        with fits.open("a") as out:  # from whichever process fits
+            out.write(f"{os.getpid()}\n")
+        return real(self, outcomes)
+
+    monkeypatch.setattr(SuccessModel, "fit_outcomes", spy)
+    late = Matcher(scenario, fit_later=True)
+    assert not late.fitted
+    assert _shape(allocate(late, domain=domain, workers=2)) == _shape(serial)
+    assert fits.read_text() == f"{os.getpid()}\n"  # fitted once, here; the worker got it
+    assert late.fitted
+    assert _shape(allocate(scenario, domain=domain, workers=3)) == _shape(serial)
+
+
+def test_a_matcher_fitted_later_ranks_as_one_fitted_at_once():
+    scenario = _with_ties(1)
+    later = Matcher(scenario, fit_later=True)
+    assert not later.fitted
+    assert later.rankings(top=3) == Matcher(scenario).rankings(top=3)
+    assert later.fitted
+
+
 def test_no_forking_while_other_threads_run(monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
     # Threads other tests left running (a browser test's server) count as none here.
@@ -171,3 +271,19 @@ assert model.kind_ != "prior", model.kind_
 assert "sklearn" not in sys.modules
 """
     subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
+
+
+def test_allocating_a_valid_scenario_without_duaal_imports_neither_jsonschema_nor_cp_sat(
+        tmp_path):
+    # Their imports cost 0.1 and 0.3 s of CPU: only a rejected document's message needs
+    # jsonschema, only duaal people needing taal and werk need CP-SAT (issue 24).
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(generate_scenario(60, 20, seed=3)))
+    code = f"""
+import sys
+from matching.cli import main
+assert main(["allocate", {str(path)!r}]) == 0
+assert "jsonschema" not in sys.modules and "ortools.sat.python.cp_model" not in sys.modules
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300,
+                   stdout=subprocess.DEVNULL)
