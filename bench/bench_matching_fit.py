@@ -2,8 +2,9 @@
 
 The history comes from the evaluation's simulator (2,000 offers, 25,000 earlier
 people, one referral per need, dated over three years: the fit validates on time
-and tries the half-lives); prints the fit's time, the candidate chosen and its
-held-out log loss. Run by hand: ``.venv/bin/python bench/bench_matching_fit.py``.
+and tries the half-lives and the drifting records); prints the fit's time, the
+candidate chosen and its held-out log loss. Run by hand:
+``.venv/bin/python bench/bench_matching_fit.py``.
 """
 
 import sys

@@ -5,6 +5,7 @@ error. Bad input exits with status 2 and one line naming object and field.
 """
 
 import argparse
+import gc
 import json
 import sys
 import time
@@ -88,6 +89,9 @@ def _run(args):
     if args.command == "evaluate":
         return _evaluate(args)
     scenario = read_scenario(sys.stdin if args.scenario == "-" else args.scenario)
+    # The scenario's objects live to the command's end: the collector need not walk them
+    # again (nor a forked worker copy their pages by marking them). main unfreezes them.
+    gc.freeze()
     if args.command == "graph":
         from matching.coalition import graph_summary
 
@@ -178,6 +182,8 @@ def main(argv=None):
     except MatchingError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    finally:
+        gc.unfreeze()
     if args.command == "rank":
         write_rankings(result["rankings"], sys.stdout)
     else:

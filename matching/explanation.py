@@ -8,12 +8,11 @@ factor does. Components that do not apply are left out; the portal shows
 them as "n.v.t.".
 """
 
-import gc
-from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
 
+from matching.collector import gc_paused
 from matching.learning import LITTLE_DATA
 from matching.pairs import PairFacts
 from matching.scoring import REGISTRY
@@ -43,23 +42,6 @@ class ReasonContext:
         self.t, self.facts, self.p, self.o, self.km = t, facts, p, o, km
         # The partner's record for people like each pair's person: rate and referrals.
         self.rate, self.count = rate, count
-
-
-@contextmanager
-def gc_paused():
-    """Pause the cycle collector while making many objects that hold no cycles.
-
-    Explaining the matches of many people makes millions of dicts, lists and
-    strings that live on; the collector walked all of them again each time a
-    quarter more had survived, which took as long as making them.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def format_points(value):

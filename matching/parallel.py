@@ -8,6 +8,7 @@ takes long to compute (the allocation's learned model) can be computed here
 after forking, while the children start on what does not need it.
 """
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -65,48 +66,44 @@ def run_shared(task, items, processes, late=None):
     children, finished = [], False
     # The late value goes by a file all share; a byte per child on a pipe says it is there
     # (never blocks, and a child waiting on it sees the pipe close if this process dies).
-    shared = tempfile.TemporaryFile() if late else None
-    ready, told = os.pipe() if late else (None, None)
-    try:
-        for _ in range(processes - 1):
-            reader, writer = context.Pipe(duplex=False)
-            child = context.Process(target=_answer,
-                                    args=(writer, work, late and late[1], shared, ready, told))
-            child.start()
-            writer.close()  # the child's end: recv ends with EOFError when the child is gone
-            children.append((child, reader))
-        if late:
-            os.close(ready)
-            ready = None
-            pickle.dump(late[0](), shared, protocol=5)
-            shared.flush()
-            try:
-                os.write(told, b"x" * len(children))
-            except BrokenPipeError:
-                pass  # no child is waiting any more: theirs are done below
-        results = work()
-        for _, reader in children:
-            try:
-                ok, value = reader.recv()
-            except EOFError:
-                continue  # its items are done below
-            if not ok:
-                raise value
-            results.update(value)
-        results.update({k: task(items[k]) for k in range(len(items)) if k not in results})
-        finished = True
-        return [results[k] for k in range(len(items))]
-    finally:
-        for child, reader in children:
-            if not finished:  # our own children, no longer wanted
-                child.terminate()
-            child.join()
-            reader.close()
-        for fd in (ready, told):
-            if fd is not None:
-                os.close(fd)
-        if shared is not None:
-            shared.close()
+    with tempfile.TemporaryFile() if late else contextlib.nullcontext() as shared:
+        ready, told = os.pipe() if late else (None, None)
+        try:
+            for _ in range(processes - 1):
+                reader, writer = context.Pipe(duplex=False)
+                child = context.Process(target=_answer,
+                                        args=(writer, work, late and late[1], shared, ready, told))
+                child.start()
+                writer.close()  # the child's end: recv ends with EOFError when the child is gone
+                children.append((child, reader))
+            if late:
+                os.close(ready)
+                ready = None
+                pickle.dump(late[0](), shared, protocol=5)
+                shared.flush()
+                with contextlib.suppress(BrokenPipeError):  # no child waits: theirs are done here
+                    os.write(told, b"x" * len(children))
+            results = work()
+            for _, reader in children:
+                try:
+                    ok, value = reader.recv()
+                except EOFError:
+                    continue  # its items are done below
+                if not ok:
+                    raise value
+                results.update(value)
+            results.update({k: task(items[k]) for k in range(len(items)) if k not in results})
+            finished = True
+            return [results[k] for k in range(len(items))]
+        finally:
+            for child, reader in children:
+                if not finished:  # our own children, no longer wanted
+                    child.terminate()
+                child.join()
+                reader.close()
+            for fd in (ready, told):
+                if fd is not None:
+                    os.close(fd)
 
 
 def _answer(writer, work, receive, shared, ready, told):

@@ -2,6 +2,7 @@
 pieces that make it (groups of equal work, forked children, when forking is safe)."""
 
 import copy
+import gc
 import json
 import multiprocessing
 import os
@@ -17,6 +18,8 @@ import pytest
 
 from matching import Matcher, MatchingError, allocate, allocation, generate_scenario, load_scenario
 from matching import parallel as parallel_module
+from matching import scenario as scenario_module
+from matching.cli import main
 from matching.flow import _node_major
 from matching.learning import SuccessModel
 from matching.parallel import cores, run_shared
@@ -287,3 +290,25 @@ assert "jsonschema" not in sys.modules and "ortools.sat.python.cp_model" not in 
 """
     subprocess.run([sys.executable, "-c", code], check=True, timeout=300,
                    stdout=subprocess.DEVNULL)
+
+
+def test_reading_pauses_the_collector_and_the_command_line_leaves_it_as_it_was(
+        monkeypatch, tmp_path, capsys):
+    seen = []
+    real = scenario_module.load_scenario
+
+    def spy(doc):
+        seen.append(gc.isenabled())
+        return real(doc)
+
+    monkeypatch.setattr(scenario_module, "load_scenario", spy)
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(generate_scenario(30, 10, seed=2)))
+    bad.write_text("[1,")
+    assert gc.isenabled()
+    assert main(["allocate", str(good)]) == 0
+    assert seen == [False]  # made its objects with the collector paused
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # unfrozen again
+    assert main(["allocate", str(bad)]) == 2
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["assignments"]
