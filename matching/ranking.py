@@ -91,16 +91,16 @@ class Matcher:
             check_scenario(scenario)
         self.scenario = scenario
         self.tables = build_tables(scenario)
-        self._model, self._get_model = None, lambda: self._fit(random_state)
+        self._model, self._get_model, self._random_state = None, None, random_state
         if success_model is not None:
             # Fitted on the same history, maybe over other offers: bound to these by id.
             self._model = success_model.bound_to(self.tables)
         elif not fit_later:
-            self._model = self._fit(random_state)
+            self._model = self._fit()
 
-    def _fit(self, random_state):
+    def _fit(self):
         outcomes = outcomes_of(self.scenario, self.tables)
-        success_model = SuccessModel(random_state=random_state).fit_outcomes(outcomes)
+        success_model = SuccessModel(random_state=self._random_state).fit_outcomes(outcomes)
         if outcomes.tables is not self.tables:
             # Fitted over the persons as referred: bound to these tables by id.
             success_model = success_model.bound_to(self.tables)
@@ -110,7 +110,7 @@ class Matcher:
     def model(self):
         """The success model fitted on the scenario's history (fitted now if not yet)."""
         if self._model is None:
-            self._model = self._get_model()
+            self._model = self._get_model() if self._get_model else self._fit()
         return self._model
 
     @model.setter
