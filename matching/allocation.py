@@ -38,7 +38,6 @@ from matching.eligibility import shortage_reasons
 from matching.errors import MatchingError
 from matching.flow import integer_weights, optimal
 from matching.forecast import forecast_from
-from matching.pairs import PairFacts
 from matching.parallel import cores, run_shared
 from matching.potentials import Potentials, place_prices
 from matching.ranking import Matcher
@@ -111,28 +110,14 @@ def _domain_arcs(matcher, d):
     Rows as int32: millions of arcs, and every index array derived from them
     keeps that width (the peak memory of a large allocation).
     """
-    return _scored(matcher, d, _domain_pairs(matcher, d))
-
-
-def _domain_pairs(matcher, d):
-    """What :func:`_domain_arcs` finds without the model: the eligible pairs of domain ``d``
-    in batches, each (person, offer, their facts with the prior computed)."""
     t = matcher.tables
-    found = []
-    for p, o, km in matcher.eligible_pairs(domain=vocab.DOMAINS[d]):
-        p, o = p.astype(np.int32), o.astype(np.int32)
-        # Only the prior is kept of the facts: the others cost more memory than time.
-        found.append((p, o, km, PairFacts(t, p, o, km).prior))
-    return found
-
-
-def _scored(matcher, d, found):
-    """:func:`_domain_arcs` from :func:`_domain_pairs` (which it empties)."""
-    t = matcher.tables
+    # All pairs first: they do not need the model, which may still be on its way.
+    found = [(p.astype(np.int32), o.astype(np.int32), km)
+             for p, o, km in matcher.eligible_pairs(domain=vocab.DOMAINS[d])]
     parts = []
     while found:
-        p, o, km, prior = found.pop(0)
-        scores = matcher.model.predict(PairFacts(t, p, o, km, prior=prior))
+        p, o, km = found.pop(0)
+        scores = matcher.score_pairs(p, o, km)
         parts.append((p, o, scores, t.people.needs[p, d] * scores))
     arcs = tuple(np.concatenate(c) for c in zip(*parts, strict=True)) if parts else ()
     return arcs if arcs and len(arcs[0]) else None
@@ -283,34 +268,26 @@ def _static(matcher, needs, capacity, initial_arcs, workers):
             for item in items]
     if workers is None:
         workers = cores() if sum(work) >= _PARALLEL_FROM else 1
-    order = sorted(range(len(items)), key=lambda k: -work[k])
-    items = [items[k] for k in order]
-    # A worker's share, while the model is fitted here: by the pairs past the rules that read
-    # neither place nor history (twice the eligible ones, a closer measure).
-    weights = [sum(matcher.rule_pairs(d) for d in item) for item in items] if workers > 1 else None
+    items = [items[k] for k in sorted(range(len(items)), key=lambda k: -work[k])]
 
-    def prepare(item):  # what needs no model: a worker does it while the model is fitted
-        return item, [_domain_pairs(matcher, d) for d in item]
-
-    def solve(prepared):
-        return _solve_domains(matcher, *prepared, needs, capacity, initial_arcs, coupled)
+    def solve(item):
+        return _solve_domains(matcher, item, needs, capacity, initial_arcs, coupled)
 
     # A model not fitted yet is fitted here while the workers find their first pairs.
     late = None if matcher.fitted else (lambda: matcher.model, matcher.model_from)
-    return [problem for solved in run_shared(solve, items, workers, late=late, prepare=prepare,
-                                             weights=weights)
+    return [problem for solved in run_shared(solve, items, workers, late=late)
             for problem in solved]
 
 
-def _solve_domains(matcher, domains, found, needs, capacity, initial_arcs, coupled):
-    """Solve ``domains`` (both of taal and werk or neither when ``coupled``), their pairs
-    ``found`` by :func:`_domain_pairs`; the solved problems as :class:`_Solved`."""
+def _solve_domains(matcher, domains, needs, capacity, initial_arcs, coupled):
+    """Solve ``domains`` (both of taal and werk or neither when ``coupled``); the solved
+    problems as :class:`_Solved`."""
     t = matcher.tables
     batch = len(t.people.ids)
     prices = Potentials.none(len(t.offers.ids))
     solved, pair = [], {}
-    for d, pairs in zip(domains, found, strict=True):
-        if (arcs := _scored(matcher, d, pairs)) is None:
+    for d in domains:
+        if (arcs := _domain_arcs(matcher, d)) is None:
             continue
         if coupled and d in COUPLED:
             pair[d] = arcs  # solved together below
@@ -368,8 +345,11 @@ class _Problem:
         # unit more: a place is kept only for a strictly larger expected gain, so a batch
         # person who gains exactly its price (a tie that set it) still gets it. In the joint
         # solve a forecast person's arc weighs one unit less, for the same reason.
-        weight = integer_weights(value, scale) * prices.per - prices.units[o] + (prices.per > 1)
-        weight -= p >= batch
+        weight = integer_weights(value, scale)
+        if prices.per > 1 or prices.units.any():  # else every step below changes nothing
+            weight = weight * prices.per - prices.units[o] + (prices.per > 1)
+        if nodes > batch:
+            weight -= p >= batch
         priced = weight > 0
         self.d, self.scale, self.prices = d, scale, prices
         self.needy = np.flatnonzero(needs[:nodes, d] > 0)
@@ -377,15 +357,16 @@ class _Problem:
         self.cols = np.flatnonzero(t.offers.domain == d)
         self.capacity = capacity[self.cols]
         nodes, offers = _positions(self.needy, nodes), _positions(self.cols, len(capacity))
-        self.has_arcs = np.bincount(nodes[p], minlength=len(self.needy)) > 0
+        node = nodes[p]
+        self.has_arcs = np.bincount(node, minlength=len(self.needy)) > 0
         if priced.all():  # no price took an arc away (always so without prices): no copies
             self.turned = (nodes[:0], o[:0], value[:0])
             self.p, self.o, self.score, self.value, self.weight = p, o, score, value, weight
         else:
-            self.turned = (nodes[p[~priced]], o[~priced], value[~priced])
-            self.p, self.o, self.score, self.value, self.weight = (
-                x[priced] for x in (p, o, score, value, weight))
-        self.node, self.offer = nodes[self.p], offers[self.o]
+            self.turned = (node[~priced], o[~priced], value[~priced])
+            self.p, self.o, self.score, self.value, self.weight, node = (
+                x[priced] for x in (p, o, score, value, weight, node))
+        self.node, self.offer = node, offers[self.o]
         # Best first: higher weight, then lower offer id; unique per node.
         top = int(self.weight.max()) + 1 if len(self.weight) else 1
         self.key = (top - self.weight) * len(t.offers.ids) + t.offers.id_rank[self.o]

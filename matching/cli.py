@@ -5,6 +5,7 @@ error. Bad input exits with status 2 and one line naming object and field.
 """
 
 import argparse
+import ctypes
 import gc
 import json
 import sys
@@ -22,6 +23,9 @@ from matching.scenario import read_scenario
 WORLD_NAMES = ("standard", "partners", "drifting")
 
 __all__ = ["main", "write_rankings"]
+
+# glibc's mallopt options (malloc.h).
+_M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4
 
 
 def _positive(text):
@@ -105,6 +109,23 @@ def _run(args):
     return allocate(matcher, domain=args.domain).to_dict()
 
 
+def _reuse_freed_memory():
+    """Let glibc's malloc keep the memory this process frees, for its next arrays (nothing
+    where there is no glibc).
+
+    An allocation makes arrays of millions of arcs domain after domain; by
+    default each large one is mapped anew and every page faulted in (zeroed)
+    again: 5 times the page faults, a tenth of the CPU time. The peak memory
+    stays the same: what is kept is what the next domain takes again.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    for option, value in ((_M_MMAP_MAX, 0), (_M_TRIM_THRESHOLD, 2**31 - 1)):
+        libc.mallopt(option, value)
+
+
 def _evaluate(args):
     # Imported here: the harness is only for this command.
     from matching.evaluation import evaluate, summary, write_report
@@ -167,8 +188,11 @@ def write_rankings(rankings, out, chunk=500):
         binary.flush()
 
 
-def main(argv=None):
+def main(argv=None, own_process=False):
     """Run the command line; returns the exit status.
+
+    ``own_process``: the process is the command's alone (``python -m matching``),
+    so allocate may tune glibc's malloc for itself (:func:`_reuse_freed_memory`).
 
     Examples
     --------
@@ -177,6 +201,8 @@ def main(argv=None):
     """
     args = _parser().parse_args(argv)
     started = time.perf_counter()
+    if own_process and args.command == "allocate":
+        _reuse_freed_memory()
     try:
         result = _run(args)
     except MatchingError as exc:

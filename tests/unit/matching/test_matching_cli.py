@@ -198,3 +198,35 @@ def test_commands_other_than_evaluate_do_not_load_the_evaluation_harness():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[3], check=True)
     assert done.stderr.strip().splitlines()[-1] == "False"
+
+
+def test_allocate_lets_malloc_keep_freed_memory_and_rank_leaves_it_alone(monkeypatch, capsys):
+    # Arrays of millions of arcs come and go domain after domain: mapped and faulted in anew
+    # each time unless glibc keeps what was freed (issue 24).
+    from matching import cli
+
+    calls = []
+
+    class Libc:
+        def mallopt(self, option, value):
+            calls.append((option, value))
+            return 1
+
+    monkeypatch.setattr(cli.ctypes, "CDLL", lambda name: Libc())
+    assert main(["rank", str(EXAMPLE)], own_process=True) == 0
+    assert main(["allocate", str(EXAMPLE)]) == 0  # a caller's process (a test's) keeps its own
+    assert calls == []
+    assert main(["allocate", str(EXAMPLE)], own_process=True) == 0
+    assert calls == [(-4, 0), (-1, 2**31 - 1)]  # M_MMAP_MAX, M_TRIM_THRESHOLD
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["assignments"]
+
+
+def test_allocate_runs_where_there_is_no_glibc(monkeypatch, capsys):
+    from matching import cli
+
+    def missing(name):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(cli.ctypes, "CDLL", missing)
+    assert main(["allocate", str(EXAMPLE)], own_process=True) == 0
+    assert json.loads(capsys.readouterr().out)["assignments"]
