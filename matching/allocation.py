@@ -38,6 +38,7 @@ from matching.eligibility import shortage_reasons
 from matching.errors import MatchingError
 from matching.flow import integer_weights, optimal
 from matching.forecast import forecast_from
+from matching.pairs import PairFacts
 from matching.parallel import cores, run_shared
 from matching.potentials import Potentials, place_prices
 from matching.ranking import Matcher
@@ -110,14 +111,28 @@ def _domain_arcs(matcher, d):
     Rows as int32: millions of arcs, and every index array derived from them
     keeps that width (the peak memory of a large allocation).
     """
+    return _scored(matcher, d, _domain_pairs(matcher, d))
+
+
+def _domain_pairs(matcher, d):
+    """What :func:`_domain_arcs` finds without the model: the eligible pairs of domain ``d``
+    in batches, each (person, offer, their facts with the prior computed)."""
     t = matcher.tables
-    # All pairs first: they do not need the model, which may still be on its way.
-    found = [(p.astype(np.int32), o.astype(np.int32), km)
-             for p, o, km in matcher.eligible_pairs(domain=vocab.DOMAINS[d])]
+    found = []
+    for p, o, km in matcher.eligible_pairs(domain=vocab.DOMAINS[d]):
+        p, o = p.astype(np.int32), o.astype(np.int32)
+        # Only the prior is kept of the facts: the others cost more memory than time.
+        found.append((p, o, km, PairFacts(t, p, o, km).prior))
+    return found
+
+
+def _scored(matcher, d, found):
+    """:func:`_domain_arcs` from :func:`_domain_pairs` (which it empties)."""
+    t = matcher.tables
     parts = []
     while found:
-        p, o, km = found.pop(0)
-        scores = matcher.score_pairs(p, o, km)
+        p, o, km, prior = found.pop(0)
+        scores = matcher.model.predict(PairFacts(t, p, o, km, prior=prior))
         parts.append((p, o, scores, t.people.needs[p, d] * scores))
     arcs = tuple(np.concatenate(c) for c in zip(*parts, strict=True)) if parts else ()
     return arcs if arcs and len(arcs[0]) else None
@@ -268,26 +283,34 @@ def _static(matcher, needs, capacity, initial_arcs, workers):
             for item in items]
     if workers is None:
         workers = cores() if sum(work) >= _PARALLEL_FROM else 1
-    items = [items[k] for k in sorted(range(len(items)), key=lambda k: -work[k])]
+    order = sorted(range(len(items)), key=lambda k: -work[k])
+    items = [items[k] for k in order]
+    # A worker's share, while the model is fitted here: by the pairs past the rules that read
+    # neither place nor history (twice the eligible ones, a closer measure).
+    weights = [sum(matcher.rule_pairs(d) for d in item) for item in items] if workers > 1 else None
 
-    def solve(item):
-        return _solve_domains(matcher, item, needs, capacity, initial_arcs, coupled)
+    def prepare(item):  # what needs no model: a worker does it while the model is fitted
+        return item, [_domain_pairs(matcher, d) for d in item]
+
+    def solve(prepared):
+        return _solve_domains(matcher, *prepared, needs, capacity, initial_arcs, coupled)
 
     # A model not fitted yet is fitted here while the workers find their first pairs.
     late = None if matcher.fitted else (lambda: matcher.model, matcher.model_from)
-    return [problem for solved in run_shared(solve, items, workers, late=late)
+    return [problem for solved in run_shared(solve, items, workers, late=late, prepare=prepare,
+                                             weights=weights)
             for problem in solved]
 
 
-def _solve_domains(matcher, domains, needs, capacity, initial_arcs, coupled):
-    """Solve ``domains`` (both of taal and werk or neither when ``coupled``); the solved
-    problems as :class:`_Solved`."""
+def _solve_domains(matcher, domains, found, needs, capacity, initial_arcs, coupled):
+    """Solve ``domains`` (both of taal and werk or neither when ``coupled``), their pairs
+    ``found`` by :func:`_domain_pairs`; the solved problems as :class:`_Solved`."""
     t = matcher.tables
     batch = len(t.people.ids)
     prices = Potentials.none(len(t.offers.ids))
     solved, pair = [], {}
-    for d in domains:
-        if (arcs := _domain_arcs(matcher, d)) is None:
+    for d, pairs in zip(domains, found, strict=True):
+        if (arcs := _scored(matcher, d, pairs)) is None:
             continue
         if coupled and d in COUPLED:
             pair[d] = arcs  # solved together below

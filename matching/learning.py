@@ -735,7 +735,7 @@ class SuccessModel:
     def logit(self, facts):
         """Calibrated log-odds of success for pairs (the fast path for ranking)."""
         self._check_fitted()
-        prior = prior_logit(facts)[0]
+        prior = facts.prior
         if self.kind_ == "prior":
             return prior
         slope, offset = self.calibration_

@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from matching import vocab
+from matching.scoring import prior_logit
 from matching.tables import MAX_HOPS
 
 __all__ = ["PairFacts", "person_traits"]
@@ -62,15 +63,25 @@ class PairFacts:
         Aligned person and offer rows.
     km : numpy.ndarray
         Their distances (NaN where a place is unknown, as for an online offer).
+    prior : numpy.ndarray, optional
+        Their prior log-odds, when already computed (:attr:`prior`).
     """
 
-    def __init__(self, t, p, o, km, mentor_only=False):
+    def __init__(self, t, p, o, km, mentor_only=False, prior=None):
         self.t, self.p, self.o = t, np.asarray(p), np.asarray(o)
         # Training on the history: a referral must not count as its own "earlier
         # partner" (that would leak its outcome), so only mentors anchor the graph.
         self.mentor_only = mentor_only
         self.km_raw = np.asarray(km, dtype=float)
         self._traits = person_traits(t)
+        if prior is not None:
+            self.prior = prior
+
+    @cached_property
+    def prior(self):
+        """The prior's log-odds (:func:`matching.scoring.prior_logit`): it needs no model, so
+        an allocation computes it while the model is fitted elsewhere."""
+        return prior_logit(self)[0]
 
     def __len__(self):
         return len(self.p)

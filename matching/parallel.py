@@ -12,6 +12,7 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import select
 import tempfile
 import threading
 
@@ -32,36 +33,61 @@ def cores():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def run_shared(task, items, processes, late=None):
-    """``[task(item) for item in items]`` on up to ``processes`` processes: this one and
-    forked children each take the next item not yet taken until none is left (put the
-    largest first), so a process that finishes early takes over the rest.
+def run_shared(task, items, processes, late=None, prepare=None, weights=None):
+    """``[task(prepare(item)) for item in items]`` on up to ``processes`` processes: this
+    one and forked children each take the next item not yet taken until none is left (put
+    the largest first), so a process that finishes early takes over the rest. Without
+    ``prepare``, ``task(item)``.
 
     ``late``, a pair ``(compute, receive)``: a value the tasks need that this
     process computes (``compute()``) once the children are forked, while they
     start. Each child calls ``receive(get)`` first; ``get()`` waits for the
-    value and returns it (a child can do all that does not need it first).
-    Without children nothing is computed here: the tasks find their own way.
+    value and returns it. ``prepare(item)``, the part of a task that does not
+    need it: meanwhile a child prepares the first item not taken, then items
+    from the end (the smallest), as long as they weigh (``weights``, one per
+    item) at most their share of the total; once the value is there it
+    finishes them, then takes items as usual. Without children nothing is
+    computed here: the tasks find their own way.
 
     A child's exception is raised here, as is one of ``compute``; the items of
     a child that dies without answering (killed, out of memory) are done here
     instead.
     """
+    prepare = prepare or _same
     processes = min(processes, len(items))
     if processes <= 1:
-        return [task(item) for item in items]
+        return [task(prepare(item)) for item in items]
     context = multiprocessing.get_context("fork")
-    taken = context.Value("i", 0)
+    # The next item from the front and how many were taken from the end, under one lock.
+    taken = context.Array("i", 2)
+    weights = [1.0] * len(items) if weights is None else [float(w) for w in weights]
+    share = sum(weights) / processes
 
-    def work():
-        done = {}
-        while True:
-            with taken.get_lock():
-                k = taken.value
-                taken.value += 1
-            if k >= len(items):
-                return done
-            done[k] = task(items[k])
+    def take(from_end=False, most=None):
+        with taken.get_lock():
+            front, back = taken[0], taken[1]
+            if front + back >= len(items):
+                return None
+            k = len(items) - 1 - back if from_end else front
+            if most is not None and weights[k] > most:
+                return None
+            taken[1 if from_end else 0] += 1
+            return k
+
+    def work(arrived=None):
+        done, held, room = {}, {}, share
+        # While the late value is on its way (a child): prepare what needs it not.
+        while arrived is not None and not arrived():
+            k = take(from_end=bool(held), most=room if held else None)
+            if k is None:
+                break
+            room -= weights[k]
+            held[k] = prepare(items[k])
+        for k in list(held):
+            done[k] = task(held.pop(k))
+        while (k := take()) is not None:
+            done[k] = task(prepare(items[k]))
+        return done
 
     children, finished = [], False
     # The late value goes by a file all share; a byte per child on a pipe says it is there
@@ -92,7 +118,8 @@ def run_shared(task, items, processes, late=None):
                 if not ok:
                     raise value
                 results.update(value)
-            results.update({k: task(items[k]) for k in range(len(items)) if k not in results})
+            results.update({k: task(prepare(items[k])) for k in range(len(items))
+                            if k not in results})
             finished = True
             return [results[k] for k in range(len(items))]
         finally:
@@ -106,12 +133,19 @@ def run_shared(task, items, processes, late=None):
                     os.close(fd)
 
 
+def _same(item):
+    return item
+
+
 def _answer(writer, work, receive, shared, ready, told):
     try:
+        arrived = None
         if receive is not None:
             os.close(told)
             receive(_reader_of(shared, ready))
-        answer = (True, work())
+            # Readable once the value is there (or the parent is gone: get() then says so).
+            arrived = lambda: bool(select.select([ready], [], [], 0)[0])  # noqa: E731
+        answer = (True, work(arrived))
     except Exception as error:  # noqa: BLE001 - sent to the parent, which raises it
         answer = (False, error)
     writer.send(answer)

@@ -186,7 +186,8 @@ class Matcher:
             needy = rows[t.people.needs[rows, d] > 0]
             if len(cols) == 0 or len(needy) == 0:
                 continue
-            allowed = self._profile_rules(needy, cols)
+            allowed = (self._profile_rules(needy, cols) if people is not None
+                       else self._everybody_rules(d, needy, cols))
             step = max(1, _BATCH_PAIRS // len(cols))
             for start in range(0, len(needy), step):
                 batch = slice(start, start + step)
@@ -200,6 +201,26 @@ class Matcher:
                     keep = rule_history(t, p, o)
                     p, o, km = p[keep], o[keep], km[keep]
                 yield p, o, km
+
+    def rule_pairs(self, domain):
+        """How many (person, offer) pairs of ``domain`` (an index into ``vocab.DOMAINS``) pass
+        the rules that read neither place nor history: about twice the eligible pairs, and
+        a measure of the work they take (an allocation divides its domains by it)."""
+        t = self.tables
+        cols = np.flatnonzero((t.offers.domain == domain) & (t.offers.capacity >= 1))
+        needy = np.flatnonzero(t.people.needs[:, domain] > 0)
+        if len(cols) == 0 or len(needy) == 0:
+            return 0
+        mask, profile = self._everybody_rules(domain, needy, cols)
+        return int(np.count_nonzero(mask, axis=1)[profile].sum())
+
+    def _everybody_rules(self, domain, needy, cols):
+        """:meth:`_profile_rules` over everybody with a need in ``domain``, kept: the
+        allocation's weighing and its pairs read the same."""
+        kept = self.__dict__.setdefault("_rules_of_everybody", {})
+        if domain not in kept:
+            kept[domain] = self._profile_rules(needy, cols)
+        return kept[domain]
 
     def _profile_rules(self, people, cols):
         """Rules 3-6 and 8 per profile over ``cols``, and each person's profile.

@@ -16,10 +16,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching import Matcher, MatchingError, allocate, allocation, generate_scenario, load_scenario
+from matching import (
+    Matcher,
+    MatchingError,
+    allocate,
+    allocation,
+    generate_scenario,
+    load_scenario,
+    vocab,
+)
 from matching import parallel as parallel_module
 from matching import scenario as scenario_module
 from matching.cli import main
+from matching.eligibility import eligible
 from matching.flow import _node_major
 from matching.learning import SuccessModel
 from matching.parallel import cores, run_shared
@@ -158,6 +167,44 @@ def test_a_late_value_is_computed_here_once_while_the_children_start():
     assert multiprocessing.active_children() == []
 
 
+def test_while_the_late_value_comes_a_child_prepares_the_first_item_then_the_last_ones(
+        tmp_path):
+    log = tmp_path / "log"
+
+    def note(*what):
+        with log.open("a") as out:  # from whichever process
+            out.write(" ".join(map(str, what)) + "\n")
+
+    def compute():
+        time.sleep(1.0)  # the child prepares meanwhile
+        note("computed", time.monotonic())
+        return 1
+
+    def prepare(item):
+        note("prepared", item, os.getpid(), time.monotonic())
+        return item * 10
+
+    parent, got = os.getpid(), {}
+
+    def task(prepared):  # needs the value
+        if os.getpid() != parent:
+            got["get"]()
+        return prepared, os.getpid()
+
+    # Weights 13: the child's share is 6.5, so 0 (4), then 5 and 4 (1 each), not 3 (1 more).
+    results = run_shared(task, list(range(6)), 2, late=(compute, lambda get: got.update(get=get)),
+                         prepare=prepare, weights=[4, 3, 3, 1, 1, 1])
+    assert [r for r, _ in results] == [k * 10 for k in range(6)]
+    lines = [line.split() for line in log.read_text().splitlines()]
+    computed = next(float(x[1]) for x in lines if x[0] == "computed")
+    prepared = [x for x in lines if x[0] == "prepared"]
+    assert sorted(int(x[1]) for x in prepared) == list(range(6))  # each item once
+    early = [int(x[1]) for x in prepared if float(x[3]) < computed]
+    assert early == [0, 5, 4]
+    assert {int(x[2]) for x in prepared if int(x[1]) in early} == {
+        pid for r, pid in results if r // 10 in early} != {os.getpid()}
+
+
 def test_a_failing_late_value_raises_here_and_leaves_no_child_behind():
     def compute():
         raise MatchingError("history[0].outcome: kapot")
@@ -220,6 +267,19 @@ def test_a_model_fitted_here_while_the_worker_finds_pairs_gives_the_same_allocat
     assert fits.read_text() == f"{os.getpid()}\n"  # fitted once, here; the worker got it
     assert late.fitted
     assert _shape(allocate(scenario, domain=domain, workers=3)) == _shape(serial)
+
+
+def test_rule_pairs_counts_the_pairs_past_the_rules_that_read_no_place_nor_history():
+    matcher = Matcher(_with_ties(1))
+    t = matcher.tables
+    for d, name in enumerate(vocab.DOMAINS):
+        cols = np.flatnonzero((t.offers.domain == d) & (t.offers.capacity >= 1))
+        needy = np.flatnonzero(t.people.needs[:, d] > 0)
+        passed = eligible(t, needy[:, None], cols[None, :],
+                          skip=("capacity", "need", "distance", "history"))
+        found = sum(len(p) for p, _, _ in matcher.eligible_pairs(domain=name))
+        assert matcher.rule_pairs(d) == int(passed.sum()) >= found
+    assert sum(matcher.rule_pairs(d) for d in range(len(vocab.DOMAINS))) > 0
 
 
 def test_a_matcher_fitted_later_ranks_as_one_fitted_at_once():
@@ -285,6 +345,7 @@ def test_allocating_a_valid_scenario_without_duaal_imports_neither_jsonschema_no
     code = f"""
 import sys
 from matching.cli import main
+from matching.eligibility import eligible
 assert main(["allocate", {str(path)!r}]) == 0
 assert "jsonschema" not in sys.modules and "ortools.sat.python.cp_model" not in sys.modules
 """
