@@ -230,3 +230,18 @@ def test_allocate_runs_where_there_is_no_glibc(monkeypatch, capsys):
     monkeypatch.setattr(cli.ctypes, "CDLL", missing)
     assert main(["allocate", str(EXAMPLE)], own_process=True) == 0
     assert json.loads(capsys.readouterr().out)["assignments"]
+
+
+def test_the_command_line_process_writes_all_it_printed_before_it_ends(tmp_path, capsys):
+    # python -m matching ends without tearing down the interpreter: what it wrote to the
+    # pipes must be there in full all the same.
+    from matching import generate_scenario
+
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(generate_scenario(300, 80, seed=6)))
+    assert main(["allocate", str(path)]) == 0
+    expected = capsys.readouterr().out
+    result = run("allocate", path)
+    assert result.returncode == 0
+    assert result.stdout == expected and len(expected) > 10_000
+    assert result.stderr.startswith("allocate: done in")
