@@ -110,10 +110,19 @@ def _domain_arcs(matcher, d):
     Rows as int32: millions of arcs, and every index array derived from them
     keeps that width (the peak memory of a large allocation).
     """
+    return _scored(matcher, d, _domain_pairs(matcher, d))
+
+
+def _domain_pairs(matcher, d):
+    """What :func:`_domain_arcs` finds without the model: the eligible pairs of domain ``d``
+    in batches, each (person, offer, km)."""
+    return [(p.astype(np.int32), o.astype(np.int32), km)
+            for p, o, km in matcher.eligible_pairs(domain=vocab.DOMAINS[d])]
+
+
+def _scored(matcher, d, found):
+    """:func:`_domain_arcs` from :func:`_domain_pairs` (which it empties)."""
     t = matcher.tables
-    # All pairs first: they do not need the model, which may still be on its way.
-    found = [(p.astype(np.int32), o.astype(np.int32), km)
-             for p, o, km in matcher.eligible_pairs(domain=vocab.DOMAINS[d])]
     parts = []
     while found:
         p, o, km = found.pop(0)
@@ -270,24 +279,28 @@ def _static(matcher, needs, capacity, initial_arcs, workers):
         workers = cores() if sum(work) >= _PARALLEL_FROM else 1
     items = [items[k] for k in sorted(range(len(items)), key=lambda k: -work[k])]
 
-    def solve(item):
-        return _solve_domains(matcher, item, needs, capacity, initial_arcs, coupled)
+    def prepare(item):  # what needs no model: a worker does it while the model is fitted
+        return item, [_domain_pairs(matcher, d) for d in item]
 
-    # A model not fitted yet is fitted here while the workers find their first pairs.
+    def solve(prepared):
+        return _solve_domains(matcher, *prepared, needs, capacity, initial_arcs, coupled)
+
+    # A model not fitted yet is fitted here while the workers find pairs: of their first
+    # domains, then of the next ones, for whichever process takes them.
     late = None if matcher.fitted else (lambda: matcher.model, matcher.model_from)
-    return [problem for solved in run_shared(solve, items, workers, late=late)
+    return [problem for solved in run_shared(solve, items, workers, late=late, prepare=prepare)
             for problem in solved]
 
 
-def _solve_domains(matcher, domains, needs, capacity, initial_arcs, coupled):
-    """Solve ``domains`` (both of taal and werk or neither when ``coupled``); the solved
-    problems as :class:`_Solved`."""
+def _solve_domains(matcher, domains, found, needs, capacity, initial_arcs, coupled):
+    """Solve ``domains`` (both of taal and werk or neither when ``coupled``), their pairs
+    ``found`` by :func:`_domain_pairs`; the solved problems as :class:`_Solved`."""
     t = matcher.tables
     batch = len(t.people.ids)
     prices = Potentials.none(len(t.offers.ids))
     solved, pair = [], {}
-    for d in domains:
-        if (arcs := _domain_arcs(matcher, d)) is None:
+    for d, pairs in zip(domains, found, strict=True):
+        if (arcs := _scored(matcher, d, pairs)) is None:
             continue
         if coupled and d in COUPLED:
             pair[d] = arcs  # solved together below

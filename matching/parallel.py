@@ -9,9 +9,11 @@ after forking, while the children start on what does not need it.
 """
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import pickle
+import select
 import tempfile
 import threading
 
@@ -32,47 +34,82 @@ def cores():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def run_shared(task, items, processes, late=None):
-    """``[task(item) for item in items]`` on up to ``processes`` processes: this one and
-    forked children each take the next item not yet taken until none is left (put the
-    largest first), so a process that finishes early takes over the rest.
+def run_shared(task, items, processes, late=None, prepare=None):
+    """``[task(prepare(item)) for item in items]`` (without ``prepare``, ``task(item)``) on
+    up to ``processes`` processes: this one and forked children each take the next item
+    not yet taken until none is left (put the largest first), so a process that
+    finishes early takes over the rest.
 
     ``late``, a pair ``(compute, receive)``: a value the tasks need that this
     process computes (``compute()``) once the children are forked, while they
     start. Each child calls ``receive(get)`` first; ``get()`` waits for the
-    value and returns it (a child can do all that does not need it first).
-    Without children nothing is computed here: the tasks find their own way.
+    value and returns it. ``prepare`` is the part of a task that does not need
+    it: a child prepares its first item, then, until the value is there, the
+    next items not taken yet, which it leaves in files for whichever process
+    takes them. Without children nothing is computed here: the tasks find their
+    own way.
 
     A child's exception is raised here, as is one of ``compute``; the items of
     a child that dies without answering (killed, out of memory) are done here
     instead.
     """
+    prepare = prepare or _same
     processes = min(processes, len(items))
     if processes <= 1:
-        return [task(item) for item in items]
+        return [task(prepare(item)) for item in items]
     context = multiprocessing.get_context("fork")
-    taken = context.Value("i", 0)
+    # The next item to take, the next to prepare ahead, and per item whether it was.
+    state = context.Array("i", 2 + len(items))
 
-    def work():
-        done = {}
-        while True:
-            with taken.get_lock():
-                k = taken.value
-                taken.value += 1
+    def take():
+        with state.get_lock():
+            k = state[0]
             if k >= len(items):
+                return None, False
+            state[0] += 1
+            return k, bool(state[2 + k])
+
+    def prepared(k, ahead, folder):
+        if not ahead:
+            return prepare(items[k])
+        path = os.path.join(folder, f"{k}.pickle")
+        with open(path, "rb") as file:
+            value = pickle.load(file)
+        os.remove(path)
+        return value
+
+    def work(folder=None, arrived=None):
+        done = {}
+        if arrived is not None:  # a child, while the late value is on its way
+            k, _ = take()
+            if k is None:
                 return done
-            done[k] = task(items[k])
+            first = prepare(items[k])
+            while not arrived() and (j := _reserve(state, len(items))) is not None:
+                with open(os.path.join(folder, f"{j}.part"), "wb") as file:
+                    pickle.dump(prepare(items[j]), file, protocol=5)
+                os.rename(os.path.join(folder, f"{j}.part"), os.path.join(folder, f"{j}.pickle"))
+                with state.get_lock():
+                    state[2 + j] = 1
+            done[k] = task(first)
+        while (taken := take())[0] is not None:
+            k, ahead = taken
+            done[k] = task(prepared(k, ahead, folder))
+        return done
 
     children, finished = [], False
     # The late value goes by a file all share; a byte per child on a pipe says it is there
     # (never blocks, and a child waiting on it sees the pipe close if this process dies).
-    with tempfile.TemporaryFile() if late else contextlib.nullcontext() as shared:
+    with (tempfile.TemporaryFile() if late else contextlib.nullcontext() as shared,
+          tempfile.TemporaryDirectory() as folder):
         ready, told = os.pipe() if late else (None, None)
         try:
             for _ in range(processes - 1):
                 reader, writer = context.Pipe(duplex=False)
-                child = context.Process(target=_answer,
-                                        args=(writer, work, late and late[1], shared, ready, told))
+                child = context.Process(
+                    target=_answer,
+                    args=(writer, functools.partial(work, folder), late and late[1], shared,
+                          ready, told))
                 child.start()
                 writer.close()  # the child's end: recv ends with EOFError when the child is gone
                 children.append((child, reader))
@@ -83,7 +120,7 @@ def run_shared(task, items, processes, late=None):
                 shared.flush()
                 with contextlib.suppress(BrokenPipeError):  # no child waits: theirs are done here
                     os.write(told, b"x" * len(children))
-            results = work()
+            results = work(folder)
             for _, reader in children:
                 try:
                     ok, value = reader.recv()
@@ -92,7 +129,8 @@ def run_shared(task, items, processes, late=None):
                 if not ok:
                     raise value
                 results.update(value)
-            results.update({k: task(items[k]) for k in range(len(items)) if k not in results})
+            results.update({k: task(prepare(items[k])) for k in range(len(items))
+                            if k not in results})
             finished = True
             return [results[k] for k in range(len(items))]
         finally:
@@ -106,12 +144,29 @@ def run_shared(task, items, processes, late=None):
                     os.close(fd)
 
 
+def _same(item):
+    return item
+
+
+def _reserve(state, n):
+    """The next item not taken nor reserved, reserved to be prepared ahead; None if none."""
+    with state.get_lock():
+        j = max(state[0], state[1])
+        if j >= n:
+            return None
+        state[1] = j + 1
+        return j
+
+
 def _answer(writer, work, receive, shared, ready, told):
     try:
+        arrived = None
         if receive is not None:
             os.close(told)
             receive(_reader_of(shared, ready))
-        answer = (True, work())
+            # Readable once the value is there (or this parent gone: get() then says so).
+            arrived = lambda: bool(select.select([ready], [], [], 0)[0])  # noqa: E731
+        answer = (True, work(arrived=arrived))
     except Exception as error:  # noqa: BLE001 - sent to the parent, which raises it
         answer = (False, error)
     writer.send(answer)

@@ -158,6 +158,40 @@ def test_a_late_value_is_computed_here_once_while_the_children_start():
     assert multiprocessing.active_children() == []
 
 
+def test_while_the_late_value_comes_a_child_prepares_the_next_items_for_whoever_takes_them(
+        tmp_path):
+    log = tmp_path / "log"
+    parent, got = os.getpid(), {}
+
+    def note(*what):
+        with log.open("a") as out:  # from whichever process
+            out.write(" ".join(map(str, what)) + "\n")
+
+    def compute():
+        time.sleep(1.0)  # the child prepares meanwhile
+        return 7
+
+    def prepare(item):
+        note("prepared", item, os.getpid())
+        return {"item": item, "by": os.getpid(), "pairs": np.arange(item)}
+
+    def task(prepared):  # needs the late value
+        value = got["get"]() if os.getpid() != parent else 7
+        time.sleep(0.05)
+        return prepared["item"], prepared["by"], int(prepared["pairs"].sum()) + value, os.getpid()
+
+    results = run_shared(task, list(range(6)), 2, late=(compute, lambda get: got.update(get=get)),
+                         prepare=prepare)
+    assert [(item, total) for item, _, total, _ in results] == [
+        (k, k * (k - 1) // 2 + 7) for k in range(6)]
+    prepared = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(int(x[1]) for x in prepared) == list(range(6))  # each item once
+    assert {int(x[2]) for x in prepared} == {by for _, by, _, _ in results} != {parent}
+    # The parent, busy with the late value, prepared none: it took what the child left.
+    assert any(by != parent and done == parent for _, by, _, done in results)
+    assert multiprocessing.active_children() == []
+
+
 def test_a_failing_late_value_raises_here_and_leaves_no_child_behind():
     def compute():
         raise MatchingError("history[0].outcome: kapot")
