@@ -5,7 +5,8 @@ turns; forked processes share the parent's arrays (copy on write) and send
 back only their results. Used where the work falls apart into independent
 parts, as an allocation does by domain. A value the pieces need but that
 takes long to compute (the allocation's learned model) can be computed here
-after forking, while the children start on what does not need it.
+after forking, while a child prepares what does not need it, for itself and,
+through files, for whichever process takes the next pieces.
 """
 
 import contextlib
