@@ -102,7 +102,7 @@ def run_shared(task, items, processes, late=None, prepare=None):
     # The late value goes by a file all share; a byte per child on a pipe says it is there
     # (never blocks, and a child waiting on it sees the pipe close if this process dies).
     with (tempfile.TemporaryFile() if late else contextlib.nullcontext() as shared,
-          tempfile.TemporaryDirectory() as folder):
+          tempfile.TemporaryDirectory() if late else contextlib.nullcontext() as folder):
         ready, told = os.pipe() if late else (None, None)
         try:
             for _ in range(processes - 1):
