@@ -662,9 +662,11 @@ class SuccessModel:
         theta = _fit_penalised(d, every, lam_beta, lam_effect,
                                start=fitted[_untimed(best)][-1])
         if time:
+            # "Now" is the newest outcome, as the folds judged it: steps with no outcome
+            # beyond them would only pull the record now towards the average.
             theta = _fit_penalised(d, every, lam_beta, lam_effect, features=theta,
                                    weight=weights(time, every, 0.0),
-                                   drift=drift(time, every, 0.0))
+                                   drift=drift(time, every, float(age.min())))
         self.kind_, self.chosen_ = "model", best
         # The records now: the drift's steps back in time are not needed to score.
         self._unpack(t, d, theta[:_n_parameters(d)])

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import pickle
 import select
+import signal
 import tempfile
 import threading
 
@@ -52,12 +53,29 @@ def run_shared(task, items, processes, late=None, prepare=None):
 
     A child's exception is raised here, as is one of ``compute``; the items of
     a child that dies without answering (killed, out of memory) are done here
-    instead.
+    instead. The files only save time: where they cannot be written (no room,
+    no temporary folder) the work is done without them.
     """
     prepare = prepare or _same
     processes = min(processes, len(items))
     if processes <= 1:
         return [task(prepare(item)) for item in items]
+    if not late:
+        return _run(task, items, processes, None, prepare, None, None)
+    files = contextlib.ExitStack()
+    try:
+        shared = files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 - the stack closes it
+        folder = files.enter_context(tempfile.TemporaryDirectory())
+    except OSError:
+        files.close()
+        # Nowhere to share it: the value first, and the children are forked with it.
+        late[0]()
+        return _run(task, items, processes, None, prepare, None, None)
+    with files:
+        return _run(task, items, processes, late, prepare, shared, folder)
+
+
+def _run(task, items, processes, late, prepare, shared, folder):
     context = multiprocessing.get_context("fork")
     # The next item to take, the next to prepare ahead, and per item whether it was.
     state = context.Array("i", 2 + len(items))
@@ -87,9 +105,16 @@ def run_shared(task, items, processes, late=None, prepare=None):
                 return done
             first = prepare(items[k])
             while not arrived() and (j := _reserve(state, len(items))) is not None:
-                with open(os.path.join(folder, f"{j}.part"), "wb") as file:
-                    pickle.dump(prepare(items[j]), file, protocol=5)
-                os.rename(os.path.join(folder, f"{j}.part"), os.path.join(folder, f"{j}.pickle"))
+                part = os.path.join(folder, f"{j}.part")
+                try:
+                    with open(part, "wb") as file:
+                        pickle.dump(prepare(items[j]), file, protocol=5)
+                    os.rename(part, os.path.join(folder, f"{j}.pickle"))
+                except OSError:
+                    # No room: whoever takes the item prepares it (its flag stays down).
+                    with contextlib.suppress(OSError):
+                        os.remove(part)
+                    break
                 with state.get_lock():
                     state[2 + j] = 1
             done[k] = task(first)
@@ -101,48 +126,56 @@ def run_shared(task, items, processes, late=None, prepare=None):
     children, finished = [], False
     # The late value goes by a file all share; a byte per child on a pipe says it is there
     # (never blocks, and a child waiting on it sees the pipe close if this process dies).
-    with (tempfile.TemporaryFile() if late else contextlib.nullcontext() as shared,
-          tempfile.TemporaryDirectory() if late else contextlib.nullcontext() as folder):
-        ready, told = os.pipe() if late else (None, None)
-        try:
-            for _ in range(processes - 1):
-                reader, writer = context.Pipe(duplex=False)
-                child = context.Process(
-                    target=_answer,
-                    args=(writer, functools.partial(work, folder), late and late[1], shared,
-                          ready, told))
-                child.start()
-                writer.close()  # the child's end: recv ends with EOFError when the child is gone
-                children.append((child, reader))
-            if late:
-                os.close(ready)
-                ready = None
-                pickle.dump(late[0](), shared, protocol=5)
+    ready, told = os.pipe() if late else (None, None)
+    try:
+        for _ in range(processes - 1):
+            reader, writer = context.Pipe(duplex=False)
+            child = context.Process(
+                target=_answer,
+                args=(writer, functools.partial(work, folder), late and late[1], shared,
+                      ready, told))
+            child.start()
+            writer.close()  # the child's end: recv ends with EOFError when the child is gone
+            children.append((child, reader))
+        if late:
+            os.close(ready)
+            ready = None
+            value = late[0]()
+            try:
+                pickle.dump(value, shared, protocol=5)
                 shared.flush()
-                with contextlib.suppress(BrokenPipeError):  # no child waits: theirs are done here
-                    os.write(told, b"x" * len(children))
-            results = work(folder)
-            for _, reader in children:
-                try:
-                    ok, value = reader.recv()
-                except EOFError:
-                    continue  # its items are done below
-                if not ok:
-                    raise value
-                results.update(value)
-            results.update({k: task(prepare(items[k])) for k in range(len(items))
-                            if k not in results})
-            finished = True
-            return [results[k] for k in range(len(items))]
-        finally:
-            for child, reader in children:
-                if not finished:  # our own children, no longer wanted
+            except OSError:
+                # No room to share it: the children have only prepared; all is done here.
+                for child, reader in children:
                     child.terminate()
-                child.join()
-                reader.close()
-            for fd in (ready, told):
-                if fd is not None:
-                    os.close(fd)
+                    child.join()
+                    reader.close()
+                children = []
+            else:
+                with contextlib.suppress(BrokenPipeError):  # no child waits: done here
+                    os.write(told, b"x" * len(children))
+        results = work(folder)
+        for _, reader in children:
+            try:
+                ok, value = reader.recv()
+            except EOFError:
+                continue  # its items are done below
+            if not ok:
+                raise value
+            results.update(value)
+        results.update({k: task(prepare(items[k])) for k in range(len(items))
+                        if k not in results})
+        finished = True
+        return [results[k] for k in range(len(items))]
+    finally:
+        for child, reader in children:
+            if not finished:  # our own children, no longer wanted
+                child.terminate()
+            child.join()
+            reader.close()
+        for fd in (ready, told):
+            if fd is not None:
+                os.close(fd)
 
 
 def _same(item):
@@ -160,6 +193,8 @@ def _reserve(state, n):
 
 
 def _answer(writer, work, receive, shared, ready, told):
+    # Stopped by its parent at once, whatever handler the parent's program set.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         arrived = None
         if receive is not None:

@@ -234,6 +234,72 @@ def test_a_child_that_dies_waiting_for_the_late_value_costs_only_time():
     assert run_shared(task, [1, 2, 3], 2, late=(lambda: 1, waits)) == [2, 4, 6]
 
 
+class _NoRoom:
+    """A prepared piece that cannot be written to a file: as on a full disk."""
+
+    def __init__(self, item):
+        self.item = item
+
+    def __reduce__(self):
+        raise OSError(28, "No space left on device")
+
+
+def test_a_child_that_cannot_write_ahead_leaves_the_items_to_whoever_takes_them():
+    parent, got = os.getpid(), {}
+
+    def compute():
+        time.sleep(0.5)  # the child would prepare ahead meanwhile
+        return 10
+
+    def task(prepared):
+        value = got["get"]() if os.getpid() != parent else 10
+        return prepared.item + value
+
+    results = run_shared(task, list(range(6)), 2, late=(compute, lambda get: got.update(get=get)),
+                         prepare=_NoRoom)
+    assert results == [k + 10 for k in range(6)]
+    assert multiprocessing.active_children() == []
+
+
+def test_without_a_temporary_folder_the_late_value_comes_first_and_the_children_share_it(
+        monkeypatch):
+    def no_room(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parallel_module.tempfile, "TemporaryDirectory", no_room)
+    parent, model, computed = os.getpid(), {}, []
+
+    def compute():
+        computed.append(os.getpid())
+        model["value"] = 5  # as the Matcher keeps its fitted model
+
+    def task(item):
+        time.sleep(0.05)  # both processes take items
+        return item * model["value"], os.getpid()
+
+    results = run_shared(task, list(range(6)), 2, late=(compute, lambda get: None))
+    assert [value for value, _ in results] == [k * 5 for k in range(6)]
+    assert computed == [parent]
+    assert len({pid for _, pid in results}) == 2  # forked after the value: the child had it
+
+
+def test_when_the_late_value_cannot_be_shared_this_process_does_all(monkeypatch):
+    parent, got = os.getpid(), {}
+
+    def compute():
+        time.sleep(0.2)
+        return _NoRoom(3)  # fails to be written to the shared file
+
+    def task(item):
+        value = got["get"]() if os.getpid() != parent else None
+        return item, os.getpid(), value
+
+    results = run_shared(task, list(range(4)), 2, late=(compute, lambda get: got.update(get=get)))
+    assert [(item, pid) for item, pid, _ in results] == [(k, parent) for k in range(4)]
+    assert multiprocessing.active_children() == []
+    assert _zombies() == []
+
+
 @pytest.mark.parametrize("domain", [None, "werk"])
 def test_a_model_fitted_here_while_the_worker_finds_pairs_gives_the_same_allocation(
         monkeypatch, tmp_path, domain):

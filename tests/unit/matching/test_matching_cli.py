@@ -3,8 +3,11 @@
 import copy
 import io
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -245,3 +248,29 @@ def test_the_command_line_process_writes_all_it_printed_before_it_ends(tmp_path,
     assert result.returncode == 0
     assert result.stdout == expected and len(expected) > 10_000
     assert result.stderr.startswith("allocate: done in")
+
+
+def test_a_stopped_allocation_leaves_no_temporary_files(tmp_path):
+    # Stopped while the model is fitted and the worker prepares pairs in files: they go too.
+    from matching import generate_scenario
+
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(generate_scenario(4000, 1500, seed=6)))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "matching", "allocate", str(path)],
+                               env={**os.environ, "TMPDIR": str(scratch)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(scratch.iterdir()) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert any(scratch.iterdir()), "the allocation used no temporary file"
+    # Once its worker is forked: a signal during the fork's own hooks is ignored by Python.
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    while not children.read_text().strip() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.05)
+    process.terminate()
+    assert process.wait(timeout=30) == 128 + signal.SIGTERM
+    assert list(scratch.iterdir()) == []
+

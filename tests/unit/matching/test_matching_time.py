@@ -1,5 +1,6 @@
 """Evidence over time and without leaks: persons as referred, old outcomes, earlier partners."""
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -158,6 +159,18 @@ def test_a_moving_record_ranks_a_partner_that_turned_bad_a_year_ago_below_a_stea
     assert moving.drift_ is not None, moving.cv_log_loss_
     assert now["open-slechter"] < now["open-vast"]
     assert now["open-slechter"] < 0.4 < alike["open-slechter"]
+
+
+def test_a_moving_record_is_the_same_when_the_newest_outcome_is_a_year_old():
+    # Outcomes are known only once a route ends: the same history seen a year later (every
+    # outcome a year older) must give the same records, as the folds judged them.
+    recent, old = {"slechter": 0.25, "vast": 0.5}, {"slechter": 0.8, "vast": 0.5}
+    scenario = _drifting(recent, old, n=300, span=1095, changed=365)
+    later = dataclasses.replace(scenario, reference_date=REFERENCE + dt.timedelta(days=365))
+    then, scores = _scores(scenario, half_lives=())
+    now, scores_later = _scores(later, half_lives=())
+    assert then.drift_ is not None and now.drift_ == then.drift_, now.cv_log_loss_
+    assert scores_later == pytest.approx(scores, abs=1e-9)
 
 
 def test_the_candidates_are_judged_on_later_outcomes_than_they_learned_from():
