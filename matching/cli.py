@@ -115,8 +115,9 @@ def _reuse_freed_memory():
 
     An allocation makes arrays of millions of arcs domain after domain; by
     default each large one is mapped anew and every page faulted in (zeroed)
-    again: 5 times the page faults, a tenth of the CPU time. The peak memory
-    stays the same: what is kept is what the next domain takes again.
+    again: 5 times the page faults, a tenth of the CPU time. What is kept is
+    what the next domain takes again: the measured peak did not grow (a
+    fragmented heap could make it).
     """
     try:
         libc = ctypes.CDLL("libc.so.6")

@@ -274,3 +274,17 @@ def test_a_stopped_allocation_leaves_no_temporary_files(tmp_path):
     assert process.wait(timeout=30) == 128 + signal.SIGTERM
     assert list(scratch.iterdir()) == []
 
+
+
+@pytest.mark.parametrize("value", [
+    "2026-11-24", "2024-02-29", "2025-02-29", "2026-02-30", "2026-13-01", "2026-1-01",
+    "26-11-24", "2026-11-24T10:00", " 2026-11-24", "2026-11-24\n", "２０２６-11-24", "", 20261124,
+    "20261124", "2026-W48-2", "2026-328",
+])
+def test_the_date_check_without_jsonschema_says_what_jsonschema_says(value):
+    # Reading a valid scenario skips importing jsonschema; its "date" check is written out.
+    from jsonschema import Draft202012Validator
+
+    from matching.validation import _is_date
+
+    assert _is_date(value) == Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
