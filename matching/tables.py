@@ -281,21 +281,42 @@ class ScenarioTables:
             self.__dict__[key] = (np.cumsum(count) - count, count, partner)
         return self.__dict__[key]
 
-    def anchor_hops(self, anchor, partner, mentor_only=False):
-        """Hops from anchor partners (of :meth:`anchor_rows` with ``mentor_only``) to
-        partners, aligned arrays (inf if unreachable)."""
-        key = "_anchor_hops_mentor" if mentor_only else "_anchor_hops"
+    def anchor_closeness(self, mentor_only=False):
+        """The closeness of people to partners through their anchors (of :meth:`anchor_rows`
+        with ``mentor_only``), as lookups: ``(group, hops, values)``.
+
+        People with the same set of anchors form a group; ``hops[group[p], partner]``
+        is the code of person ``p``'s nearest anchor's hops to ``partner`` (at most
+        ``MAX_HOPS + 1``: farther or unreachable; ``MAX_HOPS + 2``: no anchors) and
+        ``values[code]`` its closeness (NaN without anchors). A few lookups per pair,
+        where a pair's anchors one by one cost many times more.
+        """
+        key = "_anchor_closeness_mentor" if mentor_only else "_anchor_closeness"
         if key not in self.__dict__:
-            used = np.unique(self.anchor_rows(mentor_only)[2])
-            row = np.full(len(self.partner_index), -1, dtype=np.int64)
-            row[used] = np.arange(len(used))
+            start, count, partner = self.anchor_rows(mentor_only)
+            sets = {}
+            group = np.full(len(count), -1, dtype=np.int64)
+            for person in np.flatnonzero(count).tolist():
+                anchors = frozenset(partner[start[person]:start[person] + count[person]].tolist())
+                group[person] = sets.setdefault(anchors, len(sets))
+            group[group < 0] = len(sets)
+            members = [sorted(anchors) for anchors in sets]
+            used = sorted({a for m in members for a in m})
             # One call for all anchors: per call, checking the graph costs more than the search.
-            hops = (shortest_path(self._adjacency, unweighted=True, directed=False,
-                                  indices=used) if len(used)
-                    else np.zeros((0, len(self.partner_index))))
-            self.__dict__[key] = (row, hops.reshape(len(used), -1))
-        row, hops = self.__dict__[key]
-        return hops[row[anchor], partner]
+            rows = (shortest_path(self._adjacency, unweighted=True, directed=False,
+                                  indices=used) if used else np.zeros((0, len(self.partner_index))))
+            at = {a: k for k, a in enumerate(used)}
+            sizes = np.array([len(m) for m in members], dtype=np.int64)
+            hops = np.full((len(sets) + 1, len(self.partner_index)), MAX_HOPS + 2, dtype=np.int8)
+            if len(sets):
+                flat = rows.reshape(len(used), -1)[[at[a] for m in members for a in m]]
+                nearest = np.minimum.reduceat(flat, np.cumsum(sizes) - sizes, axis=0)
+                hops[:-1] = np.minimum(nearest, MAX_HOPS + 1)
+            codes = np.arange(MAX_HOPS + 3, dtype=float)
+            values = np.where(codes <= MAX_HOPS, 1 - codes / (MAX_HOPS + 1), 0.0)
+            values[-1] = np.nan
+            self.__dict__[key] = (group, hops, values)
+        return self.__dict__[key]
 
     def mentor_closeness(self, person):
         """Like :meth:`closeness`, from the person's mentor alone (None without one)."""
