@@ -269,21 +269,19 @@ class ScenarioTables:
                                                 directed=False, indices=[partner])[0]
         return self._hops[partner]
 
-    def anchor_rows(self, mentor_only=False):
-        """The anchors as flat rows: per person the first row and the count, and per row
-        the partner; with ``mentor_only``, the mentor alone."""
-        key = "_anchor_rows_mentor" if mentor_only else "_anchor_rows"
-        if key not in self.__dict__:
-            mine = [[a for role, a in anchors if role == "mentor"][:1] if mentor_only
-                    else [a for _, a in anchors] for anchors in self.anchors]
-            count = np.array([len(m) for m in mine], dtype=np.int64)
-            partner = np.array([a for m in mine for a in m], dtype=np.int64)
-            self.__dict__[key] = (np.cumsum(count) - count, count, partner)
-        return self.__dict__[key]
+    @cached_property
+    def _anchor_hops(self):
+        """Hop distances from each partner that anchors someone to every partner: a row per
+        anchor (looked up by partner row) of one search for all of them (per call,
+        checking the graph costs more than the search)."""
+        used = sorted({a for anchors in self.anchors for _, a in anchors})
+        hops = (shortest_path(self._adjacency, unweighted=True, directed=False, indices=used)
+                if used else np.zeros((0, len(self.partner_index))))
+        return {a: k for k, a in enumerate(used)}, hops.reshape(len(used), len(self.partner_index))
 
     def anchor_closeness(self, mentor_only=False):
-        """The closeness of people to partners through their anchors (of :meth:`anchor_rows`
-        with ``mentor_only``), as lookups: ``(group, hops, values)``.
+        """The closeness of people to partners through their anchors (with ``mentor_only``,
+        the mentor alone), as lookups: ``(group, hops, values)``.
 
         People with the same set of anchors form a group; ``hops[group[p], partner]``
         is the code of person ``p``'s nearest anchor's hops to ``partner`` (at most
@@ -293,24 +291,20 @@ class ScenarioTables:
         """
         key = "_anchor_closeness_mentor" if mentor_only else "_anchor_closeness"
         if key not in self.__dict__:
-            start, count, partner = self.anchor_rows(mentor_only)
             sets = {}
-            group = np.full(len(count), -1, dtype=np.int64)
-            for person in np.flatnonzero(count).tolist():
-                anchors = frozenset(partner[start[person]:start[person] + count[person]].tolist())
-                group[person] = sets.setdefault(anchors, len(sets))
+            group = np.empty(len(self.anchors), dtype=np.int64)
+            for person, anchors in enumerate(self.anchors):
+                mine = frozenset(a for role, a in anchors[:1] if role == "mentor") if (
+                    mentor_only) else frozenset(a for _, a in anchors)
+                group[person] = sets.setdefault(mine, len(sets)) if mine else -1
             group[group < 0] = len(sets)
-            members = [sorted(anchors) for anchors in sets]
-            used = sorted({a for m in members for a in m})
-            # One call for all anchors: per call, checking the graph costs more than the search.
-            rows = (shortest_path(self._adjacency, unweighted=True, directed=False,
-                                  indices=used) if used else np.zeros((0, len(self.partner_index))))
-            at = {a: k for k, a in enumerate(used)}
+            row, rows = self._anchor_hops
+            members = [[row[a] for a in sorted(anchors)] for anchors in sets]
             sizes = np.array([len(m) for m in members], dtype=np.int64)
             hops = np.full((len(sets) + 1, len(self.partner_index)), MAX_HOPS + 2, dtype=np.int8)
             if len(sets):
-                flat = rows.reshape(len(used), -1)[[at[a] for m in members for a in m]]
-                nearest = np.minimum.reduceat(flat, np.cumsum(sizes) - sizes, axis=0)
+                nearest = np.minimum.reduceat(rows[[k for m in members for k in m]],
+                                              np.cumsum(sizes) - sizes, axis=0)
                 hops[:-1] = np.minimum(nearest, MAX_HOPS + 1)
             codes = np.arange(MAX_HOPS + 3, dtype=float)
             values = np.where(codes <= MAX_HOPS, 1 - codes / (MAX_HOPS + 1), 0.0)
