@@ -488,6 +488,23 @@ assert "jsonschema" not in sys.modules and "ortools.sat.python.cp_model" not in 
                    stdout=subprocess.DEVNULL)
 
 
+def test_the_allocation_loads_the_stochastic_programs_solver_only_for_them():
+    # scipy.optimize's import is 0.1-0.3 s of CPU before the worker can start (issue 24).
+    code = """
+import sys
+import matching.allocation
+import matching.cli
+assert "scipy.optimize" not in sys.modules and "matching.stochastic" not in sys.modules
+from matching import Matcher, generate_scenario, load_scenario
+doc = generate_scenario(80, 30, seed=2)
+doc["forecast"] = doc["inburgeraars"][:10]
+matcher = Matcher(load_scenario(doc))
+matching.allocation.allocate(matcher, forecast_method="stochastic")
+assert "matching.stochastic" in sys.modules
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
+
+
 def test_reading_pauses_the_collector_and_the_command_line_leaves_it_as_it_was(
         monkeypatch, tmp_path, capsys):
     seen = []
