@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import shortest_path
 
 from matching import vocab
 from matching.errors import ScenarioError
@@ -251,33 +249,56 @@ class ScenarioTables:
         return anchors
 
     @cached_property
-    def _adjacency(self):
-        rows, cols = [], []
-        for p in self.scenario.partners:
-            for tie in p.ties:
-                a, b = self.partner_index[p.id], self.partner_index[tie]
-                if a != b:
-                    rows += [a, b]
-                    cols += [b, a]
-        n = len(self.scenario.partners)
-        return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    def _neighbours(self):
+        """The ties graph (undirected, no loops) as per partner row the start of its
+        neighbours in the second array, and one more start for the end."""
+        edges = {(a, b) for p in self.scenario.partners for tie in p.ties
+                 if (a := self.partner_index[p.id]) != (b := self.partner_index[tie])}
+        edges = np.array(sorted(edges | {(b, a) for a, b in edges}), dtype=np.int64)
+        edges = edges.reshape(-1, 2)
+        start = np.searchsorted(edges[:, 0], np.arange(len(self.partner_index) + 1))
+        return start, edges[:, 1]
+
+    def hops(self, sources):
+        """Hop distances in the ties graph from each partner row of ``sources`` to all (a row
+        each; inf if unreachable).
+
+        Breadth first from all sources at once, a level a step: a partner is
+        reached when one of its neighbours was in the last level. For the
+        coalition's few hundred partners a few array operations per level,
+        where a graph library's import alone costs a fifth of a second.
+        """
+        n = len(self.partner_index)
+        start, neighbour = self._neighbours
+        linked = np.flatnonzero(np.diff(start) > 0)
+        out = np.full((len(sources), n), np.inf)
+        seen = np.zeros((len(sources), n), dtype=bool)
+        level = np.zeros_like(seen)
+        level[np.arange(len(sources)), sources] = True
+        for steps in range(n):
+            if not level.any():
+                break
+            out[level] = steps
+            seen |= level
+            reached = np.zeros_like(seen)
+            if len(linked):
+                reached[:, linked] = np.logical_or.reduceat(level[:, neighbour], start[linked],
+                                                            axis=1)
+            level = reached & ~seen
+        return out
 
     def hops_from(self, partner):
         """Hop distances in the ties graph from one partner to all (inf if unreachable)."""
         if partner not in self._hops:
-            self._hops[partner] = shortest_path(self._adjacency, unweighted=True,
-                                                directed=False, indices=[partner])[0]
+            self._hops[partner] = self.hops([partner])[0]
         return self._hops[partner]
 
     @cached_property
     def _anchor_hops(self):
         """Hop distances from each partner that anchors someone to every partner: a row per
-        anchor (looked up by partner row) of one search for all of them (per call,
-        checking the graph costs more than the search)."""
+        anchor (looked up by partner row), of one search for all of them."""
         used = sorted({a for anchors in self.anchors for _, a in anchors})
-        hops = (shortest_path(self._adjacency, unweighted=True, directed=False, indices=used)
-                if used else np.zeros((0, len(self.partner_index))))
-        return {a: k for k, a in enumerate(used)}, hops.reshape(len(used), len(self.partner_index))
+        return {a: k for k, a in enumerate(used)}, self.hops(used)
 
     def anchor_closeness(self, mentor_only=False):
         """The closeness of people to partners through their anchors (with ``mentor_only``,
