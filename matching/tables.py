@@ -47,10 +47,9 @@ def _bitsets(lists, vocabulary):
     """Packed bit sets, one row per object, 64 members per uint64 word."""
     words = max(1, -(-len(vocabulary) // 64))
     out = np.zeros((len(lists), words), dtype=np.uint64)
-    for row, items in enumerate(lists):
-        for item in items:
-            k = vocabulary[item]
-            out[row, k // 64] |= np.uint64(1 << (k % 64))
+    rows = np.array([row for row, items in enumerate(lists) for _ in items], dtype=np.int64)
+    k = np.array([vocabulary[item] for items in lists for item in items], dtype=np.int64)
+    np.bitwise_or.at(out, (rows, k // 64), np.left_shift(np.uint64(1), (k % 64).astype(np.uint64)))
     return out
 
 
