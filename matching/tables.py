@@ -29,28 +29,37 @@ _NO_BOUND_LOW, _NO_BOUND_HIGH = -1, 10_000
 
 def _codes(values, allowed, path):
     lookup = {v: k for k, v in enumerate(allowed)}
-    out = np.full(len(values), -1, dtype=np.int16)
-    for k, v in enumerate(values):
-        if v is not None:
-            if v not in lookup:
-                raise ScenarioError(path(k), f"{v!r} is not a {vocab.noun_for(allowed)}")
-            out[k] = lookup[v]
+    lookup[None] = -1
+    out = np.array([lookup.get(v, -2) for v in values], dtype=np.int16).reshape(-1)
+    if (out == -2).any():
+        k = int(np.argmax(out == -2))
+        raise ScenarioError(path(k), f"{values[k]!r} is not a {vocab.noun_for(allowed)}")
     return out
+
+
+def _distinct(lists):
+    """Per list its row among the distinct ones (many objects share one), and those."""
+    index = {}
+    rows = [index.setdefault(tuple(items), len(index)) for items in lists]
+    return np.array(rows, dtype=np.int64), list(index)
 
 
 def _masks(lists, allowed):
     lookup = {v: 1 << k for k, v in enumerate(allowed)}
-    return np.array([sum(lookup[v] for v in set(items)) for items in lists], dtype=np.int64)
+    rows, distinct = _distinct(lists)
+    return np.array([sum(lookup[v] for v in set(items)) for items in distinct],
+                    dtype=np.int64)[rows]
 
 
 def _bitsets(lists, vocabulary):
     """Packed bit sets, one row per object, 64 members per uint64 word."""
+    rows, distinct = _distinct(lists)
     words = max(1, -(-len(vocabulary) // 64))
-    out = np.zeros((len(lists), words), dtype=np.uint64)
-    rows = np.array([row for row, items in enumerate(lists) for _ in items], dtype=np.int64)
-    k = np.array([vocabulary[item] for items in lists for item in items], dtype=np.int64)
-    np.bitwise_or.at(out, (rows, k // 64), np.left_shift(np.uint64(1), (k % 64).astype(np.uint64)))
-    return out
+    out = np.zeros((len(distinct), words), dtype=np.uint64)
+    row = np.array([r for r, items in enumerate(distinct) for _ in items], dtype=np.int64)
+    k = np.array([vocabulary[item] for items in distinct for item in items], dtype=np.int64)
+    np.bitwise_or.at(out, (row, k // 64), np.left_shift(np.uint64(1), (k % 64).astype(np.uint64)))
+    return out[rows]
 
 
 def _location(obj):
