@@ -19,8 +19,8 @@ NOT_PAGES_PREFIXES = ("/api", "/hsds", "/assets", "/static", "/health", "/favico
 NOT_PAGES_SUFFIXES = (".csv", ".json", ".ics", ".xml", ".ico", ".png", ".svg")
 
 # Words broken across lines inside a table cell or the header's signed-in account (a word
-# of 2+ letters whose range has more than one line box), and columns of numbers not
-# right-aligned with their header.
+# of 2+ letters whose range has more than one line box), a separator "·" of the account
+# line that starts a line, and columns of numbers not right-aligned with their header.
 TABLE_LAYOUT = """() => {
   const broken = [];
   for (const cell of document.querySelectorAll('main table th, main table td, .ww-account__who')) {
@@ -35,6 +35,25 @@ TABLE_LAYOUT = """() => {
         const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
         if (lines.size > 1) broken.push(match[0]);
       }
+    }
+  }
+  // The account line's "·" ends the line of what it follows, never starts the next one.
+  const strayDots = [];
+  for (const who of document.querySelectorAll('.ww-account__who')) {
+    let previousTop = null;
+    const walker = document.createTreeWalker(who, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      [...node.textContent].forEach((character, index) => {
+        if (/\\s/.test(character)) return;
+        const range = document.createRange();
+        range.setStart(node, index);
+        range.setEnd(node, index + 1);
+        const top = Math.round(range.getBoundingClientRect().top);
+        if (character === '·' && previousTop !== null && top !== previousTop) {
+          strayDots.push(who.textContent.replace(/\\s+/g, ' ').trim());
+        }
+        previousTop = top;
+      });
     }
   }
   // A column of numbers (a dash for none) is right-aligned, its header as well.
@@ -53,7 +72,7 @@ TABLE_LAYOUT = """() => {
       if (!right(th) || !cells.every(right)) misaligned.push(th.textContent.trim());
     });
   }
-  return {broken: [...new Set(broken)].slice(0, 8), misaligned: [...new Set(misaligned)],
+  return {broken: [...new Set(broken)].slice(0, 8), misaligned: [...new Set(misaligned)], strayDots,
           pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth};
 }"""
 

@@ -70,6 +70,7 @@ def check(page, walk: Walk, where: str) -> None:
     page.set_viewport_size(PHONE)
     layout = page.evaluate(TABLE_LAYOUT)
     walk.report(where, [f"at 390 px a word breaks: {word}" for word in layout["broken"]])
+    walk.report(where, [f"at 390 px a '·' starts a line: {who}" for who in layout["strayDots"]])
     if layout["pageWidth"] > layout["viewport"] + 1:
         walk.report(where, [f"at 390 px the page is {layout['pageWidth']} px wide"])
     page.set_viewport_size(DESKTOP)
