@@ -417,15 +417,21 @@ class _Problem:
                                           @ self.x_domain).toarray()
         linear[np.diag_indices(n_linear)] += self.penalty[:n_linear]
         linear_factor = cho_factor(linear)
-        effects = (self.effects_t @ sparse.diags(curvature) @ self.effects
-                   + sparse.diags(self.penalty[n_linear:])).tocsc()
-        # Symmetric positive definite: no pivoting; the minimum-degree ordering keeps the
-        # effects' factor about as sparse as the block itself.
-        effects_factor = splu(effects, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0,
-                              options={"SymmetricMode": True})
+        if self.effects.shape[1] == 0:
+            # The linear block alone (as in the calibration): the Hessian itself.
+            def solve(v):
+                return cho_solve(linear_factor, v)
+        else:
+            effects = (self.effects_t @ sparse.diags(curvature) @ self.effects
+                       + sparse.diags(self.penalty[n_linear:])).tocsc()
+            # Symmetric positive definite: no pivoting; the minimum-degree ordering keeps
+            # the effects' factor about as sparse as the block itself.
+            effects_factor = splu(effects, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0,
+                                  options={"SymmetricMode": True})
 
-        def solve(v):
-            return np.r_[cho_solve(linear_factor, v[:n_linear]), effects_factor.solve(v[n_linear:])]
+            def solve(v):
+                return np.r_[cho_solve(linear_factor, v[:n_linear]),
+                             effects_factor.solve(v[n_linear:])]
 
         size = len(self.penalty)
         return LinearOperator((size, size), matvec=solve, dtype=float)
@@ -509,24 +515,19 @@ def _platt(logit, y, weight=None):
     """Slope and offset that calibrate log-odds ``logit`` on outcomes ``y`` (weighted).
 
     scikit-learn's ``LogisticRegression(C=1e6)`` (the slope barely penalised,
-    the offset free), fitted with scipy as the model itself is: importing
-    scikit-learn took a tenth of a large allocation's time.
+    the offset free), solved as the model itself is, to its optimum: importing
+    scikit-learn took a tenth of a large allocation's time, and scipy.optimize
+    0.15 s of ranking's.
     """
-    from scipy.optimize import minimize
+    from scipy import sparse
 
-    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)
-    y = np.asarray(y, dtype=float)
-
-    def loss(theta):
-        eta = theta[0] * logit + theta[1]
-        residual = w * (_sigmoid(eta) - y)
-        value = w @ (np.logaddexp(0, eta) - y * eta) + 0.5e-6 * theta[0] ** 2
-        grad = np.array([residual @ logit + 1e-6 * theta[0], residual.sum()])
-        return value / len(y), grad / len(y)
-
-    result = minimize(loss, np.zeros(2), jac=True, method="L-BFGS-B",
-                      options={"maxiter": 1000, "gtol": 1e-9})
-    return float(result.x[0]), float(result.x[1])
+    n = len(y)
+    w = np.ones(n) if weight is None else np.asarray(weight, dtype=float)
+    problem = _Problem(np.zeros(n), np.column_stack([logit, np.ones(n)]), None,
+                       sparse.csr_matrix((n, 0)), np.asarray(y, dtype=float), w,
+                       np.array([1e-6, 0.0]))
+    slope, offset = problem.solve(np.zeros(2))
+    return float(slope), float(offset)
 
 
 def _decay(age_days, half_life):

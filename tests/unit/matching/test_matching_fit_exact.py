@@ -1,5 +1,9 @@
 """The success model's penalised fit reaches its optimum, whatever it starts from."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import sparse
@@ -97,3 +101,20 @@ def test_two_starts_give_the_same_records_with_the_features_held_and_drifting(hi
     scores = [_sigmoid(_predict_rows(d, theta[:len(features)], every)) for theta in (cold, warm)]
     assert np.abs(scores[0] - scores[1]).max() < 1e-8
     assert np.abs(cold - warm).max() < 1e-6
+
+
+def test_fitting_the_model_imports_no_optimiser():
+    # Ranking fits the model before its first answer: importing scipy.optimize costs 0.15 s.
+    # (Dated history: the folds are split on time, without scikit-learn, which imports it.)
+    code = """if True:
+        import datetime as dt, sys
+        from matching import Matcher, generate_scenario, load_scenario
+        doc = generate_scenario(2000, 500, seed=4)
+        for k, entry in enumerate(doc["history"]):
+            entry["referred_on"] = (dt.date(2026, 11, 1) - dt.timedelta(days=k % 700)).isoformat()
+        sys.modules["scipy.optimize"] = None  # importing it fails
+        model = Matcher(load_scenario(doc), check=False).model
+        assert model.kind_ == "model", model.kind_
+        """
+    subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[3],
+                   check=True)
