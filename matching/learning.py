@@ -292,11 +292,13 @@ def _minimise(offset, x_dense, x_domain, d, rows, weight, penalty, theta0, steps
     (a neighbouring candidate's fit) saves iterations and changes no number.
     Each Newton step solves the Hessian's system by conjugate gradients
     (``scipy.sparse.linalg.cg``), preconditioned by the Hessian's two diagonal
-    blocks solved exactly: the linear terms' (dense, small: Cholesky) and the
-    effects' (sparse: ``splu``). What remains between them is what CG
-    converges on in a few iterations; L-BFGS took hundreds and stopped
-    short of the optimum. A backtracking line search keeps every step
-    downhill.
+    blocks at the first step, solved exactly: the linear terms' (dense, small:
+    Cholesky) and the effects' (sparse: ``splu``). What remains between them
+    is what CG converges on in a few iterations; L-BFGS took hundreds and
+    stopped short of the optimum. A backtracking line search keeps every step
+    downhill. scipy.optimize's Newton-CG and trust-region methods take no
+    preconditioner (CG then needs hundreds of products a step) and Newton-CG
+    stops on the step's size, not the gradient: hence this short loop.
     """
     from scipy import sparse
 
