@@ -1,11 +1,19 @@
 """Entry point of ``python -m matching``."""
 
-import os
-import signal
-import sys
+import gc
 
-from matching.cli import main
+# The modules live as long as the process: the collector need not walk what importing them
+# makes (a tenth of the imports' time), before nor after.
+gc.disable()
 
+import os  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+
+from matching.cli import main  # noqa: E402
+
+gc.freeze()
+gc.enable()
 # Stopped (SIGTERM) as by an exit, so what the command holds is cleaned up: its temporary
 # files. Its forked workers go back to the default and stop at once.
 signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))

@@ -205,7 +205,8 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arriv
     capacity = np.maximum(t.offers.capacity, 0)
     if len(t.people.ids) == batch and forecast_method != "potentials":  # nobody expected
         chosen = _Chosen(len(node_keys))
-        for problem in _static(matcher, needs, capacity, initial_arcs, workers):
+        problems, chosen.shortage = _static(matcher, needs, capacity, initial_arcs, workers)
+        for problem in problems:
             _record(t, chosen, node_keys, problem)
         return _result(t, node_keys, chosen)
     arcs = {}
@@ -258,7 +259,8 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arriv
 
 
 def _static(matcher, needs, capacity, initial_arcs, workers):
-    """The solved domains of a problem without forecast people or prices.
+    """The solved domains of a problem without forecast people or prices, and per domain
+    why its needy people without eligible offers get none (:func:`_shortage`).
 
     Each domain stands alone (taal and werk together when duaal people couple
     them), so the domains are solved one by one, each letting go of its arcs
@@ -280,16 +282,31 @@ def _static(matcher, needs, capacity, initial_arcs, workers):
     items = [items[k] for k in sorted(range(len(items)), key=lambda k: -work[k])]
 
     def prepare(item):  # what needs no model: a worker does it while the model is fitted
-        return item, [_domain_pairs(matcher, d) for d in item]
+        found = [_domain_pairs(matcher, d) for d in item]
+        return item, found, {d: _shortage(t, needs, d, pairs)
+                             for d, pairs in zip(item, found, strict=True)}
 
     def solve(prepared):
-        return _solve_domains(matcher, *prepared, needs, capacity, initial_arcs, coupled)
+        item, found, shortage = prepared
+        return _solve_domains(matcher, item, found, needs, capacity, initial_arcs,
+                              coupled), shortage
 
     # A model not fitted yet is fitted here while the workers find pairs: of their first
     # domains, then of the next ones, for whichever process takes them.
     late = None if matcher.fitted else (lambda: matcher.model, matcher.model_from)
-    return [problem for solved in run_shared(solve, items, workers, late=late, prepare=prepare)
-            for problem in solved]
+    done = run_shared(solve, items, workers, late=late, prepare=prepare)
+    return ([problem for solved, _ in done for problem in solved],
+            {d: reasons for _, shortage in done for d, reasons in shortage.items()})
+
+
+def _shortage(t, needs, d, found):
+    """Why the people needing domain ``d`` get no offer of it where its eligible pairs
+    ``found`` (:func:`_domain_pairs`) have none for them: person row -> reason."""
+    paired = np.zeros(len(needs), dtype=bool)
+    for p, _, _ in found:
+        paired[p] = True
+    rows = np.flatnonzero((needs[:, d] > 0) & ~paired)
+    return dict(zip(rows.tolist(), shortage_reasons(t, rows, d), strict=True))
 
 
 def _solve_domains(matcher, domains, found, needs, capacity, initial_arcs, coupled):
@@ -546,6 +563,8 @@ class _Chosen:
         self.value = np.zeros(n)
         self.kept_reason = {}
         self.kept = {}
+        # Per domain, the reasons of the people without eligible offers, where known already.
+        self.shortage = {}
 
 
 def _result(t, node_keys, chosen):
@@ -553,9 +572,11 @@ def _result(t, node_keys, chosen):
     people, domains = node_keys // n_domains, node_keys % n_domains
     has_arcs = chosen.has_arcs
     reason = {}
-    for d in np.unique(domains[~has_arcs]):
+    for d in np.unique(domains[~has_arcs]).tolist():
         rows = np.flatnonzero(~has_arcs & (domains == d))
-        reason.update(zip(rows.tolist(), shortage_reasons(t, people[rows], int(d)), strict=True))
+        known = chosen.shortage.get(d)
+        reason.update(zip(rows.tolist(), [known[p] for p in people[rows].tolist()] if known
+                          is not None else shortage_reasons(t, people[rows], d), strict=True))
     person_ids, offer_ids, names = t.people.ids, t.offers.ids, vocab.DOMAINS
     done = np.flatnonzero(chosen.offer >= 0)
     scores = chosen.score[done].tolist()

@@ -16,7 +16,6 @@ from functools import cached_property
 import numpy as np
 
 from matching import vocab
-from matching.tables import MAX_HOPS
 
 __all__ = ["PairFacts", "person_traits"]
 
@@ -185,20 +184,5 @@ class PairFacts:
     def closeness(self):
         """``1 - hops / 5`` to the person's mentor or a partner of a completed referral;
         NaN without."""
-        out = np.full(len(self.p), np.nan)
-        # Only people with a mentor or an earlier partner have a closeness: usually few.
-        rows = np.flatnonzero(self._traits["anchored"][self.p])
-        start, count, partner = self.t.anchor_rows(mentor_only=self.mentor_only)
-        rows = rows[count[self.p[rows]] > 0]
-        if len(rows) == 0:
-            return out
-        # Each pair once per anchor of its person; the nearest anchor counts.
-        n = count[self.p[rows]]
-        first = np.cumsum(n) - n
-        anchor = np.repeat(start[self.p[rows]] - first, n) + np.arange(int(n.sum()))
-        hops = self.t.anchor_hops(partner[anchor],
-                                  np.repeat(self.t.offers.partner[self.o[rows]], n),
-                                  mentor_only=self.mentor_only)
-        best = np.minimum.reduceat(hops, first)
-        out[rows] = np.where(best <= MAX_HOPS, 1 - best / (MAX_HOPS + 1), 0.0)
-        return out
+        group, hops, values = self.t.anchor_closeness(mentor_only=self.mentor_only)
+        return values[hops[group[self.p], self.t.offers.partner[self.o]]]

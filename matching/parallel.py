@@ -10,7 +10,7 @@ through files, for whichever process takes the next pieces.
 """
 
 import contextlib
-import functools
+import fcntl
 import multiprocessing
 import os
 import pickle
@@ -48,8 +48,10 @@ def run_shared(task, items, processes, late=None, prepare=None):
     value and returns it. ``prepare`` is the part of a task that does not need
     it: a child prepares its first item, then, until the value is there, the
     next items not taken yet, which it leaves in files for whichever process
-    takes them. Without children nothing is computed here: the tasks find their
-    own way.
+    takes them. Each item is prepared once: a process that would take an item
+    still being prepared takes the next one instead, or, if only such are left,
+    waits for it. Without children nothing is computed here: the tasks find
+    their own way.
 
     A child's exception is raised here, as is one of ``compute``; the items of
     a child that dies without answering (killed, out of memory) are done here
@@ -75,21 +77,34 @@ def run_shared(task, items, processes, late=None, prepare=None):
         return _run(task, items, processes, late, prepare, shared, folder)
 
 
+# An item's preparation ahead (per item in the shared state, after the counts): none, under
+# way (a lock file held by the child preparing it), or done (its file is there).
+_NONE, _UNDER_WAY, _DONE = 0, 1, 2
+
+
 def _run(task, items, processes, late, prepare, shared, folder):
     context = multiprocessing.get_context("fork")
-    # The next item to take, the next to prepare ahead, and per item whether it was.
-    state = context.Array("i", 2 + len(items))
+    # Per item whether it was taken, and how far its preparation ahead is.
+    state = context.Array("i", 2 * len(items))
+    n = len(items)
 
     def take():
+        """The next item not taken: the first whose preparation is not under way, else
+        (only such are left) the first of those, to wait for; None when all are taken."""
         with state.get_lock():
-            k = state[0]
-            if k >= len(items):
-                return None, False
-            state[0] += 1
-            return k, bool(state[2 + k])
+            left = [k for k in range(n) if not state[k]]
+            if not left:
+                return None, _NONE
+            k = next((k for k in left if state[n + k] != _UNDER_WAY), left[0])
+            state[k] = 1
+            return k, state[n + k]
 
-    def prepared(k, ahead, folder):
-        if not ahead:
+    def prepared(k, ahead):
+        if ahead == _UNDER_WAY:  # wait for whoever prepares it (or its end: then it is left)
+            with open(_lock_path(folder, k), "rb") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            ahead = state[n + k]
+        if ahead != _DONE:
             return prepare(items[k])
         path = os.path.join(folder, f"{k}.pickle")
         with open(path, "rb") as file:
@@ -97,30 +112,19 @@ def _run(task, items, processes, late, prepare, shared, folder):
         os.remove(path)
         return value
 
-    def work(folder=None, arrived=None):
+    def work(arrived=None):
         done = {}
         if arrived is not None:  # a child, while the late value is on its way
             k, _ = take()
             if k is None:
                 return done
             first = prepare(items[k])
-            while not arrived() and (j := _reserve(state, len(items))) is not None:
-                part = os.path.join(folder, f"{j}.part")
-                try:
-                    with open(part, "wb") as file:
-                        pickle.dump(prepare(items[j]), file, protocol=5)
-                    os.rename(part, os.path.join(folder, f"{j}.pickle"))
-                except OSError:
-                    # No room: whoever takes the item prepares it (its flag stays down).
-                    with contextlib.suppress(OSError):
-                        os.remove(part)
-                    break
-                with state.get_lock():
-                    state[2 + j] = 1
+            while not arrived() and _prepare_ahead(state, n, folder, prepare, items):
+                pass
             done[k] = task(first)
         while (taken := take())[0] is not None:
             k, ahead = taken
-            done[k] = task(prepared(k, ahead, folder))
+            done[k] = task(prepared(k, ahead))
         return done
 
     children, finished = [], False
@@ -132,7 +136,7 @@ def _run(task, items, processes, late, prepare, shared, folder):
             reader, writer = context.Pipe(duplex=False)
             child = context.Process(
                 target=_answer,
-                args=(writer, functools.partial(work, folder), late and late[1], shared,
+                args=(writer, work, late and late[1], shared,
                       ready, told))
             child.start()
             writer.close()  # the child's end: recv ends with EOFError when the child is gone
@@ -154,7 +158,7 @@ def _run(task, items, processes, late, prepare, shared, folder):
             else:
                 with contextlib.suppress(BrokenPipeError):  # no child waits: done here
                     os.write(told, b"x" * len(children))
-        results = work(folder)
+        results = work()
         for _, reader in children:
             try:
                 ok, value = reader.recv()
@@ -163,10 +167,9 @@ def _run(task, items, processes, late, prepare, shared, folder):
             if not ok:
                 raise value
             results.update(value)
-        results.update({k: task(prepare(items[k])) for k in range(len(items))
-                        if k not in results})
+        results.update({k: task(prepare(items[k])) for k in range(n) if k not in results})
         finished = True
-        return [results[k] for k in range(len(items))]
+        return [results[k] for k in range(n)]
     finally:
         for child, reader in children:
             if not finished:  # our own children, no longer wanted
@@ -182,14 +185,39 @@ def _same(item):
     return item
 
 
-def _reserve(state, n):
-    """The next item not taken nor reserved, reserved to be prepared ahead; None if none."""
+def _lock_path(folder, k):
+    return os.path.join(folder, f"{k}.lock")
+
+
+def _prepare_ahead(state, n, folder, prepare, items):
+    """In a child: prepare the first item neither taken nor prepared into a file, for
+    whichever process takes it. False when none is left or the file cannot be written."""
     with state.get_lock():
-        j = max(state[0], state[1])
-        if j >= n:
-            return None
-        state[1] = j + 1
-        return j
+        j = next((k for k in range(n) if not state[k] and state[n + k] == _NONE), None)
+        if j is None:
+            return False
+        try:
+            # Held while it is prepared: whoever takes it meanwhile waits for it (the kernel
+            # lets go of it if this process ends).
+            lock = open(_lock_path(folder, j), "wb")  # noqa: SIM115 - closed below
+        except OSError:
+            return False
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        state[n + j] = _UNDER_WAY
+    with lock:
+        part = os.path.join(folder, f"{j}.part")
+        try:
+            with open(part, "wb") as file:
+                pickle.dump(prepare(items[j]), file, protocol=5)
+            os.rename(part, os.path.join(folder, f"{j}.pickle"))
+        except OSError:
+            # No room: whoever takes the item prepares it.
+            with contextlib.suppress(OSError):
+                os.remove(part)
+            state[n + j] = _NONE
+            return False
+        state[n + j] = _DONE
+    return True
 
 
 def _answer(writer, work, receive, shared, ready, told):

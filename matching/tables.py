@@ -269,33 +269,48 @@ class ScenarioTables:
                                                 directed=False, indices=[partner])[0]
         return self._hops[partner]
 
-    def anchor_rows(self, mentor_only=False):
-        """The anchors as flat rows: per person the first row and the count, and per row
-        the partner; with ``mentor_only``, the mentor alone."""
-        key = "_anchor_rows_mentor" if mentor_only else "_anchor_rows"
-        if key not in self.__dict__:
-            mine = [[a for role, a in anchors if role == "mentor"][:1] if mentor_only
-                    else [a for _, a in anchors] for anchors in self.anchors]
-            count = np.array([len(m) for m in mine], dtype=np.int64)
-            partner = np.array([a for m in mine for a in m], dtype=np.int64)
-            self.__dict__[key] = (np.cumsum(count) - count, count, partner)
-        return self.__dict__[key]
+    @cached_property
+    def _anchor_hops(self):
+        """Hop distances from each partner that anchors someone to every partner: a row per
+        anchor (looked up by partner row) of one search for all of them (per call,
+        checking the graph costs more than the search)."""
+        used = sorted({a for anchors in self.anchors for _, a in anchors})
+        hops = (shortest_path(self._adjacency, unweighted=True, directed=False, indices=used)
+                if used else np.zeros((0, len(self.partner_index))))
+        return {a: k for k, a in enumerate(used)}, hops.reshape(len(used), len(self.partner_index))
 
-    def anchor_hops(self, anchor, partner, mentor_only=False):
-        """Hops from anchor partners (of :meth:`anchor_rows` with ``mentor_only``) to
-        partners, aligned arrays (inf if unreachable)."""
-        key = "_anchor_hops_mentor" if mentor_only else "_anchor_hops"
+    def anchor_closeness(self, mentor_only=False):
+        """The closeness of people to partners through their anchors (with ``mentor_only``,
+        the mentor alone), as lookups: ``(group, hops, values)``.
+
+        People with the same set of anchors form a group; ``hops[group[p], partner]``
+        is the code of person ``p``'s nearest anchor's hops to ``partner`` (at most
+        ``MAX_HOPS + 1``: farther or unreachable; ``MAX_HOPS + 2``: no anchors) and
+        ``values[code]`` its closeness (NaN without anchors). A few lookups per pair,
+        where a pair's anchors one by one cost many times more.
+        """
+        key = "_anchor_closeness_mentor" if mentor_only else "_anchor_closeness"
         if key not in self.__dict__:
-            used = np.unique(self.anchor_rows(mentor_only)[2])
-            row = np.full(len(self.partner_index), -1, dtype=np.int64)
-            row[used] = np.arange(len(used))
-            # One call for all anchors: per call, checking the graph costs more than the search.
-            hops = (shortest_path(self._adjacency, unweighted=True, directed=False,
-                                  indices=used) if len(used)
-                    else np.zeros((0, len(self.partner_index))))
-            self.__dict__[key] = (row, hops.reshape(len(used), -1))
-        row, hops = self.__dict__[key]
-        return hops[row[anchor], partner]
+            sets = {}
+            group = np.empty(len(self.anchors), dtype=np.int64)
+            for person, anchors in enumerate(self.anchors):
+                mine = frozenset(a for role, a in anchors[:1] if role == "mentor") if (
+                    mentor_only) else frozenset(a for _, a in anchors)
+                group[person] = sets.setdefault(mine, len(sets)) if mine else -1
+            group[group < 0] = len(sets)
+            row, rows = self._anchor_hops
+            members = [[row[a] for a in sorted(anchors)] for anchors in sets]
+            sizes = np.array([len(m) for m in members], dtype=np.int64)
+            hops = np.full((len(sets) + 1, len(self.partner_index)), MAX_HOPS + 2, dtype=np.int8)
+            if len(sets):
+                nearest = np.minimum.reduceat(rows[[k for m in members for k in m]],
+                                              np.cumsum(sizes) - sizes, axis=0)
+                hops[:-1] = np.minimum(nearest, MAX_HOPS + 1)
+            codes = np.arange(MAX_HOPS + 3, dtype=float)
+            values = np.where(codes <= MAX_HOPS, 1 - codes / (MAX_HOPS + 1), 0.0)
+            values[-1] = np.nan
+            self.__dict__[key] = (group, hops, values)
+        return self.__dict__[key]
 
     def mentor_closeness(self, person):
         """Like :meth:`closeness`, from the person's mentor alone (None without one)."""

@@ -192,6 +192,76 @@ def test_while_the_late_value_comes_a_child_prepares_the_next_items_for_whoever_
     assert multiprocessing.active_children() == []
 
 
+def _logged_run(tmp_path, compute, prepare_seconds, items=6, die_on=None):
+    """run_shared over ``items`` with a late value, logging who prepared and who did each
+    item; ``prepare_seconds(item)`` long per item; a child preparing ``die_on`` ahead dies."""
+    log, parent, got = tmp_path / "log", os.getpid(), {}
+
+    def note(*what):
+        with log.open("a") as out:  # from whichever process
+            out.write(" ".join(map(str, what)) + "\n")
+
+    def prepare(item):
+        note("prepared", item, os.getpid())
+        time.sleep(prepare_seconds(item))
+        if item == die_on and os.getpid() != parent:
+            os._exit(9)  # as if killed while it prepared
+        return item, os.getpid()
+
+    def task(prepared):
+        value = got["get"]() if os.getpid() != parent else 7
+        time.sleep(0.02)
+        return prepared[0] + value, prepared[1], os.getpid()
+
+    results = run_shared(task, list(range(items)), 2,
+                         late=(compute, lambda get: got.update(get=get)), prepare=prepare)
+    assert [total for total, _, _ in results] == [k + 7 for k in range(items)]
+    assert multiprocessing.active_children() == []
+    prepared = [line.split()[1:] for line in log.read_text().splitlines()]
+    return results, [(int(item), int(pid)) for item, pid in prepared], parent
+
+
+def test_an_item_being_prepared_when_the_late_value_comes_is_prepared_once(tmp_path):
+    def compute():
+        time.sleep(1.0)  # the child prepares item 0, then item 1 until 1.2 s
+        return 7
+
+    results, prepared, parent = _logged_run(tmp_path, compute, lambda item: 0.6)
+    assert sorted(item for item, _ in prepared) == list(range(6))  # each once
+    by_child = [item for item, pid in prepared if pid != parent]
+    assert by_child[:2] == [0, 1]
+    # This process took the next item instead of preparing item 1 again, and item 1 from
+    # its file once ready (whoever took it).
+    assert (2, parent) in prepared
+    assert results[1][1] != parent
+
+
+def test_when_only_items_being_prepared_are_left_the_taker_waits_for_them(tmp_path):
+    def compute():
+        time.sleep(0.3)
+        return 7
+
+    # Item 1 takes the child long: this process has nothing else to take, and waits.
+    results, prepared, parent = _logged_run(tmp_path, compute,
+                                            lambda item: 1.0 if item == 1 else 0.1, items=2)
+    child = results[0][2]
+    assert prepared == [(0, child), (1, child)]
+    assert results[1][1:] == (child, parent)  # prepared there, done here
+
+
+def test_an_item_whose_preparer_dies_is_prepared_by_the_process_waiting_for_it(tmp_path):
+    def compute():
+        time.sleep(0.3)
+        return 7
+
+    results, prepared, parent = _logged_run(tmp_path, compute,
+                                            lambda item: 0.6 if item == 1 else 0.1, items=2,
+                                            die_on=1)
+    # Item 1 when its preparer was gone, item 0 (the child's own) with the items it left.
+    assert [item for item, pid in prepared if pid == parent] == [1, 0]
+    assert [done for _, _, done in results] == [parent, parent]
+
+
 def test_a_failing_late_value_raises_here_and_leaves_no_child_behind():
     def compute():
         raise MatchingError("history[0].outcome: kapot")
@@ -320,6 +390,32 @@ def test_a_model_fitted_here_while_the_worker_finds_pairs_gives_the_same_allocat
     assert fits.read_text() == f"{os.getpid()}\n"  # fitted once, here; the worker got it
     assert late.fitted
     assert _shape(allocate(scenario, domain=domain, workers=3)) == _shape(serial)
+
+
+def test_why_people_get_no_offer_is_found_with_the_pairs_while_the_model_is_fitted(
+        monkeypatch, tmp_path):
+    # It was the end's work, after every domain was solved (issue 24).
+    scenario = _with_ties(1)
+    serial = allocate(Matcher(scenario), workers=1)
+    calls, real_fit, real = tmp_path / "calls", Matcher._fit, allocation.shortage_reasons
+
+    def slow_fit(self):
+        time.sleep(1.0)  # the worker finds every domain's pairs meanwhile
+        return real_fit(self)
+
+    def spy(t, people, d):
+        with calls.open("a") as out:  # from whichever process
+            out.write(f"{d} {late.fitted}\n")
+        return real(t, people, d)
+
+    monkeypatch.setattr(Matcher, "_fit", slow_fit)
+    monkeypatch.setattr(allocation, "shortage_reasons", spy)
+    late = Matcher(scenario, fit_later=True)
+    assert _shape(allocate(late, workers=2)) == _shape(serial)
+    found = [line.split() for line in calls.read_text().splitlines()]
+    assert sorted(int(d) for d, _ in found) == list(range(len(allocation.vocab.DOMAINS)))
+    assert {fitted for _, fitted in found} == {"False"}
+    assert any(u.reason != allocation.FULL for u in serial.unassigned)
 
 
 def test_a_matcher_fitted_later_ranks_as_one_fitted_at_once():
