@@ -278,7 +278,7 @@ def test_an_offer_with_little_evidence_keeps_its_partners_record():
 
 
 def test_the_sparse_effect_columns_add_up_bit_for_bit_as_the_dense_sums():
-    # L-BFGS stops on a relative change of the loss: a rounding apart would move the fit.
+    # The fit's products with the effect columns are the per-effect sums they stand for.
     from matching.learning import _indicators
 
     rng = np.random.default_rng(7)
