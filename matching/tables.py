@@ -25,6 +25,8 @@ __all__ = ["OfferTable", "PersonTable", "ScenarioTables", "blocks_pair", "build_
 # Hop distances beyond this count as "not close" in the coalition graph.
 MAX_HOPS = 4
 _NO_BOUND_LOW, _NO_BOUND_HIGH = -1, 10_000
+# At most about this many flags per level of the breadth-first search (ScenarioTables.hops).
+_HOP_FLAGS = 4_000_000
 
 
 def _codes(values, allowed, path):
@@ -271,11 +273,19 @@ class ScenarioTables:
         """Hop distances in the ties graph from each partner row of ``sources`` to all (a row
         each; inf if unreachable).
 
-        Breadth first from all sources at once, a level a step: a partner is
+        Breadth first from many sources at once, a level a step: a partner is
         reached when one of its neighbours was in the last level. For the
         coalition's few hundred partners a few array operations per level,
         where a graph library's import alone costs a fifth of a second.
         """
+        sources = np.asarray(sources, dtype=np.int64).reshape(-1)
+        _, neighbour = self._neighbours
+        # Sources at a time so that a level's neighbours stay a few million flags.
+        step = max(1, _HOP_FLAGS // max(len(neighbour), len(self.partner_index), 1))
+        parts = [self._hops_of(sources[k:k + step]) for k in range(0, len(sources), step)]
+        return np.concatenate(parts) if parts else np.full((0, len(self.partner_index)), np.inf)
+
+    def _hops_of(self, sources):
         n = len(self.partner_index)
         start, neighbour = self._neighbours
         linked = np.flatnonzero(np.diff(start) > 0)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from matching import build_tables, generate_scenario, load_scenario
+from matching import tables as tables_module
 from matching.pairs import PairFacts
 
 
@@ -42,7 +43,7 @@ def test_pairs_get_the_closeness_of_their_persons_nearest_anchor(tables, mentor_
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_hops_are_the_graph_librarys_shortest_paths(seed):
+def test_hops_are_the_graph_librarys_shortest_paths(seed, monkeypatch):
     # Breadth first in numpy instead of importing scipy.sparse.csgraph before the worker
     # of an allocation can start (0.2 s of CPU, issue 24).
     import scipy.sparse as sp
@@ -64,3 +65,5 @@ def test_hops_are_the_graph_librarys_shortest_paths(seed):
     assert np.array_equal(t.hops([n - 1, n - 1, 0]), expected[[n - 1, n - 1, 0]])
     assert np.array_equal(t.hops_from(n // 2), expected[n // 2])
     assert t.hops([]).shape == (0, n)
+    monkeypatch.setattr(tables_module, "_HOP_FLAGS", 50)  # a few sources at a time
+    assert np.array_equal(t.hops(np.arange(n)), expected)
