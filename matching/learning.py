@@ -488,6 +488,10 @@ def _untimed(name):
     return name if _time_of(name) is None else name.rpartition(" ")[0]
 
 
+# Held-out log loss per outcome that candidates of the same predictions differ by.
+_TIED = 1e-9
+
+
 def _one_standard_error(held_out, y, scored, penalties):
     """The simplest candidate whose held-out log loss is within one standard error of the best
     (the standard error of the per-outcome difference from the best).
@@ -506,7 +510,9 @@ def _one_standard_error(held_out, y, scored, penalties):
     def close_to_best(name):
         # Paired over the same held-out outcomes: the candidates' losses move together.
         gap = losses[name] - losses[best]
-        return gap.mean() <= gap.std() / np.sqrt(len(gap))
+        # Within the fits' precision (scores ~1e-9 from the optimum) a gap is a tie: the same
+        # predictions fitted apart differ in their last bits, by a gap of standard error 0.
+        return gap.mean() <= max(gap.std() / np.sqrt(len(gap)), _TIED)
 
     def freedom(name):
         time = _time_of(name)
