@@ -41,7 +41,6 @@ from matching.forecast import forecast_from
 from matching.parallel import cores, run_shared
 from matching.potentials import Potentials, place_prices
 from matching.ranking import Matcher
-from matching.stochastic import batch_places
 
 __all__ = ["FORECAST_METHODS", "FULL", "KEPT", "Allocation", "Assignment", "Unassigned",
            "allocate"]
@@ -217,6 +216,10 @@ def allocate(source, domain=None, initial_arcs=8, forecast_method="joint", arriv
     kept = None
     pool = len(t.people.ids) - batch
     if forecast_method == "stochastic" and pool:
+        # Imported here: its linear programs' solver (scipy.optimize) is a tenth of a
+        # second of CPU to import, which an allocation without a forecast need not pay.
+        from matching.stochastic import batch_places
+
         kept = batch_places(t, arcs, capacity, batch, pool if arrivals is None else arrivals)
         if kept is None and arrivals not in (None, pool):
             # Too large a program: the joint solve, the pool cut to the number expected.

@@ -22,7 +22,7 @@ from matching.scenario import read_scenario
 # the other commands need not import the harness.
 WORLD_NAMES = ("standard", "partners", "drifting")
 
-__all__ = ["main", "write_rankings"]
+__all__ = ["main", "write_allocation", "write_rankings"]
 
 # glibc's mallopt options (malloc.h).
 _M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4
@@ -186,6 +186,28 @@ def write_rankings(rankings, out, chunk=500):
         binary.flush()
 
 
+def write_allocation(allocation, out):
+    """Write ``allocate``'s document to the text stream ``out``.
+
+    The same bytes as ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``
+    would give, in a fifth of its time: orjson escapes strings as json does, and
+    writes floats as json does from 1e-4 up to 1e16, where the scores (rounded to 4
+    decimals) are; an objective out of that range goes through json.
+    """
+    objective = allocation["objective"]
+    if objective != 0 and not 1e-4 <= abs(objective) < 1e16:
+        out.write(json.dumps(allocation, ensure_ascii=False, separators=(",", ":")) + "\n")
+        return
+    text = orjson.dumps(allocation) + b"\n"
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        out.write(text.decode())
+        return
+    out.flush()
+    binary.write(text)
+    binary.flush()
+
+
 def main(argv=None, own_process=False):
     """Run the command line; returns the exit status.
 
@@ -213,6 +235,8 @@ def main(argv=None, own_process=False):
         result = _run(args)
         if args.command == "rank":
             write_rankings(result["rankings"], sys.stdout)
+        elif args.command == "allocate":
+            write_allocation(result, sys.stdout)
         else:
             # dumps uses the C encoder; dump would encode chunk by chunk in Python.
             sys.stdout.write(json.dumps(result, ensure_ascii=False, separators=(",", ":"))

@@ -40,7 +40,9 @@ def integer_weights(value, scale):
 
 def _shortest_from(source, n, tail, head, length):
     """Bellman-Ford distances from ``source``, relaxing only edges of changed nodes."""
-    order = np.argsort(tail, kind="stable")
+    # A stable sort of small integers is a radix sort, ten times faster than of int64.
+    order = np.argsort(tail.astype(np.int16) if n <= np.iinfo(np.int16).max else tail,
+                       kind="stable")
     tail, head, length = tail[order], head[order], length[order]
     starts = np.searchsorted(tail, np.arange(n + 1))
     dist = np.full(n, _INF, dtype=np.int64)

@@ -654,9 +654,12 @@ class SuccessModel:
         if self.n_labelled_ < self.min_rows or minority < max(self.min_minority, 2):
             self._bind(t)
             return self
+        import scipy.sparse.linalg  # noqa: F401 - see below
         from threadpoolctl import threadpool_limits
 
-        # One BLAS thread: the matrices are small, extra threads only contend.
+        # One BLAS thread: the matrices are small, extra threads only contend (with an
+        # allocation's worker: 2.5 times the CPU). The limit reaches only the libraries
+        # loaded when it is set, so scipy's own BLAS (its linalg's) is loaded first.
         with threadpool_limits(limits=1):
             self._learn(t, p, o, y, age, minority)
         self._bind(t)

@@ -47,6 +47,39 @@ def person_traits(t):
     return cached
 
 
+def _schedule_lookups():
+    """Per code (an offer's day parts, then a person's: see ``PairFacts._schedule_code``)
+    whether both give day parts, and the share of the offer's the person is free."""
+    code = np.arange(1 << 2 * len(vocab.DAYPARTS))
+    mask, available = code >> len(vocab.DAYPARTS), code & ((1 << len(vocab.DAYPARTS)) - 1)
+    known = (mask != 0) & (available != 0)
+    free = _POPCOUNT[mask & available]
+    return known, np.where(known, free / np.maximum(_POPCOUNT[mask], 1), 0.0)
+
+
+_SCHEDULE_KNOWN, _SCHEDULE_SHARE = _schedule_lookups()
+
+
+def _level_lookups(t):
+    """Per code (an offer's row, then a person's level from -1: see
+    ``PairFacts._level_code``) the level facts, computed once per offer and level
+    instead of once per pair."""
+    cached = t.__dict__.get("_pair_levels")
+    if cached is None:
+        n = len(vocab.LEVELS)
+        level = np.arange(-1, n)[None, :]
+        low, high = t.offers.min_level[:, None], t.offers.max_level[:, None]
+        course = _COURSES[t.offers.domain][:, None]
+        known = (level >= 0) & ((low >= 0) | (high < n))
+        has_low, has_high = low >= 0, high < n
+        centre = np.where(has_low & has_high, (low + high) / 2, np.where(has_low, low, high))
+        gap = np.where(known & course, np.abs(level - centre), 0.0)
+        surplus = np.where(known & ~course & (low >= 0), np.clip(level - low, 0, 2), 0.0)
+        cached = tuple(x.reshape(-1) for x in (known, gap, surplus))
+        t.__dict__["_pair_levels"] = cached
+    return cached
+
+
 def _shared(a, b):
     return ((a & b) != 0).any(axis=-1)
 
@@ -96,15 +129,19 @@ class PairFacts:
         return self._traits["beginner"][self.p]
 
     @cached_property
+    def _schedule_code(self):
+        """Per pair the offer's day parts and the person's as one number (a lookup's row)."""
+        return ((self.t.offers.schedule[self.o] << len(vocab.DAYPARTS))
+                | self.t.people.availability[self.p])
+
+    @cached_property
     def schedule_known(self):
-        return (self.t.offers.schedule[self.o] != 0) & (self.t.people.availability[self.p] != 0)
+        return _SCHEDULE_KNOWN[self._schedule_code]
 
     @cached_property
     def schedule_share(self):
         """Share of the offer's day parts the person is free (where both are given)."""
-        mask = self.t.offers.schedule[self.o]
-        free = _POPCOUNT[mask & self.t.people.availability[self.p]]
-        return np.where(self.schedule_known, free / np.maximum(_POPCOUNT[mask], 1), 0.0)
+        return _SCHEDULE_SHARE[self._schedule_code]
 
     @cached_property
     def language_known(self):
@@ -139,26 +176,24 @@ class PairFacts:
         return self.t.people.level[self.p]
 
     @cached_property
+    def _level_code(self):
+        """Per pair the offer's row and the person's level as one number (a lookup's row)."""
+        return self.o.astype(np.int64) * (len(vocab.LEVELS) + 1) + (self.level + 1)
+
+    @cached_property
     def level_known(self):
         """The person's level is known and the offer declares a level bound."""
-        low, high = self.t.offers.min_level[self.o], self.t.offers.max_level[self.o]
-        return (self.level >= 0) & ((low >= 0) | (high < len(vocab.LEVELS)))
+        return _level_lookups(self.t)[0][self._level_code]
 
     @cached_property
     def course_gap(self):
         """Levels between the person and a course's centre (0 where not a bounded course)."""
-        low, high = self.t.offers.min_level[self.o], self.t.offers.max_level[self.o]
-        n = len(vocab.LEVELS)
-        has_low, has_high = low >= 0, high < n
-        centre = np.where(has_low & has_high, (low + high) / 2, np.where(has_low, low, high))
-        return np.where(self.level_known & self.course, np.abs(self.level - centre), 0.0)
+        return _level_lookups(self.t)[1][self._level_code]
 
     @cached_property
     def level_surplus(self):
         """Levels above a non-course offer's minimum, at most 2 (0 where none)."""
-        low = self.t.offers.min_level[self.o]
-        return np.where(self.level_known & ~self.course & (low >= 0),
-                        np.clip(self.level - low, 0, 2), 0.0)
+        return _level_lookups(self.t)[2][self._level_code]
 
     @cached_property
     def latin(self):

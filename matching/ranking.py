@@ -194,8 +194,10 @@ class Matcher:
                 km = distances(t, p[:, None], cols[None, :])
                 ok = allowed[0][allowed[1][batch]]
                 ok &= ~(km > t.people.max_travel[p][:, None])
-                i, j = np.nonzero(ok)
-                p, o, km = p[i], cols[j], km[i, j]
+                # Flat positions: cheaper than nonzero's two index arrays and a 2-D gather.
+                at = np.flatnonzero(ok)
+                i = at // len(cols)
+                p, o, km = p[i], cols[at - i * len(cols)], km.reshape(-1)[at]
                 if len(t.blocked_keys):
                     keep = rule_history(t, p, o)
                     p, o, km = p[keep], o[keep], km[keep]

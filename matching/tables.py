@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import shortest_path
 
 from matching import vocab
 from matching.errors import ScenarioError
@@ -27,33 +25,43 @@ __all__ = ["OfferTable", "PersonTable", "ScenarioTables", "blocks_pair", "build_
 # Hop distances beyond this count as "not close" in the coalition graph.
 MAX_HOPS = 4
 _NO_BOUND_LOW, _NO_BOUND_HIGH = -1, 10_000
+# At most about this many flags per level of the breadth-first search (ScenarioTables.hops).
+_HOP_FLAGS = 4_000_000
 
 
 def _codes(values, allowed, path):
     lookup = {v: k for k, v in enumerate(allowed)}
-    out = np.full(len(values), -1, dtype=np.int16)
-    for k, v in enumerate(values):
-        if v is not None:
-            if v not in lookup:
-                raise ScenarioError(path(k), f"{v!r} is not a {vocab.noun_for(allowed)}")
-            out[k] = lookup[v]
+    lookup[None] = -1
+    out = np.array([lookup.get(v, -2) for v in values], dtype=np.int16).reshape(-1)
+    if (out == -2).any():
+        k = int(np.argmax(out == -2))
+        raise ScenarioError(path(k), f"{values[k]!r} is not a {vocab.noun_for(allowed)}")
     return out
+
+
+def _distinct(lists):
+    """Per list its row among the distinct ones (many objects share one), and those."""
+    index = {}
+    rows = [index.setdefault(tuple(items), len(index)) for items in lists]
+    return np.array(rows, dtype=np.int64), list(index)
 
 
 def _masks(lists, allowed):
     lookup = {v: 1 << k for k, v in enumerate(allowed)}
-    return np.array([sum(lookup[v] for v in set(items)) for items in lists], dtype=np.int64)
+    rows, distinct = _distinct(lists)
+    return np.array([sum(lookup[v] for v in set(items)) for items in distinct],
+                    dtype=np.int64)[rows]
 
 
 def _bitsets(lists, vocabulary):
     """Packed bit sets, one row per object, 64 members per uint64 word."""
+    rows, distinct = _distinct(lists)
     words = max(1, -(-len(vocabulary) // 64))
-    out = np.zeros((len(lists), words), dtype=np.uint64)
-    for row, items in enumerate(lists):
-        for item in items:
-            k = vocabulary[item]
-            out[row, k // 64] |= np.uint64(1 << (k % 64))
-    return out
+    out = np.zeros((len(distinct), words), dtype=np.uint64)
+    row = np.array([r for r, items in enumerate(distinct) for _ in items], dtype=np.int64)
+    k = np.array([vocabulary[item] for items in distinct for item in items], dtype=np.int64)
+    np.bitwise_or.at(out, (row, k // 64), np.left_shift(np.uint64(1), (k % 64).astype(np.uint64)))
+    return out[rows]
 
 
 def _location(obj):
@@ -251,33 +259,64 @@ class ScenarioTables:
         return anchors
 
     @cached_property
-    def _adjacency(self):
-        rows, cols = [], []
-        for p in self.scenario.partners:
-            for tie in p.ties:
-                a, b = self.partner_index[p.id], self.partner_index[tie]
-                if a != b:
-                    rows += [a, b]
-                    cols += [b, a]
-        n = len(self.scenario.partners)
-        return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    def _neighbours(self):
+        """The ties graph (undirected, no loops) as per partner row the start of its
+        neighbours in the second array, and one more start for the end."""
+        edges = {(a, b) for p in self.scenario.partners for tie in p.ties
+                 if (a := self.partner_index[p.id]) != (b := self.partner_index[tie])}
+        edges = np.array(sorted(edges | {(b, a) for a, b in edges}), dtype=np.int64)
+        edges = edges.reshape(-1, 2)
+        start = np.searchsorted(edges[:, 0], np.arange(len(self.partner_index) + 1))
+        return start, edges[:, 1]
+
+    def hops(self, sources):
+        """Hop distances in the ties graph from each partner row of ``sources`` to all (a row
+        each; inf if unreachable).
+
+        Breadth first from many sources at once, a level a step: a partner is
+        reached when one of its neighbours was in the last level. For the
+        coalition's few hundred partners a few array operations per level,
+        where a graph library's import alone costs a fifth of a second.
+        """
+        sources = np.asarray(sources, dtype=np.int64).reshape(-1)
+        _, neighbour = self._neighbours
+        # Sources at a time so that a level's neighbours stay a few million flags.
+        step = max(1, _HOP_FLAGS // max(len(neighbour), len(self.partner_index), 1))
+        parts = [self._hops_of(sources[k:k + step]) for k in range(0, len(sources), step)]
+        return np.concatenate(parts) if parts else np.full((0, len(self.partner_index)), np.inf)
+
+    def _hops_of(self, sources):
+        n = len(self.partner_index)
+        start, neighbour = self._neighbours
+        linked = np.flatnonzero(np.diff(start) > 0)
+        out = np.full((len(sources), n), np.inf)
+        seen = np.zeros((len(sources), n), dtype=bool)
+        level = np.zeros_like(seen)
+        level[np.arange(len(sources)), sources] = True
+        for steps in range(n):
+            if not level.any():
+                break
+            out[level] = steps
+            seen |= level
+            reached = np.zeros_like(seen)
+            if len(linked):
+                reached[:, linked] = np.logical_or.reduceat(level[:, neighbour], start[linked],
+                                                            axis=1)
+            level = reached & ~seen
+        return out
 
     def hops_from(self, partner):
         """Hop distances in the ties graph from one partner to all (inf if unreachable)."""
         if partner not in self._hops:
-            self._hops[partner] = shortest_path(self._adjacency, unweighted=True,
-                                                directed=False, indices=[partner])[0]
+            self._hops[partner] = self.hops([partner])[0]
         return self._hops[partner]
 
     @cached_property
     def _anchor_hops(self):
         """Hop distances from each partner that anchors someone to every partner: a row per
-        anchor (looked up by partner row) of one search for all of them (per call,
-        checking the graph costs more than the search)."""
+        anchor (looked up by partner row), of one search for all of them."""
         used = sorted({a for anchors in self.anchors for _, a in anchors})
-        hops = (shortest_path(self._adjacency, unweighted=True, directed=False, indices=used)
-                if used else np.zeros((0, len(self.partner_index))))
-        return {a: k for k, a in enumerate(used)}, hops.reshape(len(used), len(self.partner_index))
+        return {a: k for k, a in enumerate(used)}, self.hops(used)
 
     def anchor_closeness(self, mentor_only=False):
         """The closeness of people to partners through their anchors (with ``mentor_only``,

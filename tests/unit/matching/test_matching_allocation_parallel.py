@@ -488,6 +488,52 @@ assert "jsonschema" not in sys.modules and "ortools.sat.python.cp_model" not in 
                    stdout=subprocess.DEVNULL)
 
 
+def test_the_allocation_loads_the_stochastic_programs_solver_only_for_them():
+    # scipy.optimize's import is 0.1-0.3 s of CPU before the worker can start (issue 24).
+    code = """
+import sys
+import matching.allocation
+import matching.cli
+assert "scipy.optimize" not in sys.modules and "matching.stochastic" not in sys.modules
+from matching import Matcher, generate_scenario, load_scenario
+doc = generate_scenario(80, 30, seed=2)
+doc["forecast"] = doc["inburgeraars"][:10]
+matcher = Matcher(load_scenario(doc))
+matching.allocation.allocate(matcher, forecast_method="stochastic")
+assert "matching.stochastic" in sys.modules
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
+
+
+def test_the_fit_uses_one_blas_thread_also_where_scipy_loads_its_blas_on_the_way():
+    # The limit reaches only the BLAS libraries loaded when it is set; scipy's own came with
+    # the fit's solver, so its second thread took the core of the allocation's worker.
+    code = """
+import sys
+import numpy as np
+from threadpoolctl import threadpool_info
+from matching import build_tables, generate_scenario, load_scenario
+from matching import learning
+assert "scipy.linalg" not in sys.modules
+seen, real = [], learning.SuccessModel._learn
+
+def learn(self, *args):
+    result = real(self, *args)
+    seen.extend((info["filepath"], info["num_threads"]) for info in threadpool_info()
+                if info["user_api"] == "blas")
+    return result
+
+learning.SuccessModel._learn = learn
+t = build_tables(load_scenario(generate_scenario(200, 60, seed=1)))
+rng = np.random.default_rng(1)
+p, o = rng.integers(0, 200, 2_000), rng.integers(0, 60, 2_000)
+learning.SuccessModel().fit(t, p, o, rng.random(2_000) < 0.4)
+assert any("scipy_openblas" in path and "64" not in path for path, _ in seen), seen
+assert {threads for _, threads in seen} == {1}, seen
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
+
+
 def test_reading_pauses_the_collector_and_the_command_line_leaves_it_as_it_was(
         monkeypatch, tmp_path, capsys):
     seen = []
