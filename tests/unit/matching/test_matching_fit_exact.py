@@ -118,3 +118,30 @@ def test_fitting_the_model_imports_no_optimiser():
         """
     subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[3],
                    check=True)
+
+
+def _start_far(d, kind, seed):
+    """A start whose log-odds are far out for most outcomes: random coefficients twice the
+    scale of the test above, or every outcome's log-odds at +-40 through the intercept."""
+    n = 1 + d.domain.shape[1] + d.scaled.shape[1] + d.by_domain.shape[1] + d.n_effects
+    if kind == "random":
+        return np.random.default_rng(seed).normal(scale=4.0, size=n)
+    start = np.zeros(n)
+    start[0] = 40.0 if kind == "saturated" else -40.0
+    return start
+
+
+@pytest.mark.parametrize("kind, seed", [("random", 2), ("random", 6), ("saturated", 0),
+                                        ("saturated below", 0)])
+def test_a_start_far_out_reaches_the_same_optimum(history, kind, seed):
+    # Where the log-odds are far out, the curvature is ~0 in the intercept (unpenalised): a
+    # plain Newton step there overflowed, could not be factored, or was too long for any
+    # halving of the line search, which then returned the start as it was.
+    _, d = history
+    every = np.arange(len(d.y))
+    objective = _objective(d, 30.0, 10.0)
+    cold = _fit_penalised(d, every, 30.0, 10.0)
+    far = _fit_penalised(d, every, 30.0, 10.0, start=_start_far(d, kind, seed))
+    assert np.abs(objective(far)[1]).max() < 1e-10
+    scores = _sigmoid(_predict_rows(d, cold, every)), _sigmoid(_predict_rows(d, far, every))
+    assert np.abs(scores[0] - scores[1]).max() < 1e-8

@@ -11,7 +11,7 @@ from matching import HistoryEntry, Inburgeraar, Matcher, Offer, Partner, Scenari
 from matching.errors import ScenarioError
 from matching.explanation import OLD_RECORD_REASON
 from matching.history import outcomes_of
-from matching.learning import SuccessModel, _time_folds, drift_design
+from matching.learning import SuccessModel, _one_standard_error, _time_folds, drift_design
 from matching.scenario import load_scenario
 
 REFERENCE = dt.date(2026, 11, 24)
@@ -201,3 +201,28 @@ def test_a_record_mostly_older_than_a_year_says_so():
     matches = {m.offer_id: m for m in Matcher(scenario).rank("new")}
     assert OLD_RECORD_REASON in matches["open-oud"].reasons
     assert OLD_RECORD_REASON not in matches["open-a"].reasons
+
+
+def test_candidates_of_the_same_predictions_tie_and_the_simplest_is_kept():
+    # One partner, one offer, the same person each time: every candidate can only learn the
+    # rate, and weighing all outcomes alike their held-out losses differ in the last bits.
+    # Those bits decided (a model calibrated on four fold-constant log-odds: 0.82).
+    scenario = _drifting({"p0": 0.7}, {"p0": 0.8}, seed=11, n=80, span=1500, changed=500)
+    found = outcomes_of(scenario)
+    model = SuccessModel().fit_outcomes(found)
+    alike = [v for k, v in model.cv_log_loss_.items() if k.split()[-1][0] not in "hd"]
+    assert max(alike) - min(alike) < 1e-9
+    assert model.kind_ == "recalibrated prior", model.cv_log_loss_
+    [match] = Matcher(scenario, success_model=model).rank("new")
+    assert match.score == pytest.approx(found.y.mean(), abs=1e-9)
+
+
+@pytest.mark.parametrize("apart", [1e-13, -1e-13])
+def test_a_gap_in_the_last_bits_is_a_tie(apart):
+    # The same held-out log-odds, one candidate's a rounding apart: whichever way the bits
+    # fall, the simplest is kept (the gap's standard error is as small as the gap).
+    y = np.r_[np.ones(80), np.zeros(20)]
+    held_out = {"recalibrated prior": np.zeros(100), "model 3/10": np.full(100, apart)}
+    chosen = _one_standard_error(held_out, y, np.ones(100, dtype=bool),
+                                 {"model 3/10": (3.0, 10.0, None)})
+    assert chosen == "recalibrated prior"
