@@ -223,10 +223,11 @@ def _logged_run(tmp_path, compute, prepare_seconds, items=6, die_on=None):
 
 def test_an_item_being_prepared_when_the_late_value_comes_is_prepared_once(tmp_path):
     def compute():
-        time.sleep(1.0)  # the child prepares item 0, then item 1 until 1.2 s
+        time.sleep(1.5)  # the child prepares item 0, then item 1 until 1.8 s
         return 7
 
-    results, prepared, parent = _logged_run(tmp_path, compute, lambda item: 0.6)
+    results, prepared, parent = _logged_run(tmp_path, compute,
+                                            lambda item: 0.9 if item < 2 else 0.05)
     assert sorted(item for item, _ in prepared) == list(range(6))  # each once
     by_child = [item for item, pid in prepared if pid != parent]
     assert by_child[:2] == [0, 1]
@@ -238,12 +239,12 @@ def test_an_item_being_prepared_when_the_late_value_comes_is_prepared_once(tmp_p
 
 def test_when_only_items_being_prepared_are_left_the_taker_waits_for_them(tmp_path):
     def compute():
-        time.sleep(0.3)
+        time.sleep(1.0)
         return 7
 
     # Item 1 takes the child long: this process has nothing else to take, and waits.
     results, prepared, parent = _logged_run(tmp_path, compute,
-                                            lambda item: 1.0 if item == 1 else 0.1, items=2)
+                                            lambda item: 2.0 if item == 1 else 0.1, items=2)
     child = results[0][2]
     assert prepared == [(0, child), (1, child)]
     assert results[1][1:] == (child, parent)  # prepared there, done here
@@ -251,11 +252,11 @@ def test_when_only_items_being_prepared_are_left_the_taker_waits_for_them(tmp_pa
 
 def test_an_item_whose_preparer_dies_is_prepared_by_the_process_waiting_for_it(tmp_path):
     def compute():
-        time.sleep(0.3)
+        time.sleep(1.0)
         return 7
 
     results, prepared, parent = _logged_run(tmp_path, compute,
-                                            lambda item: 0.6 if item == 1 else 0.1, items=2,
+                                            lambda item: 1.5 if item == 1 else 0.1, items=2,
                                             die_on=1)
     # Item 1 when its preparer was gone, item 0 (the child's own) with the items it left.
     assert [item for item, pid in prepared if pid == parent] == [1, 0]
