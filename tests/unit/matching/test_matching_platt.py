@@ -1,4 +1,5 @@
-"""The calibration's slope and offset: scikit-learn's fit, without importing scikit-learn."""
+"""The calibration's slope and offset: scikit-learn's fit on many outcomes (a prior on the
+slope that a few cannot run off from), without importing scikit-learn."""
 
 import subprocess
 import sys
@@ -24,6 +25,17 @@ def test_platt_agrees_with_scikit_learns_logistic_regression(weighted):
     assert slope == pytest.approx(fit.coef_[0, 0], abs=1e-3)
     assert offset == pytest.approx(fit.intercept_[0], abs=1e-3)
     assert slope == pytest.approx(0.6, abs=0.1) and offset == pytest.approx(-0.8, abs=0.1)
+
+
+def test_a_few_separated_outcomes_leave_the_slope_finite():
+    # 24 held-out outcomes whose log-odds separate them: a free slope runs off (19 and more
+    # where the fit stops), scores of exactly 1.0 follow.
+    logit = np.linspace(-1.5, 1.5, 24)
+    y = (logit > 0).astype(float)
+    slope, offset = _platt(logit, y)
+    assert 1.0 < slope < 6.0
+    calibrated = 1 / (1 + np.exp(-(slope * logit.max() + offset)))
+    assert calibrated < 0.999
 
 
 def test_calibrating_does_not_import_scikit_learn():
