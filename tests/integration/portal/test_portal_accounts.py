@@ -210,6 +210,20 @@ def test_the_coordinator_adds_and_deactivates_a_partner_in_the_portal(client, se
     assert partner.active is False
 
 
+def test_the_account_page_is_the_account_asked_for_not_the_coordinators_own(client, session):
+    # The page's "user" is the account shown; the header's signed-in account must not hide it
+    # (the deactivation form once posted to the coordinator's own id).
+    coordinator = factories.user(session, role="coordinator", password=PASSWORD,
+                                 email="coordinator@wegwijs.example")
+    other = factories.user(session, role="klantmanager", password=PASSWORD,
+                           email="personeel@dedom.example")
+    log_in(client, coordinator)
+    page = client.get(f"/coordinator/accounts/{other.id}").get_data(as_text=True)
+    assert re.search(r"<h1[^>]*>\s*personeel@dedom\.example\s*</h1>", page), page
+    assert f'action="/coordinator/accounts/{other.id}/actief"' in page
+    assert f'/coordinator/accounts/{coordinator.id}/' not in page
+
+
 def test_a_partner_edits_its_own_organisation_only(client, session):
     user = factories.user(session, role="partner", password=PASSWORD)
     log_in(client, user)
