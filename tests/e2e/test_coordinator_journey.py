@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from conftest import DEMO_PASSWORD, make_test_app
 from e2e.browser import ALLOCATING_PAGE_MS, accessibility_violations, log_in, screenshot
-from e2e.test_portal_journeys import TAALSCHOOL, referral_to
+from e2e.demo_data import TAALSCHOOL, referral_to
 from matching import area_of
 from models import Offer, Referral, User
 from models.referral_service import change_status
