@@ -5,15 +5,14 @@ cases the portal calls, on the live server's database); the coordinator then
 sees the funnel and the capacity change. Every coordinator page passes axe-core.
 """
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from clock import reports_today
 from conftest import DEMO_PASSWORD, make_test_app
 from e2e.browser import ALLOCATING_PAGE_MS, accessibility_violations, log_in, screenshot
-from e2e.test_portal_journeys import TAALSCHOOL, referral_to
+from e2e.demo_data import TAALSCHOOL, referral_to
 from matching import area_of
 from models import Offer, Referral, User
 from models.referral_service import change_status
@@ -75,7 +74,8 @@ def accept(server, referral_id: int) -> tuple[str, str]:
 
 
 def test_coordinator_sees_funnel_and_capacity_move(page, demo_server):
-    base, today = demo_server.url, date.today().isoformat()
+    # Today as the funnel counts days (Amsterdam's), not the machine's date.
+    base, today = demo_server.url, reports_today().isoformat()
     log_in(page, base, COORDINATOR, DEMO_PASSWORD)
     menu(page, "Capaciteit en vraag").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Capaciteit en vraag")

@@ -10,66 +10,19 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from conftest import DEMO_PASSWORD, make_test_app
+from conftest import DEMO_PASSWORD
 from e2e.browser import log_in, screenshot
-from models import Offer, Referral, User
-from models.capacity import free_places
-from models.inburgeraars import create_inburgeraar
-from models.referral_service import refer
-from models.unit_of_work import UnitOfWork
-from web.extensions import db
+from e2e.demo_data import KLANTMANAGER, TAALSCHOOL, in_database, referral_to
+from models import Offer, Referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-KLANTMANAGER = "klantmanager.utrecht@wegwijs.example"
-TAALSCHOOL = "taalschool@wegwijs.example"
 MAATJES = "maatjes@wegwijs.example"
 
 
-def referral_to(server, partner_email: str, note: str) -> tuple[int, str]:
-    """A new ``sent`` referral to one of the partner's open offers: (referral id, pseudonym).
-
-    The person is made to fit the offer, so the hard rules all pass.
-    """
-    app = make_test_app(server.database_url)
-    with app.app_context():
-        session = db.session
-        partner_id = session.scalars(
-            select(User.partner_id).where(User.email == partner_email)
-        ).one()
-        offers = session.scalars(
-            select(Offer).where(Offer.partner_id == partner_id, Offer.closed_at.is_(None))
-            .order_by(Offer.id)
-        ).all()
-        free = free_places(session, [o.id for o in offers])
-        offer = next(o for o in offers if free[o.id] > 0)
-        klantmanager = session.scalars(select(User).where(User.email == KLANTMANAGER)).one()
-        with UnitOfWork(session):
-            person = create_inburgeraar(
-                session, actor_id=klantmanager.id, gemeente_id=None, pseudonym=None,
-                fields={
-                    "postcode": offer.postcode, "gender": "v", "birth_year": 1990,
-                    "level": offer.min_level or "A2",
-                    "leerroute": offer.leerroutes[0] if offer.leerroutes else "b1",
-                    "availability": list(offer.schedule), "latin_literate": not offer.alfa,
-                },
-                needs={offer.domain: 3},
-            )
-            referral = refer(session, actor_id=klantmanager.id, inburgeraar_id=person.id,
-                             offer_id=offer.id, note=note)
-        result = referral.id, person.pseudonym
-        db.session.remove()
-        db.engine.dispose()
-    return result
-
-
 def count_rows(server, model) -> int:
-    app = make_test_app(server.database_url)
-    with app.app_context():
-        total = db.session.scalar(select(func.count()).select_from(model))
-        db.session.remove()
-        db.engine.dispose()
-    return total
+    return in_database(server, lambda session: session.scalar(
+        select(func.count()).select_from(model)))
 
 
 def test_klantmanager_journey_intake_matches_and_refer(page, demo_server):

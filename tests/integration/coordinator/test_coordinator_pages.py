@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 import factories
+from clock import reports_today
 from models.referral_service import change_status, refer
 from models.unit_of_work import UnitOfWork
 
@@ -24,7 +25,6 @@ EXPORTS = [
     "/coordinator/netwerk/centraliteit.csv",
     "/coordinator/kaart.csv",
 ]
-TODAY = date.today().isoformat()
 
 
 def log_in(client, user):
@@ -59,8 +59,10 @@ def read_csv(response):
     return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
 
 
-def funnel_counts(client, start=TODAY, end=TODAY):
-    rows = read_csv(client.get(f"/coordinator/verwijzingen.csv?van={start}&tot={end}"))
+def funnel_counts(client):
+    """The funnel of today, as the reports count days."""
+    today = reports_today().isoformat()
+    rows = read_csv(client.get(f"/coordinator/verwijzingen.csv?van={today}&tot={today}"))
     return {row[0]: int(row[1]) for row in rows[1:]}
 
 
@@ -130,7 +132,7 @@ def test_capacity_export_is_a_dutch_csv_download(coordinator, world):
     response = coordinator.get("/coordinator/capaciteit.csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="wegwijs-capaciteit-en-vraag-{TODAY}.csv"'
+        f'attachment; filename="wegwijs-capaciteit-en-vraag-{date.today().isoformat()}.csv"'
     )
     rows = read_csv(response)
     assert rows[0] == ["Gebied", "Gemeente", "Wijk", "Domein", "Vraag", "Vrije plaatsen", "Tekort"]
@@ -142,7 +144,7 @@ def test_capacity_export_is_a_dutch_csv_download(coordinator, world):
 
 def test_the_funnel_moves_after_referral_and_acceptance(coordinator, session, world):
     html = coordinator.get("/coordinator/verwijzingen").get_data(as_text=True)
-    assert f'value="{TODAY}"' in html  # the default period ends today
+    assert f'value="{date.today().isoformat()}"' in html  # the default period ends today
     before = funnel_counts(coordinator)
     referral = refer(
         session,
@@ -158,7 +160,8 @@ def test_the_funnel_moves_after_referral_and_acceptance(coordinator, session, wo
     assert after["verstuurd"] == before["verstuurd"] + 1
     assert after["geaccepteerd"] == before["geaccepteerd"] + 1
     assert after["gestart"] == before["gestart"]
-    html = coordinator.get(f"/coordinator/verwijzingen?van={TODAY}&tot={TODAY}").get_data(
+    today = reports_today().isoformat()
+    html = coordinator.get(f"/coordinator/verwijzingen?van={today}&tot={today}").get_data(
         as_text=True
     )
     assert "Geaccepteerd: 1" in html  # the SVG's text alternative

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 import factories
+from clock import reports_today
 from models.base import now_utc
 from models.referral import ReferralEvent
 from models.referral_service import change_status, expire_referrals, refer
@@ -56,8 +57,6 @@ def stages(funnel):
 def exits(funnel):
     return {(s.status, e.status): e.count for s in funnel.stages for e in s.exits}
 
-
-TODAY = date.today()
 
 
 # Capacity against demand
@@ -115,19 +114,20 @@ def test_a_person_in_utrecht_without_postcode_gets_the_gemeente_row(session, wor
 
 
 def test_the_funnel_moves_as_a_referral_goes_through_its_stages(session, world):
+    today = reports_today()
     referral = send(session, world)
-    assert stages(referral_funnel(session, TODAY, TODAY)) == {
+    assert stages(referral_funnel(session, today, today)) == {
         "sent": 1,
         "accepted": 0,
         "started": 0,
         "completed": 0,
     }
     move(session, world, referral, "accepted")
-    assert stages(referral_funnel(session, TODAY, TODAY))["accepted"] == 1
+    assert stages(referral_funnel(session, today, today))["accepted"] == 1
     move(session, world, referral, "started")
-    assert stages(referral_funnel(session, TODAY, TODAY))["started"] == 1
+    assert stages(referral_funnel(session, today, today))["started"] == 1
     move(session, world, referral, "completed")
-    funnel = referral_funnel(session, TODAY, TODAY)
+    funnel = referral_funnel(session, today, today)
     assert stages(funnel) == {"sent": 1, "accepted": 1, "started": 1, "completed": 1}
     assert sum(exits(funnel).values()) == 0
 
@@ -136,12 +136,13 @@ def test_the_funnel_files_each_exit_under_the_stage_it_left(session, world):
     people = [factories.inburgeraar(session) for _ in range(4)]
     world["offer"].capacity = 10
     session.commit()
+    today = reports_today()
     declined, withdrawn_early, withdrawn_late, dropped = (send(session, world, p) for p in people)
     move(session, world, declined, "declined")
     move(session, world, withdrawn_early, "withdrawn")
     move(session, world, withdrawn_late, "accepted", "withdrawn")
     move(session, world, dropped, "accepted", "started", "dropped")
-    funnel = referral_funnel(session, TODAY, TODAY)
+    funnel = referral_funnel(session, today, today)
     assert stages(funnel) == {"sent": 4, "accepted": 2, "started": 1, "completed": 0}
     assert exits(funnel) == {
         ("sent", "declined"): 1,
