@@ -39,8 +39,12 @@ on; log loss): the prior alone, recalibrated, and the model at a few penalty
 strengths (a coordinate search). The simplest candidate within one standard
 error of the best is kept (the prior before a free model). The recalibrated
 prior is a slope and an offset on the prior's log-odds fitted on all
-outcomes; the model is refitted on all outcomes and calibrated on its
-held-out predictions (Platt: a slope and an offset on the log-odds).
+outcomes; the model is refitted on all outcomes and calibrated: the slope of
+a Platt calibration of its held-out predictions stretches its log-odds, and an
+offset keeps the refitted model's own level (its mean chance over the
+outcomes, weighted as it was fitted, is their rate). The held-out offset is
+not used: it is the sampling error of the held-out part of the history
+(about 0.02 on the chance), and it moved every score by it.
 With too little history (fewer than ``min_rows`` outcomes or ``min_minority``
 of the rarer one) the estimate is exactly the prior.
 
@@ -470,6 +474,13 @@ def _predict_rows(d, theta, rows):
             + theta[n_linear:][d.effects[rows]].sum(axis=1))
 
 
+def _fitted_logit(d, theta, rows, steps=None):
+    """Log-odds of ``rows`` under ``theta``, with the drift's ``steps`` (the records as they
+    stood at each outcome) where the records move."""
+    eta = _predict_rows(d, theta, rows)
+    return eta if steps is None else eta + steps @ theta[_n_parameters(d):]
+
+
 def _name(candidate, time):
     """A candidate's name with its use of time: ``model 30/10``, ``... h182``, ``... d0.3``."""
     return candidate if time is None else f"{candidate} {time[0]}{time[1]:g}"
@@ -554,6 +565,29 @@ def _platt(logit, y, weight=None):
                        np.array([1 / _SLOPE_PRIOR ** 2, 0.0]))
     change, offset = problem.solve(np.zeros(2))
     return float(1 + change), float(offset)
+
+
+def _calibration(held_out, y_held_out, fitted, y, weight=None):
+    """Slope and offset of the model's calibration: the slope of a Platt calibration on the
+    held-out log-odds, the offset that keeps the refitted model's level.
+
+    The held-out offset is left out: it is the gap between the held-out outcomes' rate
+    and what fits that had not seen them predicted, the sampling error of a part of the
+    history (sd about 0.02 on the chance with 3,500 outcomes), and it moved every score
+    by it. The model refitted on all outcomes has seen those outcomes: its unpenalised
+    intercept already puts its mean (weighted as in the fit) at the rate. The offset is
+    the one that keeps that mean under the held-out slope (``fitted``: the refitted
+    model's log-odds of its own outcomes, each record as it stood then).
+    """
+    from scipy import sparse
+
+    slope, _ = _platt(held_out, y_held_out)
+    n = len(y)
+    w = np.ones(n) if weight is None else np.asarray(weight, dtype=float)
+    # The offset alone, unpenalised: the weighted mean of the calibrated chances is the rate.
+    problem = _Problem(slope * np.asarray(fitted, dtype=float), np.ones((n, 1)), None,
+                       sparse.csr_matrix((n, 0)), np.asarray(y, dtype=float), w, np.zeros(1))
+    return slope, float(problem.solve(np.zeros(1))[0])
 
 
 def _decay(age_days, half_life):
@@ -793,19 +827,23 @@ class SuccessModel:
             self.kind_, self.chosen_ = "recalibrated prior", best
             self.calibration_ = _platt(d.offset, y, weights(time, every, 0.0))
             return
-        # The model, calibrated on its held-out log-odds.
-        self.calibration_ = _platt(held_out[best][scored], y[scored])
         # From the last fold's fit of the same penalties: most outcomes are the same.
         lam_beta, lam_effect = thetas[best][:2]
         theta = _fit_penalised(d, every, lam_beta, lam_effect,
                                start=fitted[_untimed(best)][-1])
+        drift_steps = None
         if time:
             # "Now" is the newest outcome, as the folds judged it: steps with no outcome
             # beyond them would only pull the record now towards the average.
+            moving = drift(time, every, float(age.min()))
+            drift_steps = None if moving is None else moving[0]
             theta = _fit_penalised(d, every, lam_beta, lam_effect, features=theta,
-                                   weight=weights(time, every, 0.0),
-                                   drift=drift(time, every, float(age.min())))
+                                   weight=weights(time, every, 0.0), drift=moving)
         self.kind_, self.chosen_ = "model", best
+        # The slope from the held-out log-odds, the level the refitted model's own.
+        self.calibration_ = _calibration(held_out[best][scored], y[scored],
+                                         _fitted_logit(d, theta, every, drift_steps), y,
+                                         weights(time, every, 0.0))
         # The records now: the drift's steps back in time are not needed to score.
         self._unpack(t, d, theta[:_n_parameters(d)])
 

@@ -8,10 +8,12 @@ import pytest
 
 from conftest import KM_PER_DEGREE_LAT
 from matching import HistoryEntry, Inburgeraar, Matcher, Offer, Partner, Scenario
+from matching.eligibility import distances
 from matching.errors import ScenarioError
 from matching.explanation import OLD_RECORD_REASON
 from matching.history import outcomes_of
-from matching.learning import SuccessModel, _one_standard_error, _time_folds, drift_design
+from matching.learning import SuccessModel, _decay, _one_standard_error, _time_folds, drift_design
+from matching.pairs import PairFacts
 from matching.scenario import load_scenario
 
 REFERENCE = dt.date(2026, 11, 24)
@@ -171,6 +173,48 @@ def test_a_moving_record_is_the_same_when_the_newest_outcome_is_a_year_old():
     now, scores_later = _scores(later, half_lives=())
     assert then.drift_ is not None and now.drift_ == then.drift_, now.cv_log_loss_
     assert scores_later == pytest.approx(scores, abs=1e-9)
+
+
+def _own_chances(model, found):
+    """The model's chances of the pairs it learned from (as it learned them)."""
+    t = found.tables
+    return model.predict(PairFacts(t, found.p, found.o, distances(t, found.p, found.o),
+                                   mentor_only=True))
+
+
+def _newest_ran_lower():
+    # Two partners, 80 and 40 % until a year ago, 60 and 20 % since: the newest outcomes,
+    # the ones held out to judge and calibrate the candidates, complete less often.
+    return _drifting({"goed": 0.6, "zwak": 0.2}, {"goed": 0.8, "zwak": 0.4}, n=300, span=730,
+                     changed=365)
+
+
+def test_weighing_every_outcome_alike_the_scores_level_is_the_whole_historys():
+    # Told to weigh every outcome alike, the chance of a partner's offer is its whole
+    # record. The calibration's offset used to be fitted on the held-out newest outcomes
+    # and moved every score by their gap to fits that had not seen them (here 0.13 down).
+    scenario = _newest_ran_lower()
+    found = outcomes_of(scenario)
+    model, scores = _scores(scenario, half_lives=(), drifts=())
+    assert model.kind_ == "model", model.cv_log_loss_
+    assert _own_chances(model, found).mean() == pytest.approx(found.y.mean(), abs=1e-9)
+    # Each partner has half the outcomes: their offers' chances average the whole rate, 0.55
+    # (0.41 with the newest outcomes' offset).
+    assert scores["open-goed"] > scores["open-zwak"]
+    assert (scores["open-goed"] + scores["open-zwak"]) / 2 == pytest.approx(found.y.mean(),
+                                                                             abs=0.02)
+
+
+def test_a_model_weighing_recent_outcomes_more_keeps_its_weighted_level():
+    # The level is the one the refitted model learned, weighted by age as it was fitted (the
+    # held-out offset moved it 0.12 below, counting the newest outcomes' lower rate twice).
+    scenario = _newest_ran_lower()
+    found = outcomes_of(scenario)
+    model = SuccessModel(drifts=()).fit_outcomes(found)
+    assert model.kind_ == "model" and model.half_life_, model.cv_log_loss_
+    weight = _decay(found.age_days, model.half_life_)
+    assert np.average(_own_chances(model, found), weights=weight) == pytest.approx(
+        np.average(found.y, weights=weight), abs=1e-9)
 
 
 def test_the_candidates_are_judged_on_later_outcomes_than_they_learned_from():
