@@ -80,6 +80,13 @@ def referrals(url, count: int, partner_accounts=("a",)) -> dict:
                 "pseudonyms": [p.pseudonym for p in people]}
 
 
+def claimers(url) -> set[str]:
+    """The workers that hold or held a mail of the outbox."""
+    with app_on(url) as session:
+        return set(session.scalars(select(OutboxMail.claimed_by).where(
+            OutboxMail.claimed_by.is_not(None))))
+
+
 def outbox(url) -> list[tuple[str, int, str]]:
     with app_on(url) as session:
         return [(m.status, m.attempts, m.recipient)
@@ -273,11 +280,19 @@ def test_two_workers_on_postgresql_never_send_one_twice(mail_server, tmp_path):
     if server is None:
         service_missing("PostgreSQL is not configured (WEGWIJS_TEST_POSTGRES_URL or DATABASE_URL)")
     mail_server.handler.rcpt_delay = 0.01
+    # Every RCPT waits until both workers hold a batch: one worker alone sends the 60 in about
+    # a second, less than the two start-ups (about 2 s each) may differ by on a loaded machine.
+    mail_server.handler.holding = True
+    # A lease longer than that wait, so that no batch is taken over meanwhile (another test's
+    # subject); unheld, the 60 go out well within the usual 3 s.
+    lease = {"WEGWIJS_MAIL_LEASE_SECONDS": "120"}
     with scratch_database(server, tmp_path) as url:
         prepare_database(url)
         referrals(url, 60)
-        with worker(url, mail_server.url, tmp_path, name="one"), \
-                worker(url, mail_server.url, tmp_path, name="two"):
+        with worker(url, mail_server.url, tmp_path, name="one", **lease), \
+                worker(url, mail_server.url, tmp_path, name="two", **lease):
+            wait_until(lambda: len(claimers(url)) == 2, timeout=60)
+            mail_server.handler.gate.set()
             mail_server.wait_for(60, timeout=60)
             wait_until(lambda: {s for s, _, _ in outbox(url)} == {"sent"}, timeout=60)
             time.sleep(1)
