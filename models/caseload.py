@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import matching
 from matching.allocation import FULL, KEPT  # noqa: F401 - the reasons the portal tells apart
+from models.clock import local_today
 from models.coalition import Offer
 from models.matching_bridge import build_scenario, engine_inburgeraar
 from models.people import Inburgeraar
@@ -144,7 +145,7 @@ def arrival_pool(
     if weeks <= 0:
         return [], 0
     history = max(history_weeks or weeks, weeks)
-    since = datetime.combine((today or date.today()) - timedelta(weeks=history), time(),
+    since = datetime.combine((today or local_today()) - timedelta(weeks=history), time(),
                              tzinfo=UTC)
     people = session.scalars(
         select(Inburgeraar)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from models.clock import local_today
 from models.vocabulary import DOMAINS, LEVELS
 
 
@@ -127,7 +128,7 @@ def coordinates_errors(values: Mapping[str, Any]) -> list[dict]:
 
 def person_field_errors(values: Mapping[str, Any], today: date | None = None) -> list[dict]:
     """The rules on a person's fields that need no database: nothing recorded lies ahead."""
-    today = today or date.today()
+    today = today or local_today()
     errors = past_date_errors("arrived_on", values.get("arrived_on"), today)
     year = values.get("birth_year")
     if _number(year) and year > today.year:
@@ -140,7 +141,7 @@ def past_date_errors(field: str, value: Any, today: date | None = None) -> list[
     cannot lie after today. A date as ``date`` or as ``YYYY-MM-DD`` text; anything else
     is the schema's to refuse."""
     day = as_date(value)
-    if day is not None and day > (today or date.today()):
+    if day is not None and day > (today or local_today()):
         return [_error(field, "Deze datum ligt in de toekomst; vul in wat al gebeurd is.")]
     return []
 

@@ -15,11 +15,11 @@ see stale data (capacity when referring, scoping) do not use it.
 
 import threading
 from collections.abc import Callable, Hashable
-from datetime import date
 
 from sqlalchemy.orm import Session
 
 import matching
+from models.clock import local_today
 from models.coalition_version import current_version
 from models.matching_bridge import build_scenario
 
@@ -36,7 +36,7 @@ def _refresh(session: Session) -> None:
     The version is read before any data, so values are never older than their key.
     """
     data, history = current_version(session)
-    key = (date.today(), data)
+    key = (local_today(), data)
     if key != _state["key"]:
         _state.update(key=key, matcher=None, values={})
         if history != _state["history"]:

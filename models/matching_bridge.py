@@ -16,6 +16,7 @@ from matching.duaal import collide, schedule_mask
 from matching.explanation import format_points  # noqa: F401 - for the portal
 from matching.scoring import COMPONENTS, REGISTRY  # noqa: F401 - COMPONENTS for the portal
 from models.capacity import HOLDING_STATUSES, free_places
+from models.clock import local_today
 from models.coalition import Offer, Partner, Tie
 from models.errors import NotEligible
 from models.people import Inburgeraar
@@ -171,7 +172,7 @@ def build_scenario(
 
     partner_ids = {p.id for p in partners}
     return engine.Scenario(
-        reference_date=reference_date or date.today(),
+        reference_date=reference_date or local_today(),
         partners=[engine_partner(p, ties[p.id]) for p in partners],
         offers=[engine_offer(o, free[o.id]) for o in offers],
         inburgeraars=[engine_inburgeraar(p) for p in people],
@@ -228,7 +229,7 @@ def pair_scenario(
         .order_by(Referral.id)
     ).all()
     return engine.Scenario(
-        reference_date=reference_date or date.today(),
+        reference_date=reference_date or local_today(),
         partners=[engine_partner(p, []) for p in partners],
         offers=[engine_offer(offer, free_places(session, [offer.id])[offer.id])],
         inburgeraars=[engine_inburgeraar(person)],

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import places
 from models.audit import Access, AccessLog, record_access
 from models.base import now_utc
+from models.clock import local_today
 from models.coalition import Offer
 from models.errors import NotFound
 from models.outbox import OutboxMail
@@ -168,7 +169,7 @@ def purge(
     """
     if retention_days < 0:
         raise ValueError("retention_days must not be negative")
-    cutoff = (today or date.today()) - timedelta(days=retention_days)
+    cutoff = (today or local_today()) - timedelta(days=retention_days)
     people = session.scalars(
         select(Inburgeraar.id).where(
             Inburgeraar.traject_ended_on < cutoff, Inburgeraar.purged_at.is_(None)

@@ -1,6 +1,5 @@
 """Flask commands: thin wrappers that parse options and call seeds/ or models/."""
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -9,6 +8,7 @@ from flask.cli import with_appcontext
 
 from models.account_events import CLI
 from models.accounts import invite_account
+from models.clock import local_today
 from models.errors import DomainError
 from models.hsds_import import HsdsImportError, import_hsds, read_hsds_path
 from models.referral_service import expire_referrals
@@ -43,7 +43,7 @@ def seed_command(demo: bool, seed: int) -> None:
         click.echo("Demo-coalitie overgeslagen: de database heeft al partners.")
         return
     click.echo("Demo-coalitie: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
-    referrals = load_demo_history(db.session, seed=seed, today=date.today())
+    referrals = load_demo_history(db.session, seed=seed, today=local_today())
     click.echo(f"Demo-verwijzingen uit de afgelopen maanden: {referrals}.")
     if generated:
         click.echo(f"Wachtwoord van de demo-accounts (wordt maar één keer getoond): {generated}")

@@ -20,15 +20,14 @@ happened in the period, not what became of the referrals sent in it.
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from models.clock import LOCAL_TIME
 from models.referral import ReferralEvent
 from models.referral_service import STATUS_LABELS, TRANSITIONS
 
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 STAGES = ("sent", "accepted", "started", "completed")
 
 

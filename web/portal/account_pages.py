@@ -7,8 +7,7 @@ current one and a code, and ends the account's other sessions and tokens
 """
 
 import json
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
 from flask import (
     Blueprint,
@@ -27,6 +26,7 @@ from wtforms.validators import InputRequired, Length
 
 from models.accounts import change_password
 from models.base import now_utc
+from models.clock import LOCAL_TIME, local_today
 from models.errors import DomainError
 from models.factor_changes import (
     confirm_identity,
@@ -45,7 +45,6 @@ from web.portal.forms import PortalForm
 from web.portal.security import actor_id, relying_party, start_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 def _password(label="Wachtwoord"):
@@ -110,12 +109,12 @@ def _page(status=200, **forms):
     remove.passkey.choices = [(p.id, p.name) for p in passkeys]
     key_form = forms.setdefault("key_form", ApiKeyForm(prefix="key"))
     if key_form.expires_on.data is None:
-        key_form.expires_on.data = date.today() + timedelta(days=180)
+        key_form.expires_on.data = local_today() + timedelta(days=180)
     return render_template(
         "account/account.html", user=user, passkeys=passkeys,
         codes_left=unused_recovery_codes(db.session, user.id),
         keys=[k for k in api_keys(db.session, actor_id=actor_id()) if k.user_id == user.id],
-        max_key_day=date.today() + API_KEY_MAX_LIFETIME, **forms,
+        max_key_day=local_today() + API_KEY_MAX_LIFETIME, **forms,
     ), status
 
 
@@ -245,7 +244,7 @@ def api_key_create():
     if form.validate():
         # To the end of the chosen day, but never beyond a year from now.
         expires = datetime.combine(form.expires_on.data + timedelta(days=1), time(), LOCAL_TIME)
-        if form.expires_on.data <= date.today() + API_KEY_MAX_LIFETIME:
+        if form.expires_on.data <= local_today() + API_KEY_MAX_LIFETIME:
             expires = min(expires, now_utc() + API_KEY_MAX_LIFETIME)
         try:
             key, row = create_api_key(db.session, actor_id=actor_id(), name=form.name.data,

@@ -2,7 +2,6 @@
 account (listed on the accounts page, web/portal/coalition_admin.py)."""
 
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from wtforms.validators import NumberRange, Optional
 
 from models.account import User
 from models.audit import AccessLog, LogFilter, access_log_query
+from models.clock import LOCAL_TIME
 from models.lockout import unlock_account
 from models.people import Inburgeraar
 from web.audit import current_origin
@@ -32,7 +32,6 @@ LOG_SORTS = {
     "handeling": (AccessLog.action,),
     "kanaal": (AccessLog.channel,),
 }
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 ACTION_LABELS = {
     "list": "lijst", "read": "inzien", "match": "matches", "create": "inschrijven",
     "update": "wijzigen", "refer": "doorverwijzen", "status": "status verwijzing",

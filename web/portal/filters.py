@@ -1,17 +1,15 @@
 """Jinja filters and globals: Dutch labels, dates and numbers."""
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from models.clock import LOCAL_TIME
 from models.matching_bridge import COMPONENTS, format_points
 from models.reason_codes import REASON_CODE_LABELS
 from models.vocabulary import DAYPARTS
 from web.portal import labels
 from web.portal.navigation import nav_items
-
-LOCAL = ZoneInfo("Europe/Amsterdam")
 
 
 def register_filters(app: Flask) -> None:
@@ -52,7 +50,7 @@ def moment(value: datetime | None) -> str:
         return "—"
     if value.tzinfo is None:  # SQLite returns UTC without its zone
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(LOCAL).strftime("%d-%m-%Y %H:%M")
+    return value.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
 
 
 def percent(fraction: float | None) -> str:

@@ -8,10 +8,11 @@ from sqlalchemy import select
 import factories
 from clock import reports_today
 from models.base import now_utc
+from models.clock import LOCAL_TIME
 from models.referral import ReferralEvent
 from models.referral_service import change_status, expire_referrals, refer
 from models.reports.capacity import Cell, capacity_report
-from models.reports.funnel import LOCAL_TIME, exits_from, period_bounds, referral_funnel
+from models.reports.funnel import exits_from, period_bounds, referral_funnel
 from models.reports.network import network_report
 
 NOORDOOST = "Utrecht – Noordoost"  # the default PC4 of the factory, 3561

@@ -271,7 +271,10 @@ def test_a_stopped_allocation_leaves_no_temporary_files(tmp_path):
     deadline = time.monotonic() + 60
     while not any(scratch.iterdir()) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
-    assert any(scratch.iterdir()), "the allocation used no temporary file"
+    if not any(scratch.iterdir()):  # say why: it ended (how), or it never made its folder
+        ended = process.poll()
+        pytest.fail(f"the allocation used no temporary file; exit status {ended}, stderr "
+                    f"{process.communicate()[1].decode()[-2000:] if ended is not None else '-'}")
     # Once its worker is forked: a signal during the fork's own hooks is ignored by Python.
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
     while not children.read_text().strip() and time.monotonic() < deadline:

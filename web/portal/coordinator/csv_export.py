@@ -11,6 +11,7 @@ from datetime import date
 
 from flask import Response
 
+from models.clock import local_today
 from web.portal.coordinator.tables import Table, Value
 
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection).
@@ -25,7 +26,7 @@ def csv_response(table: Table, dated: bool = True, today: date | None = None) ->
     writer.writerow(table.headers)
     writer.writerows([_cell(value) for value in row] for row in table.rows)
     stem = f"wegwijs-{table.name}"
-    filename = f"{stem}-{(today or date.today()).isoformat()}.csv" if dated else f"{stem}.csv"
+    filename = f"{stem}-{(today or local_today()).isoformat()}.csv" if dated else f"{stem}.csv"
     return Response(
         buffer.getvalue(),
         mimetype="text/csv",

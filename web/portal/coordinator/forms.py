@@ -7,6 +7,7 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, ValidationError
 
+from models.clock import local_today
 from models.coalition import Partner
 from models.geography import Gemeente
 from models.reports.referral_selection import Selection
@@ -47,7 +48,7 @@ class PeriodForm(FilterForm):
     @staticmethod
     def defaults(today: date | None = None) -> dict[str, str]:
         """The last 90 days up to today, when no period is asked for."""
-        today = today or date.today()
+        today = today or local_today()
         start = today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
         return {"van": start.isoformat(), "tot": today.isoformat()}
 
