@@ -9,12 +9,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from clock import reports_today
 from conftest import DEMO_PASSWORD, make_test_app
 from e2e.browser import ALLOCATING_PAGE_MS, accessibility_violations, log_in, screenshot
 from e2e.demo_data import TAALSCHOOL, referral_to
 from matching import area_of
 from models import Offer, Referral, User
+from models.clock import local_today
 from models.referral_service import change_status
 from models.unit_of_work import UnitOfWork
 from web.extensions import db
@@ -75,7 +75,7 @@ def accept(server, referral_id: int) -> tuple[str, str]:
 
 def test_coordinator_sees_funnel_and_capacity_move(page, demo_server):
     # Today as the funnel counts days (Amsterdam's), not the machine's date.
-    base, today = demo_server.url, reports_today().isoformat()
+    base, today = demo_server.url, local_today().isoformat()
     log_in(page, base, COORDINATOR, DEMO_PASSWORD)
     menu(page, "Capaciteit en vraag").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Capaciteit en vraag")

@@ -6,8 +6,8 @@ from datetime import timedelta
 from test_coordinator_pages import log_in
 
 import factories
-from clock import reports_today
 from models.base import now_utc
+from models.clock import local_today
 from models.referral_service import change_status, refer
 from models.reports.cohort import referral_cohort
 from models.reports.overview import coalition_overview
@@ -73,6 +73,6 @@ def test_the_cohort_follows_the_referrals_sent_in_the_period_to_today(session):
             for step in steps:
                 change_status(session, actor_id=partner_user.id, referral_id=referral.id,
                               to_status=step)
-    today = reports_today()
+    today = local_today()
     assert [(s.status, s.reached) for s in referral_cohort(session, today, today)] == [
         ("sent", 3), ("accepted", 2), ("started", 1), ("completed", 0)]

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 import factories
-from clock import reports_today
+from models.clock import local_today
 from models.referral_service import change_status, refer
 from models.unit_of_work import UnitOfWork
 
@@ -61,7 +61,7 @@ def read_csv(response):
 
 def funnel_counts(client):
     """The funnel of today, as the reports count days."""
-    today = reports_today().isoformat()
+    today = local_today().isoformat()
     rows = read_csv(client.get(f"/coordinator/verwijzingen.csv?van={today}&tot={today}"))
     return {row[0]: int(row[1]) for row in rows[1:]}
 
@@ -160,7 +160,7 @@ def test_the_funnel_moves_after_referral_and_acceptance(coordinator, session, wo
     assert after["verstuurd"] == before["verstuurd"] + 1
     assert after["geaccepteerd"] == before["geaccepteerd"] + 1
     assert after["gestart"] == before["gestart"]
-    today = reports_today().isoformat()
+    today = local_today().isoformat()
     html = coordinator.get(f"/coordinator/verwijzingen?van={today}&tot={today}").get_data(
         as_text=True
     )

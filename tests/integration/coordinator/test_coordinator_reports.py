@@ -6,9 +6,8 @@ import pytest
 from sqlalchemy import select
 
 import factories
-from clock import reports_today
 from models.base import now_utc
-from models.clock import LOCAL_TIME
+from models.clock import LOCAL_TIME, local_today
 from models.referral import ReferralEvent
 from models.referral_service import change_status, expire_referrals, refer
 from models.reports.capacity import Cell, capacity_report
@@ -115,7 +114,7 @@ def test_a_person_in_utrecht_without_postcode_gets_the_gemeente_row(session, wor
 
 
 def test_the_funnel_moves_as_a_referral_goes_through_its_stages(session, world):
-    today = reports_today()
+    today = local_today()
     referral = send(session, world)
     assert stages(referral_funnel(session, today, today)) == {
         "sent": 1,
@@ -137,7 +136,7 @@ def test_the_funnel_files_each_exit_under_the_stage_it_left(session, world):
     people = [factories.inburgeraar(session) for _ in range(4)]
     world["offer"].capacity = 10
     session.commit()
-    today = reports_today()
+    today = local_today()
     declined, withdrawn_early, withdrawn_late, dropped = (send(session, world, p) for p in people)
     move(session, world, declined, "declined")
     move(session, world, withdrawn_early, "withdrawn")
