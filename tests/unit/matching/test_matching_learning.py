@@ -198,6 +198,18 @@ def test_a_history_of_noise_keeps_the_prior(successes):
     assert model.kind_ == "recalibrated prior", model.cv_log_loss_
 
 
+def test_the_feature_penalty_is_the_strongest_within_one_standard_error():
+    # In this simulated history the weaker feature penalty has the lower held-out log loss,
+    # by less than its standard error: the search keeps the stronger one (and tries the
+    # effects' penalties and the uses of time at it), as the final choice would.
+    sim = Simulator(seed=2, cohorts=1, people=20, offers=150, history=1000)
+    model = Matcher(sim.history_scenario).model
+    losses = model.cv_log_loss_
+    assert losses["model 30/10"] < losses["model 300/10"], losses
+    assert model.chosen_.startswith("model 300/"), losses
+    assert not any(name.startswith("model 30/") and name != "model 30/10" for name in losses)
+
+
 def test_a_recalibrated_prior_scores_at_the_true_level():
     # 800 outcomes whose true log-odds are the prior's shifted down by 2: the recalibrated
     # prior is the right model, and a new pair's score must be the true chance, not the
