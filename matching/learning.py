@@ -18,10 +18,10 @@ The model is a hierarchical logistic regression with the prior as offset::
                          + partner + partner x group + offer + offer x group
 
 ``group`` is beginners (A0/A1 or not yet latin-literate) against the others.
-The features extend the prior's components: a piecewise-linear distance,
-distance x childcare needed, language support x level, alfa course x
-literacy, level gaps, sector, schedule, graph closeness, the offer's kind and
-hours. Each pair feature has a coefficient shared by the domains and, per domain, a
+The features extend the prior's components: a piecewise-linear distance
+(its pieces around one shared slope), distance x childcare needed, language
+support x level, alfa course x literacy, level gaps, sector, schedule, graph
+closeness, the offer's kind and hours. Each pair feature has a coefficient shared by the domains and, per domain, a
 deviation from it (``beta_domain``: distance may weigh more for a course than for a
 job), penalised as the shared one, so a domain with few outcomes keeps the shared
 coefficient. Ridge penalties shrink every term towards the prior: the partner and
@@ -127,6 +127,10 @@ FEATURES = (
     ("km_2_5", "distance", lambda f: _km(f, 2, 5)),
     ("km_5_10", "distance", lambda f: _km(f, 5, 10)),
     ("km_10_40", "distance", lambda f: _km(f, 10, 40)),
+    # One slope over every distance beside the pieces' own: the pieces are then shrunk
+    # towards a shared slope, not towards none, so a slope seen near (where the history's
+    # pairs mostly are) carries to the far pairs an allocation also weighs.
+    ("km", "distance", lambda f: _km(f, 0, 40)),
     ("km_with_children", "distance", lambda f: _km(f, 0, 20) * f.children),
     ("km_for_beginners", "distance", lambda f: _km(f, 0, 20) * f.beginner),
     ("schedule_share", "schedule", lambda f: f.schedule_share),

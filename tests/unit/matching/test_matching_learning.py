@@ -341,3 +341,28 @@ def test_an_effect_no_outcome_has_is_left_out_of_the_fit_at_its_optimum_zero():
     reference = minimize(full_loss, start, method="L-BFGS-B", options={"gtol": 1e-10}).x
     assert np.abs(reference[2 + 30:]).max() < 1e-4
     assert theta[:2 + 30] == pytest.approx(reference[:2 + 30], abs=1e-3)
+
+
+def test_a_distance_effect_seen_near_carries_to_the_far_pairs():
+    # The history's people all live within 8 km of the course, whose chance falls by a
+    # constant 0.45 on the log-odds a km. The fall from 8 to 16 km (the truth: twice the fall
+    # from 4 to 8) must not stop where the history does: the pieces of distance alone, each
+    # shrunk towards no slope, learned 0.58 times the fall from 4 to 8 km; with their shared
+    # slope 1.03 times.
+    rng = np.random.default_rng(1)
+    partners = [Partner(id="school", kind="taalschool")]
+    offers = [Offer(id="taal", partner_id="school", domain="taal", capacity=1, **at(0))]
+    people, history = [], []
+    for k in range(1500):
+        km = float(rng.uniform(0, 8))
+        people.append(Inburgeraar(id=f"h{k}", needs={}, max_travel_km=25, **at(km)))
+        history.append(HistoryEntry(
+            inburgeraar_id=f"h{k}", offer_id="taal",
+            outcome="completed" if rng.random() < _sigmoid(2.0 - 0.45 * km) else "dropped"))
+    people += [Inburgeraar(id=f"new-{km}", needs={"taal": 1}, max_travel_km=25, **at(km))
+               for km in (4, 8, 16)]
+    matcher = Matcher(_scenario(partners, offers, people, history))
+    assert matcher.model.kind_ == "model", matcher.model.cv_log_loss_
+    logit = {km: math.log(s / (1 - s))
+             for km in (4, 8, 16) for s in [matcher.rank(f"new-{km}")[0].score]}
+    assert logit[8] - logit[16] > 0.8 * (logit[4] - logit[8])
