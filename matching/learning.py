@@ -18,13 +18,14 @@ The model is a hierarchical logistic regression with the prior as offset::
                          + partner + partner x group + offer + offer x group
 
 ``group`` is beginners (A0/A1 or not yet latin-literate) against the others.
-The features extend the prior's components: a piecewise-linear distance
-(its pieces around one shared slope), distance x childcare needed, language
-support x level, alfa course x literacy, level gaps, sector, schedule, graph
-closeness, the offer's kind and hours. Each pair feature has a coefficient shared by the domains and, per domain, a
-deviation from it (``beta_domain``: distance may weigh more for a course than for a
-job), penalised as the shared one, so a domain with few outcomes keeps the shared
-coefficient. Ridge penalties shrink every term towards the prior: the partner and
+The features extend the prior's components: a piecewise-linear distance (its
+pieces around one shared slope), distance x childcare needed, language support x
+level, alfa course x literacy, level gaps, sector, schedule, graph closeness,
+the offer's kind and hours. Each pair feature has a coefficient shared by the
+domains and, per domain, a deviation from it (``beta_domain``: distance may
+weigh more for a course than for a job), penalised as the shared one, so a
+domain with few outcomes keeps the shared coefficient.
+Ridge penalties shrink every term towards the prior: the partner and
 offer effects are random effects with a Gaussian prior (partial pooling: a
 partner with three referrals hardly moves). scikit-learn's
 ``LogisticRegression`` takes no offset, so the penalised likelihood is

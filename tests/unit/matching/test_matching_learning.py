@@ -363,6 +363,6 @@ def test_a_distance_effect_seen_near_carries_to_the_far_pairs():
                for km in (4, 8, 16)]
     matcher = Matcher(_scenario(partners, offers, people, history))
     assert matcher.model.kind_ == "model", matcher.model.cv_log_loss_
-    logit = {km: math.log(s / (1 - s))
-             for km in (4, 8, 16) for s in [matcher.rank(f"new-{km}")[0].score]}
+    score = {km: matcher.rank(f"new-{km}")[0].score for km in (4, 8, 16)}
+    logit = {km: math.log(s / (1 - s)) for km, s in score.items()}
     assert logit[8] - logit[16] > 0.8 * (logit[4] - logit[8])
