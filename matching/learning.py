@@ -185,7 +185,6 @@ class _Design:
         pair = np.column_stack([fn(facts) for _, _, fn in FEATURES]) if len(p) else (
             np.zeros((0, len(FEATURES))))
         self.n_pair = pair.shape[1]
-        self.n_offer = _offer_matrix(t).shape[1]
         dense = np.column_stack([pair, _offer_matrix(t)[o]])
         self.mean, self.sd = dense.mean(axis=0), dense.std(axis=0)
         keep = self.sd > 1e-9
