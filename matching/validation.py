@@ -287,8 +287,8 @@ def _person_errors(path, person, partners):
     mentor = person.mentor_id
     if mentor is not None and mentor not in partners:
         yield [*path, "mentor_id"], f"{mentor!r} is not a partner"
-    elif mentor is not None and partners[mentor].kind != "mentor":
-        yield [*path, "mentor_id"], f"{mentor!r} is not a partner of kind mentor"
+    elif mentor is not None and partners[mentor].kind not in vocab.MENTOR_KINDS:
+        yield [*path, "mentor_id"], f"{mentor!r} is not a maatjesproject or mentor"
 
 
 def _as_referred_errors(path, fields, partners):

@@ -13,6 +13,7 @@ __all__ = [
     "GENDERS",
     "LEERROUTES",
     "LEVELS",
+    "MENTOR_KINDS",
     "OFFER_KINDS",
     "OUTCOMES",
     "PARTNER_KINDS",
@@ -28,6 +29,9 @@ PARTNER_KINDS = (
     "taalschool", "werkgever", "maatjesproject", "mentor", "onderwijsinstelling", "welzijn",
     "overig",
 )
+# The partners a person's ``mentor_id`` may name: "the maatje/mentor the person already
+# has" (the contract), a maatjesproject's maatje or a mentor.
+MENTOR_KINDS = ("maatjesproject", "mentor")
 OFFER_KINDS = (
     "taalcursus", "baan", "stage", "werkervaringsplek", "vrijwilligerswerk", "maatje",
     "mentoraat", "opleiding", "activiteit",

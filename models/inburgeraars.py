@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching.vocab import MENTOR_KINDS
 from models import access
 from models.base import now_utc
 from models.coalition import Partner
@@ -156,7 +157,7 @@ def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:
         errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
     if values.get("mentor_id") is not None:
         mentor = session.get(Partner, values["mentor_id"])
-        if mentor is None or mentor.kind not in ("mentor", "maatjesproject"):
+        if mentor is None or mentor.kind not in MENTOR_KINDS:
             errors.append(_error("mentor_id", "Geen maatje of mentor met dit id."))
     return errors
 

@@ -57,7 +57,7 @@ def test_generate_same_seed_same_document_and_valid():
 def test_scenario_from_python_objects_is_checked():
     scenario = tiny(person={"mentor_id": "p1"})
     with pytest.raises(ScenarioError, match=r"inburgeraars\[0\]\.mentor_id: 'p1' is not a "
-                                            "partner of kind mentor"):
+                                            "maatjesproject or mentor"):
         Matcher(scenario)
     with pytest.raises(ScenarioError, match=r"offers\[0\]\.min_level: 'B3' is not a level"):
         Matcher(tiny(offer={"min_level": "B3"}))

@@ -1,0 +1,48 @@
+"""A person's maatje or mentor, as the portal records it, is what the matcher reads."""
+
+import pytest
+
+import factories
+from models.errors import InvalidInput
+from models.inburgeraars import update_inburgeraar
+from models.matcher_cache import current_matcher
+from models.matches import ranked
+from models.unit_of_work import UnitOfWork
+
+
+@pytest.fixture
+def world(session):
+    return {
+        "km": factories.user(session, role="klantmanager"),
+        "offer": factories.offer(session, min_level="A0", max_level="B1"),
+        "person": factories.inburgeraar(session, level="A1"),
+    }
+
+
+def _give_mentor(session, world, partner):
+    with UnitOfWork(session):
+        update_inburgeraar(session, actor_id=world["km"].id, inburgeraar_id=world["person"].id,
+                           changes={"mentor_id": partner.id}, needs=None)
+
+
+@pytest.mark.parametrize("kind", ["maatjesproject", "mentor"])
+def test_a_maatje_or_mentor_given_in_the_portal_is_the_persons_mentor_to_the_matcher(
+        session, world, kind):
+    maatje = factories.partner(session, kind=kind)
+    _give_mentor(session, world, maatje)
+    # Every ranking still works (the scenario is checked as a whole) ...
+    assert [m.offer_id for m in ranked(session, world["person"].id, domain="taal", top=10)] == [
+        str(world["offer"].id)]
+    # ... and the person is anchored at their maatje.
+    tables = current_matcher(session).tables
+    row = tables.person_index[str(world["person"].id)]
+    assert tables.anchors[row][0] == ("mentor", tables.partner_index[str(maatje.id)])
+
+
+def test_a_taalschool_is_no_mentor(session, world):
+    school = factories.partner(session, kind="taalschool")
+    with pytest.raises(InvalidInput) as refused:
+        _give_mentor(session, world, school)
+    assert [e["field"] for e in refused.value.errors] == ["mentor_id"]
+    session.refresh(world["person"])
+    assert world["person"].mentor_id is None
