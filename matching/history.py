@@ -4,7 +4,10 @@ A person's level rises after a course and their address changes: learning
 from the person as they are now would let an outcome leak into its own
 features (a course completed, a level risen, "a higher level completes").
 Where a history entry gives ``as_referred``, the referral is learned from a
-copy of the person with those fields; the others from the person as now.
+copy of the person with those fields; the others from the person as now. A
+field given as None (from Python; the JSON schema has no null there) was not
+known then: a level tested or a mentor found after the referral is not
+learned as if it had been known.
 The age of each outcome (days from ``referred_on`` to the reference date)
 lets the learner weigh old evidence less.
 """

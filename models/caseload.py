@@ -35,7 +35,7 @@ import matching
 from matching.allocation import FULL, KEPT  # noqa: F401 - the reasons the portal tells apart
 from models.clock import local_today
 from models.coalition import Offer
-from models.matching_bridge import build_scenario, engine_inburgeraar
+from models.matching_bridge import active_mentor_ids, build_scenario, engine_inburgeraar
 from models.people import Inburgeraar
 from models.referral import Referral
 from models.under_way import served_domains
@@ -156,8 +156,9 @@ def arrival_pool(
         )
         .order_by(Inburgeraar.id)
     ).all()
+    mentors = active_mentor_ids(session)
     recent = [
-        engine_inburgeraar(p, needs=p.intake_needs_by_domain)
+        engine_inburgeraar(p, needs=p.intake_needs_by_domain, mentors=mentors)
         for p in people
         if p.intake_needs_by_domain
     ]

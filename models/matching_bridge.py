@@ -15,6 +15,7 @@ import matching as engine
 from matching.duaal import collide, schedule_mask
 from matching.explanation import format_points  # noqa: F401 - for the portal
 from matching.scoring import COMPONENTS, REGISTRY  # noqa: F401 - COMPONENTS for the portal
+from matching.vocab import MENTOR_KINDS
 from models.capacity import HOLDING_STATUSES, free_places
 from models.clock import local_today
 from models.coalition import Offer, Partner, Tie
@@ -82,17 +83,33 @@ def engine_offer(offer: Offer, free: int) -> engine.Offer:
     )
 
 
+def mentor_ids(partners: list[Partner]) -> set[int]:
+    """Of ``partners``, those a person's maatje or mentor can be in a scenario: the active
+    maatjesprojecten and mentors. A person's mentor that was deactivated since, or whose
+    kind changed, anchors them nowhere (the engine refuses a scenario that names one)."""
+    return {p.id for p in partners if p.active and p.kind in MENTOR_KINDS}
+
+
+def active_mentor_ids(session: Session) -> set[int]:
+    """:func:`mentor_ids` of the whole coalition."""
+    return set(session.scalars(
+        select(Partner.id).where(Partner.active.is_(True), Partner.kind.in_(MENTOR_KINDS))))
+
+
 def engine_inburgeraar(
-    person: Inburgeraar, needs: dict[str, float] | None = None
+    person: Inburgeraar, needs: dict[str, float] | None = None, *, mentors: set[int] | None
 ) -> engine.Inburgeraar:
     """The person as the engine sees them, with their current needs unless ``needs`` is given.
 
     Every recorded field (``models.person_fields``) goes along, in the scenario's
     plain form; the PIP decides the leerroute and literacy when there is one.
+    ``mentors``: the partners a mentor may be (:func:`mentor_ids`); another is left
+    out. None: the mentor as recorded.
     """
     fields = {name: _scenario_value(value) for name, value in recorded_values(person).items()}
+    mentor = person.mentor_id if mentors is None or person.mentor_id in mentors else None
     fields.update(
-        mentor_id=str(person.mentor_id) if person.mentor_id else None,
+        mentor_id=str(mentor) if mentor else None,
         leerroute=scenario_leerroute(person.pip, person.leerroute),
         latin_literate=scenario_latin_literate(person.pip, person.latin_literate),
     )
@@ -170,12 +187,12 @@ def build_scenario(
             ties[tie.partner_a_id].append(str(tie.partner_b_id))
             ties[tie.partner_b_id].append(str(tie.partner_a_id))
 
-    partner_ids = {p.id for p in partners}
+    mentors = mentor_ids(partners)
     return engine.Scenario(
         reference_date=reference_date or local_today(),
         partners=[engine_partner(p, ties[p.id]) for p in partners],
         offers=[engine_offer(o, free[o.id]) for o in offers],
-        inburgeraars=[engine_inburgeraar(p) for p in people],
+        inburgeraars=[engine_inburgeraar(p, mentors=mentors) for p in people],
         history=[
             engine.HistoryEntry(
                 inburgeraar_id=str(row.inburgeraar_id),
@@ -183,22 +200,23 @@ def build_scenario(
                 outcome=OUTCOME_OF_STATUS[row.status],
                 referred_on=row.created_at.date().isoformat(),
                 reason_code=row.reason_code,
-                as_referred=_as_referred(row.as_referred, partner_ids),
+                as_referred=_as_referred(row.as_referred, mentors),
             )
             for row in history_rows
         ],
     )
 
 
-def _as_referred(fields: dict | None, partner_ids: set[int]) -> dict | None:
-    """A referral's snapshot of the person for the scenario: a mentor no longer in the
-    coalition left out (the contract wants every mentor_id to name a partner)."""
+def _as_referred(fields: dict | None, mentors: set[int]) -> dict | None:
+    """A referral's snapshot of the person for the scenario. A mentor that can no longer be
+    one (:func:`mentor_ids`) is given as none: the person's mentor now is not who they
+    had then."""
     if not fields:
         return None
     mentor = fields.get("mentor_id")
-    if mentor is not None and int(mentor) not in partner_ids:
-        fields = {k: v for k, v in fields.items() if k != "mentor_id"}
-    return fields or None
+    if mentor is not None and int(mentor) not in mentors:
+        fields = {**fields, "mentor_id": None}
+    return fields
 
 
 def pair_scenario(
@@ -232,7 +250,7 @@ def pair_scenario(
         reference_date=reference_date or local_today(),
         partners=[engine_partner(p, []) for p in partners],
         offers=[engine_offer(offer, free_places(session, [offer.id])[offer.id])],
-        inburgeraars=[engine_inburgeraar(person)],
+        inburgeraars=[engine_inburgeraar(person, mentors=mentor_ids(partners))],
         history=[
             engine.HistoryEntry(
                 inburgeraar_id=str(inburgeraar_id),

@@ -21,15 +21,16 @@ from models.people import Inburgeraar
 def person_as_referred(person: Inburgeraar) -> dict:
     """The person's fields the matcher reads, as the scenario's ``as_referred`` holds them.
 
-    The engine's view (the PIP's leerroute and literacy where there is one);
-    fields without a value are left out, as the contract's schema wants.
+    The engine's view (the PIP's leerroute and literacy where there is one).
+    A field without a value is kept as None, "not known then": left out, the
+    engine would take the person's value now, one perhaps recorded after the
+    outcome (a level tested, a mentor found).
     """
-    seen = engine_inburgeraar(person, needs={})
+    seen = engine_inburgeraar(person, needs={}, mentors=None)
     values = {name: getattr(seen, name) for name in AS_REFERRED_FIELDS}
     return {
         name: list(value) if isinstance(value, tuple) else value
         for name, value in values.items()
-        if value is not None
     }
 
 

@@ -43,6 +43,19 @@ def test_a_recent_arrival_whose_taal_need_went_still_forecasts_taal(session, wor
     assert tuple(forecast.availability) == ("ochtend",)
 
 
+def test_a_forecast_arrival_keeps_only_a_mentor_that_can_still_be_one(session, world):
+    maatje, gone = (factories.partner(session, kind="maatjesproject") for _ in range(2))
+    gone.active = False
+    for mentor in (maatje, gone):
+        factories.inburgeraar(session, needs={"taal": 1}, gemeente=world["gemeente"],
+                              mentor_id=mentor.id, **PERSON)
+    session.commit()
+    people, _ = arrival_pool(session, world["gemeente"].id, 4)
+    assert [p.mentor_id for p in people] == [str(maatje.id), None]
+    # The deactivated one would make the allocation's scenario refuse it.
+    assert caseload_allocation(session, world["gemeente"].id, forecast_weeks=4).assignments
+
+
 def test_the_forecast_leaves_out_the_old_and_those_without_needs_at_intake(session, world):
     factories.inburgeraar(session, needs={"taal": 2}, gemeente=world["gemeente"],
                           created_at=now_utc() - timedelta(weeks=10), **PERSON)

@@ -46,3 +46,17 @@ def test_a_taalschool_is_no_mentor(session, world):
     assert [e["field"] for e in refused.value.errors] == ["mentor_id"]
     session.refresh(world["person"])
     assert world["person"].mentor_id is None
+
+
+@pytest.mark.parametrize("change", [{"active": False}, {"kind": "welzijn"}])
+def test_a_mentor_deactivated_or_of_another_kind_since_anchors_no_one_and_breaks_nothing(
+        session, world, change):
+    maatje = factories.partner(session, kind="maatjesproject")
+    _give_mentor(session, world, maatje)
+    with UnitOfWork(session):
+        for name, value in change.items():
+            setattr(maatje, name, value)
+    assert [m.offer_id for m in ranked(session, world["person"].id, domain="taal", top=10)] == [
+        str(world["offer"].id)]
+    tables = current_matcher(session).tables
+    assert tables.anchors[tables.person_index[str(world["person"].id)]] == []
