@@ -89,9 +89,9 @@ class Allocation:
     def to_dict(self):
         """The contract's JSON shape, scores rounded to 4 decimals.
 
-        The objective is the total over those printed scores; rounding it to 4
-        decimals too would move it by more than the contract's 1e-6 (relative)
-        on a small total, so it keeps the digits the sum has.
+        The objective is the total over those printed scores, to 12 significant
+        digits: rounding it to a number of decimals would move a small total (need
+        weights are any number > 0) by more than the contract's 1e-6 (relative).
         """
         return {
             "assignments": [{"inburgeraar_id": a.inburgeraar_id, "offer_id": a.offer_id,
@@ -99,7 +99,7 @@ class Allocation:
                             for a in self.assignments],
             "unassigned": [{"inburgeraar_id": u.inburgeraar_id, "domain": u.domain,
                             "reason": u.reason} for u in self.unassigned],
-            "objective": round(self.objective, 9),
+            "objective": float(f"{self.objective:.12g}"),
         }
 
 

@@ -7,10 +7,12 @@ far more often than it changes. So a worker keeps both, with the coalition
 version (``models.coalition_version``) they were built at. Every use first
 reads the version (one primary-key read); when it has moved, the values are
 dropped and the Matcher is rebuilt, reusing the fitted success model unless
-the history moved too. So every worker's next ranking sees every committed
-change, whichever worker or command made it. Workers share nothing but the
-database, so this stays correct behind a load balancer. Rules that must never
-see stale data (capacity when referring, scoping) do not use it.
+the history moved too or the day changed (an outcome's age, so its weight
+and a partner's "mostly old" record, count to the day). So every worker's
+next ranking sees every committed change, whichever worker or command made
+it. Workers share nothing but the database, so this stays correct behind a
+load balancer. Rules that must never see stale data (capacity when
+referring, scoping) do not use it.
 """
 
 import threading
@@ -36,11 +38,11 @@ def _refresh(session: Session) -> None:
     The version is read before any data, so values are never older than their key.
     """
     data, history = current_version(session)
-    key = (local_today(), data)
-    if key != _state["key"]:
-        _state.update(key=key, matcher=None, values={})
-        if history != _state["history"]:
-            _state.update(history=history, model=None)
+    today = local_today()
+    if (today, data) != _state["key"]:
+        _state.update(key=(today, data), matcher=None, values={})
+        if (today, history) != _state["history"]:
+            _state.update(history=(today, history), model=None)
 
 
 def current_matcher(session: Session) -> matching.Matcher:

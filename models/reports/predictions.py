@@ -128,7 +128,10 @@ def prediction_report(session: Session, now: datetime | None = None) -> Predicti
         .where(
             Referral.status.in_(ENDED),
             Referral.status_changed_at >= since,
-            or_(Referral.reason_code.is_(None), Referral.reason_code != "vol"),
+            # A decline because the offer was full says nothing about the match (nor does
+            # the engine learn from one); a drop-out is a failure whatever its reason.
+            or_(Referral.status != "declined", Referral.reason_code.is_(None),
+                Referral.reason_code != "vol"),
         )
     ).all()
     rows = [_Row(r.chance_given, int(r.status == "completed"), r.domain, r.id, r.name)

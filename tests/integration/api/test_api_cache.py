@@ -6,12 +6,14 @@ whoever made it (the other worker, the session as a command would, an HSDS
 import with an old timestamp).
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import api_world
 import pytest
 
 from conftest import make_test_app
+from models import matcher_cache, matching_bridge
+from models.clock import local_today
 from models.hsds_import import SourceFile, import_hsds
 from models.matcher_cache import current_matcher
 from models.referral_service import refer
@@ -96,3 +98,15 @@ def test_the_success_model_is_refitted_only_when_the_history_changed(session, wo
     third = current_matcher(session)
     assert third is not second and third.model.records_ is not second.model.records_
     assert current_matcher(session) is third  # nothing changed since
+
+
+def test_the_success_model_is_refitted_when_the_day_moves(session, world, monkeypatch):
+    # An outcome's age counts to the day: its weight, and a partner's "mostly old" record.
+    first = current_matcher(session)
+    tomorrow = local_today() + timedelta(days=1)
+    for module in (matcher_cache, matching_bridge):
+        monkeypatch.setattr(module, "local_today", lambda: tomorrow)
+    second = current_matcher(session)
+    assert second.scenario.reference_date == tomorrow
+    assert second.model.records_ is not first.model.records_
+    assert current_matcher(session) is second

@@ -24,12 +24,14 @@ def history(session):
                             domain="taal")
     omgeslagen = factories.offer(session, partner=factories.partner(session, name="Omgeslagen"),
                                  domain="werk")
-    for k in range(10):  # given 30 %, 3 of 10 completed
-        _ended(session, trouw, 0.3, "completed" if k < 3 else "dropped")
+    for k in range(10):  # given 30 %, 3 of 10 completed; a drop-out is one whatever its reason
+        _ended(session, trouw, 0.3, "completed" if k < 3 else "dropped",
+               reason_code="vol" if k == 3 else None)
     for k in range(10):  # given 80 %, 1 of 10 completed
         _ended(session, omgeslagen, 0.8, "completed" if k < 1 else "declined",
                reason_code=None if k < 1 else "niveau")
-    # Not counted: ended over a year ago, full ("vol"), still open, or made before chances.
+    # Not counted: ended over a year ago, declined as full ("vol"), still open, or made
+    # before chances.
     _ended(session, trouw, 0.9, "dropped", days_ago=400)
     _ended(session, trouw, 0.9, "declined", reason_code="vol")
     _ended(session, trouw, 0.9, "started")

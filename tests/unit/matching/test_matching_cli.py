@@ -101,6 +101,20 @@ def test_allocate_domain_objective_adds_up_to_the_printed_scores(example_doc, tm
     assert doc["objective"] == pytest.approx(1.25 * assigned["score"], rel=1e-6)
 
 
+@pytest.mark.parametrize("domain", [[], ["--domain", "taal"]])
+def test_the_objective_adds_up_to_the_printed_scores_however_small_the_weights(
+        example_doc, tmp_path, domain):
+    for person in example_doc["inburgeraars"]:
+        person["needs"] = {d: w * 1.234567e-9 for d, w in person["needs"].items()}
+    weights = {i["id"]: i["needs"] for i in example_doc["inburgeraars"]}
+    path = tmp_path / "small.json"
+    path.write_text(json.dumps(example_doc))
+    doc = json.loads(run("allocate", path, *domain).stdout)
+    printed = sum(weights[a["inburgeraar_id"]][a["domain"]] * a["score"]
+                  for a in doc["assignments"])
+    assert printed > 0 and doc["objective"] == pytest.approx(printed, rel=1e-6, abs=0)
+
+
 def test_graph_example():
     doc = json.loads(run("graph", EXAMPLE).stdout)
     assert doc["nodes"]["total"] == 4 and doc["edges"]["total"] == 3
