@@ -157,8 +157,9 @@ def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:
         errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
     if values.get("mentor_id") is not None:
         mentor = session.get(Partner, values["mentor_id"])
-        if mentor is None or mentor.kind not in MENTOR_KINDS:
-            errors.append(_error("mentor_id", "Geen maatje of mentor met dit id."))
+        if mentor is None or mentor.kind not in MENTOR_KINDS or not mentor.active:
+            errors.append(_error("mentor_id", "Geen actief maatjesproject of actieve mentor "
+                                              "met dit id."))
     return errors
 
 

@@ -39,11 +39,14 @@ def test_a_maatje_or_mentor_given_in_the_portal_is_the_persons_mentor_to_the_mat
     assert tables.anchors[row][0] == ("mentor", tables.partner_index[str(maatje.id)])
 
 
-def test_a_taalschool_is_no_mentor(session, world):
-    school = factories.partner(session, kind="taalschool")
+@pytest.mark.parametrize("partner", [{"kind": "taalschool"},
+                                     {"kind": "maatjesproject", "active": False}])
+def test_a_taalschool_or_a_deactivated_maatjesproject_is_no_mentor(session, world, partner):
+    other = factories.partner(session, **partner)
     with pytest.raises(InvalidInput) as refused:
-        _give_mentor(session, world, school)
-    assert [e["field"] for e in refused.value.errors] == ["mentor_id"]
+        _give_mentor(session, world, other)
+    assert refused.value.errors == [{"field": "mentor_id", "message": (
+        "Geen actief maatjesproject of actieve mentor met dit id.")}]
     session.refresh(world["person"])
     assert world["person"].mentor_id is None
 
