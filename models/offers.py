@@ -49,6 +49,9 @@ def create_offer(
         errors.append(_error("partner_id", "Geef de partner van het aanbod op."))
     elif partner is None:
         errors.append(_error("partner_id", "Deze partner bestaat niet."))
+    elif not partner.active:
+        errors.append(_error("partner_id", "Deze partner is gedeactiveerd en neemt geen "
+                                           "verwijzingen aan."))
     values = _clean(fields)
     errors += offer_errors(session, values, partner.kind) if partner else _check(session, values)
     if errors:

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from models import notifications, referral_rules
 from models.base import now_utc
 from models.capacity import HOLDING_STATUSES, capacity_floor_errors, free_places, held_places
-from models.coalition import Offer
+from models.coalition import Offer, Partner
 from models.errors import Conflict, InvalidInput, NotFound, OfferFull
 from models.referral import Referral, ReferralEvent
 from models.referral_snapshot import at_creation
@@ -136,8 +136,14 @@ def close_offer(session: Session, *, offer_id: int, at: datetime | None = None) 
 
 def reopen_offer(session: Session, *, offer_id: int) -> Offer:
     """Open a closed offer again: it takes referrals, and a queue once full. (Its queue was
-    skipped when it closed, so nobody waits to be promoted.)"""
+    skipped when it closed, so nobody waits to be promoted.) Not while its partner is
+    deactivated (Conflict): that partner takes no referrals."""
     offer = lock_offer(session, offer_id, open_only=False)
+    # Read afresh, after the offer's lock: a deactivation closes the offers after it is
+    # decided, so it either closes this one again or is seen here.
+    if not session.scalar(select(Partner.active).where(Partner.id == offer.partner_id)):
+        raise Conflict("De partner van dit aanbod is gedeactiveerd. Activeer eerst de partner; "
+                       "dan kan het aanbod weer open.")
     offer.closed_at = None
     session.flush()
     return offer

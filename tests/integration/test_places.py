@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 import factories
 from models import Offer, OutboxMail, Referral, ReferralEvent, WaitlistEntry, places
+from models.account_events import CLI
 from models.base import now_utc
 from models.errors import (
     AlreadyReferred,
@@ -24,7 +25,8 @@ from models.errors import (
     OfferFull,
 )
 from models.hsds_import import SourceFile, import_hsds
-from models.offers import close_offer, reopen_offer, update_offer
+from models.offers import close_offer, create_offer, reopen_offer, update_offer
+from models.partners import update_partner
 from models.referral_rules import check_referable, refusals
 from models.referral_service import change_status, expire_referrals, refer
 from models.unit_of_work import UnitOfWork
@@ -150,6 +152,31 @@ def test_closing_skips_the_queue_and_refuses_referrals_reopening_takes_them_agai
     refer_now(session, world["km"], offer, newcomer)
     assert holding(session, offer) == 2
     with pytest.raises(OfferFull), UnitOfWork(session):
+        refer(session, actor_id=world["km"].id, offer_id=offer.id,
+              inburgeraar_id=person(session))
+
+
+def test_a_deactivated_partner_gets_no_offer_open_again(session, world):
+    offer = world["offers"][0]
+    coordinator = factories.user(session, role="coordinator")
+    with UnitOfWork(session):
+        update_partner(session, actor_id=coordinator.id, partner_id=world["partner"].partner_id,
+                       changes={"active": False}, origin=CLI)
+    assert offer.closed_at is not None
+    for reopen in (
+        lambda: reopen_offer(session, actor_id=coordinator.id, offer_id=offer.id),
+        lambda: update_offer(session, actor_id=coordinator.id, offer_id=offer.id,
+                             changes={"closed": False}),
+    ):
+        with pytest.raises(Conflict, match="gedeactiveerd"), UnitOfWork(session):
+            reopen()
+        session.refresh(offer)
+        assert offer.closed_at is not None
+    with pytest.raises(InvalidInput) as refused, UnitOfWork(session):
+        create_offer(session, actor_id=coordinator.id, partner_id=world["partner"].partner_id,
+                     fields={"title": "Nieuw", "domain": "taal", "capacity": 1})
+    assert [e["field"] for e in refused.value.errors] == ["partner_id"]
+    with pytest.raises(NotFound), UnitOfWork(session):
         refer(session, actor_id=world["km"].id, offer_id=offer.id,
               inburgeraar_id=person(session))
 
