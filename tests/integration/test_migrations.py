@@ -47,8 +47,9 @@ def test_migrations_up_down_up(database_url, tmp_path):
             assert set(inspect(db.engine).get_table_names()) >= TABLES
             head = _schema()
 
-            downgrade(revision="-1")
-            # The last step undone: a table, a column or an index less or different.
+            downgrade(revision="-2")
+            # The last two steps undone (the last one changes data only): a table, a column,
+            # an index or a check less or different.
             assert _schema() != head
 
             upgrade()
@@ -165,7 +166,7 @@ def test_existing_referrals_keep_what_is_known_of_the_person_as_referred(databas
                 ), {"id": person_id, "at": made})
             session.commit()
 
-            upgrade()
+            upgrade(revision="9b4e2d7a6c15")
             rows = dict(session.execute(text(
                 "SELECT id, as_referred FROM referral ORDER BY id")).all())
             known = rows[1] if isinstance(rows[1], dict) else json.loads(rows[1])
@@ -174,6 +175,57 @@ def test_existing_referrals_keep_what_is_known_of_the_person_as_referred(databas
                              "duaal": False}
             # Person 2 changed after the referral: what they were then is not known.
             assert rows[2] is None
+            session.remove()
+            db.engine.dispose()
+
+
+def test_a_snapshot_written_before_keeps_as_null_what_it_left_out(database_url, tmp_path):
+    """6a1d4f8b2c07: a snapshot's fields left out were empty then, so null ("not known
+    then"); a backfilled one (no chance given) keeps leaving out what a PIP decides."""
+    with scratch_database(database_url, tmp_path) as url:
+        app = make_test_app(url)
+        with app.app_context():
+            upgrade(revision="3c8d5e1a9f27")
+            session = db.session
+            made = datetime(2026, 3, 1, tzinfo=UTC)
+            _insert_a_partner_with_an_offer(session, made, partner_has_active=True)
+            snapshot = {"postcode": "3561", "languages": ["ar"], "level": "A1",
+                        "availability": [], "childcare_needed": False, "sectors": [],
+                        "duaal": False}
+            for person_id, chance, pip in ((1, 0.4, False), (2, None, True), (3, None, False)):
+                session.execute(text(
+                    "INSERT INTO inburgeraar (id, pseudonym, gemeente_id, languages, "
+                    "availability, childcare_needed, sectors, latin_literate, duaal, "
+                    "created_at, updated_at) VALUES (:id, :pseudonym, 1, '[]', '[]', :no, "
+                    "'[]', :yes, :no, :at, :at)"
+                ), {"id": person_id, "pseudonym": f"IB-MIG{person_id}", "no": False,
+                    "yes": True, "at": made})
+                if pip:
+                    session.execute(text(
+                        "INSERT INTO pip (id, inburgeraar_id, dagtekening, leerroute, niveau, "
+                        "alfabetisering) VALUES (:id, :id, :day, 'B', 'B1', 'NVT')"
+                    ), {"id": person_id, "day": made.date()})
+                session.execute(text(
+                    "INSERT INTO referral (id, inburgeraar_id, offer_id, status, created_at, "
+                    "status_changed_at, chance_given, as_referred) "
+                    "VALUES (:id, :id, 1, 'dropped', :at, :at, :chance, :snapshot)"
+                ), {"id": person_id, "at": made, "chance": chance,
+                    "snapshot": json.dumps(snapshot)})
+            session.execute(text(
+                "INSERT INTO referral (id, inburgeraar_id, offer_id, status, created_at, "
+                "status_changed_at) VALUES (4, 3, 1, 'completed', :at, :at)"), {"at": made})
+            session.commit()
+
+            upgrade()
+            rows = {k: v if isinstance(v, dict | None) else json.loads(v) for k, v in
+                    session.execute(text("SELECT id, as_referred FROM referral")).all()}
+            unknown = {"lat": None, "lon": None, "education": None, "max_travel_km": None,
+                       "mentor_id": None}
+            from_pip = {"leerroute": None, "latin_literate": None}
+            assert rows[1] == snapshot | unknown | from_pip
+            assert rows[2] == snapshot | unknown  # the PIP decides those two, as now
+            assert rows[3] == snapshot | unknown | from_pip
+            assert rows[4] is None  # nothing known of it: it stays so
             session.remove()
             db.engine.dispose()
 
