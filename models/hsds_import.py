@@ -64,6 +64,8 @@ ORGANIZATION_FIELDS = set(validator("organization.json").schema["properties"]) |
 DUTCH_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})?\s*$")
 WEEKEND_DAYS = {"SA", "SU"}
 WEEKDAYS = {"MO", "TU", "WE", "TH", "FR"}
+# What the directory publishes for a mentor's offer in the project's name (web/hsds/documents.py).
+PUBLISHED_FOR_A_MENTOR = {"title", "description", "postcode", "lat", "lon"}
 
 
 @dataclass(frozen=True)
@@ -566,9 +568,16 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
             offer = places.add_offer(session, uuid=spec.uuid, partner=by_uuid[spec.partner_uuid],
                                      **spec.fields)
         else:
-            offer.partner = by_uuid[spec.partner_uuid]
+            # The directory publishes a mentor's service under its maatjesproject, at the
+            # project's place and with a title and text that name no one (a mentor is a
+            # person): read back, those stand-ins change nothing of the mentor's offer.
+            by_mentor = offer.partner.kind == "mentor"
+            if not by_mentor:
+                offer.partner = by_uuid[spec.partner_uuid]
             for key, value in spec.fields.items():
                 if key == "updated_at" and _same_time(offer.updated_at, value):
+                    continue
+                if by_mentor and key in PUBLISHED_FOR_A_MENTOR:
                     continue
                 if key != "capacity":  # an existing offer's places move through places
                     setattr(offer, key, value)
@@ -590,8 +599,10 @@ def _offer_values(spec: _OfferSpec) -> dict:
 
 
 def _same_time(stored: datetime, given: datetime) -> bool:
-    """SQLite hands back naive UTC datetimes; compare them as UTC."""
-    return (stored if stored.tzinfo else stored.replace(tzinfo=UTC)) == given
+    """SQLite hands back naive UTC datetimes; compare them as UTC, to the second (the
+    directory publishes whole seconds)."""
+    stored = stored if stored.tzinfo else stored.replace(tzinfo=UTC)
+    return stored.replace(microsecond=0) == given.replace(microsecond=0)
 
 
 def _count(result: ImportResult, what: str, new: bool, changed: bool) -> None:

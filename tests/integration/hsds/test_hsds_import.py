@@ -157,6 +157,24 @@ def test_round_trip_export_import_into_an_empty_database_export_again(
     assert second == first
 
 
+def test_importing_the_directorys_own_export_moves_no_offer(client, session, tmp_path):
+    """A mentor's service is published under its maatjesproject, at its place, with a title
+    and text naming no one: read back, the mentor's offer stays as it was."""
+    load_demo(session, password=DEMO_PASSWORD)
+    columns = (Offer.id, Offer.partner_id, Offer.title, Offer.description, Offer.postcode,
+               Offer.lat, Offer.lon, Offer.updated_at)
+    offers = session.execute(select(*columns).order_by(Offer.id)).all()
+    mentors = set(session.scalars(select(Partner.id).where(Partner.kind == "mentor")))
+    assert mentors & {offer.partner_id for offer in offers}  # the demo has mentors' offers
+    files = [SourceFile(f"{what}.json", documents)
+             for what, documents in export(client).items()]
+    with UnitOfWork(session):
+        result = import_hsds(session, files)
+    session.expire_all()
+    assert session.execute(select(*columns).order_by(Offer.id)).all() == offers
+    assert result.updated["diensten"] == 0
+
+
 def test_the_import_never_sets_capacity_below_the_places_held(client, session):
     """The rule of models.offers holds for the import too: it is refused, naming the field."""
     offer = factories.offer(session, capacity=3)
