@@ -3,7 +3,6 @@ database."""
 
 import shutil
 import subprocess
-from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, func, inspect, make_url, select, text
@@ -15,6 +14,7 @@ from databases import postgres_url, scratch_database
 from e2e.live import prepare_database
 from models import Base
 from models.audit import Access, record_access
+from models.clock import local_today
 from models.people import Inburgeraar
 from seeds.demo import DEFAULT_SEED, load_demo
 from seeds.demo_history import load_demo_history
@@ -28,7 +28,7 @@ def _libpq(url: str) -> str:
 
 def _demo(session: Session) -> None:
     load_demo(session, password=DEMO_PASSWORD)
-    load_demo_history(session, seed=DEFAULT_SEED, today=date.today())
+    load_demo_history(session, seed=DEFAULT_SEED, today=local_today())
     people = session.scalars(select(Inburgeraar.id).limit(5)).all()
     record_access(session, Access(None, "cli", "export-subject"), "export", people)
     session.commit()

@@ -10,6 +10,7 @@ import factories
 from models import access
 from models.account import User
 from models.audit import Access, AccessLog, record_access
+from models.clock import local_today
 from models.errors import NotFound
 from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
@@ -121,7 +122,7 @@ def test_purge_dry_run_changes_nothing_and_says_what_it_would_do(session, people
 
 def test_purge_anonymises_the_person_and_keeps_the_funnel_totals(session, people):
     old = people["old"]
-    funnel_before = referral_funnel(session, date(2000, 1, 1), date.today() + timedelta(days=1))
+    funnel_before = referral_funnel(session, date(2000, 1, 1), local_today() + timedelta(days=1))
     counts_before = [session.scalar(select(func.count()).select_from(t))
                      for t in (Referral, ReferralEvent)]
     current_before = _snapshot(session)["people"][-1]
@@ -130,7 +131,7 @@ def test_purge_anonymises_the_person_and_keeps_the_funnel_totals(session, people
 
     assert result.inburgeraar_ids == [old.id]
     assert referral_funnel(session, date(2000, 1, 1),
-                           date.today() + timedelta(days=1)) == funnel_before
+                           local_today() + timedelta(days=1)) == funnel_before
     assert [session.scalar(select(func.count()).select_from(t))
             for t in (Referral, ReferralEvent)] == counts_before
     session.expire_all()
@@ -160,7 +161,7 @@ def test_purged_people_leave_the_klantmanagers_lists(session, people):
 
 
 def test_purge_command_dry_run_and_real_run(runner, app, session, people, monkeypatch):
-    days = (date.today() - people["old"].traject_ended_on).days - 1
+    days = (local_today() - people["old"].traject_ended_on).days - 1
     monkeypatch.setitem(app.config, "WEGWIJS_RETENTION_DAYS", days)
     dry = runner.invoke(args=["purge", "--dry-run"])
     assert dry.exit_code == 0, dry.output

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 import factories
+from models.clock import local_today
 from models.matching_bridge import engine_inburgeraar
 from models.person_fields import NAMES, RECORDED_FIELDS, empty_values, recorded_values
 from models.subject import export_subject, purge
@@ -26,7 +27,7 @@ def person(session):
     }
     assert set(values) == set(NAMES)
     assert all(values[name] != empty for name, empty in empty_values().items())
-    return factories.inburgeraar(session, traject_ended_on=date.today() - timedelta(days=900),
+    return factories.inburgeraar(session, traject_ended_on=local_today() - timedelta(days=900),
                                  **values), values
 
 

@@ -1,11 +1,12 @@
 """A referral keeps the person as referred and the chance Wegwijs gave; the history reads them."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 import factories
 from matching.history import outcomes_of
+from models.clock import local_today
 from models.matches import ranked
 from models.matching_bridge import build_scenario
 from models.referral_service import refer
@@ -92,7 +93,7 @@ def test_the_purge_forgets_the_person_as_referred_but_keeps_the_chance(session, 
     referral = _refer(session, world)
     chance = referral.chance_given
     with UnitOfWork(session):
-        world["person"].traject_ended_on = date.today() - timedelta(days=800)
+        world["person"].traject_ended_on = local_today() - timedelta(days=800)
     with UnitOfWork(session):
         purge(session, retention_days=365)
     session.refresh(referral)

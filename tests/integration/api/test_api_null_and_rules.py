@@ -1,13 +1,14 @@
 """One meaning of null in every body, the rules the document states, and every bad field
 named at once (API.md, Errors)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import api_world
 import pytest
 from api_world import assert_problem
 
 import factories
+from models.clock import local_today
 from models.person_fields import RECORDED_FIELDS, empty_value
 
 world = api_world.world
@@ -16,7 +17,7 @@ PIP = {"dagtekening": "2026-03-02", "leerroute": "B"}
 
 def tomorrow() -> str:
     """Asked when the test runs, not at import: a run may pass midnight before it gets here."""
-    return (date.today() + timedelta(days=1)).isoformat()
+    return (local_today() + timedelta(days=1)).isoformat()
 
 
 def _person(client, world, **fields):
@@ -106,7 +107,7 @@ def test_a_date_of_what_happened_is_not_in_the_future(client, world, field):
     response = client.post("/api/v1/inburgeraars", headers=world["auth"]["km_utrecht"],
                            json={"needs": {"taal": 1}, **_dated(field, tomorrow())})
     assert [e["field"] for e in assert_problem(response, 422)["errors"]] == [field]
-    _person(client, world, **_dated(field, date.today().isoformat()))
+    _person(client, world, **_dated(field, local_today().isoformat()))
 
 
 def test_a_422_names_every_bad_field_the_pips_rules_among_them(client, world):

@@ -3,13 +3,14 @@ the list it links to holds exactly that many referrals."""
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from test_coordinator_pages import log_in
 
 import factories
 from models.base import now_utc
+from models.clock import local_today
 from models.referral_service import change_status, refer
 from models.unit_of_work import UnitOfWork
 
@@ -72,7 +73,7 @@ def test_every_figure_of_the_overview_lists_its_referrals(client, session, histo
 def test_every_figure_of_the_funnel_and_its_breakdowns_lists_its_referrals(
         client, session, history):
     log_in(client, factories.user(session, role="coordinator"))
-    start, end = (date.today() - timedelta(days=30)).isoformat(), date.today().isoformat()
+    start, end = (local_today() - timedelta(days=30)).isoformat(), local_today().isoformat()
     page = client.get(f"/coordinator/verwijzingen?van={start}&tot={end}").get_data(as_text=True)
     assert "Per gemeente van de inburgeraar" in page and "Per partner" in page
     found = figures(page)
@@ -82,8 +83,8 @@ def test_every_figure_of_the_funnel_and_its_breakdowns_lists_its_referrals(
 
 def test_the_funnel_of_one_partner(client, session, history):
     log_in(client, factories.user(session, role="coordinator"))
-    start = (date.today() - timedelta(days=30)).isoformat()
-    url = (f"/coordinator/verwijzingen?van={start}&tot={date.today().isoformat()}"
+    start = (local_today() - timedelta(days=30)).isoformat()
+    url = (f"/coordinator/verwijzingen?van={start}&tot={local_today().isoformat()}"
            f"&partner={history[1].partner_id}")
     page = client.get(url).get_data(as_text=True)
     assert "Per partner" not in page  # one partner: no table per partner

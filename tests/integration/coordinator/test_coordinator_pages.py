@@ -3,7 +3,6 @@
 import csv
 import io
 import re
-from datetime import date
 
 import pytest
 
@@ -132,7 +131,7 @@ def test_capacity_export_is_a_dutch_csv_download(coordinator, world):
     response = coordinator.get("/coordinator/capaciteit.csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="wegwijs-capaciteit-en-vraag-{date.today().isoformat()}.csv"'
+        f'attachment; filename="wegwijs-capaciteit-en-vraag-{local_today().isoformat()}.csv"'
     )
     rows = read_csv(response)
     assert rows[0] == ["Gebied", "Gemeente", "Wijk", "Domein", "Vraag", "Vrije plaatsen", "Tekort"]
@@ -144,7 +143,7 @@ def test_capacity_export_is_a_dutch_csv_download(coordinator, world):
 
 def test_the_funnel_moves_after_referral_and_acceptance(coordinator, session, world):
     html = coordinator.get("/coordinator/verwijzingen").get_data(as_text=True)
-    assert f'value="{date.today().isoformat()}"' in html  # the default period ends today
+    assert f'value="{local_today().isoformat()}"' in html  # the default period ends today
     before = funnel_counts(coordinator)
     referral = refer(
         session,

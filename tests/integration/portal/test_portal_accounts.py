@@ -3,7 +3,7 @@ that end, the coordinator's partner and account pages, a partner's own organisat
 
 import re
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pyotp
 from flask import g
@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 import factories
 from models.account import User
 from models.account_events import CLI, SPIKE_THRESHOLD, AccountEvent, record_event
+from models.clock import local_today
 from models.coalition import Partner
 from models.outbox import OutboxMail
 
@@ -262,7 +263,7 @@ def test_a_person_makes_an_api_key_shown_once_and_the_coordinator_revokes_it(app
         "key-name": "cursusadministratie", "key-expires_on": "2099-01-01",
         "csrf_token": csrf_token(client, "/account")})
     assert made.status_code == 422 and "binnen een jaar" in made.get_data(as_text=True)
-    day = (date.today() + timedelta(days=300)).isoformat()
+    day = (local_today() + timedelta(days=300)).isoformat()
     made = client.post("/account/api-sleutels", data={
         "key-name": "cursusadministratie", "key-expires_on": day,
         "csrf_token": csrf_token(client, "/account")})

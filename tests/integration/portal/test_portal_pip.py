@@ -1,12 +1,13 @@
 """The PIP in the brede intake: Dutch labels, DUO's rules as Dutch errors beside the field."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from portal_world import PASSWORD, form_app_fixture, form_client_fixture, log_in  # noqa: F401
 from sqlalchemy import func, select
 
 import factories
+from models.clock import local_today
 from models.people import Inburgeraar
 from models.pip import Pip
 
@@ -102,7 +103,7 @@ def test_a_date_of_what_happened_in_the_future_shows_beside_its_field(
     form_client, session, km, field
 ):
     # The same rule as the API's (models/field_rules.past_date_errors).
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
     log_in(form_client, km)
     before = session.scalar(select(func.count()).select_from(Inburgeraar))
     response = form_client.post("/klantmanager/inburgeraars/nieuw",
