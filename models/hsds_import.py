@@ -56,6 +56,7 @@ from models.hsds_vocabulary import (
     OFFER_KIND_TERMS,
     PARTNER_KIND_TERMS,
     PLACE_UNIT,
+    organization_description,
 )
 from models.offers import offer_errors
 from models.vocabulary import DOMAINS, LEERROUTES, LEVELS
@@ -527,6 +528,9 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
         elif spec.kind:
             partner.kind = spec.kind
         for key, value in spec.fields.items():
+            if key == "description" and value == organization_description(
+                    partner.kind, getattr(spec.fields["gemeente"], "name", None)):
+                value = None  # the directory's stand-in for none
             setattr(partner, key, value)
         _count(result, "organisaties", new, session.is_modified(partner))
         by_uuid[spec.uuid] = partner

@@ -113,6 +113,15 @@ PARTNER_KIND_TERMS = {
 }
 FEATURE_TERMS = {code: Term(FEATURE_TAXONOMY, code, *text) for code, text in _FEATURES.items()}
 
+
+def organization_description(kind: str, gemeente: str) -> str | None:
+    """What the directory publishes for a partner of ``kind`` in ``gemeente`` without a
+    description of its own (HSDS asks for one); read back, it is none."""
+    term = PARTNER_KIND_TERMS.get(kind)
+    if term is None:
+        return None
+    return f"{term.name} in gemeente {gemeente}, partner van de Utrechtse inburgeringscoalitie."
+
 TAXONOMIES = (DOMAIN_TAXONOMY, OFFER_KIND_TAXONOMY, PARTNER_KIND_TAXONOMY, FEATURE_TAXONOMY)
 TERMS = (
     list(DOMAIN_TERMS.values()) + list(OFFER_KIND_TERMS.values())

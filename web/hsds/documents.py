@@ -19,6 +19,7 @@ from models.hsds_vocabulary import (
     PARTNER_KIND_TERMS,
     PLACE_UNIT,
     Term,
+    organization_description,
     stable_id,
 )
 from web.hsds.directory import Directory, Place, Service
@@ -268,11 +269,7 @@ def _service_description(service: Service) -> str | None:
 
 
 def _organization_description(partner: Partner) -> str:
-    kind = PARTNER_KIND_TERMS[partner.kind].name
-    return (
-        f"{kind} in gemeente {partner.gemeente.name}, partner van de Utrechtse "
-        "inburgeringscoalitie."
-    )
+    return organization_description(partner.kind, partner.gemeente.name)
 
 
 def _join(words: list[str]) -> str:

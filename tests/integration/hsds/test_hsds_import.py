@@ -165,6 +165,8 @@ def test_importing_the_directorys_own_export_moves_no_offer(client, session, tmp
                Offer.lat, Offer.lon, Offer.updated_at)
     offers = session.execute(select(*columns).order_by(Offer.id)).all()
     mentors = set(session.scalars(select(Partner.id).where(Partner.kind == "mentor")))
+    descriptions = dict(session.execute(select(Partner.id, Partner.description)).all())
+    assert None in descriptions.values()
     assert mentors & {offer.partner_id for offer in offers}  # the demo has mentors' offers
     files = [SourceFile(f"{what}.json", documents)
              for what, documents in export(client).items()]
@@ -172,7 +174,9 @@ def test_importing_the_directorys_own_export_moves_no_offer(client, session, tmp
         result = import_hsds(session, files)
     session.expire_all()
     assert session.execute(select(*columns).order_by(Offer.id)).all() == offers
-    assert result.updated["diensten"] == 0
+    # Nor any partner: the text published for one without a description is no description.
+    assert dict(session.execute(select(Partner.id, Partner.description)).all()) == descriptions
+    assert result.updated == {"organisaties": 0, "diensten": 0}
 
 
 def test_the_import_never_sets_capacity_below_the_places_held(client, session):
