@@ -122,6 +122,7 @@ def organization_description(kind: str, gemeente: str) -> str | None:
         return None
     return f"{term.name} in gemeente {gemeente}, partner van de Utrechtse inburgeringscoalitie."
 
+
 TAXONOMIES = (DOMAIN_TAXONOMY, OFFER_KIND_TAXONOMY, PARTNER_KIND_TAXONOMY, FEATURE_TAXONOMY)
 TERMS = (
     list(DOMAIN_TERMS.values()) + list(OFFER_KIND_TERMS.values())

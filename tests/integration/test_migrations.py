@@ -153,13 +153,8 @@ def test_existing_referrals_keep_what_is_known_of_the_person_as_referred(databas
             _insert_a_partner_with_an_offer(session, made, partner_has_active=True)
             for person_id, changed in ((1, datetime(2026, 1, 5, tzinfo=UTC)),
                                        (2, datetime(2026, 6, 1, tzinfo=UTC))):
-                session.execute(text(
-                    "INSERT INTO inburgeraar (id, pseudonym, gemeente_id, languages, level, "
-                    "availability, childcare_needed, sectors, latin_literate, duaal, "
-                    "created_at, updated_at) VALUES (:id, :pseudonym, 1, '[\"ar\"]', 'A1', "
-                    "'[]', :no, '[]', :yes, :no, :at, :changed)"
-                ), {"id": person_id, "pseudonym": f"IB-MIG{person_id}", "no": False,
-                    "yes": True, "at": made - timedelta(days=60), "changed": changed})
+                _insert_a_person(session, person_id, made - timedelta(days=60), changed,
+                                 languages='["ar"]', level="A1")
                 session.execute(text(
                     "INSERT INTO referral (id, inburgeraar_id, offer_id, status, created_at, "
                     "status_changed_at) VALUES (:id, :id, 1, 'completed', :at, :at)"
@@ -193,13 +188,7 @@ def test_a_snapshot_written_before_keeps_as_null_what_it_left_out(database_url, 
                         "availability": [], "childcare_needed": False, "sectors": [],
                         "duaal": False}
             for person_id, chance, pip in ((1, 0.4, False), (2, None, True), (3, None, False)):
-                session.execute(text(
-                    "INSERT INTO inburgeraar (id, pseudonym, gemeente_id, languages, "
-                    "availability, childcare_needed, sectors, latin_literate, duaal, "
-                    "created_at, updated_at) VALUES (:id, :pseudonym, 1, '[]', '[]', :no, "
-                    "'[]', :yes, :no, :at, :at)"
-                ), {"id": person_id, "pseudonym": f"IB-MIG{person_id}", "no": False,
-                    "yes": True, "at": made})
+                _insert_a_person(session, person_id, made, made)
                 if pip:
                     session.execute(text(
                         "INSERT INTO pip (id, inburgeraar_id, dagtekening, leerroute, niveau, "
@@ -247,6 +236,16 @@ def test_a_database_with_data_of_the_last_release_upgrades_to_head(database_url,
             assert session.execute(text("SELECT name FROM partner")).scalars().all() == ["P"]
             session.remove()
             db.engine.dispose()
+
+
+def _insert_a_person(session, person_id, made, changed, *, languages="[]", level=None) -> None:
+    """Inburgeraar ``person_id`` of gemeente 1, as SQL of the revision the test stands at."""
+    session.execute(text(
+        "INSERT INTO inburgeraar (id, pseudonym, gemeente_id, languages, level, availability, "
+        "childcare_needed, sectors, latin_literate, duaal, created_at, updated_at) VALUES "
+        "(:id, :pseudonym, 1, :languages, :level, '[]', :no, '[]', :yes, :no, :at, :changed)"
+    ), {"id": person_id, "pseudonym": f"IB-MIG{person_id}", "languages": languages,
+        "level": level, "no": False, "yes": True, "at": made, "changed": changed})
 
 
 def _insert_a_partner_with_an_offer(session, made, *, partner_has_active: bool) -> None:

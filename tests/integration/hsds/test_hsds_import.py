@@ -157,7 +157,7 @@ def test_round_trip_export_import_into_an_empty_database_export_again(
     assert second == first
 
 
-def test_importing_the_directorys_own_export_moves_no_offer(client, session, tmp_path):
+def test_importing_the_directorys_own_export_moves_no_offer(client, session):
     """A mentor's service is published under its maatjesproject, at its place, with a title
     and text naming no one: read back, the mentor's offer stays as it was."""
     load_demo(session, password=DEMO_PASSWORD)
