@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import access
@@ -110,8 +111,16 @@ def invite_account(
         raise EmailInUse("Er is al een account met dit e-mailadres.")
     user = User(email=email, role=role, partner_id=partner_id, gemeente_id=gemeente_id,
                 password_hash="")
+    # Two invitations of one email at once both pass the check above; the unique index
+    # decides, and the loser gets the same 409 (its own SAVEPOINT, so nothing else is lost).
+    savepoint = session.begin_nested()
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        savepoint.rollback()
+        raise EmailInUse("Er is al een account met dit e-mailadres.") from None
+    savepoint.commit()
     path = _mail_invitation(session, user)
     record_event(session, "invited", origin, actor_id=actor.id if actor else None,
                  user_id=user.id, partner_id=partner_id, email=email,
