@@ -28,6 +28,7 @@ from models.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models.geography import Gemeente
 from models.outbox import Recipient, enqueue
 from models.passwords import hash_password, password_problems, verify_password
+from models.portal_sessions import end_all_sessions
 from models.second_factor import set_up_totp
 from models.tokens import revoke_all
 from models.vocabulary import ROLES
@@ -218,6 +219,7 @@ def update_account(session: Session, *, actor_id: int, user_id: int, changes: di
         user.is_active = bool(changes["active"])
         if not user.is_active:
             revoke_all(session, user.id)
+            end_all_sessions(session, user.id)  # and they stay ended if it is reactivated
             end_links(session, user.id, "invitation")
             end_links(session, user.id, "reset")
         record_event(session, "account_reactivated" if user.is_active else "account_deactivated",
@@ -287,6 +289,7 @@ def change_password(
         raise InvalidInput("Het wachtwoord is niet gewijzigd.", errors)
     user.password_hash = hash_password(new_password)
     revoke_all(session, user.id, keep=keep_token, now=now)
+    end_all_sessions(session, user.id, now=now)  # the portal opens its own one anew
     record_event(session, "password_changed", origin, actor_id=user.id, user_id=user.id)
     session.flush()
     return user
@@ -327,6 +330,7 @@ def reset_password(session: Session, *, secret: str, new_password: str, origin: 
     use_link(session, secret, "reset", now)
     user.password_hash = hash_password(new_password)
     revoke_all(session, user.id, now=now)
+    end_all_sessions(session, user.id, now=now)
     record_event(session, "password_reset", origin, user_id=user.id)
     session.flush()
     return user
