@@ -264,14 +264,14 @@ def second_factors(session: Session, user: User) -> bool:
 
 def change_password(
     session: Session, *, user_id: int, current_password: str, new_password: str,
-    factor_ok: bool | None = None, keep_token: int | None = None, origin: Origin = CLI,
-    now: datetime | None = None,
+    factor_ok: bool | None = None, factor_field: str = "code", keep_token: int | None = None,
+    origin: Origin = CLI, now: datetime | None = None,
 ) -> User:
     """The user changes their own password; every token but ``keep_token`` is revoked.
 
     ``factor_ok`` is whether the second factor given with it checked out (None:
-    the caller, the API, has no factor to check: its token was issued after
-    one). Raises InvalidInput naming ``current_password``, ``code`` or
+    the account has none, a demo account). Raises InvalidInput naming
+    ``current_password``, the factor's field (``code``, the API's ``otp``) or
     ``new_password``. Portal sessions of the account end with it (they carry
     a stamp of the password, web/portal/security.py).
     """
@@ -283,7 +283,7 @@ def change_password(
     if not verify_password(user.password_hash, current_password):
         errors.append(_error("current_password", "Het huidige wachtwoord klopt niet."))
     if factor_ok is False:
-        errors.append(_error("code", "Deze code klopt niet."))
+        errors.append(_error(factor_field, "Deze code klopt niet."))
     errors += [_error("new_password", p) for p in password_problems(new_password, user.email)]
     if errors:
         raise InvalidInput("Het wachtwoord is niet gewijzigd.", errors)
