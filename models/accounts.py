@@ -26,6 +26,7 @@ from models.base import now_utc
 from models.coalition import Partner
 from models.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models.geography import Gemeente
+from models.lockout import record_success
 from models.outbox import Recipient, enqueue
 from models.passwords import hash_password, password_problems, verify_password
 from models.portal_sessions import end_all_sessions
@@ -329,6 +330,7 @@ def reset_password(session: Session, *, secret: str, new_password: str, origin: 
                            [_error("new_password", p) for p in problems])
     use_link(session, secret, "reset", now)
     user.password_hash = hash_password(new_password)
+    record_success(user)  # a lock guards the old password; the person has a new one
     revoke_all(session, user.id, now=now)
     end_all_sessions(session, user.id, now=now)
     record_event(session, "password_reset", origin, user_id=user.id)
