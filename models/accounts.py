@@ -10,6 +10,7 @@ are revoked; its portal sessions check ``is_active`` on every request).
 """
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -292,6 +293,7 @@ def change_password(
     revoke_all(session, user.id, keep=keep_token, now=now)
     end_all_sessions(session, user.id, now=now)  # the portal opens its own one anew
     record_event(session, "password_changed", origin, actor_id=user.id, user_id=user.id)
+    _mail_password_changed(session, user, now, "Uw wachtwoord voor Wegwijs is gewijzigd.")
     session.flush()
     return user
 
@@ -334,8 +336,24 @@ def reset_password(session: Session, *, secret: str, new_password: str, origin: 
     revoke_all(session, user.id, now=now)
     end_all_sessions(session, user.id, now=now)
     record_event(session, "password_reset", origin, user_id=user.id)
+    _mail_password_changed(session, user, now, "Uw wachtwoord voor Wegwijs is opnieuw "
+                           "ingesteld met een herstellink; uw tweede factor is gebleven.")
     session.flush()
     return user
+
+
+def _mail_password_changed(session: Session, user: User, now: datetime, what: str) -> None:
+    """The person hears of every new password (ASVS 2.2.3), so one they did not set is
+    noticed: a change from a session left open, a reset from a mailbox taken over."""
+    enqueue(
+        session, kind="account", event_key=f"password-{user.id}-{secrets.token_hex(6)}",
+        recipients=[Recipient(user.id, user.email)],
+        subject="Uw wachtwoord in Wegwijs is gewijzigd",
+        body=(f"{what} Andere sessies en tokens zijn beëindigd.\n\nWas u dit niet? Neem dan "
+              "meteen contact op met de coördinator van de coalitie. (Tijdstip: "
+              f"{now.strftime('%d-%m-%Y %H:%M')} UTC.)"),
+        path="/account",
+    )
 
 
 def _account(session: Session, user_id: int) -> User:

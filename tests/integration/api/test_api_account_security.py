@@ -190,3 +190,24 @@ def test_a_new_password_by_a_reset_link_ends_the_lock(client, session):
                    origin=CLI)
     session.commit()
     assert _login(client, user.email, "paard batterij nietje").status_code == 201
+
+
+def test_the_person_is_mailed_of_every_new_password_changed_or_reset(client, session):
+    # ASVS 2.2.3: a password one did not set (a session left open, a mailbox taken over)
+    # is noticed. A factor change was mailed; a new password was not.
+    user = factories.user(session, role="partner", password=PASSWORD)
+    token = _login(client, user.email, PASSWORD).get_json()["token"]
+    assert client.post("/api/v1/account/password", headers={"Authorization": f"Bearer {token}"},
+                       json={"current_password": PASSWORD,
+                             "new_password": "paard batterij nietje"}).status_code == 204
+    request_reset(session, email=user.email, origin=CLI)
+    session.commit()
+    link = session.scalars(select(OutboxMail.path).where(
+        OutboxMail.recipient == user.email, OutboxMail.path.like("/wachtwoord-herstellen/%"))).one()
+    reset_password(session, secret=link.rsplit("/", 1)[1], new_password="nog een ander wachtwoord",
+                   origin=CLI)
+    session.commit()
+    subjects = session.scalars(select(OutboxMail.subject).where(
+        OutboxMail.recipient == user.email).order_by(OutboxMail.id)).all()
+    assert subjects == ["Uw wachtwoord in Wegwijs is gewijzigd", "Wachtwoord herstellen in Wegwijs",
+                        "Uw wachtwoord in Wegwijs is gewijzigd"]
