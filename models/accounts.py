@@ -209,6 +209,9 @@ def update_account(session: Session, *, actor_id: int, user_id: int, changes: di
         errors, partner_id, gemeente_id = _organisation(session, role, partner_id, gemeente)
         if errors:
             raise InvalidInput("Het account heeft ongeldige velden.", errors)
+        if user.id == actor.id and role != actor.role:
+            # As with deactivating oneself: the coalition could be left without a coordinator.
+            raise Conflict("U kunt uw eigen rol niet wijzigen; vraag dat een andere coördinator.")
         if (role, partner_id, gemeente_id) != (user.role, user.partner_id, user.gemeente_id):
             before = _describe(user)
             user.role, user.partner_id, user.gemeente_id = role, partner_id, gemeente_id

@@ -227,3 +227,14 @@ def test_a_password_change_through_the_api_asks_the_second_factor_and_is_recorde
     event = session.scalars(select(AccountEvent).where(
         AccountEvent.user_id == user.id, AccountEvent.action == "password_changed")).one()
     assert (event.channel, event.remote_addr, event.actor_id) == ("api", "127.0.0.1", user.id)
+
+
+def test_the_coordinator_cannot_change_their_own_role(client, session, world):
+    # As deactivating oneself is refused: the coalition's only coordinator, demoted by a
+    # slip on their own account page, left nobody to manage accounts.
+    me = world["users"]["coordinator"]
+    response = client.patch(f"/api/v1/accounts/{me.id}", headers=world["auth"]["coordinator"],
+                            json={"role": "klantmanager", "gemeente": "Utrecht"})
+    assert_problem(response, 409)
+    session.expire_all()
+    assert session.get(User, me.id).role == "coordinator"
