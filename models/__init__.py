@@ -19,6 +19,7 @@ from models.mail_health import WorkerHeartbeat
 from models.outbox import MailOptOut, OutboxMail
 from models.people import Inburgeraar, IntakeNeed, Need
 from models.pip import Pip
+from models.portal_sessions import PortalSession
 from models.proposal import ProposalReferral
 from models.referral import Referral, ReferralEvent
 from models.waitlist_entry import WaitlistEntry
@@ -41,6 +42,7 @@ __all__ = [
     "Partner",
     "Passkey",
     "Pip",
+    "PortalSession",
     "Postcode",
     "ProposalReferral",
     "RecoveryCode",

@@ -10,10 +10,12 @@ are revoked; its portal sessions check ``is_active`` on every request).
 """
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import access
@@ -25,8 +27,10 @@ from models.base import now_utc
 from models.coalition import Partner
 from models.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models.geography import Gemeente
+from models.lockout import record_success
 from models.outbox import Recipient, enqueue
 from models.passwords import hash_password, password_problems, verify_password
+from models.portal_sessions import end_all_sessions
 from models.second_factor import set_up_totp
 from models.tokens import revoke_all
 from models.vocabulary import ROLES
@@ -110,8 +114,16 @@ def invite_account(
         raise EmailInUse("Er is al een account met dit e-mailadres.")
     user = User(email=email, role=role, partner_id=partner_id, gemeente_id=gemeente_id,
                 password_hash="")
+    # Two invitations of one email at once both pass the check above; the unique index
+    # decides, and the loser gets the same 409 (its own SAVEPOINT, so nothing else is lost).
+    savepoint = session.begin_nested()
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        savepoint.rollback()
+        raise EmailInUse("Er is al een account met dit e-mailadres.") from None
+    savepoint.commit()
     path = _mail_invitation(session, user)
     record_event(session, "invited", origin, actor_id=actor.id if actor else None,
                  user_id=user.id, partner_id=partner_id, email=email,
@@ -197,6 +209,9 @@ def update_account(session: Session, *, actor_id: int, user_id: int, changes: di
         errors, partner_id, gemeente_id = _organisation(session, role, partner_id, gemeente)
         if errors:
             raise InvalidInput("Het account heeft ongeldige velden.", errors)
+        if user.id == actor.id and role != actor.role:
+            # As with deactivating oneself: the coalition could be left without a coordinator.
+            raise Conflict("U kunt uw eigen rol niet wijzigen; vraag dat een andere coördinator.")
         if (role, partner_id, gemeente_id) != (user.role, user.partner_id, user.gemeente_id):
             before = _describe(user)
             user.role, user.partner_id, user.gemeente_id = role, partner_id, gemeente_id
@@ -209,6 +224,7 @@ def update_account(session: Session, *, actor_id: int, user_id: int, changes: di
         user.is_active = bool(changes["active"])
         if not user.is_active:
             revoke_all(session, user.id)
+            end_all_sessions(session, user.id)  # and they stay ended if it is reactivated
             end_links(session, user.id, "invitation")
             end_links(session, user.id, "reset")
         record_event(session, "account_reactivated" if user.is_active else "account_deactivated",
@@ -253,14 +269,14 @@ def second_factors(session: Session, user: User) -> bool:
 
 def change_password(
     session: Session, *, user_id: int, current_password: str, new_password: str,
-    factor_ok: bool | None = None, keep_token: int | None = None, origin: Origin = CLI,
-    now: datetime | None = None,
+    factor_ok: bool | None = None, factor_field: str = "code", keep_token: int | None = None,
+    origin: Origin = CLI, now: datetime | None = None,
 ) -> User:
     """The user changes their own password; every token but ``keep_token`` is revoked.
 
     ``factor_ok`` is whether the second factor given with it checked out (None:
-    the caller, the API, has no factor to check: its token was issued after
-    one). Raises InvalidInput naming ``current_password``, ``code`` or
+    the account has none, a demo account). Raises InvalidInput naming
+    ``current_password``, the factor's field (``code``, the API's ``otp``) or
     ``new_password``. Portal sessions of the account end with it (they carry
     a stamp of the password, web/portal/security.py).
     """
@@ -272,13 +288,15 @@ def change_password(
     if not verify_password(user.password_hash, current_password):
         errors.append(_error("current_password", "Het huidige wachtwoord klopt niet."))
     if factor_ok is False:
-        errors.append(_error("code", "Deze code klopt niet."))
+        errors.append(_error(factor_field, "Deze code klopt niet."))
     errors += [_error("new_password", p) for p in password_problems(new_password, user.email)]
     if errors:
         raise InvalidInput("Het wachtwoord is niet gewijzigd.", errors)
     user.password_hash = hash_password(new_password)
     revoke_all(session, user.id, keep=keep_token, now=now)
+    end_all_sessions(session, user.id, now=now)  # the portal opens its own one anew
     record_event(session, "password_changed", origin, actor_id=user.id, user_id=user.id)
+    _mail_password_changed(session, user, now, "Uw wachtwoord voor Wegwijs is gewijzigd.")
     session.flush()
     return user
 
@@ -317,10 +335,28 @@ def reset_password(session: Session, *, secret: str, new_password: str, origin: 
                            [_error("new_password", p) for p in problems])
     use_link(session, secret, "reset", now)
     user.password_hash = hash_password(new_password)
+    record_success(user)  # a lock guards the old password; the person has a new one
     revoke_all(session, user.id, now=now)
+    end_all_sessions(session, user.id, now=now)
     record_event(session, "password_reset", origin, user_id=user.id)
+    _mail_password_changed(session, user, now, "Uw wachtwoord voor Wegwijs is opnieuw "
+                           "ingesteld met een herstellink; uw tweede factor is gebleven.")
     session.flush()
     return user
+
+
+def _mail_password_changed(session: Session, user: User, now: datetime, what: str) -> None:
+    """The person hears of every new password (ASVS 2.2.3), so one they did not set is
+    noticed: a change from a session left open, a reset from a mailbox taken over."""
+    enqueue(
+        session, kind="account", event_key=f"password-{user.id}-{secrets.token_hex(6)}",
+        recipients=[Recipient(user.id, user.email)],
+        subject="Uw wachtwoord in Wegwijs is gewijzigd",
+        body=(f"{what} Andere sessies en tokens zijn beëindigd.\n\nWas u dit niet? Neem dan "
+              "meteen contact op met de coördinator van de coalitie. (Tijdstip: "
+              f"{now.strftime('%d-%m-%Y %H:%M')} UTC.)"),
+        path="/account",
+    )
 
 
 def _account(session: Session, user_id: int) -> User:

@@ -2,11 +2,14 @@
 
 The per-email throttle (models/sign_in.py, which also counts the failures here) slows
 guessing to ten tries a minute; the lockout stops a slow, patient guesser: once locked, no password
-is checked until ``LOCKOUT_DURATION`` has passed or the coordinator unlocks
-the account. ``is_active`` stays as it is: a lock is not a deactivation.
+is checked until ``LOCKOUT_DURATION`` has passed, the coordinator unlocks the
+account, or its person sets a new password by a reset link. ``is_active``
+stays as it is: a lock is not a deactivation.
 
-While locked, the answer is the same whatever the password, so guessing on
-during the lock teaches nothing.
+While locked, the answer is the one for a wrong password, whatever the
+password: guessing on during the lock teaches nothing, and the answer does
+not tell that the email has an account (an unknown email is never locked).
+The person learns of the lock by mail, sent when it begins.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -18,22 +21,34 @@ from models import access
 from models.account import User
 from models.account_events import CLI, Origin, record_event
 from models.base import now_utc
-from models.errors import DomainError, Forbidden, NotFound
+from models.errors import Forbidden, NotFound
+from models.outbox import Recipient, enqueue
 
 LOCKOUT_AFTER = 10
 LOCKOUT_DURATION = timedelta(minutes=30)
 
 
-class AccountLocked(DomainError):
-    """Too many failed logins in a row: the account is locked for a while."""
+def is_locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and _aware(user.locked_until) > now
 
 
-def check_not_locked(user: User, now: datetime) -> None:
-    if user.locked_until is not None and _aware(user.locked_until) > now:
-        raise AccountLocked(
-            "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen om in te loggen. "
-            "Probeer het over een half uur opnieuw of vraag de coördinator het te deblokkeren."
-        )
+def mail_locked(session: Session, user: User, until: datetime) -> None:
+    """Tell the person their account is locked: the sign-in page does not (it would tell
+    anyone that the email has an account)."""
+    enqueue(
+        session, kind="account", event_key=f"locked-{user.id}-{until.timestamp():.0f}",
+        recipients=[Recipient(user.id, user.email)],
+        subject="Uw account in Wegwijs is tijdelijk geblokkeerd",
+        body=(
+            f"Er is {LOCKOUT_AFTER} keer op rij geprobeerd met een verkeerd wachtwoord of een "
+            "verkeerde code op uw account in te loggen. Daarom is het een half uur "
+            "geblokkeerd: tot dan lukt inloggen niet, ook niet met het goede wachtwoord.\n\n"
+            "Was u dit zelf, wacht dan een half uur, vraag de coördinator het account te "
+            "deblokkeren of stel een nieuw wachtwoord in via 'Wachtwoord vergeten'. Was u "
+            "dit niet, meld het dan de coördinator."
+        ),
+        path="/wachtwoord-vergeten",
+    )
 
 
 def record_success(user: User) -> None:

@@ -34,12 +34,16 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    case,
     delete,
     select,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.expression import ColumnElement
 
+from models.account_links import PATHS as LINK_PATHS
 from models.base import Base, now_utc
 from models.vocabulary import in_set
 
@@ -178,8 +182,16 @@ def mark_sent(session: Session, mail_id: int, *, worker: str, now: datetime) -> 
         update(OutboxMail)
         .where(OutboxMail.id == mail_id, OutboxMail.claimed_by == worker)
         .values(status="sent", sent_at=now, claimed_until=None,
-                attempts=OutboxMail.attempts + 1, last_error=None)
+                attempts=OutboxMail.attempts + 1, last_error=None, path=_path_kept())
     )
+
+
+def _path_kept(done: bool | ColumnElement = True) -> ColumnElement:
+    """The path a mail keeps once it is ``done`` (sent or given up): an account link's page
+    without its secret. Only the secret's SHA-256 is kept (models/account_links.py): the
+    outbox must not keep a working invitation or reset link for whoever reads the table."""
+    return case(*[(and_(done, OutboxMail.path.startswith(page)), page + "…")
+                  for page in LINK_PATHS.values()], else_=OutboxMail.path)
 
 
 def mark_failed(session: Session, mail_id: int, attempts_before: int, *, worker: str,
@@ -199,6 +211,7 @@ def mark_failed(session: Session, mail_id: int, attempts_before: int, *, worker:
             next_attempt_at=now if give_up else now + retry_delay(attempts, retry_base),
             claimed_until=None,
             last_error=error[:2000],
+            path=_path_kept(give_up),
         )
     )
 

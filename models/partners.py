@@ -128,6 +128,8 @@ def update_partner(session: Session, *, actor_id: int, partner_id: int,
                      partner_id=partner.id, detail=partner.name)
     elif changes.get("active") is True and not partner.active:
         partner.active = True
+        record_event(session, "partner_changed", origin, actor_id=actor.id,
+                     partner_id=partner.id, detail="weer actief")
     changed = _apply(session, partner, changes)
     if changed:
         record_event(session, "partner_changed", origin, actor_id=actor.id,

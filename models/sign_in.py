@@ -35,7 +35,7 @@ from models.base import now_utc
 from models.coalition import Partner
 from models.database import reads_only
 from models.errors import DomainError
-from models.lockout import LOCKOUT_AFTER, LOCKOUT_DURATION, check_not_locked
+from models.lockout import LOCKOUT_AFTER, LOCKOUT_DURATION, is_locked, mail_locked
 from models.passwords import verify_password
 from models.second_factor import has_second_factor, take_code
 from models.unit_of_work import UnitOfWork
@@ -82,7 +82,8 @@ def sign_in(
     factor: FactorCheck | None = None,
     now: datetime | None = None,
 ) -> SignIn:
-    """Check a sign-in; raises ``TooManyAttempts``, ``AccountLocked`` or ``InvalidCredentials``.
+    """Check a sign-in; raises ``TooManyAttempts`` or ``InvalidCredentials`` (a locked
+    account too, so that the answer does not tell that the email has one).
 
     ``password=None`` only for the portal's second step, after the password
     was checked in the first. Without ``factor`` an account with a second
@@ -109,8 +110,6 @@ def sign_in(
                            origin, attempt_id)
     if outcome is None:
         raise InvalidCredentials(WRONG)
-    if isinstance(outcome, DomainError):
-        raise outcome
     return outcome
 
 
@@ -119,12 +118,10 @@ def _outcome(session, email, user_id, password_ok, factor, now, origin, attempt_
     if user is None or not can_sign_in(session, user):
         record_event(session, "signin_failed", origin, email=email, user_id=user_id)
         return None
-    try:
-        check_not_locked(user, now)
-    except DomainError as locked:
+    if is_locked(user, now):
         record_event(session, "signin_failed", origin, email=email, user_id=user.id,
                      detail="geblokkeerd")
-        return locked
+        return None
     needs_factor = has_second_factor(session, user)
     factor_ok = not needs_factor or (factor is not None and factor(session, user, now))
     if not password_ok or (factor is not None and not factor_ok):
@@ -171,6 +168,7 @@ def _count_failure(session: Session, user_id: int, now: datetime) -> None:
             .values(failed_logins=0, locked_until=now + LOCKOUT_DURATION)
             .execution_options(synchronize_session=False)
         )
+        mail_locked(session, session.get(User, user_id), now + LOCKOUT_DURATION)
 
 
 def _record_attempt(session: Session, email: str, now: datetime) -> int:

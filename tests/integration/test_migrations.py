@@ -48,8 +48,8 @@ def test_migrations_up_down_up(database_url, tmp_path):
             head = _schema()
 
             downgrade(revision="-2")
-            # The last two steps undone (the last one changes data only): a table, a column,
-            # an index or a check less or different.
+            # The last two steps undone (the one before the last changes data only): a table,
+            # a column, an index or a check less or different.
             assert _schema() != head
 
             upgrade()

@@ -154,3 +154,8 @@ class PasswordChange(Body):
         str, Field(min_length=1, max_length=1024, pattern=r"^[^\x00]*$",
                    description="Minstens 12 tekens, niet het e-mailadres, niet veelgebruikt")
     ]
+    otp: Annotated[
+        str | None, Field(default=None, max_length=64, pattern=r"^[^\x00]*$",
+                          description="De huidige TOTP-code of een herstelcode; nodig voor een "
+                                      "account met een tweede factor")
+    ] = None

@@ -23,7 +23,6 @@ from models.errors import (
     NotFound,
     OfferFull,
 )
-from models.lockout import AccountLocked
 from models.partners import PartnerBusy
 from models.sign_in import InvalidCredentials, TooManyAttempts
 from web.api.auth import unauthorized
@@ -58,7 +57,6 @@ _DOMAIN_STATUS = [
     (Forbidden, 403, "Geen toegang", "forbidden"),
     (TooManyAttempts, 429, "Te veel pogingen", "too-many-attempts"),
     (InvalidCredentials, 401, "Inloggen mislukt", "invalid-credentials"),
-    (AccountLocked, 401, "Account geblokkeerd", "account-locked"),
     (NotEligible, 422, "Niet geschikt voor dit aanbod", "not-eligible"),
     (InvalidInput, 422, "Ongeldige invoer", "invalid-input"),
 ]

@@ -33,7 +33,7 @@ from models.sign_in import code_check, record_sign_out, sign_in
 from web.audit import current_origin
 from web.extensions import db
 from web.portal.forms import PortalForm
-from web.portal.security import end_session, relying_party, start_session
+from web.portal.security import close_session, end_session, relying_party, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -144,6 +144,7 @@ def passkey_sign_in():
 def logout():
     if current_user.is_authenticated:
         record_sign_out(db.session, current_user.id, current_origin(), expired=False)
+    close_session()
     end_session()
     flash("U bent uitgelogd.", "ok")
     return redirect(url_for("auth.login"))

@@ -6,24 +6,31 @@ gets a small wrapper around it: ``current_user.user`` is the model row.
 A session ends after ``WEGWIJS_SESSION_IDLE_MINUTES`` without a request and
 ``WEGWIJS_SESSION_MAX_HOURS`` after signing in, and at once when the
 account (or its partner) is deactivated or its password changes: every
-request loads the account and checks it (``load_user``).
+request loads the account and checks it (``load_user``). Signing out ends
+the session on the server too (``models.portal_sessions``), so a copy of the
+cookie stops with it.
 """
 
 import hashlib
 import hmac
 import time
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
+from models import portal_sessions
 from models.account import User
 from models.passkeys import RelyingParty
 from models.sign_in import can_sign_in, record_sign_out
 from web.audit import current_origin
 from web.extensions import db
 from web.portal.extensions import login_manager
+
+# The cookie's key for the secret of its server-side session (models/portal_sessions.py).
+SESSION_KEY = "sid"
 
 
 class PortalUser(UserMixin):
@@ -58,14 +65,26 @@ def load_user(session_id: str) -> PortalUser | None:
         return None
     if not can_sign_in(db.session, user):  # deactivated, or its partner is
         return None
+    # Signed out (or ended by a deactivation) on the server: a copy of the cookie is dead too.
+    if not portal_sessions.is_open(db.session, user.id, session.get(SESSION_KEY)):
+        return None
     return PortalUser(user)
 
 
 def start_session(user: User) -> None:
     """Sign the account in to this browser, with a fresh session and its clock started."""
-    end_session()  # nothing from before signing in carries over
+    close_session()  # nothing from before signing in carries over
+    end_session()
     login_user(PortalUser(user))
+    longest = timedelta(hours=current_app.config["WEGWIJS_SESSION_MAX_HOURS"])
+    session[SESSION_KEY] = portal_sessions.open_session(db.session, user.id, forget_after=longest)
     session["signed_in_at"] = session["seen_at"] = time.time()
+
+
+def close_session() -> None:
+    """End this browser's session on the server (signing out, signing in anew): a copy of
+    its cookie no longer signs anyone in. Written by the request's unit of work."""
+    portal_sessions.end_session(db.session, session.get(SESSION_KEY))
 
 
 def end_session() -> None:

@@ -204,3 +204,37 @@ def test_an_api_key_expires_within_a_year(session, world):
         create_api_key(session, actor_id=world["users"]["school"].id, name="te lang",
                        expires_at=now_utc() + timedelta(days=400), origin=CLI)
     assert [e["field"] for e in refused.value.errors] == ["expires_at"]
+
+
+def test_a_password_change_through_the_api_asks_the_second_factor_and_is_recorded(
+        client, session):
+    # As in the portal: the current password and a code. The API asked only the password,
+    # so an API key (a partner's system) with the password could change it, and the event
+    # said it came from the command line, not from whom.
+    user, totp = _enrolled(session, role="partner")
+    token = _token(client, user.email, totp.now()).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    new = "een heel ander lang wachtwoord"
+    for otp in (None, "000000"):
+        refused = client.post("/api/v1/account/password", headers=headers, json={
+            "current_password": PASSWORD, "new_password": new, "otp": otp})
+        assert [e["field"] for e in assert_problem(refused, 422)["errors"]] == ["otp"]
+    assert client.get("/api/v1/offers", headers=headers).status_code == 200  # nothing changed
+    later = totp.at(now_utc() + timedelta(seconds=30))
+    changed = client.post("/api/v1/account/password", headers=headers, json={
+        "current_password": PASSWORD, "new_password": new, "otp": later})
+    assert changed.status_code == 204
+    event = session.scalars(select(AccountEvent).where(
+        AccountEvent.user_id == user.id, AccountEvent.action == "password_changed")).one()
+    assert (event.channel, event.remote_addr, event.actor_id) == ("api", "127.0.0.1", user.id)
+
+
+def test_the_coordinator_cannot_change_their_own_role(client, session, world):
+    # As deactivating oneself is refused: the coalition's only coordinator, demoted by a
+    # slip on their own account page, left nobody to manage accounts.
+    me = world["users"]["coordinator"]
+    response = client.patch(f"/api/v1/accounts/{me.id}", headers=world["auth"]["coordinator"],
+                            json={"role": "klantmanager", "gemeente": "Utrecht"})
+    assert_problem(response, 409)
+    session.expire_all()
+    assert session.get(User, me.id).role == "coordinator"

@@ -139,3 +139,17 @@ def test_filters_kind_and_gemeente(client, session, world):
     assert [p["name"] for p in by_kind] == ["Welzijn Zeist (fictief)"]
     by_place = client.get("/api/v1/partners?gemeente=Zeist", headers=auth).get_json()["partners"]
     assert {p["gemeente"] for p in by_place} == {"Zeist"}
+
+
+def test_reactivating_a_partner_is_recorded_with_who_and_from_where(client, session, world):
+    # Every change to a partner is recorded; bringing one back was not.
+    employer = world["employer"]
+    for active in (False, True):
+        response = client.patch(f"/api/v1/partners/{employer.id}", json={"active": active},
+                                headers=world["auth"]["coordinator"])
+        assert response.status_code == 200 and response.get_json()["active"] is active
+    events = session.scalars(select(AccountEvent).where(
+        AccountEvent.partner_id == employer.id).order_by(AccountEvent.id)).all()
+    assert [(e.action, e.detail) for e in events][-1] == ("partner_changed", "weer actief")
+    assert (events[-1].actor_id, events[-1].channel, events[-1].remote_addr) == (
+        world["users"]["coordinator"].id, "api", "127.0.0.1")

@@ -36,6 +36,7 @@ DATA_RULES = {
     "POST /account/password": {
         "current_password": "the account's own password",
         "new_password": "not the account's email, not a common password",
+        "otp": "the account's current TOTP code or an unused recovery code",
     },
     "POST /coalition/what-if": {r"changes\[\d+\]\.offer_id": "an open offer in the database"},
     "POST /inburgeraars": {

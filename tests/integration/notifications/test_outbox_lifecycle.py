@@ -108,3 +108,23 @@ def test_health_tells_the_age_of_the_oldest_unsent_mail_and_of_the_heartbeat(
     assert body["status"] == "ok"
     assert 7200 <= body["mail"]["oldest_unsent_seconds"] < 7260
     assert 600 <= body["mail"]["worker_heartbeat_seconds"] < 660
+
+
+def test_an_account_links_secret_is_not_kept_once_its_mail_left_or_was_given_up(session):
+    # Only the link's SHA-256 is stored (account_link); its mail kept the link itself, so
+    # anyone reading the outbox (a backup, a read replica) could use an invitation or reset
+    # that its person had not used yet.
+    links = ["/uitnodiging/Geheim-1", "/wachtwoord-herstellen/Geheim-2",
+             "/uitnodiging/Geheim-3"]
+    mails = [factories.outbox_mail(session, kind="account", path=p) for p in links]
+    other = factories.outbox_mail(session, path="/partner/verwijzingen/7")
+    sent, given_up, retried = claimed(session)[:3]
+    with UnitOfWork(session):
+        mark_sent(session, sent.id, worker="w1", now=now_utc())
+        mark_failed(session, given_up.id, 0, worker="w1", now=now_utc(), error="550",
+                    permanent=True)
+        mark_failed(session, retried.id, 0, worker="w1", now=now_utc(), error="451")
+    session.expire_all()
+    assert [m.path for m in mails] == ["/uitnodiging/…", "/wachtwoord-herstellen/…",
+                                       "/uitnodiging/Geheim-3"]  # still to be sent
+    assert other.path == "/partner/verwijzingen/7"

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 import factories
 from models.account import User
 from models.account_events import CLI, SPIKE_THRESHOLD, AccountEvent, record_event
+from models.accounts import update_account
 from models.clock import local_today
 from models.coalition import Partner
 from models.outbox import OutboxMail
@@ -126,6 +127,45 @@ def test_a_session_ends_after_the_idle_time(client, session):
     assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
     assert client.get("/klantmanager/inburgeraars").status_code == 302
     assert _session_ends(session, user) == ["session_expired"]
+
+
+def _copy_of_the_cookie(client):
+    return client.get_cookie("session").value
+
+
+def _with_cookie(app, value):
+    _between_browsers()
+    other = app.test_client()
+    other.set_cookie("session", value)
+    return other
+
+
+def test_signing_out_ends_the_session_also_in_a_copy_of_its_cookie(app, client, session):
+    # The cookie is signed, not stored: a copy taken before signing out (a shared computer,
+    # a proxy's log) signed in on until its idle time ran out.
+    user = factories.user(session, role="klantmanager", password=PASSWORD)
+    log_in(client, user)
+    copy = _copy_of_the_cookie(client)
+    assert _with_cookie(app, copy).get("/klantmanager/inburgeraars").status_code == 200
+    _between_browsers()
+    client.post("/uitloggen", data={"csrf_token": csrf_token(client, "/account")})
+    replayed = _with_cookie(app, copy).get("/klantmanager/inburgeraars")
+    assert replayed.status_code == 302 and "/inloggen" in replayed.headers["Location"]
+
+
+def test_a_deactivated_accounts_sessions_stay_ended_when_it_is_reactivated(app, client, session):
+    user = factories.user(session, role="klantmanager", password=PASSWORD)
+    coordinator = factories.user(session, role="coordinator", password=PASSWORD)
+    log_in(client, user)
+    copy = _copy_of_the_cookie(client)
+    for active in (False, True):
+        update_account(session, actor_id=coordinator.id, user_id=user.id,
+                       changes={"active": active}, origin=CLI)
+        session.commit()
+    assert _with_cookie(app, copy).get("/klantmanager/inburgeraars").status_code == 302
+    _between_browsers()
+    assert client.get("/klantmanager/inburgeraars").status_code == 302
+    assert log_in(client, user).get("/klantmanager/inburgeraars").status_code == 200
 
 
 def _session_ends(session, user):
