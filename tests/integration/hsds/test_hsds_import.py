@@ -220,3 +220,24 @@ def test_the_import_keeps_the_offer_rules_of_the_api_and_the_portal(client, sess
                  "activiteit, vrijwilligerswerk.")]
     session.expire_all()
     assert session.get(Offer, offer.id).kind == "taalcursus"
+
+
+def test_a_deactivated_partners_service_is_imported_closed(client, session):
+    """A deactivated partner takes no referrals (API.md: "Partners and accounts"): a new
+    service of theirs, or one moved to them, arrives closed, as the API refuses to open one
+    (422 naming ``partner_id``) and as reopening refuses. Before, the import opened it, and
+    a klantmanager could refer to it."""
+    gone = factories.partner(session, name="Vertrokken partner (fictief)", active=False)
+    staying = factories.offer(session)
+    template = client.get(f"/hsds/services/{staying.uuid}").get_json()
+    template.pop("organization")
+    new = template | {"id": "7c1e4b9a-2f0d-4e8b-9a6c-3d5f1e2b4a70", "name": "Nieuwe cursus",
+                      "organization_id": str(gone.uuid)}
+    moved = template | {"organization_id": str(gone.uuid)}
+    with UnitOfWork(session):
+        result = import_hsds(session, [SourceFile("diensten.json", [new, moved])])
+    assert result.created["diensten"] == 1 and result.updated["diensten"] == 1
+    session.expire_all()
+    offers = session.scalars(select(Offer).where(Offer.partner_id == gone.id)).all()
+    assert sorted(str(o.uuid) for o in offers) == sorted([new["id"], str(staying.uuid)])
+    assert [o.closed_at is not None for o in offers] == [True, True]
