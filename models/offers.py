@@ -49,7 +49,7 @@ def create_offer(
         errors.append(_error("partner_id", "Geef de partner van het aanbod op."))
     elif partner is None:
         errors.append(_error("partner_id", "Deze partner bestaat niet."))
-    elif not partner.active:
+    elif not places.partner_takes_offers(session, partner_id):  # locked against a deactivation
         errors.append(_error("partner_id", "Deze partner is gedeactiveerd en neemt geen "
                                            "verwijzingen aan."))
     values = _clean(fields)
