@@ -98,6 +98,15 @@ def lock_offer(session: Session, offer_id: int, *, open_only: bool = True) -> Of
     return offer
 
 
+def lock_offers(session: Session, offer_ids) -> None:
+    """Lock these offers' rows in id order, the one order every writer of several offers
+    takes (``handle_events`` too), so two such writers wait for each other, never deadlock."""
+    ids = sorted(set(offer_ids))
+    if ids:
+        session.execute(select(Offer.id).where(Offer.id.in_(ids)).order_by(Offer.id)
+                        .with_for_update())
+
+
 def add_offer(session: Session, **values) -> Offer:
     """A new, open offer with its first ``capacity`` places (the caller checked its fields)."""
     offer = Offer(**values)

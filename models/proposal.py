@@ -17,11 +17,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models import access
+from models import access, places
 from models.base import Base, now_utc
 from models.caseload import completed_courses
 from models.errors import DomainError, Forbidden, InvalidInput
 from models.matcher_cache import current_matcher
+from models.referral_rules import lock_people
 from models.referral_service import check_note, refer
 from models.vocabulary import in_set
 
@@ -84,6 +85,11 @@ def refer_rows(session: Session, *, actor_id: int, rows: list[ProposalRow]) -> l
     """
     if access.get_actor(session, actor_id).role != "klantmanager":
         raise Forbidden("Alleen een klantmanager verwijst door.")
+    # Every row's offer, then every row's person, locked first and in id order: taken row by
+    # row, two batches crossing (offer A then B, and B then A) deadlocked, and PostgreSQL
+    # ended one batch whole, no row saying why. Held to the commit, before any SAVEPOINT.
+    places.lock_offers(session, [row.offer_id for row in rows])
+    lock_people(session, [row.inburgeraar_id for row in rows])
     outcomes = []
     for row in rows:
         savepoint = session.begin_nested()
