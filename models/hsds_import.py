@@ -60,6 +60,7 @@ from models.hsds_vocabulary import (
     organization_description,
 )
 from models.offers import offer_errors
+from models.under_way import domain_move_errors
 from models.vocabulary import DOMAINS, LEERROUTES, LEVELS
 
 ORGANIZATION_FIELDS = set(validator("organization.json").schema["properties"]) | {"services"}
@@ -554,6 +555,13 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
         if spec.uuid in existing_offers
         for error in places.capacity_errors(session, existing_offers[spec.uuid],
                                             spec.fields["capacity"])
+    ]
+    problems += [
+        ImportProblem(spec.origin[0], spec.origin[1], error["field"], error["message"])
+        for spec in offers
+        if spec.uuid in existing_offers
+        for error in domain_move_errors(session, existing_offers[spec.uuid],
+                                        spec.fields.get("domain"))
     ]
     # The rules of models.offers, as for an offer posted through the API or the portal: the
     # order of levels and ages and the ranges are checked there, once.

@@ -241,3 +241,27 @@ def test_a_deactivated_partners_service_is_imported_closed(client, session):
     offers = session.scalars(select(Offer).where(Offer.partner_id == gone.id)).all()
     assert sorted(str(o.uuid) for o in offers) == sorted([new["id"], str(staying.uuid)])
     assert [o.closed_at is not None for o in offers] == [True, True]
+
+
+def test_the_import_moves_no_offer_into_a_domain_its_people_are_served_in(client, session):
+    """One referral under way per domain (API.md) holds for the import too: a service whose
+    domain changes to one where someone referred to it holds another referral is refused,
+    naming the field, as the API's PATCH is. Before, the import moved it."""
+    school = factories.partner(session)
+    cafe = factories.offer(session, partner=school, kind="activiteit", domain="sociaal_netwerk")
+    course = factories.offer(session, partner=school)
+    km = factories.user(session, role="klantmanager")
+    person = factories.inburgeraar(session, needs={"taal": 2, "sociaal_netwerk": 1})
+    with UnitOfWork(session):
+        for offer in (course, cafe):
+            refer(session, actor_id=km.id, inburgeraar_id=person.id, offer_id=offer.id)
+    service = client.get(f"/hsds/services/{cafe.uuid}").get_json()
+    service.pop("organization")
+    for attribute in service["attributes"]:
+        if attribute["taxonomy_term_id"] == DOMAIN_TERMS["sociaal_netwerk"].id:
+            attribute["taxonomy_term_id"] = DOMAIN_TERMS["taal"].id
+    with pytest.raises(HsdsImportError) as refused, UnitOfWork(session):
+        import_hsds(session, [SourceFile("dienst.json", service)])
+    assert [p.field for p in refused.value.problems] == ["domain"]
+    session.expire_all()
+    assert session.get(Offer, cafe.id).domain == "sociaal_netwerk"
