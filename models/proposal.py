@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models import access, places
 from models.base import Base, now_utc
 from models.caseload import completed_courses
+from models.coalition import Offer
 from models.errors import DomainError, Forbidden, InvalidInput
 from models.matcher_cache import current_matcher
 from models.referral_rules import lock_people
@@ -146,6 +147,12 @@ def check_deviation(row: ProposalRow) -> None:
 
 def _refer_row(session: Session, actor_id: int, row: ProposalRow) -> int:
     check_deviation(row)
+    # What the coordinator counts the row against: checked here, not left to the foreign
+    # key, whose failure is no row's refusal (the whole batch would fail).
+    proposed = session.get(Offer, row.proposed_offer_id)
+    if proposed is None or proposed.domain != row.domain:
+        _refuse("proposed_offer_id", "Het voorgestelde aanbod bestaat niet in dit domein; "
+                                     "open het verdeelvoorstel opnieuw.")
     referral = refer(session, actor_id=actor_id, inburgeraar_id=row.inburgeraar_id,
                      offer_id=row.offer_id)
     if referral.offer.domain != row.domain:
