@@ -28,7 +28,8 @@ Mapping back (the inverse of the HSDS export, see docs/hsds.md):
   from the schedules' days and hours; capacity from the ``maximum`` (else
   ``available``) of the capacity counted in the Wegwijs unit "plaats" (none:
   0 places); the place from its service_at_location, else its organization's.
-  A status other than ``active`` closes the offer (an import never reopens).
+  A status other than ``active`` closes the offer (an import never reopens), and
+  so does a deactivated partner (it takes no referrals).
 """
 
 import json
@@ -59,6 +60,7 @@ from models.hsds_vocabulary import (
     organization_description,
 )
 from models.offers import offer_errors
+from models.under_way import domain_move_errors
 from models.vocabulary import DOMAINS, LEERROUTES, LEVELS
 
 ORGANIZATION_FIELDS = set(validator("organization.json").schema["properties"]) | {"services"}
@@ -517,7 +519,7 @@ def _moment(text: str) -> datetime:
 
 def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSpec], result):
     uuids = [spec.uuid for spec in partners]
-    existing = {p.uuid: p for p in session.scalars(select(Partner).where(Partner.uuid.in_(uuids)))}
+    existing = {p.uuid: p for p in session.scalars(_locked_partners(Partner.uuid.in_(uuids)))}
     by_uuid: dict[UUID, Partner] = {}
     for spec in partners:
         partner = existing.get(spec.uuid)
@@ -537,7 +539,7 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
     session.flush()
     wanted = {spec.partner_uuid for spec in offers} - set(by_uuid)
     if wanted:
-        found = session.scalars(select(Partner).where(Partner.uuid.in_(wanted)))
+        found = session.scalars(_locked_partners(Partner.uuid.in_(wanted)))
         by_uuid |= {p.uuid: p for p in found}
     offer_uuids = [spec.uuid for spec in offers]
     # Locked, as models.places locks them: no referral takes a place while capacity changes.
@@ -553,6 +555,13 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
         if spec.uuid in existing_offers
         for error in places.capacity_errors(session, existing_offers[spec.uuid],
                                             spec.fields["capacity"])
+    ]
+    problems += [
+        ImportProblem(spec.origin[0], spec.origin[1], error["field"], error["message"])
+        for spec in offers
+        if spec.uuid in existing_offers
+        for error in domain_move_errors(session, existing_offers[spec.uuid],
+                                        spec.fields.get("domain"))
     ]
     # The rules of models.offers, as for an offer posted through the API or the portal: the
     # order of levels and ages and the ranges are checked there, once.
@@ -589,13 +598,23 @@ def _write(session: Session, partners: list[_PartnerSpec], offers: list[_OfferSp
         if not new and offer.capacity != spec.fields["capacity"]:
             places.set_capacity(session, offer_id=offer.id, capacity=spec.fields["capacity"])
             changed = True
-        if spec.closed and offer.closed_at is None:
+        # A deactivated partner takes no referrals: its service arrives closed, as the API
+        # refuses to open one for it (and an import never reopens).
+        if (spec.closed or not offer.partner.active) and offer.closed_at is None:
             # Closed through the writer of places: its queue is skipped, not left waiting.
             session.flush()
             places.close_offer(session, offer_id=offer.id)
             changed = True
         _count(result, "diensten", new, changed)
     session.flush()
+
+
+def _locked_partners(where):
+    """The partners, locked and read afresh: a deactivation (which locks the partner, then
+    closes its offers) either committed before, and the import sees it, or waits for the
+    import, and then closes the offers it wrote."""
+    return (select(Partner).where(where).order_by(Partner.id).with_for_update()
+            .execution_options(populate_existing=True))
 
 
 def _offer_values(spec: _OfferSpec) -> dict:

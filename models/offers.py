@@ -22,6 +22,7 @@ from models.field_rules import (
     partner_offer_errors,
 )
 from models.geography import Postcode
+from models.under_way import domain_move_errors
 
 OFFER_FIELDS = frozenset({
     "title", "domain", "kind", "capacity", "postcode", "lat", "lon", "min_level", "max_level",
@@ -49,7 +50,7 @@ def create_offer(
         errors.append(_error("partner_id", "Geef de partner van het aanbod op."))
     elif partner is None:
         errors.append(_error("partner_id", "Deze partner bestaat niet."))
-    elif not partner.active:
+    elif not places.partner_takes_offers(session, partner_id):  # locked against a deactivation
         errors.append(_error("partner_id", "Deze partner is gedeactiveerd en neemt geen "
                                            "verwijzingen aan."))
     values = _clean(fields)
@@ -75,6 +76,7 @@ def update_offer(
     errors += [e for e in partner_offer_errors(offer.partner.kind, values) if e["field"] in changes]
     if "capacity" in changes:
         errors += places.capacity_errors(session, offer, values["capacity"])
+    errors += domain_move_errors(session, offer, changes.get("domain"))
     if errors:
         raise InvalidInput("Het aanbod heeft ongeldige velden.", errors)
     capacity = changes.pop("capacity", offer.capacity)

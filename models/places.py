@@ -98,6 +98,15 @@ def lock_offer(session: Session, offer_id: int, *, open_only: bool = True) -> Of
     return offer
 
 
+def lock_offers(session: Session, offer_ids) -> None:
+    """Lock these offers' rows in id order, the one order every writer of several offers
+    takes (``handle_events`` too), so two such writers wait for each other, never deadlock."""
+    ids = sorted(set(offer_ids))
+    if ids:
+        session.execute(select(Offer.id).where(Offer.id.in_(ids)).order_by(Offer.id)
+                        .with_for_update())
+
+
 def add_offer(session: Session, **values) -> Offer:
     """A new, open offer with its first ``capacity`` places (the caller checked its fields)."""
     offer = Offer(**values)
@@ -139,14 +148,24 @@ def reopen_offer(session: Session, *, offer_id: int) -> Offer:
     skipped when it closed, so nobody waits to be promoted.) Not while its partner is
     deactivated (Conflict): that partner takes no referrals."""
     offer = lock_offer(session, offer_id, open_only=False)
-    # Read afresh, after the offer's lock: a deactivation closes the offers after it is
-    # decided, so it either closes this one again or is seen here.
-    if not session.scalar(select(Partner.active).where(Partner.id == offer.partner_id)):
+    if offer.closed_at is None:
+        return offer
+    if not partner_takes_offers(session, offer.partner_id):
         raise Conflict("De partner van dit aanbod is gedeactiveerd. Activeer eerst de partner; "
                        "dan kan het aanbod weer open.")
     offer.closed_at = None
     session.flush()
     return offer
+
+
+def partner_takes_offers(session: Session, partner_id: int) -> bool:
+    """Whether the partner is active, its row share-locked until the commit: a deactivation
+    locks that row to update it, then closes the partner's open offers, so it either committed
+    before (and is read here) or waits, and then closes the offer opened meanwhile. (A plain
+    read would see it active while it was being deactivated, and the offer opened would stay
+    open under an inactive partner.)"""
+    return bool(session.scalar(
+        select(Partner.active).where(Partner.id == partner_id).with_for_update(read=True)))
 
 
 def close_partner_offers(session: Session, *, partner_id: int,

@@ -17,11 +17,13 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models import access
+from models import access, places
 from models.base import Base, now_utc
 from models.caseload import completed_courses
+from models.coalition import Offer
 from models.errors import DomainError, Forbidden, InvalidInput
 from models.matcher_cache import current_matcher
+from models.referral_rules import lock_people
 from models.referral_service import check_note, refer
 from models.vocabulary import in_set
 
@@ -84,6 +86,11 @@ def refer_rows(session: Session, *, actor_id: int, rows: list[ProposalRow]) -> l
     """
     if access.get_actor(session, actor_id).role != "klantmanager":
         raise Forbidden("Alleen een klantmanager verwijst door.")
+    # Every row's offer, then every row's person, locked first and in id order: taken row by
+    # row, two batches crossing (offer A then B, and B then A) deadlocked, and PostgreSQL
+    # ended one batch whole, no row saying why. Held to the commit, before any SAVEPOINT.
+    places.lock_offers(session, [row.offer_id for row in rows])
+    lock_people(session, [row.inburgeraar_id for row in rows])
     outcomes = []
     for row in rows:
         savepoint = session.begin_nested()
@@ -140,6 +147,12 @@ def check_deviation(row: ProposalRow) -> None:
 
 def _refer_row(session: Session, actor_id: int, row: ProposalRow) -> int:
     check_deviation(row)
+    # What the coordinator counts the row against: checked here, not left to the foreign
+    # key, whose failure is no row's refusal (the whole batch would fail).
+    proposed = session.get(Offer, row.proposed_offer_id)
+    if proposed is None or proposed.domain != row.domain:
+        _refuse("proposed_offer_id", "Het voorgestelde aanbod bestaat niet in dit domein; "
+                                     "open het verdeelvoorstel opnieuw.")
     referral = refer(session, actor_id=actor_id, inburgeraar_id=row.inburgeraar_id,
                      offer_id=row.offer_id)
     if referral.offer.domain != row.domain:

@@ -48,6 +48,15 @@ class Refusal:
         return self.rule in PASSING_RULES
 
 
+def lock_people(session: Session, person_ids) -> None:
+    """Lock these people's rows in id order (a batch of referrals, after its offers: the order
+    ``refer()`` takes), so two batches sharing people wait for each other, never deadlock."""
+    ids = sorted(set(person_ids))
+    if ids:
+        session.execute(select(Inburgeraar.id).where(Inburgeraar.id.in_(ids))
+                        .order_by(Inburgeraar.id).with_for_update())
+
+
 def refusals(session: Session, person_id: int, offer: Offer, *,
              additional: bool = False) -> list[Refusal]:
     """Every rule that refuses referring the person to the offer now (free places aside)."""

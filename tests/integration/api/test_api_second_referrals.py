@@ -123,3 +123,31 @@ def test_a_waitlist_note_and_a_decline_reason_are_checked_too(client, session, w
     assert assert_problem(response, 422)["errors"][0]["field"] == "reason"
     session.expire_all()
     assert session.get(Referral, referral["id"]).status == "sent"
+
+
+def test_an_offer_with_referrals_under_way_keeps_its_domain(client, session, world):
+    """A person holds one referral under way per domain: moving an offer the person is
+    referred to into a domain where they hold another would make two (and served_by tell
+    only one). Before, the PATCH (and the HSDS import) moved it; now it is a 422 naming
+    ``domain`` while referrals are under way, and a domain once they ended."""
+    cafe = factories.offer(session, partner=world["school"], title="Buurtkamer",
+                           kind="activiteit", domain="sociaal_netwerk")
+    person = world["person_utrecht"]
+    person.needs = person.needs + [type(person.needs[0])(domain="sociaal_netwerk", weight=1)]
+    session.commit()
+    assert _refer(client, world, world["course"]).status_code == 201
+    referred = _refer(client, world, cafe)
+    assert referred.status_code == 201, referred.get_json()
+
+    moved = client.patch(f"/api/v1/offers/{cafe.id}", json={"domain": "taal"},
+                         headers=world["auth"]["school"])
+    body = assert_problem(moved, 422)
+    assert [e["field"] for e in body["errors"]] == ["domain"]
+    session.expire_all()
+    assert session.get(type(cafe), cafe.id).domain == "sociaal_netwerk"
+
+    client.patch(f"/api/v1/referrals/{referred.get_json()['id']}", json={"status": "withdrawn"},
+                 headers=world["auth"]["km_utrecht"])
+    moved = client.patch(f"/api/v1/offers/{cafe.id}", json={"domain": "taal"},
+                         headers=world["auth"]["school"])
+    assert moved.status_code == 200, moved.get_json()

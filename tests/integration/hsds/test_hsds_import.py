@@ -220,3 +220,48 @@ def test_the_import_keeps_the_offer_rules_of_the_api_and_the_portal(client, sess
                  "activiteit, vrijwilligerswerk.")]
     session.expire_all()
     assert session.get(Offer, offer.id).kind == "taalcursus"
+
+
+def test_a_deactivated_partners_service_is_imported_closed(client, session):
+    """A deactivated partner takes no referrals (API.md: "Partners and accounts"): a new
+    service of theirs, or one moved to them, arrives closed, as the API refuses to open one
+    (422 naming ``partner_id``) and as reopening refuses. Before, the import opened it, and
+    a klantmanager could refer to it."""
+    gone = factories.partner(session, name="Vertrokken partner (fictief)", active=False)
+    staying = factories.offer(session)
+    template = client.get(f"/hsds/services/{staying.uuid}").get_json()
+    template.pop("organization")
+    new = template | {"id": "7c1e4b9a-2f0d-4e8b-9a6c-3d5f1e2b4a70", "name": "Nieuwe cursus",
+                      "organization_id": str(gone.uuid)}
+    moved = template | {"organization_id": str(gone.uuid)}
+    with UnitOfWork(session):
+        result = import_hsds(session, [SourceFile("diensten.json", [new, moved])])
+    assert result.created["diensten"] == 1 and result.updated["diensten"] == 1
+    session.expire_all()
+    offers = session.scalars(select(Offer).where(Offer.partner_id == gone.id)).all()
+    assert sorted(str(o.uuid) for o in offers) == sorted([new["id"], str(staying.uuid)])
+    assert [o.closed_at is not None for o in offers] == [True, True]
+
+
+def test_the_import_moves_no_offer_into_a_domain_its_people_are_served_in(client, session):
+    """One referral under way per domain (API.md) holds for the import too: a service whose
+    domain changes to one where someone referred to it holds another referral is refused,
+    naming the field, as the API's PATCH is. Before, the import moved it."""
+    school = factories.partner(session)
+    cafe = factories.offer(session, partner=school, kind="activiteit", domain="sociaal_netwerk")
+    course = factories.offer(session, partner=school)
+    km = factories.user(session, role="klantmanager")
+    person = factories.inburgeraar(session, needs={"taal": 2, "sociaal_netwerk": 1})
+    with UnitOfWork(session):
+        for offer in (course, cafe):
+            refer(session, actor_id=km.id, inburgeraar_id=person.id, offer_id=offer.id)
+    service = client.get(f"/hsds/services/{cafe.uuid}").get_json()
+    service.pop("organization")
+    for attribute in service["attributes"]:
+        if attribute["taxonomy_term_id"] == DOMAIN_TERMS["sociaal_netwerk"].id:
+            attribute["taxonomy_term_id"] = DOMAIN_TERMS["taal"].id
+    with pytest.raises(HsdsImportError) as refused, UnitOfWork(session):
+        import_hsds(session, [SourceFile("dienst.json", service)])
+    assert [p.field for p in refused.value.problems] == ["domain"]
+    session.expire_all()
+    assert session.get(Offer, cafe.id).domain == "sociaal_netwerk"

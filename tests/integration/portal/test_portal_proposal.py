@@ -111,3 +111,23 @@ def test_the_coordinator_counts_referrals_elsewhere_by_reason(form_client, sessi
     assert "2 keer vanuit het verdeelvoorstel: 1 naar het voorgestelde aanbod, 1 naar een " \
         "ander aanbod (50 %)" in section
     assert re.search(r"Beter bereikbaar of dichterbij</th>\s*<td[^>]*>1</td>", section)
+
+
+def test_a_row_naming_an_unknown_proposed_offer_fails_alone(form_client, session, world):
+    """A row whose proposed offer does not exist (a form kept open, or typed by hand) is
+    refused on its own, saying why; the other row stands. Before, its ProposalReferral's
+    foreign key failed at the flush, an error that is no row's refusal: a 500 for all."""
+    first, second = world["people"]
+    cafe = world["cafe"].id
+    log_in(form_client, world["km"])
+    response = form_client.post("/klantmanager/verdeelvoorstel/verwijzen", data={
+        "row": [f"{first.id}-taal", f"{second.id}-taal"],
+        f"proposed-{first.id}-taal": 999999, f"offer-{first.id}-taal": cafe,
+        f"reason_code-{first.id}-taal": "voorkeur",
+        f"proposed-{second.id}-taal": cafe, f"offer-{second.id}-taal": cafe,
+    })
+    assert response.status_code == 200
+    page = text(response)
+    assert "1 verwijzing verstuurd; 1 rij niet doorverwezen" in page
+    assert "Het voorgestelde aanbod bestaat niet" in page
+    assert session.scalar(select(func.count()).select_from(Referral)) == 1
