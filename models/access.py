@@ -44,6 +44,13 @@ def inburgeraars_visible_to(user: Viewer) -> Select:
     return query
 
 
+def may_see_inburgeraar(user: Viewer, person: Inburgeraar) -> bool:
+    """Whether ``inburgeraars_visible_to(user)`` holds this person (for a loaded person)."""
+    if user.role not in INBURGERAAR_ROLES or person.purged_at is not None:
+        return False
+    return user.role == "coordinator" or user.gemeente_id == person.gemeente_id
+
+
 def visible_inburgeraar_id(session: Session, user: Viewer, inburgeraar_id: int) -> int:
     """The id when the user may see this inburgeraar, else NotFound; loads no personal data."""
     query = _visible_id_query(user.role)
