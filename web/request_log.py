@@ -15,9 +15,11 @@ So the secret segment of those paths and every query value are written as
 the path, the query, the Referer, and the headers and environment a custom
 ``access_log_format`` may name; Authorization and Cookie headers are never
 written. Messages of the error log that name a request's path are treated
-the same way.
+the same way, and so are the app's own (``RedactingFilter``: Flask's "Exception on <path>").
 """
 
+import logging
+import re
 from urllib.parse import urlsplit
 
 from gunicorn.glogging import Logger
@@ -30,6 +32,9 @@ _NEVER_WRITTEN = frozenset({
     "{authorization}i", "{proxy-authorization}i", "{cookie}i", "{set-cookie}o",
     "{http_authorization}e", "{http_proxy_authorization}e", "{http_cookie}e",
 })
+
+
+_SECRET_IN_TEXT = re.compile("(" + "|".join(map(re.escape, SECRET_PATHS)) + r")[^\s/?\]\[]+")
 
 
 def redact_path(path: str) -> str:
@@ -102,3 +107,14 @@ class RedactingLogger(Logger):
 
     def exception(self, msg, *args, **kwargs):
         super().exception(msg, *map(_redact_argument, args), **kwargs)
+
+
+class RedactingFilter(logging.Filter):
+    """Takes a mailed link's secret out of a log record's message (the app's logger)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        hidden = _SECRET_IN_TEXT.sub(lambda m: m.group(1) + HIDDEN, message)
+        if hidden != message:
+            record.msg, record.args = hidden, ()
+        return True

@@ -1,14 +1,19 @@
 """gunicorn's logs, as ``gunicorn.conf.py`` configures them, hold no mailed secret, no search
 and no credentials."""
 
+import logging
 import runpy
+import sys
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 from gunicorn.config import Config
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from web import create_app
+from web.extensions import db
 from web.request_log import SECRET_PATHS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,3 +96,19 @@ def test_every_page_that_takes_a_secret_is_hidden():
     taking_one = {rule.rule.split("<secret>")[0] for rule in app.url_map.iter_rules()
                   if "secret" in rule.arguments}
     assert taking_one and taking_one <= set(SECRET_PATHS)
+
+
+def test_the_apps_error_log_names_no_secret_and_no_sql_values(caplog):
+    """A 500 logs its path and traceback: neither a mailed link's secret nor the values a
+    failing statement was given (a pseudonym, a goal) may be in it."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "test"})
+    with app.test_request_context(f"/uitnodiging/{SECRET}", method="POST"), app.app_context():
+        try:
+            db.session.execute(text("SELECT * FROM geen_tabel WHERE pseudonym = :p"),
+                               {"p": PSEUDONYM})
+        except OperationalError:
+            app.log_exception(sys.exc_info())
+    logged = "\n".join(r.getMessage() + (logging.Formatter().formatException(r.exc_info)
+                                         if r.exc_info else "") for r in caplog.records)
+    assert "Exception on /uitnodiging/*** [POST]" in logged
+    assert SECRET not in logged and PSEUDONYM not in logged
