@@ -14,3 +14,5 @@ to reach the disk). The HTTP parser is gunicorn_h1c (C) when installed.
 worker_class = "gthread"
 threads = 2
 keepalive = 5  # seconds a client's idle connection is kept for its next request
+# The request and error logs without a mailed link's secret, a query's values or credentials.
+logger_class = "web.request_log.RedactingLogger"

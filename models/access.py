@@ -18,6 +18,7 @@ from models.errors import Forbidden, NotFound
 from models.field_rules import REFERRED_PERSON_FIELDS
 from models.people import Inburgeraar
 from models.referral import Referral
+from models.vocabulary import HOLDING_STATUSES
 
 # The rules read an account's id, role and scope only: a portal's User or an API Caller.
 Viewer = User | Caller
@@ -41,6 +42,13 @@ def inburgeraars_visible_to(user: Viewer) -> Select:
     if user.role == "klantmanager":
         query = query.where(Inburgeraar.gemeente_id == user.gemeente_id)
     return query
+
+
+def may_see_inburgeraar(user: Viewer, person: Inburgeraar) -> bool:
+    """Whether ``inburgeraars_visible_to(user)`` holds this person (for a loaded person)."""
+    if user.role not in INBURGERAAR_ROLES or person.purged_at is not None:
+        return False
+    return user.role == "coordinator" or user.gemeente_id == person.gemeente_id
 
 
 def visible_inburgeraar_id(session: Session, user: Viewer, inburgeraar_id: int) -> int:
@@ -71,9 +79,25 @@ def get_inburgeraar(session: Session, user: Viewer, inburgeraar_id: int) -> Inbu
     return person
 
 
-def what_a_partner_sees(person: Inburgeraar) -> dict:
-    """Of a person referred to it, a partner sees what the referral needs and no more."""
-    return {name: getattr(person, name) for name in REFERRED_PERSON_FIELDS}
+def what_a_partner_sees(referral: Referral) -> dict:
+    """Of the person referred, a partner sees what the referral needs and no more.
+
+    While the referral holds a place, the person as they are now (the partner
+    works with them); once it has ended (declined, withdrawn, expired,
+    completed, dropped) it needs nothing more, so as they were when referred
+    (``as_referred``; a field it did not keep is not shown): a level or days
+    recorded since are the gemeente's, not the partner's.
+    """
+    person = referral.inburgeraar
+    if referral.status in HOLDING_STATUSES:
+        return {name: getattr(person, name) for name in REFERRED_PERSON_FIELDS}
+    then = referral.as_referred or {}
+    return {
+        "pseudonym": person.pseudonym,
+        "level": then.get("level"),
+        "leerroute": then.get("leerroute"),
+        "availability": list(then.get("availability") or []),
+    }
 
 
 def referrals_visible_to(user: Viewer) -> Select:

@@ -35,6 +35,8 @@ ACTIONS = (
     "purge",
 )
 CHANNELS = ("api", "portal", "cli")
+# The actions that only show data: an answer that refused a change still shows what it shows.
+READ_ACTIONS = ("list", "read", "match", "export")
 
 class AccessLog(Base):
     """One access to one person's data (or to none, for an empty list)."""

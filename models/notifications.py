@@ -3,7 +3,8 @@
 The partner's accounts hear of a new referral, again on day 10 if it is
 still unanswered, and when the klantmanager withdraws it; the klantmanager
 who sent it hears when it is accepted, declined (with the reason) or
-expires, and when a waitlist entry of theirs became a referral. A mail names
+expires, and when a waitlist entry of theirs became a referral, as long as
+the person is still of their gemeente. A mail names
 the person only by pseudonym, names the offer with the partner that holds
 it, and links to the page in the portal; everything else is read there,
 after logging in.
@@ -18,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import access
 from models.account import User
 from models.base import now_utc
 from models.outbox import OutboxMail, Recipient, enqueue
@@ -120,7 +122,10 @@ def _to_partner(session, referral, kind, event_key, subject, lines):
 
 def _to_klantmanager(session, referral, kind, event_key, subject, lines):
     author = session.get(User, referral.created_by_id) if referral.created_by_id else None
-    if author is None or not author.is_active:
+    # Only while the person is still theirs: an account moved to another gemeente, or to a
+    # partner, since it referred them, would learn of a pseudonym it can no longer look up.
+    if (author is None or not author.is_active or author.role != "klantmanager"
+            or not access.may_see_inburgeraar(author, referral.inburgeraar)):
         return
     enqueue(session, kind=kind, event_key=event_key,
             recipients=[Recipient(author.id, author.email)], subject=subject,

@@ -22,6 +22,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    # A failing statement's values (a pseudonym, a goal) stay out of exceptions and the log.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("hide_parameters", True)
     register_extensions(app)
     app.url_map.converters["int"] = IdConverter  # before any rule uses it
     register_blueprints(app)
@@ -58,8 +60,10 @@ def register_security(app: Flask) -> None:
     from web.hardening import init_hardening
     from web.outage import init_outage
     from web.portal.audit_pages import init_audit_pages
+    from web.request_log import RedactingFilter
 
     init_hardening(app)
+    app.logger.addFilter(RedactingFilter())  # no mailed link's secret in "Exception on <path>"
     init_outage(app)
     init_audit_pages(app)
 

@@ -6,9 +6,11 @@ commit together when nothing went wrong. What went wrong is decided by what
 happened, not by the answer's status: an error answer, or a domain error
 raised during the request even if the view caught it and answered with a
 form or a redirect, rolls the change back. (The access-log rows of an answer
-that is not an error still commit: that answer left.) If the commit itself
-fails, the answer becomes a 500 and nothing was written, so "niet
-doorgevoerd" is true.
+that is not an error still commit: that answer left.) A 4xx page that shows
+the person again beside its errors (a refused referral, an intake with a
+mistake) left too: its reads are logged, its refused change is not. If the
+commit itself fails, the answer becomes a 500 and nothing was written, so
+"niet doorgevoerd" is true.
 
 A request that only reads does not take SQLite's write lock: its
 transaction begins DEFERRED (``models.database.reads_only``), so reads are
@@ -24,7 +26,7 @@ transaction (``models.database.begin_reading``) and the rows are one INSERT.
 from flask import Flask, g, request
 from flask.wrappers import Response
 
-from models.audit import record_access
+from models.audit import READ_ACTIONS, record_access
 from models.database import begin_reading, reads_only
 from models.unit_of_work import UnitOfWork, domain_errors_seen, start_watching, stop_watching
 from web.extensions import db
@@ -50,8 +52,12 @@ def _finish(response: Response) -> Response:
     writes = g.pop("pending_writes", [])  # small bookkeeping, e.g. an API key's "last used"
     if response.status_code >= 400:
         UnitOfWork(db.session).rollback()
-        return response
-    if domain_errors_seen():  # refused, though the view answered calmly: undo the change
+        # A 5xx shows no one; a 4xx page that shows someone is still a read of their data.
+        pending = [p for p in pending if p[1] in READ_ACTIONS and response.status_code < 500]
+        writes = []
+        if not pending:
+            return response
+    elif domain_errors_seen():  # refused, though the view answered calmly: undo the change
         UnitOfWork(db.session).rollback()
     elif "reading" in g and db.session.get_bind().dialect.name == "sqlite":
         db.session.commit()  # ends the read transaction, which wrote nothing

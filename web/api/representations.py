@@ -3,6 +3,7 @@
 from models import access
 from models.access import Viewer
 from models.coalition import Offer
+from models.field_rules import REFERRED_PERSON_FIELDS
 from models.people import Inburgeraar
 from models.person_fields import recorded_values
 from models.referral import Referral
@@ -55,13 +56,17 @@ def inburgeraar(row: Inburgeraar) -> schemas.Inburgeraar:
 
 
 def referral(row: Referral, viewer: Viewer) -> schemas.Referral:
-    """A partner sees the person as ``models.access.what_a_partner_sees`` says, and the note."""
-    person = row.inburgeraar
+    """A partner sees the person as ``models.access.what_a_partner_sees`` says, and the note;
+    the klantmanager and the coordinator, who read the person anyway, the same fields now."""
+    if viewer.role == "partner":
+        person = access.what_a_partner_sees(row)
+    else:
+        person = {name: getattr(row.inburgeraar, name) for name in REFERRED_PERSON_FIELDS}
     return schemas.Referral(
         id=row.id,
         offer_id=row.offer_id,
         inburgeraar_id=None if viewer.role == "partner" else row.inburgeraar_id,
-        inburgeraar=schemas.ReferredPerson(**access.what_a_partner_sees(person)),
+        inburgeraar=schemas.ReferredPerson(**person),
         status=row.status,
         reason_code=row.reason_code,
         note=row.note,

@@ -15,7 +15,6 @@ from models.capacity import free_places, held_places
 from models.coalition import Offer
 from models.errors import DomainError
 from models.offers import close_offer, create_offer, offer_errors, reopen_offer, update_offer
-from models.people import Inburgeraar
 from models.referral import Referral
 from models.referral_service import STATUS_LABELS, allowed_targets
 from web.audit import log_access
@@ -162,9 +161,8 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
     def render_referral(referral_id: int, form: StatusForm | None = None, status: int = 200):
         user = access.get_actor(db.session, actor_id())
         referral = access.get_referral(db.session, user, referral_id)
-        person: Inburgeraar = referral.inburgeraar
-        log_access("read", [person.id])
-        shown = access.what_a_partner_sees(person)
+        log_access("read", [referral.inburgeraar_id])
+        shown = access.what_a_partner_sees(referral)
         offer = referral.offer
         free = free_places(db.session, [offer.id])[offer.id]
         return render_template(

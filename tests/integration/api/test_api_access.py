@@ -198,6 +198,31 @@ def test_partner_sees_only_what_the_referral_needs(client, session, world):
     assert body["inburgeraar"]["pseudonym"] == world["person_utrecht"].pseudonym
 
 
+def test_after_a_referral_ended_the_partner_sees_the_person_as_referred(client, session,
+                                                                          world):
+    """Withdrawn, the referral needs nothing more: what the person's record says since is not
+    the partner's. While under way the partner sees them as they are now."""
+    referral = _referral(session, world)
+    person = world["person_utrecht"]
+    km = world["auth"]["km_utrecht"]
+    path = f"/api/v1/referrals/{referral.id}"
+    assert client.patch(f"/api/v1/inburgeraars/{person.id}", headers=km,
+                        json={"availability": ["avond"]}).status_code == 200
+    under_way = client.get(path, headers=world["auth"]["school"]).get_json()["inburgeraar"]
+    assert under_way["availability"] == ["avond"]
+    assert client.patch(path, headers=km, json={"status": "withdrawn"}).status_code == 200
+    changed = client.patch(f"/api/v1/inburgeraars/{person.id}", headers=km,
+                           json={"level": "B1", "availability": ["ochtend", "middag"]})
+    assert changed.status_code == 200
+    for route in (path, "/api/v1/referrals"):
+        body = client.get(route, headers=world["auth"]["school"]).get_json()
+        seen = body["inburgeraar"] if route == path else body["referrals"][0]["inburgeraar"]
+        assert seen == {"pseudonym": person.pseudonym, "level": "A1", "leerroute": "b1",
+                        "availability": []}
+    # The klantmanager still reads the person as they are.
+    assert client.get(path, headers=km).get_json()["inburgeraar"]["level"] == "B1"
+
+
 def test_only_a_klantmanager_refers(client, world):
     payload = {"inburgeraar_id": world["person_utrecht"].id, "offer_id": world["course"].id}
     for name in ("coordinator", "school"):

@@ -80,6 +80,24 @@ def test_the_klantmanager_hears_a_decline_with_its_reason(session, world):
     assert mail.path == f"/klantmanager/verwijzingen/{referral.id}"
 
 
+@pytest.mark.parametrize("moved", ["another gemeente", "a partner"])
+def test_a_klantmanager_no_longer_of_the_persons_gemeente_hears_nothing_of_them(
+    session, world, moved
+):
+    """The account that referred was moved on: the pseudonym is no longer its business."""
+    referral = send(session, world)
+    km = world["km"]
+    if moved == "a partner":
+        km.role, km.gemeente_id, km.partner_id = "partner", None, world["partner"].partner_id
+    else:
+        km.gemeente_id = factories.gemeente(session, "Zeist").id
+    session.commit()
+    with UnitOfWork(session):
+        change_status(session, actor_id=world["partner"].id, referral_id=referral.id,
+                      to_status="accepted")
+    assert mails(session, kind="referral_outcome") == []
+
+
 def test_expiry_mails_the_klantmanager_and_day_10_reminds_the_partner_once(session, world):
     referral = send(session, world)
     with UnitOfWork(session):

@@ -184,3 +184,40 @@ def test_the_werkgevers_referral_pages(form_client, session, world):
         before = _last_id(session)
         assert form_client.get(url).status_code == 200
         _logged(session, before, world["employer"], f"GET {url}", [(action, world["person"].id)])
+
+
+def test_a_refused_referral_shows_the_person_again_and_logs_it(form_client, session, world):
+    """The 422 page of a refused referral shows the person's profile and matches: it left."""
+    full = factories.offer(session, partner_id=world["school"].partner_id, capacity=0)
+    log_in(form_client, world["km"])
+    url = f"/klantmanager/inburgeraars/{world['person'].id}/verwijzen"
+    before = _last_id(session)
+    response = form_client.post(url, data={"offer_id": full.id})
+    assert response.status_code == 422
+    assert world["person"].pseudonym in response.get_data(as_text=True)
+    _logged(session, before, world["km"], f"POST {url}",
+            [("read", world["person"].id), ("match", world["person"].id)])
+
+
+def test_an_intake_with_a_mistake_shows_the_person_again_and_logs_it(form_client, session,
+                                                                      world):
+    log_in(form_client, world["km"])
+    url = f"/klantmanager/inburgeraars/{world['person'].id}/intake"
+    before = _last_id(session)
+    response = form_client.post(url, data={"birth_year": "3000", "latin_literate": "y"})
+    assert response.status_code == 422
+    assert world["person"].pseudonym in response.get_data(as_text=True)
+    # Read, not changed: the refused change is rolled back and not logged as one.
+    _logged(session, before, world["km"], f"POST {url}", [("read", world["person"].id)])
+
+
+def test_a_partners_refused_move_shows_the_person_again_and_logs_it(form_client, session,
+                                                                     world):
+    referral = _referral(session, world)
+    log_in(form_client, world["school"])
+    url = f"/partner/verwijzingen/{referral.id}/status"
+    before = _last_id(session)
+    response = form_client.post(url, data={"to_status": "declined"})  # no reason code
+    assert response.status_code == 422
+    assert world["person"].pseudonym in response.get_data(as_text=True)
+    _logged(session, before, world["school"], f"POST {url}", [("read", world["person"].id)])

@@ -1,5 +1,7 @@
 """A partner's and a werkgever's pages: offers, places, and the referrals sent to them."""
 
+import re
+
 import pytest
 from portal_world import PASSWORD, form_app_fixture, form_client_fixture, log_in  # noqa: F401
 from sqlalchemy import func, select
@@ -7,7 +9,7 @@ from sqlalchemy import func, select
 import factories
 from models.coalition import Offer
 from models.referral import Referral
-from models.referral_service import refer
+from models.referral_service import change_status, refer
 
 
 @pytest.fixture
@@ -99,6 +101,21 @@ def test_the_referral_shows_what_it_needs_of_the_person_and_nothing_else(form_cl
         assert shown in page
     for hidden in ("GEHEIM-DOEL", "1991", "Tigrinya", "zorg"):
         assert hidden not in page
+
+
+def test_a_referral_that_ended_shows_the_person_as_referred(form_client, session, world):
+    """Withdrawn, the referral needs nothing more: the level and days recorded since stay
+    with the gemeente."""
+    person = world["person"]
+    change_status(session, actor_id=world["referral"].created_by_id,
+                  referral_id=world["referral"].id, to_status="withdrawn")
+    person.level, person.availability = "B2", ["weekend"]
+    session.flush()
+    log_in(form_client, world["school"])
+    response = form_client.get(f"/partner/verwijzingen/{world['referral'].id}")
+    assert response.status_code == 200
+    shown = dict(re.findall(r'item-key">([^<]+)</dt><dd[^>]*>([^<]*)</dd>', text(response)))
+    assert (shown["Taalniveau"], shown["Beschikbaar"]) == ("A2", "ochtend")
 
 
 def test_the_partner_walks_the_lifecycle_and_a_decline_needs_a_reason(form_client, session,
