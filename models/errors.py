@@ -59,6 +59,9 @@ class NotEligible(DomainError):
     def __init__(self, message: str, failures: list[tuple[str, str]]):
         super().__init__(message)
         self.failures = failures  # [(rule, Dutch explanation)]
+        # The request's field that does not fit: the offer referred to, unless the caller
+        # names the offer otherwise (the waitlist's is in its URL: then the person).
+        self.field = "offer_id"
 
 
 class InvalidInput(DomainError):

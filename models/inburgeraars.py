@@ -38,15 +38,23 @@ def create_inburgeraar(
     fields: Mapping[str, Any],
     needs: Mapping[str, float] | None,
     pip: Mapping[str, Any] | None = None,
+    gemeente: str | None = None,
 ) -> Inburgeraar:
     """Record a new inburgeraar in ``gemeente_id`` (a klantmanager's own when None),
-    with their PIP when the gemeente has decided on one.
+    with their PIP when the gemeente has decided on one. ``gemeente`` names it as
+    the scenario format does, by its name, instead of or beside ``gemeente_id``.
 
     The needs are stored twice: as the needs, which later changes replace, and
     as the needs at intake (``Inburgeraar.intake_needs``), which stay as they were.
     """
     actor = access.get_actor(session, actor_id)
     errors = []
+    if gemeente is not None:
+        named = _gemeente_named(session, gemeente, gemeente_id, actor)
+        if isinstance(named, dict):
+            errors.append(named)
+        else:
+            gemeente_id = named
     if actor.role == "klantmanager":
         if gemeente_id not in (None, actor.gemeente_id):
             errors.append(_error(
@@ -55,7 +63,7 @@ def create_inburgeraar(
         gemeente_id = actor.gemeente_id
     elif actor.role != "coordinator":
         raise Forbidden("Deze rol heeft geen toegang tot inburgeraars.")
-    if gemeente_id is None:
+    if gemeente_id is None and gemeente is None:
         errors.append(_error("gemeente_id", "Geef de gemeente op."))
     elif session.get(Gemeente, gemeente_id) is None:
         errors.append(_error("gemeente_id", "Deze gemeente bestaat niet."))
@@ -81,6 +89,18 @@ def create_inburgeraar(
     session.add(person)
     session.flush()
     return person
+
+
+def _gemeente_named(session: Session, name: str, gemeente_id: int | None, actor):
+    """The id of the gemeente ``name``, or the error naming ``gemeente``."""
+    found = session.scalar(select(Gemeente.id).where(Gemeente.name == name.strip()))
+    if found is None:
+        return _error("gemeente", "Deze gemeente kent Wegwijs niet (een gemeente van de U16).")
+    if gemeente_id is not None and gemeente_id != found:
+        return _error("gemeente", "Deze gemeente is een andere dan die van gemeente_id.")
+    if actor.role == "klantmanager" and found != actor.gemeente_id:
+        return _error("gemeente", "Een klantmanager schrijft alleen in de eigen gemeente in.")
+    return found
 
 
 def update_inburgeraar(

@@ -23,7 +23,7 @@ def test_every_column_is_declared_or_the_records_own():
 def test_the_api_bodies_carry_every_field():
     assert set(schemas.InburgeraarFields.model_fields) == NAMES | {"needs", "pip"}
     assert set(schemas.Inburgeraar.model_fields) == NAMES | {
-        "id", "pseudonym", "gemeente_id", "needs", "pip"}
+        "id", "pseudonym", "gemeente_id", "gemeente", "needs", "pip"}
     assert set(audit_schemas.ExportedPerson.model_fields) >= NAMES
 
 

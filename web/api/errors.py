@@ -84,7 +84,7 @@ def domain_error(error: DomainError):
         extensions = {"referral_id": error.referral_id}
     if isinstance(error, NotEligible):
         errors = [
-            {"field": "offer_id", "message": message, "rule": rule}
+            {"field": error.field, "message": message, "rule": rule}
             for rule, message in error.failures
         ]
     return problem(

@@ -33,7 +33,8 @@ def list_inburgeraars():
     """The inburgeraars of the klantmanager's gemeente (all for the coordinator)."""
     statement = (
         access.inburgeraars_visible_to(current_user())
-        .options(selectinload(Inburgeraar.needs), selectinload(Inburgeraar.pip))
+        .options(selectinload(Inburgeraar.needs), selectinload(Inburgeraar.pip),
+                 selectinload(Inburgeraar.gemeente))
         .order_by(Inburgeraar.id)
     )
     people = db.session.scalars(statement).all()
@@ -52,12 +53,13 @@ def list_inburgeraars():
 def post_inburgeraar(json: schemas.InburgeraarCreate):
     """Record an inburgeraar, pseudonymously, with the needs of the brede intake."""
     fields = json.model_dump(
-        exclude_unset=True, exclude={"gemeente_id", "pseudonym", "needs", "pip"}
+        exclude_unset=True, exclude={"gemeente_id", "gemeente", "pseudonym", "needs", "pip"}
     )
     person = create_inburgeraar(
         db.session,
         actor_id=current_user().id,
         gemeente_id=json.gemeente_id,
+        gemeente=json.gemeente,
         pseudonym=json.pseudonym,
         fields=fields,
         needs=json.needs,

@@ -49,6 +49,7 @@ def inburgeraar(row: Inburgeraar) -> schemas.Inburgeraar:
         id=row.id,
         pseudonym=row.pseudonym,
         gemeente_id=row.gemeente_id,
+        gemeente=row.gemeente.name,
         **recorded_values(row),
         needs=row.needs_by_domain,
         pip=None if row.pip is None else schemas.Pip(**row.pip.as_dict()),

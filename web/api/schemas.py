@@ -478,8 +478,13 @@ class InburgeraarCreate(InburgeraarFields):
         default=None, description="Gegenereerd wanneer weggelaten of null"
     )
     gemeente_id: Id | None = Field(
-        default=None, description="Verplicht voor de coördinator; weggelaten of null bij een "
-        "klantmanager: de eigen gemeente"
+        default=None, description="Verplicht voor de coördinator (of gemeente); weggelaten of "
+        "null bij een klantmanager: de eigen gemeente"
+    )
+    gemeente: Annotated[str, Field(min_length=1, max_length=100, pattern=_NO_NUL)] | None = Field(
+        default=None, description="De naam van de gemeente (een gemeente van de U16), zoals "
+        "het scenarioformaat haar noemt: in plaats van of naast gemeente_id; weggelaten of null: "
+        "gemeente_id beslist"
     )
     needs: Needs = Field(description=NEEDS)
 
@@ -493,6 +498,7 @@ class Inburgeraar(BaseModel):
     id: int
     pseudonym: str
     gemeente_id: int
+    gemeente: str = Field(description="De naam van de gemeente, zoals het scenarioformaat")
     postcode: str | None
     gender: Gender | None
     birth_year: int | None

@@ -7,7 +7,8 @@ transaction); the token itself is written by the request's unit of work.
 
 from flask import Blueprint
 
-from models.sign_in import InvalidCredentials, code_check, sign_in
+from models.lockout import AccountLocked
+from models.sign_in import WRONG, InvalidCredentials, code_check, sign_in
 from models.tokens import issue_token, revoke_token
 from web.api import schemas
 from web.api.auth import ALL_ROLES, bearer_token, roles
@@ -29,13 +30,18 @@ def create_token(json: schemas.TokenRequest):
     """Sign in: a bearer token for an email, password and ``otp`` (the second factor).
 
     Wrong credentials, a missing or wrong ``otp`` give 401 with the same body
-    whether the email exists or not. More than 10 failed attempts for one
-    email within a minute give 429 with Retry-After.
+    whether the email exists or not, and so does a locked account. More than 10
+    failed attempts for one email within a minute give 429 with Retry-After.
     """
-    result = sign_in(db.session, json.email, current_origin(), password=json.password,
-                     factor=code_check(json.otp))
+    try:
+        result = sign_in(db.session, json.email, current_origin(), password=json.password,
+                         factor=code_check(json.otp))
+    except AccountLocked:
+        # API.md: the same 401 whether the email exists or not; only an existing account
+        # can be locked, so a locked one answers as a wrong password does.
+        raise InvalidCredentials(WRONG) from None
     if not result.complete:
-        raise InvalidCredentials("Het e-mailadres, het wachtwoord of de code klopt niet.")
+        raise InvalidCredentials(WRONG)
     token, expires_at = issue_token(db.session, result.user_id)
     return schemas.TokenResponse(token=token, expires_at=expires_at), 201
 

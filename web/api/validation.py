@@ -46,9 +46,14 @@ _FALLBACK = "Ongeldige waarde."
 def field_errors(error: ValidationError) -> list[dict]:
     """``[{"field", "message"}]`` for every failure, in Dutch, one per field."""
     found: dict[str, str] = {}
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False)
+    # An optional filter is "a value or absent" (``X | SkipJsonSchema[None]``): pydantic also
+    # reports the absent branch, at "<field>.none"; the value's own error names the field.
+    for item in sorted(items, key=lambda item: item["type"] == "none_required"):
         # Validators wrapped around a type add their own step ("function-before[...]").
         parts = [str(part) for part in item["loc"] if "[" not in str(part)]
+        if item["type"] == "none_required" and parts[-1:] == ["none"]:
+            parts = parts[:-1]
         field = ".".join(parts) or "body"
         if field not in found:
             found[field] = _message(item)
@@ -57,7 +62,12 @@ def field_errors(error: ValidationError) -> list[dict]:
 
 def _message(item: dict) -> str:
     template = _MESSAGES.get(item["type"], _FALLBACK)
+    context = dict(item.get("ctx", {}))
+    if isinstance(context.get("expected"), str):
+        # Pydantic lists the choices in English: "'a', 'b' or 'c'".
+        head, _, last = context["expected"].rpartition(" or ")
+        context["expected"] = f"{head} of {last}" if head else last
     try:
-        return template.format(**item.get("ctx", {}))
+        return template.format(**context)
     except (KeyError, IndexError):
         return _FALLBACK

@@ -4,6 +4,7 @@ from flask import Blueprint
 
 from models import waitlist
 from models.access import Viewer
+from models.errors import NotEligible
 from web.api import waitlist_schemas as schemas
 from web.api.auth import ALL_ROLES, current_user, roles
 from web.api.schemas import Problem
@@ -47,8 +48,12 @@ def join(offer_id: int, json: schemas.WaitlistJoin):
     the person is not eligible.
     """
     user = current_user()
-    entry = waitlist.join_waitlist(db.session, actor_id=user.id, offer_id=offer_id,
-                                   inburgeraar_id=json.inburgeraar_id, note=json.note)
+    try:
+        entry = waitlist.join_waitlist(db.session, actor_id=user.id, offer_id=offer_id,
+                                       inburgeraar_id=json.inburgeraar_id, note=json.note)
+    except NotEligible as error:
+        error.field = "inburgeraar_id"  # the offer is the URL's; the body names the person
+        raise
     position = waitlist.positions(db.session, [entry.offer_id])[entry.id]
     log_access("refer", [entry.inburgeraar_id])  # a referral that waits for a place
     return represent(entry, position, user), 201

@@ -85,3 +85,10 @@ def test_every_api_response_names_the_version_of_the_document(client, world):
     assert document.headers["API-Version"] == API_VERSION
     # The portal and HSDS are not /api/v1: they do not claim its version.
     assert "API-Version" not in client.get("/health").headers
+
+
+def test_the_explanation_names_the_version_the_document_has():
+    # docs/api-design-rules.md says which info.version the document keeps to.
+    named = re.findall(r"`info\.version` is the full semantic version \(`([^`]+)`\)",
+                       DEVIATIONS.read_text(encoding="utf-8"))
+    assert named == [API_VERSION]

@@ -146,3 +146,16 @@ def test_docs_page_and_openapi_document(client):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and b"/api/v1/referrals" in page.data
     assert b"<script src=\"http" not in page.data and b"cdn" not in page.data.lower()
+
+
+@pytest.mark.parametrize("url, fields", [
+    ("/api/v1/offers?domain=koken&partner_id=x", {"domain", "partner_id"}),
+    ("/api/v1/referrals?status=weg&offer_id=0", {"status", "offer_id"}),
+    ("/api/v1/partners?kind=school", {"kind"}),
+])
+def test_a_bad_filter_is_named_once_by_its_own_name_in_dutch(client, world, url, fields):
+    # An optional filter is "a value or absent": the absent branch is no field of the request.
+    body = assert_problem(client.get(url, headers=world["auth"]["coordinator"]), 422)
+    assert [e["field"] for e in body["errors"]] == sorted(fields, key=url.index)
+    choices = [e["message"] for e in body["errors"] if "een van deze waarden" in e["message"]]
+    assert choices and all(" or " not in m for m in choices)

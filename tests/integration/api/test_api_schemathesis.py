@@ -41,6 +41,8 @@ DATA_RULES = {
     "POST /coalition/what-if": {r"changes\[\d+\]\.offer_id": "an open offer in the database"},
     "POST /inburgeraars": {
         "gemeente_id": "the coordinator names one, a klantmanager not: the caller's role",
+        "gemeente": "a gemeente of the U16 (the database holds them), the caller's own for a "
+                    "klantmanager, the same as gemeente_id",
         "postcode": _POSTCODE,
         "mentor_id": "a peer mentor in the database",
         "pseudonym": "not yet in use",

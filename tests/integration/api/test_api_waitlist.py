@@ -59,6 +59,8 @@ def test_the_409s_and_the_422(client, session, world):
     session.commit()
     body = assert_problem(join(client, world, course.id, beginner.id), 422)
     assert [e["rule"] for e in body["errors"]] == ["level"]
+    # The offer is the URL's; the field of the body that does not fit it is the person.
+    assert [e["field"] for e in body["errors"]] == ["inburgeraar_id"]
     assert_problem(join(client, world, course.id, world["person_zeist"].id), 404)
     assert_problem(join(client, world, course.id, person.id, who="school"), 403)
     assert session.scalar(select(func.count()).select_from(WaitlistEntry)) == 1
