@@ -22,6 +22,8 @@ from models.personal_data import check_no_personal_data, personal_data_in
     ("Rekening NL91 ABNA 0417 1643 00", ["iban"]),
     ("iban nl91abna0417164300 graag", ["iban"]),
     ("DE89370400440532013000", ["iban"]),
+    # The longest kind, in groups of four: longer written out than any IBAN is compact.
+    ("Rekening MT84 MALT 0110 0001 2345 MTLC AST0 01S", ["iban"]),
     ("BSN 111222333, tel 0612345678, a@b.nl, NL91ABNA0417164300",
      ["bsn", "phone", "email", "iban"]),
 ])
@@ -58,3 +60,21 @@ def test_the_error_names_the_field_and_says_why_in_dutch():
     assert error["field"] == "reason"
     assert "een telefoonnummer en een e-mailadres" in error["message"]
     assert "niet voor wie de inburgeraar is" in error["message"]
+
+
+@pytest.mark.parametrize("text, listed", [
+    ("BSN 111222333", "een BSN"),
+    ("Bel 06-12345678 of mail a@b.nl", "een telefoonnummer en een e-mailadres"),
+    ("BSN 111222333, tel 0612345678, a@b.nl",
+     "een BSN, een telefoonnummer en een e-mailadres"),
+    ("BSN 111222333, tel 0612345678, a@b.nl, NL91ABNA0417164300",
+     "een BSN, een telefoonnummer, een e-mailadres en een IBAN (rekeningnummer)"),
+])
+def test_the_message_lists_what_was_found_and_says_what_to_do(text, listed):
+    with pytest.raises(InvalidInput) as raised:
+        check_no_personal_data(text, "note")
+    expected = (f"Deze tekst bevat {listed}. Een toelichting is voor wat de partner moet weten, "
+                "niet voor wie de inburgeraar is: haal het weg; de partner ziet alleen het "
+                "pseudoniem.")
+    assert raised.value.message == expected
+    assert raised.value.errors == [{"field": "note", "message": expected}]

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 import factories
 from models.base import now_utc
-from models.offers import create_offer
+from models.errors import Forbidden
+from models.offers import create_offer, update_offer
 from models.referral import Referral
 from models.referral_service import refer
 from models.unit_of_work import UnitOfWork
@@ -312,3 +313,26 @@ def test_a_werkgever_posts_only_plekken_with_their_fields(client, world):
     job_at_school = client.post("/api/v1/offers", headers=school, json={
         "title": "Baan", "domain": "werk", "kind": "baan", "capacity": 1})
     assert [e["field"] for e in assert_problem(job_at_school, 422)["errors"]] == ["kind"]
+
+
+def test_what_is_out_of_reach_or_forbidden_is_named_in_dutch(client, session, world):
+    """The problem's detail names what the caller was refused, as API.md's problems do."""
+    def detail(response, status):
+        return assert_problem(response, status)["detail"]
+
+    km, employer = world["auth"]["km_utrecht"], world["auth"]["employer"]
+    zeist = world["person_zeist"].id
+    closed = factories.offer(session, partner=world["school"], closed_at=now_utc())
+    assert detail(client.get(f"/api/v1/inburgeraars/{zeist}/matches", headers=km),
+                  404) == "Deze inburgeraar bestaat niet."
+    assert detail(client.get(f"/api/v1/offers/{closed.id}", headers=km),
+                  404) == "Dit aanbod bestaat niet."
+    course = f"/api/v1/offers/{world['course'].id}"
+    assert detail(client.patch(course, headers=employer, json={"capacity": 1}),
+                  404) == "Dit aanbod bestaat niet."
+    # The API refuses the klantmanager's role before the rule; the rule refuses it as well.
+    with pytest.raises(Forbidden) as refused:
+        update_offer(session, actor_id=world["users"]["km_utrecht"].id,
+                     offer_id=world["course"].id, changes={"capacity": 1})
+    assert refused.value.message == "Alleen de partner zelf of de coördinator beheert aanbod."
+    assert world["course"].capacity == 5

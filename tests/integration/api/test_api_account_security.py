@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 import factories
 from conftest import make_test_app
-from models.account_events import CLI
+from models.account_events import CLI, AccountEvent
 from models.accounts import request_reset, reset_password
 from models.audit import AccessLog
 from models.auth import ApiToken
 from models.base import now_utc
-from models.lockout import LOCKOUT_AFTER
+from models.errors import Forbidden
+from models.lockout import LOCKOUT_AFTER, unlock_account
 from models.outbox import OutboxMail
 from models.passwords import password_problems
 from models.sign_in import InvalidCredentials, sign_in
@@ -81,6 +82,43 @@ def test_locked_account_gets_the_401_of_an_unknown_email_and_the_coordinator_unl
     assert_problem(client.post(unlock, headers=world["auth"]["km_utrecht"]), 403)
     assert client.post(unlock, headers=world["auth"]["coordinator"]).status_code == 204
     assert _login(client, user.email, PASSWORD).status_code == 201
+
+
+def test_an_unlock_gives_every_try_back_and_is_recorded_with_who_unlocked_whom(
+        client, session, world):
+    user = factories.user(session, role="klantmanager", password=PASSWORD)
+    start = now_utc()
+    # Locked after failures, then one more failure counted after the lock ends.
+    for n in range(LOCKOUT_AFTER):
+        with pytest.raises(InvalidCredentials):
+            check_credentials(session, user.email, "geraden", now=start + timedelta(minutes=2 * n))
+    session.commit()
+    coordinator = world["users"]["coordinator"]
+    unlock = f"/api/v1/users/{user.id}/unlock"
+    assert client.post(unlock, headers=world["auth"]["coordinator"]).status_code == 204
+    event = session.scalars(select(AccountEvent).where(AccountEvent.action == "unlocked")).one()
+    assert (event.actor_id, event.user_id, event.channel) == (coordinator.id, user.id, "api")
+    # After the unlock the account has all its tries again before it locks.
+    later = start + timedelta(hours=1)
+    for n in range(LOCKOUT_AFTER - 1):
+        with pytest.raises(InvalidCredentials):
+            check_credentials(session, user.email, "geraden", now=later + timedelta(minutes=2 * n))
+    assert check_credentials(session, user.email, PASSWORD, now=later + timedelta(hours=1))
+
+
+def test_an_unlock_names_who_may_not_and_what_does_not_exist(client, session, world):
+    user = factories.user(session, role="klantmanager", password=PASSWORD)
+    user.locked_until = now_utc() + timedelta(minutes=30)
+    session.commit()
+    missing = assert_problem(client.post("/api/v1/users/999999/unlock",
+                                         headers=world["auth"]["coordinator"]), 404)
+    assert missing["detail"] == "Dit account bestaat niet."
+    # The API refuses the klantmanager's role before the rule; the rule refuses it as well.
+    with pytest.raises(Forbidden) as refused:
+        unlock_account(session, actor_id=world["users"]["km_utrecht"].id, user_id=user.id)
+    assert refused.value.message == "Alleen de coördinator deblokkeert accounts."
+    session.rollback()
+    assert user.locked_until is not None
 
 
 def test_unlock_command(runner, session):
