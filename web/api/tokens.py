@@ -7,7 +7,6 @@ transaction); the token itself is written by the request's unit of work.
 
 from flask import Blueprint
 
-from models.lockout import AccountLocked
 from models.sign_in import WRONG, InvalidCredentials, code_check, sign_in
 from models.tokens import issue_token, revoke_token
 from web.api import schemas
@@ -33,13 +32,8 @@ def create_token(json: schemas.TokenRequest):
     whether the email exists or not, and so does a locked account. More than 10
     failed attempts for one email within a minute give 429 with Retry-After.
     """
-    try:
-        result = sign_in(db.session, json.email, current_origin(), password=json.password,
-                         factor=code_check(json.otp))
-    except AccountLocked:
-        # API.md: the same 401 whether the email exists or not; only an existing account
-        # can be locked, so a locked one answers as a wrong password does.
-        raise InvalidCredentials(WRONG) from None
+    result = sign_in(db.session, json.email, current_origin(), password=json.password,
+                     factor=code_check(json.otp))
     if not result.complete:
         raise InvalidCredentials(WRONG)
     token, expires_at = issue_token(db.session, result.user_id)
