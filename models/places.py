@@ -319,7 +319,8 @@ def handle_events(session: Session) -> None:
     Closes first, then promotions: of the offers with a freed place or new places, and of
     those where a person whose referral ended waits (they may have been passed over). Their
     rows are locked in offer-id order before any promotion locks a person (one lock order
-    for every writer). Then mails, in the order the moves happened.
+    for every writer), and the people waiting in them too, in id order. Then mails, in the
+    order the moves happened.
     """
     while events := session.info.pop(_EVENTS, None):
         for offer_id in sorted({e.offer_id for e in events if isinstance(e, OfferClosed)}):
@@ -328,6 +329,9 @@ def handle_events(session: Session) -> None:
                            | _offers_waited_for(session, events))
         for offer_id in promoting:
             lock_offer(session, offer_id, open_only=False)
+        # Then everyone waiting there, in id order: locked one by one in queue order, two
+        # promotions whose queues hold two people in opposite order deadlocked.
+        referral_rules.lock_people(session, _waiting_in(session, promoting))
         for offer_id in promoting:
             fill_freed_places(session, offer_id)
         for happened in events:
@@ -374,6 +378,14 @@ def _offers_waited_for(session: Session, events: list) -> set[int]:
         return set()
     return set(session.scalars(select(WaitlistEntry.offer_id).where(
         WaitlistEntry.inburgeraar_id.in_(people), WaitlistEntry.status == "waiting")))
+
+
+def _waiting_in(session: Session, offer_ids: list[int]) -> list[int]:
+    """The people waiting in these offers' queues."""
+    if not offer_ids:
+        return []
+    return list(session.scalars(select(WaitlistEntry.inburgeraar_id).where(
+        WaitlistEntry.offer_id.in_(offer_ids), WaitlistEntry.status == "waiting")))
 
 
 def _pass_over(session: Session, entry_id: int, now: datetime, rule: str) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 import factories
 from databases import migrated_postgres
-from models import Referral, WaitlistEntry
+from models import Offer, Referral, WaitlistEntry
 from models.capacity import HOLDING_STATUSES
 from models.errors import DomainError
 from models.referral_service import change_status, refer
@@ -143,3 +143,66 @@ def test_a_leave_racing_a_decline_keeps_the_person_off_the_list(pg):
             Referral.offer_id == offer_id, Referral.status.in_(HOLDING_STATUSES)))
     assert [statuses[e] for e in entries] == ["withdrawn", "referred", "waiting", "waiting"]
     assert referred_left == 0 and holding == CAPACITY
+
+
+@pytest.mark.postgres
+def test_two_promotions_whose_queues_cross_both_go_through(pg, monkeypatch):
+    """Two partners add places at once to two full offers whose queues hold the same two
+    people in opposite order (P then Q, and Q then P). Each promotion locks the people it
+    looks at; taken in queue order they crossed, PostgreSQL found a deadlock and ended one
+    capacity change with an error (a 500). A barrier holds each promotion after its first
+    person, so the crossing happens every time; once people are locked in id order the
+    second promotion waits at its start and the barrier times out."""
+    import contextlib
+
+    from models import referral_rules
+    from models.offers import update_offer
+
+    sessions = pg
+    with sessions() as session:
+        partner_user = factories.user(session, role="partner")
+        km = factories.user(session, role="klantmanager")
+        partner_id, km_id = partner_user.id, km.id
+        offers = [factories.offer(session, partner_id=partner_user.partner_id, capacity=1).id
+                  for _ in range(2)]
+        with UnitOfWork(session):
+            for offer_id in offers:
+                refer(session, actor_id=km_id, offer_id=offer_id,
+                      inburgeraar_id=factories.inburgeraar(session).id)
+        p, q = (factories.inburgeraar(session).id for _ in range(2))
+        for offer_id, queue in zip(offers, [(p, q), (q, p)], strict=True):
+            for person_id in queue:
+                with UnitOfWork(session):
+                    join_waitlist(session, actor_id=km_id, offer_id=offer_id,
+                                  inburgeraar_id=person_id)
+
+    after_first_person = threading.Barrier(2, timeout=2)
+    refusals = referral_rules.refusals
+    seen = threading.local()
+
+    def refusals_then_wait(*args, **kwargs):
+        found = refusals(*args, **kwargs)
+        if not getattr(seen, "first", False):
+            seen.first = True
+            with contextlib.suppress(threading.BrokenBarrierError):  # the other waits
+                after_first_person.wait()
+        return found
+
+    monkeypatch.setattr(referral_rules, "refusals", refusals_then_wait)
+
+    def add_places(offer_id):
+        with sessions() as session, UnitOfWork(session):
+            update_offer(session, actor_id=partner_id, offer_id=offer_id,
+                         changes={"capacity": 3})
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for job in [pool.submit(add_places, offer_id) for offer_id in offers]:
+            job.result()
+    with sessions() as session:
+        capacities = session.scalars(select(Offer.capacity).where(Offer.id.in_(offers))).all()
+        taal = session.scalars(select(func.count()).select_from(Referral)
+                               .where(Referral.inburgeraar_id.in_([p, q]),
+                                      Referral.status.in_(HOLDING_STATUSES))
+                               .group_by(Referral.inburgeraar_id)).all()
+    assert capacities == [3, 3]
+    assert taal == [1, 1]  # each promoted once; the other queue passed them over (domain)
