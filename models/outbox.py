@@ -34,12 +34,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
     delete,
     select,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from models.account_links import PATHS as LINK_PATHS
 from models.base import Base, now_utc
 from models.vocabulary import in_set
 
@@ -173,12 +175,20 @@ def still_mine(session: Session, mail_id: int, *, worker: str, now: datetime) ->
     ) is not None
 
 
+def _without_secret():
+    """The mail's path without a mailed link's secret (an invitation's, a reset's): the link
+    is stored as SHA-256 only (models/account_links.py); the outbox holds it while it still
+    has to deliver it, and no longer."""
+    return case(*((OutboxMail.path.startswith(prefix), prefix) for prefix in LINK_PATHS.values()),
+                else_=OutboxMail.path)
+
+
 def mark_sent(session: Session, mail_id: int, *, worker: str, now: datetime) -> None:
     session.execute(
         update(OutboxMail)
         .where(OutboxMail.id == mail_id, OutboxMail.claimed_by == worker)
         .values(status="sent", sent_at=now, claimed_until=None,
-                attempts=OutboxMail.attempts + 1, last_error=None)
+                attempts=OutboxMail.attempts + 1, last_error=None, path=_without_secret())
     )
 
 
@@ -199,6 +209,7 @@ def mark_failed(session: Session, mail_id: int, attempts_before: int, *, worker:
             next_attempt_at=now if give_up else now + retry_delay(attempts, retry_base),
             claimed_until=None,
             last_error=error[:2000],
+            **({"path": _without_secret()} if give_up else {}),
         )
     )
 

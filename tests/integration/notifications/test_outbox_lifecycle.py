@@ -108,3 +108,22 @@ def test_health_tells_the_age_of_the_oldest_unsent_mail_and_of_the_heartbeat(
     assert body["status"] == "ok"
     assert 7200 <= body["mail"]["oldest_unsent_seconds"] < 7260
     assert 600 <= body["mail"]["worker_heartbeat_seconds"] < 660
+
+
+def test_a_mailed_link_leaves_the_outbox_once_handed_over_or_given_up(session):
+    """Account links are stored as SHA-256 only: the outbox keeps a link's secret only while
+    it still has to deliver it."""
+    secret = "Zq1-geheim-van-de-uitnodiging"
+    mails = [factories.outbox_mail(session, kind="account", path=f"{prefix}{secret}")
+             for prefix in ("/uitnodiging/", "/wachtwoord-herstellen/", "/uitnodiging/",
+                            "/uitnodiging/")]
+    claimed(session)
+    now = now_utc()
+    with UnitOfWork(session):
+        mark_sent(session, mails[0].id, worker="w1", now=now)
+        mark_sent(session, mails[1].id, worker="w1", now=now)
+        mark_failed(session, mails[2].id, 0, worker="w1", now=now, error="550", permanent=True)
+        mark_failed(session, mails[3].id, 0, worker="w1", now=now, error="451 later")
+    session.expire_all()
+    assert [m.path for m in mails] == [
+        "/uitnodiging/", "/wachtwoord-herstellen/", "/uitnodiging/", f"/uitnodiging/{secret}"]
