@@ -221,3 +221,22 @@ def test_a_partners_refused_move_shows_the_person_again_and_logs_it(form_client,
     assert response.status_code == 422
     assert world["person"].pseudonym in response.get_data(as_text=True)
     _logged(session, before, world["school"], f"POST {url}", [("read", world["person"].id)])
+
+
+def test_referring_from_the_proposal_logs_the_referred_and_the_people_shown(form_client,
+                                                                            session, world):
+    """The answer lists every ticked row by pseudonym, with why it was not referred."""
+    full = factories.offer(session, partner_id=world["school"].partner_id, capacity=0)
+    course = world["course"].id
+    first, second = world["person"], world["second"]
+    log_in(form_client, world["km"])
+    before = _last_id(session)
+    response = form_client.post("/klantmanager/verdeelvoorstel/verwijzen", data={
+        "row": [f"{first.id}-taal", f"{second.id}-taal"],
+        f"proposed-{first.id}-taal": course, f"offer-{first.id}-taal": course,
+        f"proposed-{second.id}-taal": course, f"offer-{second.id}-taal": full.id,
+        f"reason_code-{second.id}-taal": "voorkeur",
+    })
+    assert response.status_code == 200 and second.pseudonym in response.get_data(as_text=True)
+    _logged(session, before, world["km"], "POST /klantmanager/verdeelvoorstel/verwijzen",
+            [("refer", first.id), ("list", second.id)])

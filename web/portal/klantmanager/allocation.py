@@ -84,6 +84,11 @@ def refer_proposal():
         access.inburgeraars_visible_to(access.get_actor(db.session, actor_id()))
         .where(Inburgeraar.id.in_(person_ids)))}
     log_access("refer", [o.row.inburgeraar_id for o in referred])
+    # The rows not referred are shown too, by pseudonym and with why not.
+    shown = [person_id for person_id in people
+             if person_id not in {o.row.inburgeraar_id for o in referred}]
+    if shown:
+        log_access("list", shown)
     # Some rows referred: a success that commits them; none: nothing was written.
     return render_template(
         "klantmanager/allocation_referred.html", outcomes=outcomes, people=people,
