@@ -141,7 +141,7 @@ def _describe(error):
     if "propertyNames" in error.schema_path:
         path.append(instance)
     if kind == "enum":
-        return path, f"{_short(instance)} is not a {vocab.noun_for(allowed)}"
+        return path, f"{_short(instance)} is not {vocab.a_noun_for(allowed)}"
     if kind == "const":
         return path, f"{_short(instance)} is not supported (expected {allowed!r})"
     if kind == "type":
@@ -198,7 +198,7 @@ def validate_document(doc):
 
 def _check_value(path, value, allowed):
     if value is not None and value not in allowed:
-        yield path, f"{_short(value)} is not a {vocab.noun_for(allowed)}"
+        yield path, f"{_short(value)} is not {vocab.a_noun_for(allowed)}"
 
 
 def _check_values(path, values, allowed):

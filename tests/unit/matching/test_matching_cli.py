@@ -171,6 +171,13 @@ BAD = [
      "history[0].inburgeraar_id: 'i9' is not an inburgeraar"),
     ("history offer", lambda d: d["history"][1].update(offer_id="o9"),
      "history[1].offer_id: 'o9' is not an offer"),
+    # "an" before a vowel, as the contract's English reads.
+    ("offer kind", lambda d: d["offers"][0].update(kind="cursus"),
+     "offers[0].kind: 'cursus' is not an offer kind"),
+    ("education", lambda d: d["inburgeraars"][0].update(education="phd"),
+     "inburgeraars[0].education: 'phd' is not an education level"),
+    ("outcome", lambda d: d["history"][0].update(outcome="failed"),
+     "history[0].outcome: 'failed' is not an outcome"),
     ("first in document order", lambda d: (d["offers"][3].update(min_level="B3"),
                                            d["offers"][1].update(domain="sport")),
      "offers[1].domain: "),
