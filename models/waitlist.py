@@ -45,11 +45,13 @@ def join_waitlist(
     bad_note = note_errors(note)
     person = access.get_inburgeraar(session, actor, inburgeraar_id)
     offer = places.lock_offer(session, offer_id)
+    held = holds_referral(session, person.id, offer.id)
     if bad_note:  # named with the rules the person fails, in one 422; before the 409s
-        failures = eligibility_failures(session, person.id, offer.id)
+        # (A referral held to the offer is the 409's, not a rule the person fails.)
+        failures = [] if held else eligibility_failures(session, person.id, offer.id)
         raise (not_eligible(failures, also=bad_note) if failures
                else invalid_input(bad_note, "De wachtlijstplaats heeft ongeldige velden."))
-    if holds_referral(session, person.id, offer.id):
+    if held:
         raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
     if session.scalar(select(WaitlistEntry.id).where(
         WaitlistEntry.offer_id == offer.id, WaitlistEntry.inburgeraar_id == person.id,

@@ -48,6 +48,19 @@ def test_a_note_with_personal_data_still_comes_before_a_conflict(client, session
     assert [e["field"] for e in assert_problem(response, 422)["errors"]] == ["note"]
 
 
+def test_a_note_on_a_waitlist_comes_before_the_referral_held(client, session, world):
+    person, course = world["person_utrecht"], world["course"]
+    with UnitOfWork(session):
+        refer(session, actor_id=world["users"]["km_utrecht"].id, inburgeraar_id=person.id,
+              offer_id=course.id)
+    course.capacity = 1
+    session.commit()
+    response = client.post(f"/api/v1/offers/{course.id}/waitlist",
+                           headers=world["auth"]["km_utrecht"],
+                           json={"inburgeraar_id": person.id, "note": PHONE})
+    assert [e["field"] for e in assert_problem(response, 422)["errors"]] == ["note"]
+
+
 def test_joining_a_waitlist_names_the_note_and_the_rule_at_once(client, session, world):
     person, course = _beginner_and_course(session, world, capacity=0)
     response = client.post(f"/api/v1/offers/{course.id}/waitlist",
