@@ -7,6 +7,7 @@ from api_world import assert_problem
 from sqlalchemy import func, select
 
 import factories
+from models.people import Inburgeraar
 from models.referral import Referral
 from models.referral_service import refer
 from models.unit_of_work import UnitOfWork
@@ -81,3 +82,35 @@ def test_a_decline_names_the_missing_code_and_the_reason_at_once(client, session
     assert sorted(e["field"] for e in errors) == ["reason", "reason_code"]
     session.refresh(referral)
     assert referral.status == "sent"
+
+
+def _fields(response) -> list[str]:
+    return sorted(e["field"] for e in assert_problem(response, 422)["errors"])
+
+
+def test_a_postcode_outside_the_u16_is_named_beside_an_invalid_field(client, session, world):
+    before = session.scalar(select(func.count()).select_from(Inburgeraar))
+    response = client.post("/api/v1/inburgeraars", headers=world["auth"]["km_utrecht"],
+                           json={"needs": {"taal": 1}, "level": "B3", "postcode": "1012",
+                                 "mentor_id": 2_000_000_000})
+    assert _fields(response) == ["level", "mentor_id", "postcode"]
+    assert session.scalar(select(func.count()).select_from(Inburgeraar)) == before
+    response = client.patch(f"/api/v1/offers/{world['course'].id}",
+                            headers=world["auth"]["school"],
+                            json={"capacity": -1, "postcode": "1012"})
+    assert _fields(response) == ["capacity", "postcode"]
+
+
+def test_a_field_of_the_wrong_shape_is_named_once(client, world):
+    response = client.post("/api/v1/inburgeraars", headers=world["auth"]["km_utrecht"],
+                           json={"needs": {"taal": 1}, "postcode": "abc", "mentor_id": "x"})
+    assert _fields(response) == ["mentor_id", "postcode"]
+
+
+def test_what_if_names_an_unknown_offer_beside_a_negative_capacity(client, world):
+    response = client.post("/api/v1/coalition/what-if", headers=world["auth"]["coordinator"],
+                           json={"changes": [{"offer_id": 2_000_000_000, "capacity": 5},
+                                             {"offer_id": world["course"].id, "capacity": -1},
+                                             {"offer_id": 2**40, "capacity": 1}]})
+    assert _fields(response) == ["changes.1.capacity", "changes.2.offer_id",
+                                 "changes[0].offer_id"]
