@@ -114,3 +114,11 @@ def test_what_if_names_an_unknown_offer_beside_a_negative_capacity(client, world
                                              {"offer_id": 2**40, "capacity": 1}]})
     assert _fields(response) == ["changes.1.capacity", "changes.2.offer_id",
                                  "changes[0].offer_id"]
+
+
+def test_a_partner_names_its_gemeente_and_ties_beside_an_invalid_field(client, world):
+    response = client.post("/api/v1/partners", headers=world["auth"]["coordinator"],
+                           json={"name": "Nieuw (fictief)", "kind": "school",
+                                 "gemeente": "Amsterdam", "postcode": "1012",
+                                 "ties": [2_000_000_000]})
+    assert _fields(response) == ["gemeente", "kind", "postcode", "ties"]
