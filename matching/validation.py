@@ -18,8 +18,8 @@ from matching import vocab
 from matching.errors import ScenarioError
 from matching.geo import pc4_table
 
-__all__ = ["AS_REFERRED_FIELDS", "check_scenario", "format_path", "scenario_schema",
-           "validate_document"]
+__all__ = ["AS_REFERRED_FIELDS", "check_scenario", "format_path", "integer_fields",
+           "scenario_schema", "validate_document"]
 
 _TYPE_NAMES = {
     "object": "an object",
@@ -47,6 +47,19 @@ def scenario_schema():
     """
     path = resources.files("matching") / "contract" / "scenario.schema.json"
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def integer_fields(kind):
+    """The fields the schema types ``integer`` in one of its objects (``$defs``).
+
+    Examples
+    --------
+    >>> sorted(integer_fields("offer"))
+    ['capacity', 'max_age', 'min_age']
+    """
+    properties = scenario_schema()["$defs"][kind].get("properties", {})
+    return frozenset(name for name, spec in properties.items() if spec.get("type") == "integer")
 
 
 def _inline(node, defs):

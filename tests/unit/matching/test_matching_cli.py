@@ -392,3 +392,19 @@ def test_the_allocation_document_is_the_one_json_dumps_writes(allocation_doc, ob
     plain = io.StringIO()  # a stream without a binary buffer beneath
     write_allocation(doc, plain)
     assert plain.getvalue() == expected
+
+
+def test_a_whole_number_written_with_a_fraction_is_an_integer(example_doc, monkeypatch, capsys):
+    # The schema's "integer" (JSON Schema 2020-12) takes 2.0: such a scenario is valid input.
+    example_doc["offers"][0]["capacity"] = 2.0
+    example_doc["offers"][2]["min_age"] = 18.0
+    example_doc["inburgeraars"][0]["birth_year"] = 1991.0
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(example_doc)))
+    assert main(["rank", "-", "--inburgeraar", "i1"]) == 0
+    out, err = capsys.readouterr()
+    matches = json.loads(out)["rankings"][0]["matches"]
+    assert "o1" in [m["offer_id"] for m in matches]
+    example_doc["offers"][0]["capacity"] = 2.5  # not whole: still refused, naming the field
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(example_doc)))
+    assert main(["rank", "-"]) == 2
+    assert capsys.readouterr().err.startswith("offers[0].capacity: 2.5 is not")
