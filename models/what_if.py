@@ -51,14 +51,14 @@ def change_errors(session: Session, changes: list[tuple[object, object]]) -> lis
         if offer_id is None:
             pass
         elif offer_id not in open_ids:
-            errors.append({"field": f"changes[{k}].offer_id",
+            errors.append({"field": f"changes.{k}.offer_id",
                            "message": f"geen open aanbod met id {offer_id}"})
         elif offer_id in ids[:k]:
-            errors.append({"field": f"changes[{k}].offer_id",
+            errors.append({"field": f"changes.{k}.offer_id",
                            "message": f"aanbod {offer_id} staat er al in, als "
-                                      f"changes[{ids.index(offer_id)}]"})
+                                      f"changes.{ids.index(offer_id)}"})
         if capacity is not None and capacity < 0:
-            errors.append({"field": f"changes[{k}].capacity",
+            errors.append({"field": f"changes.{k}.capacity",
                            "message": "het aantal plaatsen kan niet negatief zijn"})
     return errors
 

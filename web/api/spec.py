@@ -71,7 +71,7 @@ def _with_reference_errors(errors: list[dict]) -> list[dict]:
 
 
 def _dotted(field: str) -> str:
-    # "changes[0].offer_id" (a use case's) and "changes.0.offer_id" (pydantic's) are one field.
+    # "changes[0].offer_id" and "changes.0.offer_id" (pydantic's way, the API's) are one field.
     return re.sub(r"\[(\d+)\]", r".\1", field)
 
 

@@ -37,7 +37,7 @@ DATA_RULES = {
         "current_password": "the account's own password",
         "new_password": "not the account's email, not a common password",
     },
-    "POST /coalition/what-if": {r"changes\[\d+\]\.offer_id": "an open offer in the database"},
+    "POST /coalition/what-if": {r"changes\.\d+\.offer_id": "an open offer in the database"},
     "POST /inburgeraars": {
         "gemeente_id": "the coordinator names one, a klantmanager not: the caller's role",
         "gemeente": "a gemeente of the U16 (the database holds them), the caller's own for a "
