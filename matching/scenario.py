@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from matching.collector import gc_paused
 from matching.errors import ScenarioError
-from matching.validation import check_scenario, validate_document
+from matching.validation import check_scenario, integer_fields, validate_document
 
 __all__ = [
     "DEFAULT_MAX_TRAVEL_KM",
@@ -138,9 +138,13 @@ class Scenario:
     forecast: Sequence[Inburgeraar] = ()
 
 
-def _build(cls, obj):
-    # Schema-valid objects carry only known fields; JSON lists become tuples.
-    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in obj.items()})
+def _build(cls, obj, kind):
+    # Schema-valid objects carry only known fields; JSON lists become tuples. JSON Schema's
+    # "integer" takes 2.0 too: the schema's integer fields are read as the int they are.
+    whole = integer_fields(kind)
+    return cls(**{k: tuple(v) if isinstance(v, list) else
+                  int(v) if k in whole and isinstance(v, float) and v.is_integer() else v
+                  for k, v in obj.items()})
 
 
 def load_scenario(doc):
@@ -170,11 +174,11 @@ def load_scenario(doc):
     scenario = Scenario(
         version=doc["version"],
         reference_date=dt.date.fromisoformat(doc["reference_date"]),
-        partners=tuple(_build(Partner, p) for p in doc["partners"]),
-        offers=tuple(_build(Offer, o) for o in doc["offers"]),
-        inburgeraars=tuple(_build(Inburgeraar, i) for i in doc["inburgeraars"]),
-        history=tuple(_build(HistoryEntry, h) for h in doc.get("history", ())),
-        forecast=tuple(_build(Inburgeraar, i) for i in doc.get("forecast", ())),
+        partners=tuple(_build(Partner, p, "partner") for p in doc["partners"]),
+        offers=tuple(_build(Offer, o, "offer") for o in doc["offers"]),
+        inburgeraars=tuple(_build(Inburgeraar, i, "inburgeraar") for i in doc["inburgeraars"]),
+        history=tuple(_build(HistoryEntry, h, "referral") for h in doc.get("history", ())),
+        forecast=tuple(_build(Inburgeraar, i, "inburgeraar") for i in doc.get("forecast", ())),
     )
     check_scenario(scenario, doc)
     return scenario

@@ -35,7 +35,7 @@ def _codes(values, allowed, path):
     out = np.array([lookup.get(v, -2) for v in values], dtype=np.int16).reshape(-1)
     if (out == -2).any():
         k = int(np.argmax(out == -2))
-        raise ScenarioError(path(k), f"{values[k]!r} is not a {vocab.noun_for(allowed)}")
+        raise ScenarioError(path(k), f"{values[k]!r} is not {vocab.a_noun_for(allowed)}")
     return out
 
 

@@ -18,8 +18,8 @@ from matching import vocab
 from matching.errors import ScenarioError
 from matching.geo import pc4_table
 
-__all__ = ["AS_REFERRED_FIELDS", "check_scenario", "format_path", "scenario_schema",
-           "validate_document"]
+__all__ = ["AS_REFERRED_FIELDS", "check_scenario", "format_path", "integer_fields",
+           "scenario_schema", "validate_document"]
 
 _TYPE_NAMES = {
     "object": "an object",
@@ -47,6 +47,19 @@ def scenario_schema():
     """
     path = resources.files("matching") / "contract" / "scenario.schema.json"
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def integer_fields(kind):
+    """The fields the schema types ``integer`` in one of its objects (``$defs``).
+
+    Examples
+    --------
+    >>> sorted(integer_fields("offer"))
+    ['capacity', 'max_age', 'min_age']
+    """
+    properties = scenario_schema()["$defs"][kind].get("properties", {})
+    return frozenset(name for name, spec in properties.items() if spec.get("type") == "integer")
 
 
 def _inline(node, defs):
@@ -141,7 +154,7 @@ def _describe(error):
     if "propertyNames" in error.schema_path:
         path.append(instance)
     if kind == "enum":
-        return path, f"{_short(instance)} is not a {vocab.noun_for(allowed)}"
+        return path, f"{_short(instance)} is not {vocab.a_noun_for(allowed)}"
     if kind == "const":
         return path, f"{_short(instance)} is not supported (expected {allowed!r})"
     if kind == "type":
@@ -198,7 +211,7 @@ def validate_document(doc):
 
 def _check_value(path, value, allowed):
     if value is not None and value not in allowed:
-        yield path, f"{_short(value)} is not a {vocab.noun_for(allowed)}"
+        yield path, f"{_short(value)} is not {vocab.a_noun_for(allowed)}"
 
 
 def _check_values(path, values, allowed):

@@ -18,6 +18,7 @@ __all__ = [
     "OUTCOMES",
     "PARTNER_KINDS",
     "REASON_CODES",
+    "a_noun_for",
     "noun_for",
 ]
 
@@ -70,3 +71,19 @@ def noun_for(values):
     """
     noun = _NOUNS.get(tuple(values))
     return noun if noun else "one of " + ", ".join(repr(v) for v in values)
+
+
+def a_noun_for(values):
+    """``noun_for`` with its article, as a message reads: "an offer kind", "a level".
+
+    Examples
+    --------
+    >>> a_noun_for(["completed", "dropped", "declined", "ongoing"])
+    'an outcome'
+    >>> a_noun_for(["x", "y"])
+    "one of 'x', 'y'"
+    """
+    noun = noun_for(values)
+    if noun.startswith("one of "):
+        return noun
+    return ("an " if noun[0] in "aeiou" else "a ") + noun

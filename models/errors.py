@@ -62,6 +62,9 @@ class NotEligible(DomainError):
         # The request's field that does not fit: the offer referred to, unless the caller
         # names the offer otherwise (the waitlist's is in its URL: then the person).
         self.field = "offer_id"
+        # Other bad fields of the same request (a note), named beside the rules: a 422
+        # names every bad field at once.
+        self.also: list[dict[str, str]] = []
 
 
 class InvalidInput(DomainError):
@@ -70,6 +73,11 @@ class InvalidInput(DomainError):
     def __init__(self, message: str, errors: list[dict[str, str]]):
         super().__init__(message)
         self.errors = errors  # [{"field": ..., "message": ...}]
+
+
+def invalid_input(errors: list[dict[str, str]], summary: str) -> InvalidInput:
+    """The 422 naming ``errors``: the one message as detail, else ``summary``."""
+    return InvalidInput(errors[0]["message"] if len(errors) == 1 else summary, errors)
 
 
 class DomainUnderWay(Conflict):

@@ -172,11 +172,22 @@ def _clean(fields: Mapping[str, Any]) -> dict:
 
 
 def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:
-    errors = person_field_errors(values)
-    if values.get("postcode") and session.get(Postcode, values["postcode"]) is None:
+    return person_field_errors(values) + reference_errors(session, values)
+
+
+def reference_errors(session: Session, values: Mapping[str, Any]) -> list[dict]:
+    """The person's fields that must name what the database holds: a postcode of the U16, an
+    active peer mentor. ``values`` may come straight from a body that failed validation:
+    a value of the wrong type is that check's to name, not this one's."""
+    errors = []
+    postcode = values.get("postcode")
+    if isinstance(postcode, str) and postcode and session.get(Postcode, postcode) is None:
         errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
-    if values.get("mentor_id") is not None:
-        mentor = session.get(Partner, values["mentor_id"])
+    mentor_id = values.get("mentor_id")
+    if isinstance(mentor_id, int) and not isinstance(mentor_id, bool) and mentor_id >= 1:
+        # A number beyond the database's integers names no partner either.
+        mentor_id = mentor_id if mentor_id <= 2**31 - 1 else 0
+        mentor = session.get(Partner, mentor_id)
         if mentor is None or mentor.kind not in MENTOR_KINDS or not mentor.active:
             errors.append(_error("mentor_id", "Geen actief maatjesproject of actieve mentor "
                                               "met dit id."))

@@ -306,11 +306,14 @@ def check_eligible(session: Session, inburgeraar_id: int, offer_id: int) -> None
         raise not_eligible(failures)
 
 
-def not_eligible(failures: list[tuple[str, str]]) -> NotEligible:
-    """The 422 naming every (rule, message) failed; made only to be raised (a domain error
-    made counts as refused in a watching unit of work)."""
-    return NotEligible(
+def not_eligible(failures: list[tuple[str, str]], also: list[dict] = ()) -> NotEligible:
+    """The 422 naming every (rule, message) failed, and ``also`` the request's other bad
+    fields; made only to be raised (a domain error made counts as refused in a watching unit
+    of work)."""
+    refused = NotEligible(
         "Deze inburgeraar komt niet in aanmerking voor dit aanbod: "
         + "; ".join(message for _, message in failures),
         failures,
     )
+    refused.also = list(also)
+    return refused

@@ -133,13 +133,21 @@ def _check(session: Session, values: Mapping[str, Any]) -> list[dict]:
     for required in OFFER_REQUIRED:
         if values.get(required) is None:
             errors.append(_error(required, "Dit veld is verplicht."))
-    if values.get("postcode") and session.get(Postcode, values["postcode"]) is None:
-        errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
+    errors += reference_errors(session, values)
     for name in ("min_age", "max_age", "hours_per_week"):
         limit, value = OFFER_LIMITS[name], values.get(name)
         if value is not None and not limit.minimum <= value <= limit.maximum:
             errors.append(_error(name, f"Tussen {limit.minimum:g} en {limit.maximum:g}."))
     return errors + offer_field_errors(values)
+
+
+def reference_errors(session: Session, values: Mapping[str, Any]) -> list[dict]:
+    """The offer's fields that must name what the database holds: a postcode of the U16.
+    ``values`` may come from a body that failed validation (a wrong type is not named here)."""
+    postcode = values.get("postcode")
+    if isinstance(postcode, str) and postcode and session.get(Postcode, postcode) is None:
+        return [_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16).")]
+    return []
 
 
 def _error(field: str, message: str) -> dict:

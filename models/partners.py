@@ -208,18 +208,30 @@ def _errors(session: Session, values: Mapping[str, Any], *, partner_id: int | No
         errors.append(_error("name", "Geef een naam op."))
     if values.get("kind") and values["kind"] not in PARTNER_KINDS:
         errors.append(_error("kind", "Kies een soort partner uit de lijst."))
-    if values.get("gemeente") and _gemeente_id(session, values["gemeente"]) is None:
-        errors.append(_error("gemeente", "Deze gemeente ligt niet in de regio Utrecht (U16)."))
-    if values.get("postcode") and session.get(Postcode, values["postcode"]) is None:
-        errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
     for language in values.get("languages") or []:
         if not isinstance(language, str) or not language.isalpha() or not 2 <= len(language) <= 3:
             errors.append(_error("languages", "Geef talen als taalcode, bijvoorbeeld nl of ar."))
             break
-    ties = values.get("ties") or []
-    if ties:
+    return errors + reference_errors(session, values, partner_id=partner_id)
+
+
+def reference_errors(session: Session, values: Mapping[str, Any], *,
+                     partner_id: int | None = None) -> list[dict]:
+    """The partner's fields that must name what the database holds: a gemeente and a
+    postcode of the U16, ties to active partners (not to itself). ``values`` may come from a
+    body that failed validation: a value of the wrong type is not named here."""
+    errors = []
+    gemeente, postcode = values.get("gemeente"), values.get("postcode")
+    if isinstance(gemeente, str) and gemeente and _gemeente_id(session, gemeente) is None:
+        errors.append(_error("gemeente", "Deze gemeente ligt niet in de regio Utrecht (U16)."))
+    if isinstance(postcode, str) and postcode and session.get(Postcode, postcode) is None:
+        errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
+    ties = values.get("ties") if isinstance(values.get("ties"), list) else []
+    if ties and all(isinstance(t, int) and not isinstance(t, bool) for t in ties):
+        # Ids beyond the database's integers name no partner (and PostgreSQL refuses them).
         known = set(session.scalars(select(Partner.id).where(
-            Partner.id.in_(ties), Partner.active.is_(True))))
+            Partner.id.in_([t for t in ties if 1 <= t <= 2**31 - 1]),
+            Partner.active.is_(True))))
         if partner_id in ties:
             errors.append(_error("ties", "Een partner heeft geen band met zichzelf."))
         elif set(ties) - known:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from models.capacity import holds_referral
 from models.coalition import Offer
-from models.errors import AlreadyReferred
+from models.errors import AlreadyReferred, invalid_input
 from models.matching_bridge import DUAAL_RULE, eligibility_failures, not_eligible
 from models.people import Inburgeraar
 from models.under_way import domain_under_way, served_by
@@ -74,14 +74,19 @@ def refusals(session: Session, person_id: int, offer: Offer, *,
 
 
 def check_referable(session: Session, person_id: int, offer: Offer, *,
-                    additional: bool = False) -> None:
+                    additional: bool = False, bad_fields: list[dict] = ()) -> None:
     """Raise what ``refer()`` answers: AlreadyReferred (409), NotEligible naming every rule
-    (422, the duaal rule among them), or DomainUnderWay naming the referral (409)."""
+    (422, the duaal rule among them), or DomainUnderWay naming the referral (409).
+
+    ``bad_fields``: the request's other bad fields (a note), named with the rules in one
+    422; bad input comes before the 409s."""
     refused = refusals(session, person_id, offer, additional=additional)
+    failures = [(r.rule, r.message) for r in refused if r.rule not in (REFERRED, DOMAIN)]
+    if failures:
+        raise not_eligible(failures, also=bad_fields)
+    if bad_fields:
+        raise invalid_input(list(bad_fields), "De verwijzing heeft ongeldige velden.")
     if any(r.rule == REFERRED for r in refused):
         raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
-    failures = [(r.rule, r.message) for r in refused if r.rule != DOMAIN]
-    if failures:
-        raise not_eligible(failures)
     for refusal in refused:  # the domain's, the only one left
         raise domain_under_way(offer.domain, refusal.referral_id)

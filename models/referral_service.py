@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from models import access, places
 from models.base import now_utc
-from models.errors import Forbidden, IllegalTransition, InvalidInput
+from models.errors import Forbidden, IllegalTransition, InvalidInput, invalid_input
 from models.field_rules import LONG_TEXT
 from models.personal_data import check_no_personal_data
 from models.reason_codes import check_reason
@@ -36,7 +36,7 @@ from models.vocabulary import EXPIRY_AFTER, EXPIRY_REASON, STATUS_LABELS, Referr
 
 __all__ = [
     "EXPIRY_AFTER", "STATUS_LABELS", "TRANSITIONS", "allowed_targets", "change_status",
-    "check_note", "expire_referrals", "refer",
+    "check_note", "expire_referrals", "note_errors", "refer",
 ]
 
 SYSTEM = "system"
@@ -93,14 +93,15 @@ def refer(
     actor = access.get_actor(session, actor_id)
     if actor.role != "klantmanager":
         raise Forbidden("Alleen een klantmanager verwijst door.")
-    check_note(note)
+    bad_note = note_errors(note)
     person = access.get_inburgeraar(session, actor, inburgeraar_id)
     # Lock, then check: from here on the offer's row is locked until the commit,
     # so a close or a capacity change either committed before (and is seen, the
     # row read afresh) or waits until this referral is in.
     offer = places.lock_offer(session, offer_id)
-    # The rules a promotion from the waitlist applies too (one list, models/referral_rules.py).
-    check_referable(session, person.id, offer, additional=additional)
+    # The rules a promotion from the waitlist applies too (one list, models/referral_rules.py);
+    # a bad note is named with them, in one 422.
+    check_referable(session, person.id, offer, additional=additional, bad_fields=bad_note)
     return places.take_place(session, offer_id=offer.id, person_id=person.id, actor_id=actor.id,
                              note=note, at=at, notify=at is None)
 
@@ -175,10 +176,27 @@ def _move(session, referral, to_status, *, role, actor_id, reason, reason_code=N
             f"kan niet naar '{to_status}'."
         )
     reason = (reason or "").strip() or None
-    check_reason(transition.needs_reason, reason_code, reason)
-    check_note(reason, field="reason")
+    # Every bad field at once: the code (or the text "anders" needs) and what the text holds.
+    errors = [*_errors_of(check_reason, transition.needs_reason, reason_code, reason),
+              *note_errors(reason, field="reason")]
+    if errors:
+        raise invalid_input(errors, "De wijziging heeft ongeldige velden.")
     places.move_referral(session, referral, to_status, actor_id=actor_id, reason=reason,
                          reason_code=reason_code, at=now, notify=notify)
+
+
+def note_errors(text: str | None, field: str = "note") -> list[dict]:
+    """What ``check_note`` refuses, as the errors naming ``field`` (none: an empty list)."""
+    return _errors_of(check_note, text, field)
+
+
+def _errors_of(check, *args) -> list[dict]:
+    # A check that raises InvalidInput, run for its errors, so that others can join them.
+    try:
+        check(*args)
+    except InvalidInput as refused:
+        return refused.errors
+    return []
 
 
 def check_note(text: str | None, field: str = "note") -> None:

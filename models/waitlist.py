@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from models import access, places
 from models.capacity import holds_referral
-from models.errors import AlreadyReferred, Conflict, Forbidden, NotFound
-from models.matching_bridge import check_eligible
+from models.errors import AlreadyReferred, Conflict, Forbidden, NotFound, invalid_input
+from models.matching_bridge import check_eligible, eligibility_failures, not_eligible
 from models.people import Inburgeraar
-from models.referral_service import check_note
+from models.referral_service import note_errors
 from models.waitlist_entry import ENTRY_STATUSES, WaitlistEntry
 
 __all__ = [
@@ -42,10 +42,16 @@ def join_waitlist(
     actor = access.get_actor(session, actor_id)
     if actor.role != "klantmanager":
         raise Forbidden("Alleen een klantmanager zet iemand op een wachtlijst.")
-    check_note(note)
+    bad_note = note_errors(note)
     person = access.get_inburgeraar(session, actor, inburgeraar_id)
     offer = places.lock_offer(session, offer_id)
-    if holds_referral(session, person.id, offer.id):
+    held = holds_referral(session, person.id, offer.id)
+    if bad_note:  # named with the rules the person fails, in one 422; before the 409s
+        # (A referral held to the offer is the 409's, not a rule the person fails.)
+        failures = [] if held else eligibility_failures(session, person.id, offer.id)
+        raise (not_eligible(failures, also=bad_note) if failures
+               else invalid_input(bad_note, "De wachtlijstplaats heeft ongeldige velden."))
+    if held:
         raise AlreadyReferred("Deze inburgeraar is al naar dit aanbod verwezen.")
     if session.scalar(select(WaitlistEntry.id).where(
         WaitlistEntry.offer_id == offer.id, WaitlistEntry.inburgeraar_id == person.id,

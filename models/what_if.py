@@ -32,24 +32,42 @@ from models.vocabulary import DOMAINS
 def check_changes(session: Session, changes: list[tuple[int, int]]) -> None:
     """Refuse unknown or closed offers, an offer changed twice (which would be meant?) and
     negative capacities, naming each field."""
+    errors = change_errors(session, changes)
+    if errors:
+        raise InvalidInput("De wijzigingen kloppen niet", errors)
+
+
+def change_errors(session: Session, changes: list[tuple[object, object]]) -> list[dict]:
+    """What ``check_changes`` refuses, as errors. From a body that failed validation a value
+    may be of another type: an id that is no integer, a capacity no number are not named."""
+    changes = [(o if _whole(o) and 1 <= o <= MAX_ID else None, c if _whole(c) else None)
+               for o, c in changes]
     ids = [offer_id for offer_id, _ in changes]
     open_ids = set(
         session.scalars(select(Offer.id).where(Offer.id.in_(ids), Offer.closed_at.is_(None)))
     )
     errors = []
     for k, (offer_id, capacity) in enumerate(changes):
-        if offer_id not in open_ids:
-            errors.append({"field": f"changes[{k}].offer_id",
+        if offer_id is None:
+            pass
+        elif offer_id not in open_ids:
+            errors.append({"field": f"changes.{k}.offer_id",
                            "message": f"geen open aanbod met id {offer_id}"})
         elif offer_id in ids[:k]:
-            errors.append({"field": f"changes[{k}].offer_id",
+            errors.append({"field": f"changes.{k}.offer_id",
                            "message": f"aanbod {offer_id} staat er al in, als "
-                                      f"changes[{ids.index(offer_id)}]"})
-        if capacity < 0:
-            errors.append({"field": f"changes[{k}].capacity",
+                                      f"changes.{ids.index(offer_id)}"})
+        if capacity is not None and capacity < 0:
+            errors.append({"field": f"changes.{k}.capacity",
                            "message": "het aantal plaatsen kan niet negatief zijn"})
-    if errors:
-        raise InvalidInput("De wijzigingen kloppen niet", errors)
+    return errors
+
+
+MAX_ID = 2**31 - 1  # the database's integer ids; a larger number names nothing
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from models import partners
 from models.partners import PARTNER_STATUSES
 from models.vocabulary import PARTNER_KINDS, ROLES
 from web.api.schemas import Body, Id, Language, Pc4, Schema, Timestamp, absent
@@ -57,7 +58,15 @@ class PartnerQuery(Schema):
     )
 
 
-class PartnerCreate(Body):
+class PartnerFields(Body):
+    """A partner's body: its gemeente, postcode and ties name what the database holds."""
+
+    @classmethod
+    def reference_errors(cls, session, values: dict) -> list[dict]:
+        return partners.reference_errors(session, values)
+
+
+class PartnerCreate(PartnerFields):
     name: PartnerName
     kind: PartnerKind
     gemeente: GemeenteName
@@ -67,7 +76,7 @@ class PartnerCreate(Body):
     ties: list[Id] | None = None
 
 
-class PartnerChange(Body):
+class PartnerChange(PartnerFields):
     """The fields to change; a partner itself may change only description, languages, postcode.
     ``ties`` replaces the whole list; ``"active": false`` deactivates."""
 

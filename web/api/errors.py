@@ -83,10 +83,10 @@ def domain_error(error: DomainError):
     if isinstance(error, DomainUnderWay):
         extensions = {"referral_id": error.referral_id}
     if isinstance(error, NotEligible):
-        errors = [
+        errors = [*error.also, *(
             {"field": error.field, "message": message, "rule": rule}
             for rule, message in error.failures
-        ]
+        )]
     return problem(
         status, title, error.message, type_=PROBLEM_TYPE_BASE + slug, errors=errors,
         headers=headers, extensions=extensions,

@@ -38,8 +38,15 @@ def body_problem():
 
 @cache
 def _takes_json(endpoint: str | None) -> bool:
+    return json_model(endpoint) is not None
+
+
+@cache
+def json_model(endpoint: str | None):
+    """The model of the route's JSON body (the view's ``json`` parameter), or None."""
     view = current_app.view_functions.get(endpoint) if endpoint else None
-    return view is not None and "json" in inspect.signature(view).parameters
+    parameter = inspect.signature(view).parameters.get("json") if view is not None else None
+    return None if parameter is None else parameter.annotation
 
 
 def _bad_request(detail: str):

@@ -26,7 +26,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from models import field_rules as rules
-from models import person_fields
+from models import inburgeraars, offers, person_fields
 from models import pip as pip_rules
 from models.access import OFFER_LIST_STATUSES
 from models.pip import ALFABETISERING, MAX_UREN, PIP_LEERROUTES, PIP_NIVEAUS
@@ -151,6 +151,13 @@ class Body(Schema):
     @classmethod
     def shape_errors(cls, values: dict) -> list[dict]:
         """The rules across fields that the document states, on the values as given."""
+        return []
+
+    @classmethod
+    def reference_errors(cls, session, values: dict) -> list[dict]:
+        """The fields that must name what the database holds, on the values as given: named
+        beside the invalid fields when the body fails validation (otherwise the use case
+        checks them)."""
         return []
 
     @model_validator(mode="wrap")
@@ -280,6 +287,10 @@ class OfferFields(Body):
     @classmethod
     def rule_errors(cls, values: dict) -> list[dict]:
         return rules.offer_field_errors(values)
+
+    @classmethod
+    def reference_errors(cls, session, values: dict) -> list[dict]:
+        return offers.reference_errors(session, values)
 
     @classmethod
     def shape_errors(cls, values: dict) -> list[dict]:
@@ -469,6 +480,10 @@ class InburgeraarFields(Body):
             return rules.person_field_errors(values)
         return [*rules.person_field_errors(values), *pip_rules.pip_errors(pip),
                 *pip_rules.following_errors(values, pip)]
+
+    @classmethod
+    def reference_errors(cls, session, values: dict) -> list[dict]:
+        return inburgeraars.reference_errors(session, values)
 
 
 class InburgeraarCreate(InburgeraarFields):

@@ -6,6 +6,7 @@ body that is not JSON gets a 400 problem, invalid fields a 422
 problem listing every bad field.
 """
 
+import re
 from copy import deepcopy
 
 from flask import abort, request
@@ -14,9 +15,10 @@ from spectree import SecurityScheme, SpecTree
 from spectree.config import Contact
 from spectree.models import SecuritySchemeData, Server
 
-from web.api.json_body import body_problem
+from web.api.json_body import body_problem, json_model
 from web.api.schemas import Problem
 from web.api.validation import field_errors
+from web.extensions import db
 from web.problems import PROBLEM_TYPE_BASE, problem
 
 URL_PREFIX = "/api/v1"
@@ -50,9 +52,27 @@ def _reject_invalid_input(req, resp, req_validation_error, instance, model_adapt
                 "Ongeldige invoer",
                 "Een of meer velden zijn ongeldig; zie errors.",
                 type_=PROBLEM_TYPE_BASE + "invalid-input",
-                errors=field_errors(req_validation_error),
+                errors=_with_reference_errors(field_errors(req_validation_error)),
             )
         )
+
+
+def _with_reference_errors(errors: list[dict]) -> list[dict]:
+    """Beside the invalid fields, the body's fields that name what the database does not hold
+    (a postcode outside the U16, an offer that is not open): a 422 names every bad field at
+    once, not only those a schema can judge (API.md, Errors)."""
+    model = json_model(request.endpoint)
+    body = request.get_json(silent=True)
+    if not (isinstance(body, dict) and hasattr(model, "reference_errors")):
+        return errors
+    named = {_dotted(e["field"]) for e in errors}
+    return errors + [e for e in model.reference_errors(db.session, body)
+                     if _dotted(e["field"]) not in named]
+
+
+def _dotted(field: str) -> str:
+    # "changes[0].offer_id" and "changes.0.offer_id" (pydantic's way, the API's) are one field.
+    return re.sub(r"\[(\d+)\]", r".\1", field)
 
 
 def _no_logging(req, resp, resp_validation_error, instance, model_adapter):

@@ -4,7 +4,7 @@ from flask import Blueprint
 from pydantic import BaseModel, Field
 
 from models.matcher_cache import current_matcher
-from models.what_if import what_if
+from models.what_if import change_errors, what_if
 from web.api import schemas
 from web.api.auth import roles
 from web.api.spec import api, responses
@@ -20,6 +20,16 @@ class CapacityChange(schemas.Body):
 
 class WhatIfRequest(schemas.Body):
     changes: list[CapacityChange] = Field(max_length=1000)
+
+    @classmethod
+    def reference_errors(cls, session, values: dict) -> list[dict]:
+        # The offers named; a negative capacity is the schema's to name.
+        given = values.get("changes")
+        if not isinstance(given, list) or len(given) > 1000:
+            return []
+        changes = [(c.get("offer_id"), None) if isinstance(c, dict) else (None, None)
+                   for c in given]
+        return change_errors(session, changes)
 
 
 class ServedCount(BaseModel):

@@ -38,7 +38,7 @@ DATA_RULES = {
         "new_password": "not the account's email, not a common password",
         "otp": "the account's current TOTP code or an unused recovery code",
     },
-    "POST /coalition/what-if": {r"changes\[\d+\]\.offer_id": "an open offer in the database"},
+    "POST /coalition/what-if": {r"changes\.\d+\.offer_id": "an open offer in the database"},
     "POST /inburgeraars": {
         "gemeente_id": "the coordinator names one, a klantmanager not: the caller's role",
         "gemeente": "a gemeente of the U16 (the database holds them), the caller's own for a "

@@ -84,14 +84,14 @@ def test_unknown_or_repeated_offer_or_negative_capacity_is_422_naming_the_field(
     unknown = assert_problem(client.post(URL, json={"changes": [
         {"offer_id": world["course"].id, "capacity": 2},
         {"offer_id": 999_999, "capacity": 2}]}, headers=headers), 422)
-    assert [e["field"] for e in unknown["errors"]] == ["changes[1].offer_id"]
+    assert [e["field"] for e in unknown["errors"]] == ["changes.1.offer_id"]
     negative = assert_problem(client.post(URL, json={"changes": [
         {"offer_id": world["course"].id, "capacity": -1}]}, headers=headers), 422)
     assert any("capacity" in e["field"] for e in negative["errors"])
     twice = assert_problem(client.post(URL, json={"changes": [
         {"offer_id": world["course"].id, "capacity": 2},
         {"offer_id": world["course"].id, "capacity": 5}]}, headers=headers), 422)
-    assert [e["field"] for e in twice["errors"]] == ["changes[1].offer_id"]
+    assert [e["field"] for e in twice["errors"]] == ["changes.1.offer_id"]
 
 
 def test_only_the_coordinator_may_ask(client, world):

@@ -171,6 +171,13 @@ BAD = [
      "history[0].inburgeraar_id: 'i9' is not an inburgeraar"),
     ("history offer", lambda d: d["history"][1].update(offer_id="o9"),
      "history[1].offer_id: 'o9' is not an offer"),
+    # "an" before a vowel, as the contract's English reads.
+    ("offer kind", lambda d: d["offers"][0].update(kind="cursus"),
+     "offers[0].kind: 'cursus' is not an offer kind"),
+    ("education", lambda d: d["inburgeraars"][0].update(education="phd"),
+     "inburgeraars[0].education: 'phd' is not an education level"),
+    ("outcome", lambda d: d["history"][0].update(outcome="failed"),
+     "history[0].outcome: 'failed' is not an outcome"),
     ("first in document order", lambda d: (d["offers"][3].update(min_level="B3"),
                                            d["offers"][1].update(domain="sport")),
      "offers[1].domain: "),
@@ -385,3 +392,19 @@ def test_the_allocation_document_is_the_one_json_dumps_writes(allocation_doc, ob
     plain = io.StringIO()  # a stream without a binary buffer beneath
     write_allocation(doc, plain)
     assert plain.getvalue() == expected
+
+
+def test_a_whole_number_written_with_a_fraction_is_an_integer(example_doc, monkeypatch, capsys):
+    # The schema's "integer" (JSON Schema 2020-12) takes 2.0: such a scenario is valid input.
+    example_doc["offers"][0]["capacity"] = 2.0
+    example_doc["offers"][2]["min_age"] = 18.0
+    example_doc["inburgeraars"][0]["birth_year"] = 1991.0
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(example_doc)))
+    assert main(["rank", "-", "--inburgeraar", "i1"]) == 0
+    out, err = capsys.readouterr()
+    matches = json.loads(out)["rankings"][0]["matches"]
+    assert "o1" in [m["offer_id"] for m in matches]
+    example_doc["offers"][0]["capacity"] = 2.5  # not whole: still refused, naming the field
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(example_doc)))
+    assert main(["rank", "-"]) == 2
+    assert capsys.readouterr().err.startswith("offers[0].capacity: 2.5 is not")

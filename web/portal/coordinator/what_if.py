@@ -116,11 +116,11 @@ class Question:
     extra: list[ExtraPlaces]
 
     def error_fields(self) -> dict[str, str]:
-        """``what_if``'s field names (``changes[k].offer_id``) → this form's fields."""
+        """``what_if``'s field names (``changes.k.offer_id``) → this form's fields."""
         names = {}
         for k, (offer_field, places_field) in enumerate(self.fields):
-            names[f"changes[{k}].offer_id"] = offer_field
-            names[f"changes[{k}].capacity"] = places_field
+            names[f"changes.{k}.offer_id"] = offer_field
+            names[f"changes.{k}.capacity"] = places_field
         return names
 
 
