@@ -184,9 +184,12 @@ def enrol(session: Session, *, secret: str, password: str, totp_secret: str, cod
     link = valid_link(session, secret, "invitation", now)
     user = _account(session, link.user_id)
     errors = [_error("password", p) for p in password_problems(password, user.email)]
-    if errors:
-        raise InvalidInput("Het wachtwoord voldoet niet aan de regels.", errors)
-    codes = set_up_totp(session, user, totp_secret, code, now)
+    try:
+        codes = set_up_totp(session, user, totp_secret, code, now)
+    except InvalidInput as wrong_code:
+        errors += wrong_code.errors
+    if errors:  # every field's problem at once; the request's rollback undoes the set-up
+        raise InvalidInput("Het account is nog niet ingericht.", errors)
     use_link(session, secret, "invitation", now)
     user.password_hash = hash_password(password)
     session.flush()
