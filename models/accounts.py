@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,7 @@ from models import access
 from models.account import User
 from models.account_events import CLI, Origin, record_event
 from models.account_links import end_links, new_link, use_link, valid_link
-from models.account_security import Passkey
+from models.account_security import AccountLink, Passkey
 from models.base import now_utc
 from models.coalition import Partner
 from models.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -36,6 +36,8 @@ from models.tokens import revoke_all
 from models.vocabulary import ROLES
 
 UNUSED_AFTER = timedelta(days=90)
+# Reset mails to one account within an hour; more requests get the same answer, no mail.
+RESETS_PER_HOUR = 3
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROLE_NAMES = {"coordinator": "coördinator", "klantmanager": "klantmanager", "partner": "partner"}
 
@@ -311,6 +313,8 @@ def request_reset(session: Session, *, email: str, origin: Origin) -> None:
     user = session.scalars(select(User).where(User.email == email)).first()
     if user is None or not user.is_active or not user.password_hash:
         return
+    if _recent_resets(session, user.id) >= RESETS_PER_HOUR:
+        return  # nobody floods a mailbox, or keeps ending the link its person is about to use
     link_id, path = new_link(session, user.id, "reset")
     enqueue(
         session, kind="account", event_key=f"reset-{link_id}",
@@ -324,6 +328,12 @@ def request_reset(session: Session, *, email: str, origin: Origin) -> None:
         path=path,
     )
     record_event(session, "password_reset_requested", origin, user_id=user.id, email=email)
+
+
+def _recent_resets(session: Session, user_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(AccountLink).where(
+        AccountLink.user_id == user_id, AccountLink.purpose == "reset",
+        AccountLink.created_at > now_utc() - timedelta(hours=1)))
 
 
 def reset_password(session: Session, *, secret: str, new_password: str, origin: Origin,

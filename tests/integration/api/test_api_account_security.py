@@ -11,7 +11,7 @@ from sqlalchemy import select
 import factories
 from conftest import make_test_app
 from models.account_events import CLI
-from models.accounts import request_reset, reset_password
+from models.accounts import RESETS_PER_HOUR, request_reset, reset_password
 from models.audit import AccessLog
 from models.auth import ApiToken
 from models.base import now_utc
@@ -211,3 +211,15 @@ def test_the_person_is_mailed_of_every_new_password_changed_or_reset(client, ses
         OutboxMail.recipient == user.email).order_by(OutboxMail.id)).all()
     assert subjects == ["Uw wachtwoord in Wegwijs is gewijzigd", "Wachtwoord herstellen in Wegwijs",
                         "Uw wachtwoord in Wegwijs is gewijzigd"]
+
+
+def test_reset_mails_to_one_account_are_limited_and_the_answer_stays_the_same(session):
+    # Each request mailed a new link and ended the one before: anyone could flood a mailbox
+    # and keep killing the link its person was about to click.
+    user = factories.user(session, role="partner", password=PASSWORD)
+    for _ in range(RESETS_PER_HOUR + 3):
+        assert request_reset(session, email=user.email, origin=CLI) is None
+        session.commit()
+    mails = session.scalars(select(OutboxMail.path).where(
+        OutboxMail.recipient == user.email)).all()
+    assert len(mails) == RESETS_PER_HOUR
