@@ -133,6 +133,25 @@ def invite_account(
     return Invitation(user, path)
 
 
+def invite_from_command_line(session: Session, *, email: str, role: str,
+                             partner_id: int | None = None, gemeente: str | None = None
+                             ) -> tuple[Invitation, bool]:
+    """``flask create-account``: an invitation, and whether it renews an earlier one.
+
+    A fresh install has no coordinator yet to resend an invitation: if the
+    first one's link ran out (72 hours) or its mail was lost, running the
+    command again gives the account, invited but never set up, a new link (the
+    earlier one ends). Any other email in use is a 409 as ever.
+    """
+    existing = session.scalars(
+        select(User).where(User.email == (email or "").strip().lower())).first()
+    if existing is not None and not existing.password_hash and existing.is_active \
+            and existing.role == role:
+        return resend_invitation(session, actor_id=None, user_id=existing.id, origin=CLI), True
+    return invite_account(session, actor_id=None, email=email, role=role,
+                          partner_id=partner_id, gemeente=gemeente, origin=CLI), False
+
+
 def resend_invitation(session: Session, *, actor_id: int | None, user_id: int,
                       origin: Origin) -> Invitation:
     """A new link; the earlier one stops working. Only before the person set up the account."""
