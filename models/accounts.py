@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,7 @@ from models import access
 from models.account import User
 from models.account_events import CLI, Origin, record_event
 from models.account_links import end_links, new_link, use_link, valid_link
-from models.account_security import Passkey
+from models.account_security import AccountLink, Passkey
 from models.base import now_utc
 from models.coalition import Partner
 from models.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -36,6 +36,8 @@ from models.tokens import revoke_all
 from models.vocabulary import ROLES
 
 UNUSED_AFTER = timedelta(days=90)
+# Reset mails to one account within an hour; more requests get the same answer, no mail.
+RESETS_PER_HOUR = 3
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROLE_NAMES = {"coordinator": "coördinator", "klantmanager": "klantmanager", "partner": "partner"}
 
@@ -131,6 +133,25 @@ def invite_account(
     return Invitation(user, path)
 
 
+def invite_from_command_line(session: Session, *, email: str, role: str,
+                             partner_id: int | None = None, gemeente: str | None = None
+                             ) -> tuple[Invitation, bool]:
+    """``flask create-account``: an invitation, and whether it renews an earlier one.
+
+    A fresh install has no coordinator yet to resend an invitation: if the
+    first one's link ran out (72 hours) or its mail was lost, running the
+    command again gives the account, invited but never set up, a new link (the
+    earlier one ends). Any other email in use is a 409 as ever.
+    """
+    existing = session.scalars(
+        select(User).where(User.email == (email or "").strip().lower())).first()
+    if existing is not None and not existing.password_hash and existing.is_active \
+            and existing.role == role:
+        return resend_invitation(session, actor_id=None, user_id=existing.id, origin=CLI), True
+    return invite_account(session, actor_id=None, email=email, role=role,
+                          partner_id=partner_id, gemeente=gemeente, origin=CLI), False
+
+
 def resend_invitation(session: Session, *, actor_id: int | None, user_id: int,
                       origin: Origin) -> Invitation:
     """A new link; the earlier one stops working. Only before the person set up the account."""
@@ -184,9 +205,12 @@ def enrol(session: Session, *, secret: str, password: str, totp_secret: str, cod
     link = valid_link(session, secret, "invitation", now)
     user = _account(session, link.user_id)
     errors = [_error("password", p) for p in password_problems(password, user.email)]
-    if errors:
-        raise InvalidInput("Het wachtwoord voldoet niet aan de regels.", errors)
-    codes = set_up_totp(session, user, totp_secret, code, now)
+    try:
+        codes = set_up_totp(session, user, totp_secret, code, now)
+    except InvalidInput as wrong_code:
+        errors += wrong_code.errors
+    if errors:  # every field's problem at once; the request's rollback undoes the set-up
+        raise InvalidInput("Het account is nog niet ingericht.", errors)
     use_link(session, secret, "invitation", now)
     user.password_hash = hash_password(password)
     session.flush()
@@ -308,6 +332,8 @@ def request_reset(session: Session, *, email: str, origin: Origin) -> None:
     user = session.scalars(select(User).where(User.email == email)).first()
     if user is None or not user.is_active or not user.password_hash:
         return
+    if _recent_resets(session, user.id) >= RESETS_PER_HOUR:
+        return  # nobody floods a mailbox, or keeps ending the link its person is about to use
     link_id, path = new_link(session, user.id, "reset")
     enqueue(
         session, kind="account", event_key=f"reset-{link_id}",
@@ -321,6 +347,12 @@ def request_reset(session: Session, *, email: str, origin: Origin) -> None:
         path=path,
     )
     record_event(session, "password_reset_requested", origin, user_id=user.id, email=email)
+
+
+def _recent_resets(session: Session, user_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(AccountLink).where(
+        AccountLink.user_id == user_id, AccountLink.purpose == "reset",
+        AccountLink.created_at > now_utc() - timedelta(hours=1)))
 
 
 def reset_password(session: Session, *, secret: str, new_password: str, origin: Origin,

@@ -18,11 +18,14 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import access, places
+from models.account import User
 from models.account_events import Origin, record_event
 from models.coalition import Offer, Partner, Tie
 from models.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models.geography import Gemeente, Postcode
+from models.portal_sessions import end_all_sessions
 from models.referral import Referral
+from models.tokens import revoke_all
 from models.vocabulary import HOLDING_STATUSES, PARTNER_KINDS
 
 PARTNER_FIELDS = ("name", "kind", "gemeente", "postcode", "languages", "description", "ties",
@@ -155,6 +158,11 @@ def _deactivate(session: Session, actor, partner: Partner) -> None:
             "voordat u de partner deactiveert."
         )
     partner.active = False
+    # Its people's sessions, tokens and API keys end for good, as a deactivated account's
+    # do: reactivating the partner later does not bring them back; its people sign in anew.
+    for user_id in session.scalars(select(User.id).where(User.partner_id == partner.id)):
+        revoke_all(session, user_id)
+        end_all_sessions(session, user_id)
 
 
 def _apply(session: Session, partner: Partner, changes: Mapping[str, Any]) -> set[str]:

@@ -6,8 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from models.account_events import CLI
-from models.accounts import invite_account
+from models.accounts import invite_from_command_line
 from models.clock import local_today
 from models.errors import DomainError
 from models.hsds_import import HsdsImportError, import_hsds, read_hsds_path
@@ -60,13 +59,15 @@ def create_account_command(email: str, role: str, gemeente: str | None,
     """Invite a person (a fresh install's first coordinator): prints the link and mails it."""
     try:
         with UnitOfWork(db.session):
-            invitation = invite_account(db.session, actor_id=None, email=email, role=role,
-                                        partner_id=partner_id, gemeente=gemeente, origin=CLI)
+            invitation, again = invite_from_command_line(
+                db.session, email=email, role=role, partner_id=partner_id, gemeente=gemeente)
     except DomainError as error:
         problems = [f"{e['field']}: {e['message']}" for e in getattr(error, "errors", [])]
         raise click.ClickException("; ".join(problems) or error.message) from error
     url = current_app.config["WEGWIJS_PUBLIC_URL"].rstrip("/") + invitation.path
-    click.echo(f"Account {invitation.user.email} ({role}) aangemaakt. De uitnodiging is "
+    done = ("had nog geen wachtwoord: een nieuwe uitnodiging, de vorige link werkt niet meer"
+            if again else "aangemaakt")
+    click.echo(f"Account {invitation.user.email} ({role}) {done}. De uitnodiging is "
                "gemaild (via de worker); de link werkt 72 uur en één keer:")
     click.echo(url)
 

@@ -16,7 +16,7 @@ import factories
 from models.account import User
 from models.account_events import CLI
 from models.account_security import RecoveryCode
-from models.accounts import invite_account, request_reset, reset_password
+from models.accounts import enrol, invite_account, request_reset, reset_password
 from models.errors import DomainError
 from models.outbox import OutboxMail
 from models.second_factor import new_recovery_codes, take_recovery_code
@@ -81,3 +81,22 @@ def test_a_recovery_code_used_at_once_works_once(sessions):  # noqa: F811
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(RecoveryCode).where(
             RecoveryCode.used_at.is_not(None))) == 1
+
+
+def test_an_invitation_used_at_once_enrols_once(sessions):  # noqa: F811
+    with sessions() as session:
+        invitation = invite_account(session, actor_id=None, email="tweemaal@gemeente.example",
+                                    role="coordinator", origin=CLI)
+        session.commit()
+        secret = invitation.path.rsplit("/", 1)[1]
+    totps = [pyotp.TOTP(pyotp.random_base32()) for _ in range(THREADS)]
+    outcomes = _at_once(sessions, lambda session, n: enrol(
+        session, secret=secret, password=f"een eigen lang wachtwoord {n}",
+        totp_secret=totps[n].secret, code=totps[n].now(), origin=CLI))
+    assert sorted(outcomes) == ["InvalidLink"] * (THREADS - 1) + ["ok"]
+    with sessions() as session:
+        user = session.scalars(select(User).where(User.email == "tweemaal@gemeente.example")).one()
+        winner = outcomes.index("ok")
+        assert user.totp_secret == totps[winner].secret
+        assert session.scalar(select(func.count()).select_from(RecoveryCode).where(
+            RecoveryCode.user_id == user.id)) == 10

@@ -26,6 +26,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from models.account import User
+from models.account_links import InvalidLink, valid_link
 from models.accounts import request_reset, reset_password
 from models.errors import DomainError
 from models.passkeys import authentication_options, passkey_check, passkeys_of
@@ -165,6 +166,12 @@ def forgotten():
 
 @bp.route("/wachtwoord-herstellen/<secret>", methods=["GET", "POST"])
 def reset(secret: str):
+    # A link that no longer works says so at once, as the invitation's does: not a form
+    # that is refused only after a new password was typed.
+    try:
+        valid_link(db.session, secret, "reset")
+    except InvalidLink as error:
+        return render_template("account/link_invalid.html", message=error.message), 410
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:

@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 import factories
 from conftest import make_test_app
+from models.account import User
 from models.account_events import CLI, AccountEvent
-from models.accounts import request_reset, reset_password
+from models.account_links import InvalidLink, valid_link
+from models.accounts import RESETS_PER_HOUR, request_reset, reset_password
 from models.audit import AccessLog
 from models.auth import ApiToken
 from models.base import now_utc
@@ -249,3 +251,37 @@ def test_the_person_is_mailed_of_every_new_password_changed_or_reset(client, ses
         OutboxMail.recipient == user.email).order_by(OutboxMail.id)).all()
     assert subjects == ["Uw wachtwoord in Wegwijs is gewijzigd", "Wachtwoord herstellen in Wegwijs",
                         "Uw wachtwoord in Wegwijs is gewijzigd"]
+
+
+def test_reset_mails_to_one_account_are_limited_and_the_answer_stays_the_same(session):
+    # Each request mailed a new link and ended the one before: anyone could flood a mailbox
+    # and keep killing the link its person was about to click.
+    user = factories.user(session, role="partner", password=PASSWORD)
+    for _ in range(RESETS_PER_HOUR + 3):
+        assert request_reset(session, email=user.email, origin=CLI) is None
+        session.commit()
+    mails = session.scalars(select(OutboxMail.path).where(
+        OutboxMail.recipient == user.email)).all()
+    assert len(mails) == RESETS_PER_HOUR
+
+
+def test_create_account_again_renews_an_invitation_never_used(runner, session):
+    # A fresh install has no coordinator to resend an invitation: once the first link ran
+    # out (72 hours) or its mail was lost, create-account said "email in use" for good.
+    first = runner.invoke(args=["create-account", "eerste@gemeente.example",
+                                "--role", "coordinator"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(args=["create-account", "eerste@gemeente.example",
+                                "--role", "coordinator"])
+    assert again.exit_code == 0 and "nieuwe uitnodiging" in again.output
+    old_link, new_link = first.output.split()[-1], again.output.split()[-1]
+    assert old_link != new_link
+    session.expire_all()
+    user = session.scalars(select(User).where(User.email == "eerste@gemeente.example")).one()
+    with pytest.raises(InvalidLink):
+        valid_link(session, old_link.rsplit("/", 1)[1], "invitation")
+    assert valid_link(session, new_link.rsplit("/", 1)[1], "invitation").user_id == user.id
+    # Once set up, or for another role, the email is in use as ever.
+    other = runner.invoke(args=["create-account", "eerste@gemeente.example",
+                                "--role", "klantmanager", "--gemeente", "Utrecht"])
+    assert other.exit_code == 1 and "al een account" in other.output

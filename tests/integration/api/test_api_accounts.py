@@ -238,3 +238,13 @@ def test_the_coordinator_cannot_change_their_own_role(client, session, world):
     assert_problem(response, 409)
     session.expire_all()
     assert session.get(User, me.id).role == "coordinator"
+
+
+def test_enrolling_names_a_weak_password_and_a_wrong_code_at_once(client, session, world):
+    # The page named only the password; a code as wrong came back after the next try.
+    _invite(client, world, email="beide@wegwijs.example", role="coordinator")
+    secret = _secret_of(session, "beide@wegwijs.example")
+    with pytest.raises(InvalidInput) as refused:
+        enrol(session, secret=secret, password="kort", totp_secret=pyotp.random_base32(),
+              code="000000", origin=CLI)
+    assert {e["field"] for e in refused.value.errors} == {"password", "code"}

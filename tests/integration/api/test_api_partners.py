@@ -153,3 +153,13 @@ def test_reactivating_a_partner_is_recorded_with_who_and_from_where(client, sess
     assert [(e.action, e.detail) for e in events][-1] == ("partner_changed", "weer actief")
     assert (events[-1].actor_id, events[-1].channel, events[-1].remote_addr) == (
         world["users"]["coordinator"].id, "api", "127.0.0.1")
+
+
+def test_a_deactivated_partners_tokens_stay_ended_when_it_is_reactivated(client, session, world):
+    # They were refused while the partner was inactive, and worked again once it was back.
+    employer = world["employer"]
+    employer_auth = world["auth"]["employer"]
+    for active in (False, True):
+        assert client.patch(f"/api/v1/partners/{employer.id}", json={"active": active},
+                            headers=world["auth"]["coordinator"]).status_code == 200
+    assert_problem(client.get("/api/v1/offers", headers=employer_auth), 401)
