@@ -20,10 +20,9 @@ from models.referral import Referral
 from models.referral_service import STATUS_LABELS, allowed_targets
 from web.audit import log_access
 from web.extensions import db
-from web.portal.listing import wants_csv
 from web.portal.navigation import is_werkgever_user
 from web.portal.offer_forms import CapacityForm, OfferForm, PlekForm, StatusForm
-from web.portal.referral_pages import list_referrals, referrals_csv, submit_status_change
+from web.portal.referral_pages import referrals_page, submit_status_change
 from web.portal.security import actor_id, role_required
 
 
@@ -155,9 +154,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
 
     @bp.get("/verwijzingen")
     def referrals():
-        if wants_csv():
-            return referrals_csv(with_partner=False)
-        return render_template("partner/referrals.html", **list_referrals(), bp=name)
+        return referrals_page("partner/referrals.html", with_partner=False, bp=name)
 
     def render_referral(referral_id: int, form: StatusForm | None = None, status: int = 200):
         user = access.get_actor(db.session, actor_id())
