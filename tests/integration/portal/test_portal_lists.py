@@ -178,3 +178,25 @@ def test_an_invalid_selection_of_referrals_does_not_say_nothing_was_saved(form_c
     assert response.status_code == 422
     assert "Er is niets opgeslagen" not in text(response)
     assert 'href="#partner">Partner:' in text(response)
+
+
+# The sign-ins and changes (/coordinator/aanmeldingen) stopped at the last 300 events, with
+# no count and no next page: every sign-in adds one, so a month's history fell off the end.
+def test_the_account_events_go_on_past_300_with_a_count_and_sort(form_client, session):
+    from models.account_events import CLI, AccountEvent, record_event
+
+    coordinator = factories.user(session, role="coordinator", password=PASSWORD)
+    for _ in range(320):
+        record_event(session, "signin_failed", CLI, email="iemand@wegwijs.example")
+    session.commit()
+    log_in(form_client, coordinator)
+    total = session.scalar(select(func.count()).select_from(AccountEvent))
+    first = text(form_client.get("/coordinator/aanmeldingen"))
+    assert f"{total} gebeurtenissen" in first and 'rel="next"' in first
+    pages = -(-total // 50)
+    last = text(form_client.get(f"/coordinator/aanmeldingen?pagina={pages}"))
+    assert 'rel="prev"' in last and f"Pagina {pages} van {pages}" in last
+    assert last.count("iemand@wegwijs.example") == total - 50 * (pages - 1)  # the oldest
+    by_action = text(form_client.get("/coordinator/aanmeldingen?handeling=signin_failed"
+                                     "&sorteer=moment&richting=op"))
+    assert "320 gebeurtenissen" in by_action and 'aria-sort="ascending"' in by_action
