@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
@@ -17,6 +17,7 @@ from models.people import Inburgeraar
 from web.audit import current_origin
 from web.extensions import db
 from web.portal.choices import optional
+from web.portal.coordinator.forms import DutchDateField
 from web.portal.forms import PortalForm
 from web.portal.listing import INVALID_FILTER, paged
 from web.portal.navigation import add_nav_item
@@ -53,8 +54,8 @@ class LogFilterForm(PortalForm):
         "Handeling", choices=optional(_choices(ACTION_LABELS), "alle"), default=""
     )
     channel = SelectField("Kanaal", choices=optional(_choices(CHANNEL_LABELS), "alle"), default="")
-    since = DateField("Vanaf", validators=[Optional()])
-    until = DateField("Tot en met", validators=[Optional()])
+    since = DutchDateField("Vanaf", validators=[Optional()])
+    until = DutchDateField("Tot en met", validators=[Optional()])
 
 
 @bp.before_request
