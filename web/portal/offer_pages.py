@@ -59,6 +59,8 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
         forms = {}
         for offer in offers:
             if failed is not None and failed.offer_id.data == str(offer.id):
+                # The summary above the list names the offer, as the field's own label does.
+                failed.capacity.label.text = f"{wording.places.capitalize()} voor “{offer.title}”"
                 forms[offer.id] = failed
             else:
                 forms[offer.id] = CapacityForm(
@@ -67,7 +69,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
                 )
         return render_template(
             "partner/offers.html", offers=offers, held=held, free=free, forms=forms,
-            wording=wording, bp=name, werkgever=werkgever,
+            failed=failed, wording=wording, bp=name, werkgever=werkgever,
         ), status
 
     @bp.get("/aanbod")
