@@ -9,7 +9,17 @@ too, so counting them is counting rows: exact however many arrive at once.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, func, insert, select
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Select,
+    String,
+    Text,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, now_utc
@@ -110,8 +120,9 @@ def signin_spike(session: Session, now: datetime | None = None) -> int | None:
     return count if count >= SPIKE_THRESHOLD else None
 
 
-def recent_events(session: Session, *, limit: int = 200, action: str | None = None,
-                  user_id: int | None = None, partner_id: int | None = None):
+def events_query(*, action: str | None = None, user_id: int | None = None,
+                 partner_id: int | None = None) -> Select:
+    """The events, of one kind, account or partner where given; unordered."""
     query = select(AccountEvent)
     if action:
         query = query.where(AccountEvent.action == action)
@@ -119,4 +130,10 @@ def recent_events(session: Session, *, limit: int = 200, action: str | None = No
         query = query.where(AccountEvent.user_id == user_id)
     if partner_id:
         query = query.where(AccountEvent.partner_id == partner_id)
+    return query
+
+
+def recent_events(session: Session, *, limit: int = 200, action: str | None = None,
+                  user_id: int | None = None, partner_id: int | None = None):
+    query = events_query(action=action, user_id=user_id, partner_id=partner_id)
     return session.scalars(query.order_by(AccountEvent.id.desc()).limit(limit)).all()

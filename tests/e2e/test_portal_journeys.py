@@ -161,3 +161,28 @@ def test_a_partner_cannot_open_another_partners_referral(page, demo_server):
     )
     assert moved.status == 404
     assert count_rows(demo_server, Referral) > 0
+
+
+# A refused change of places (below what referrals hold) came back as the whole offer list
+# with the message beside one field far down the table, focus left at the top of the page
+# and no summary: a keyboard or screen-reader user never heard why nothing changed.
+def test_a_refused_change_of_places_is_summarised_with_focus_and_the_value_kept(page,
+                                                                               demo_server):
+    log_in(page, demo_server.url, TAALSCHOOL, DEMO_PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(demo_server.url + "/partner/aanbod")
+    held = page.locator("main tbody tr").filter(
+        has=page.locator("td.utrecht-table__cell--numeric-data").nth(0).filter(
+            has_not_text=re.compile(r"^0$")))
+    row = held.first
+    title = row.locator("th").inner_text().split("\n")[0]
+    places = row.get_by_label(f"Plaatsen voor “{title}”")
+    places.fill("0")
+    places.press("Enter")
+    summary = page.locator(".ww-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text(title)
+    expect(summary).to_contain_text("bezet door verwijzingen")
+    summary.get_by_role("link").click()
+    expect(page.get_by_label(f"Plaatsen voor “{title}”")).to_be_focused()
+    expect(page.get_by_label(f"Plaatsen voor “{title}”")).to_have_value("0")

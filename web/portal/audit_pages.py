@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
@@ -17,8 +17,9 @@ from models.people import Inburgeraar
 from web.audit import current_origin
 from web.extensions import db
 from web.portal.choices import optional
+from web.portal.coordinator.forms import DutchDateField
 from web.portal.forms import PortalForm
-from web.portal.listing import paged
+from web.portal.listing import INVALID_FILTER, paged
 from web.portal.navigation import add_nav_item
 from web.portal.security import actor_id, role_required
 
@@ -53,8 +54,8 @@ class LogFilterForm(PortalForm):
         "Handeling", choices=optional(_choices(ACTION_LABELS), "alle"), default=""
     )
     channel = SelectField("Kanaal", choices=optional(_choices(CHANNEL_LABELS), "alle"), default="")
-    since = DateField("Vanaf", validators=[Optional()])
-    until = DateField("Tot en met", validators=[Optional()])
+    since = DutchDateField("Vanaf", validators=[Optional()])
+    until = DutchDateField("Tot en met", validators=[Optional()])
 
 
 @bp.before_request
@@ -66,24 +67,26 @@ def only_the_coordinator():
 @bp.get("/toegang")
 def access_log():
     form = LogFilterForm(request.args, meta={"csrf": False})
-    criteria = LogFilter()
-    if form.validate():
-        criteria = LogFilter(
-            user_id=form.user_id.data, inburgeraar_id=form.inburgeraar_id.data,
-            action=form.action.data or None, channel=form.channel.data or None,
-            since=_start_of(form.since.data), until=_start_of(form.until.data, days=1),
-        )
+    if not form.validate():
+        # A filter refused lists no lines: never the whole log as if filtered.
+        return render_template("audit/access_log.html", form=form, rows=[], listing=None,
+                               action_labels=ACTION_LABELS, channel_labels=CHANNEL_LABELS,
+                               ), INVALID_FILTER
+    criteria = LogFilter(
+        user_id=form.user_id.data, inburgeraar_id=form.inburgeraar_id.data,
+        action=form.action.data or None, channel=form.channel.data or None,
+        since=_start_of(form.since.data), until=_start_of(form.until.data, days=1),
+    )
     # Sorting by the moment is sorting by id: rows are appended, never changed.
     listing = paged(db.session, access_log_query(criteria).order_by(None), sorts=LOG_SORTS,
                     default="moment", default_descending=True, tiebreak=AccessLog.id,
                     size=PAGE_SIZE)
     rows = listing.rows
-    status = 200 if not form.errors else 422
     return render_template(
         "audit/access_log.html", form=form, rows=rows, listing=listing,
         emails=_emails({r.user_id for r in rows}), pseudonyms=_pseudonyms(rows),
         action_labels=ACTION_LABELS, channel_labels=CHANNEL_LABELS,
-    ), status
+    )
 
 
 @bp.post("/accounts/<int:user_id>/deblokkeren")

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from models.account import User
-from models.account_events import ACTIONS, recent_events
+from models.account_events import ACTIONS, AccountEvent, events_query, recent_events
 from models.accounts import (
     get_account,
     invite_account,
@@ -34,6 +34,7 @@ from web.audit import current_origin
 from web.extensions import db
 from web.portal.forms import CheckboxesField, PortalForm
 from web.portal.labels import PARTNER_KIND_LABELS
+from web.portal.listing import paged
 from web.portal.navigation import add_nav_item
 from web.portal.security import actor_id, role_required
 
@@ -308,19 +309,26 @@ def revoke_key(key_id: int):
     return redirect(url_for("coalition_admin.keys"))
 
 
+# Events are appended, never changed: the moment's order is the id's.
+EVENT_SORTS = {"moment": (AccountEvent.id,), "wat": (AccountEvent.action,),
+               "kanaal": (AccountEvent.channel,)}
+
+
 @bp.get("/coordinator/aanmeldingen")
 @role_required("coordinator")
 def events():
     action = request.args.get("handeling") or None
     if action not in ACTIONS:
         action = None
-    rows = recent_events(db.session, action=action, limit=300)
+    listing = paged(db.session, events_query(action=action), sorts=EVENT_SORTS,
+                    default="moment", default_descending=True, tiebreak=AccountEvent.id)
+    rows = listing.rows
     ids = {r.actor_id for r in rows} | {r.user_id for r in rows}
     emails = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
     names = dict(db.session.execute(select(Partner.id, Partner.name).where(
         Partner.id.in_({r.partner_id for r in rows}))).all())
-    return render_template("coalition/events.html", rows=rows, emails=emails, names=names,
-                           action_labels=ACTIONS, action=action)
+    return render_template("coalition/events.html", rows=rows, listing=listing, emails=emails,
+                           names=names, action_labels=ACTIONS, action=action)
 
 
 def init_coalition_admin(app: Flask) -> None:

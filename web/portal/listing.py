@@ -17,6 +17,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 PAGE_SIZE = 50
+# A list whose filter the form refuses answers this, with the field named and no rows.
+INVALID_FILTER = 422
 ASCENDING, DESCENDING = "op", "af"
 
 

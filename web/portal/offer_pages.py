@@ -19,10 +19,9 @@ from models.referral import Referral
 from models.referral_service import STATUS_LABELS, allowed_targets
 from web.audit import log_access
 from web.extensions import db
-from web.portal.listing import wants_csv
 from web.portal.navigation import is_werkgever_user
 from web.portal.offer_forms import CapacityForm, OfferForm, PlekForm, StatusForm
-from web.portal.referral_pages import list_referrals, referrals_csv, submit_status_change
+from web.portal.referral_pages import referrals_page, submit_status_change
 from web.portal.security import actor_id, role_required
 
 
@@ -59,6 +58,8 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
         forms = {}
         for offer in offers:
             if failed is not None and failed.offer_id.data == str(offer.id):
+                # The summary above the list names the offer, as the field's own label does.
+                failed.capacity.label.text = f"{wording.places.capitalize()} voor “{offer.title}”"
                 forms[offer.id] = failed
             else:
                 forms[offer.id] = CapacityForm(
@@ -67,7 +68,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
                 )
         return render_template(
             "partner/offers.html", offers=offers, held=held, free=free, forms=forms,
-            wording=wording, bp=name, werkgever=werkgever,
+            failed=failed, wording=wording, bp=name, werkgever=werkgever,
         ), status
 
     @bp.get("/aanbod")
@@ -154,9 +155,7 @@ def offer_blueprint(name: str, url_prefix: str, *, werkgever: bool, wording: Wor
 
     @bp.get("/verwijzingen")
     def referrals():
-        if wants_csv():
-            return referrals_csv(with_partner=False)
-        return render_template("partner/referrals.html", **list_referrals(), bp=name)
+        return referrals_page("partner/referrals.html", with_partner=False, bp=name)
 
     def render_referral(referral_id: int, form: StatusForm | None = None, status: int = 200):
         user = access.get_actor(db.session, actor_id())

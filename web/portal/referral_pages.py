@@ -5,7 +5,8 @@ needs of the person), but listing the referrals one may see and moving one on
 go the same way for both, so they are written once here.
 """
 
-from flask import Response, request
+from flask import Response, render_template, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField
@@ -26,7 +27,7 @@ from web.portal import choices, labels
 from web.portal.coordinator.csv_export import csv_response
 from web.portal.coordinator.tables import Table
 from web.portal.forms import PortalForm
-from web.portal.listing import all_rows, paged
+from web.portal.listing import INVALID_FILTER, all_rows, paged, wants_csv
 from web.portal.offer_forms import StatusForm
 from web.portal.security import actor_id
 
@@ -80,7 +81,8 @@ ORDER = {"sorts": SORTS, "default": "gewijzigd", "default_descending": True,
          "tiebreak": Referral.id}
 
 
-def _filtered_referrals() -> tuple[ReferralFilterForm, object]:
+def _filtered_referrals() -> tuple[ReferralFilterForm, object | None]:
+    """The filter form and the referrals it leaves; no query when the form refuses a filter."""
     user = access.get_actor(db.session, actor_id())
     form = ReferralFilterForm(request.args, meta={"csrf": False})
     offers = db.session.execute(
@@ -90,11 +92,11 @@ def _filtered_referrals() -> tuple[ReferralFilterForm, object]:
     ).all()
     form.offer.choices = choices.optional(
         [SelectChoice(str(o.id), o.title) for o in offers], "al het aanbod")
+    if not form.validate():
+        return form, None
     query = access.referrals_visible_to(user).options(
         selectinload(Referral.inburgeraar), selectinload(Referral.offer).selectinload(Offer.partner)
     )
-    if not form.validate():
-        return form, query
     if form.q.data:
         query = query.where(_pseudonym().ilike(f"%{form.q.data.strip()}%"))
     if form.status.data:
@@ -108,21 +110,25 @@ def _filtered_referrals() -> tuple[ReferralFilterForm, object]:
     return form, query
 
 
-def list_referrals() -> dict:
-    """The referrals the user may see, filtered, sorted and paged as the request asks.
+def referrals_page(template: str, with_partner: bool, **context) -> ResponseReturnValue:
+    """The referrals the user may see, filtered, sorted and paged as the request asks, or
+    every one the filters leave as CSV (``?formaat=csv``); the access log names who is listed.
 
-    Returns the template context for ``macros/referrals.html``'s ``referral_list``
-    and writes the access log for the people listed.
+    ``template`` renders ``macros/referrals.html``'s ``referral_list``. A filter the form
+    refuses lists and exports none (422, the field named): never every referral as if filtered.
     """
     form, query = _filtered_referrals()
+    if query is None:
+        return render_template(template, listing=None, filters=form, **context), INVALID_FILTER
+    if wants_csv():
+        return _referrals_csv(query, with_partner)
     listing = paged(db.session, query, **ORDER)
     log_access("list", [r.inburgeraar_id for r in listing.rows])
-    return {"listing": listing, "filters": form}
+    return render_template(template, listing=listing, filters=form, **context)
 
 
-def referrals_csv(with_partner: bool) -> Response:
+def _referrals_csv(query, with_partner: bool) -> Response:
     """Every referral the filters leave, as a spreadsheet keeps them."""
-    _, query = _filtered_referrals()
     rows = all_rows(db.session, query, **ORDER)
     log_access("list", [r.inburgeraar_id for r in rows])
     headers = ["Inburgeraar", "Aanbod", *(["Partner"] if with_partner else []), "Domein",

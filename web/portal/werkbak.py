@@ -2,6 +2,7 @@
 
 from flask import Blueprint, render_template
 from flask_login import current_user
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import werkbak
@@ -83,11 +84,17 @@ def partner_sections(session: Session, partner_id: int) -> list[dict]:
          "rows": _referrals(session, werkbak.partner_near_expiry(partner_id),
                             Referral.status_changed_at)},
         {"key": "vol", "title": "Aanbod dat vol is of een wachtlijst heeft",
-         "empty": "Al uw open aanbod heeft vrije plaatsen en niemand wacht.",
+         "empty": ("Al uw open aanbod heeft vrije plaatsen en niemand wacht."
+                   if _has_open_offers(session, partner_id) else "U heeft geen open aanbod."),
          "count": counts.third,
          "hint": "Meer plaatsen geven helpt wie op de wachtlijst staat meteen.",
          "rows": offers},
     ]
+
+
+def _has_open_offers(session: Session, partner_id: int) -> bool:
+    return session.scalar(select(exists().where(
+        Offer.partner_id == partner_id, Offer.closed_at.is_(None))))
 
 
 def _referrals(session: Session, query, order) -> list[Referral]:

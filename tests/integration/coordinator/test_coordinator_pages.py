@@ -275,3 +275,13 @@ def test_the_map_refuses_an_unknown_domain(coordinator):
     response = coordinator.get("/coordinator/kaart?domein=sport")
     assert response.status_code == 422
     assert "Kies een domein uit de lijst." in response.get_data(as_text=True)
+
+
+# A new install (partners, no referral yet): the overview showed the table of answers per
+# partner as column headers over no rows, without a word.
+def test_the_overview_of_a_new_install_says_there_are_no_answers_yet(coordinator, session):
+    factories.partner(session)
+    session.commit()
+    page = coordinator.get("/").get_data(as_text=True)
+    assert "per-partner-bijschrift" not in page
+    assert "Nog geen verwijzingen: zodra partners antwoorden, staat hier per partner" in page

@@ -304,3 +304,18 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, scarce):
     response = client.get(f"{URL}?aanbieder={scarce['school'].id}&extra=3")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/inloggen?next=")
+
+
+# An id past what the database's integer holds (a hand-edited or fuzzed URL) reached the
+# query and answered 500 (SQLite: OverflowError; PostgreSQL: out of range): now 422 naming
+# the field, as any other id that is no choice.
+@pytest.mark.parametrize("query, field", [
+    ("aanbod_1=99999999999999999999999&plaatsen_1=5", "aanbod_1"),
+    ("aanbieder=99999999999999999999999&extra=3", "aanbieder"),
+    ("aanbod_1=2147483648&plaatsen_1=5", "aanbod_1"),
+])
+def test_an_id_past_the_databases_integers_is_refused_naming_the_field(coordinator, query,
+                                                                        field):
+    response = coordinator.get(f"/coordinator/wat-als?{query}")
+    assert response.status_code == 422
+    assert f'href="#{field}"' in response.get_data(as_text=True)

@@ -129,3 +129,74 @@ def test_referrals_near_their_14_days_filter(form_client, session, referred):
     log_in(form_client, referred["km"])
     page = text(form_client.get("/klantmanager/verwijzingen?termijn=bijna-verlopen"))
     assert "3 verwijzingen" in page
+
+
+# A filter the form refuses (a full postcode "3531 AB" where four digits fit, an offer no
+# longer listed) used to drop every other filter too: the page counted and listed everyone,
+# and the CSV held every row, as if filtered. Now: 422, the field named, no rows, no file.
+def test_an_invalid_filter_lists_and_exports_no_one(form_client, caseload):
+    log_in(form_client, caseload["km"])
+    response = form_client.get("/klantmanager/inburgeraars?duaal=ja&postcode=3531+AB")
+    page = text(response)
+    assert response.status_code == 422
+    assert 'href="#postcode">Postcode:' in page
+    assert pseudonyms(page) == [] and "55 inburgeraars" not in page
+    assert "Er is niets opgeslagen" not in page
+    exported = form_client.get("/klantmanager/inburgeraars?duaal=ja&postcode=3531+AB&formaat=csv")
+    assert exported.status_code == 422 and exported.mimetype == "text/html"
+
+
+@pytest.mark.parametrize("role, path", [("km", "/klantmanager/verwijzingen"),
+                                        ("school", "/partner/verwijzingen")])
+def test_an_invalid_referral_filter_lists_and_exports_none(form_client, referred, role, path):
+    log_in(form_client, referred[role])
+    query = f"{path}?offer={referred['offers'][1].id}&status=bestaat-niet"
+    response = form_client.get(query)
+    page = text(response)
+    assert response.status_code == 422
+    assert 'href="#status">Status:' in page
+    assert pseudonyms(page) == [] and "verwijzingen</p>" not in page
+    exported = form_client.get(query + "&formaat=csv")
+    assert exported.status_code == 422 and exported.mimetype == "text/html"
+
+
+def test_an_invalid_access_log_filter_lists_no_lines(form_client, session):
+    coordinator = factories.user(session, role="coordinator", password=PASSWORD)
+    session.add_all(AccessLog(user_id=coordinator.id, role="coordinator", action="list",
+                              channel="cli", route="test") for _ in range(3))
+    session.commit()
+    log_in(form_client, coordinator)
+    response = form_client.get(f"/coordinator/toegang?user_id={coordinator.id}&since=2026-13-45")
+    assert response.status_code == 422
+    assert "<code>" not in text(response) and " regels" not in text(response)
+
+
+def test_an_invalid_selection_of_referrals_does_not_say_nothing_was_saved(form_client, session):
+    coordinator = factories.user(session, role="coordinator", password=PASSWORD)
+    log_in(form_client, coordinator)
+    response = form_client.get("/coordinator/verwijzingen/lijst?partner=999999")
+    assert response.status_code == 422
+    assert "Er is niets opgeslagen" not in text(response)
+    assert 'href="#partner">Partner:' in text(response)
+
+
+# The sign-ins and changes (/coordinator/aanmeldingen) stopped at the last 300 events, with
+# no count and no next page: every sign-in adds one, so a month's history fell off the end.
+def test_the_account_events_go_on_past_300_with_a_count_and_sort(form_client, session):
+    from models.account_events import CLI, AccountEvent, record_event
+
+    coordinator = factories.user(session, role="coordinator", password=PASSWORD)
+    for _ in range(320):
+        record_event(session, "signin_failed", CLI, email="iemand@wegwijs.example")
+    session.commit()
+    log_in(form_client, coordinator)
+    total = session.scalar(select(func.count()).select_from(AccountEvent))
+    first = text(form_client.get("/coordinator/aanmeldingen"))
+    assert f"{total} gebeurtenissen" in first and 'rel="next"' in first
+    pages = -(-total // 50)
+    last = text(form_client.get(f"/coordinator/aanmeldingen?pagina={pages}"))
+    assert 'rel="prev"' in last and f"Pagina {pages} van {pages}" in last
+    assert last.count("iemand@wegwijs.example") == total - 50 * (pages - 1)  # the oldest
+    by_action = text(form_client.get("/coordinator/aanmeldingen?handeling=signin_failed"
+                                     "&sorteer=moment&richting=op"))
+    assert "320 gebeurtenissen" in by_action and 'aria-sort="ascending"' in by_action

@@ -99,3 +99,15 @@ def test_the_counts_take_one_query_however_many_referrals(session, day):
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len([s for s in statements if s.startswith("SELECT")]) == 2
+
+
+# A partner with no open offer (new, or every offer closed) read "Al uw open aanbod heeft
+# vrije plaatsen en niemand wacht." about offers it does not have.
+def test_a_partner_without_open_offers_is_told_so(form_client, session):
+    school = factories.user(session, role="partner", password=PASSWORD)
+    factories.offer(session, partner_id=school.partner_id, closed_at=now_utc())
+    session.commit()
+    log_in(form_client, school)
+    page = text(form_client.get("/werkbak"))
+    assert "Al uw open aanbod heeft vrije plaatsen" not in page
+    assert "U heeft geen open aanbod." in page

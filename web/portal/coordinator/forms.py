@@ -19,6 +19,11 @@ from web.portal.labels import DOMAIN_LABELS
 DEFAULT_PERIOD_DAYS = 90
 
 
+# A filter's dates lie in these years: the day after 9999-12-31, or 0001-01-01 in UTC, lies
+# outside Python's dates, and a period bound computed from one failed with a 500.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 class DutchDateField(DateField):
     """A date (``jjjj-mm-dd``, as ``<input type="date">`` sends it) with a Dutch message."""
 
@@ -30,6 +35,9 @@ class DutchDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError("Vul een geldige datum in, bijvoorbeeld 2025-11-01.") from None
+        if not FIRST_DAY <= self.data <= LAST_DAY:
+            self.data = None
+            raise ValueError(f"Vul een datum tussen {FIRST_DAY.year} en {LAST_DAY.year} in.")
 
 
 class FilterForm(PortalForm):

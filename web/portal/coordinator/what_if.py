@@ -37,9 +37,22 @@ OVERLAP = ("Dit aanbod krijgt al extra plaatsen van de gekozen aanbieder; laat d
            "of kies een ander aanbod.")
 
 
+# The largest id the database's integer column holds (PostgreSQL's integer; SQLite's is wider).
+LARGEST_ID = 2**31 - 1
+
+
 def _id_or_none(value):
-    """A select's id, or None for its empty first option."""
-    return None if value in (None, "") else int(value)
+    """A select's id, or None for its empty first option.
+
+    An id no row can have is refused here (ValueError: the field's "invalid choice"),
+    before a query that would fail on it with a 500.
+    """
+    if value in (None, ""):
+        return None
+    number = int(value)
+    if not 1 <= number <= LARGEST_ID:
+        raise ValueError(f"no id: {value}")
+    return number
 
 
 class WhatIfForm(FilterForm):

@@ -23,7 +23,7 @@ from web.portal.coordinator.tables import Table
 from web.portal.forms import PortalForm
 from web.portal.intake_form import IntakeForm
 from web.portal.klantmanager import bp
-from web.portal.listing import all_rows, paged, wants_csv
+from web.portal.listing import INVALID_FILTER, all_rows, paged, wants_csv
 from web.portal.security import actor_id
 
 YES_NO = [SelectChoice("ja", "ja"), SelectChoice("nee", "nee")]
@@ -90,8 +90,11 @@ def inburgeraars():
         .add_columns(LATEST_STATUS.label("status"), Pip.dagtekening, Pip.leerroute)
         .options(selectinload(Inburgeraar.needs))
     )
-    if form.validate():
-        query = _filtered(query, form)
+    if not form.validate():
+        # A filter refused lists (and exports) no one: never every row as if filtered.
+        return render_template("klantmanager/inburgeraars.html", form=form, listing=None,
+                               has_wijken=bool(wijken)), INVALID_FILTER
+    query = _filtered(query, form)
     order = {"sorts": SORTS, "default": "pseudoniem", "tiebreak": Inburgeraar.id}
     if wants_csv():
         rows = all_rows(db.session, query, **order)

@@ -7,17 +7,14 @@ from models.referral_service import STATUS_LABELS, allowed_targets
 from web.audit import log_access
 from web.extensions import db
 from web.portal.klantmanager import bp
-from web.portal.listing import wants_csv
 from web.portal.offer_forms import StatusForm
-from web.portal.referral_pages import list_referrals, referrals_csv, submit_status_change
+from web.portal.referral_pages import referrals_page, submit_status_change
 from web.portal.security import actor_id
 
 
 @bp.get("/verwijzingen")
 def referrals():
-    if wants_csv():
-        return referrals_csv(with_partner=True)
-    return render_template("klantmanager/referrals.html", **list_referrals())
+    return referrals_page("klantmanager/referrals.html", with_partner=True)
 
 
 @bp.get("/verwijzingen/<int:referral_id>")
