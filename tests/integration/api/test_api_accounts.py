@@ -1,24 +1,35 @@
 """/api/v1/accounts and tokens with a second factor (API 1.2.0): invite, enrol, change,
 deactivate; TOTP codes once each, recovery codes once each, API keys."""
 
+import base64
 from datetime import timedelta
 
 import api_world
 import pyotp
 import pytest
+import segno
 from api_world import assert_problem
 from sqlalchemy import func, select
 
 import factories
 from models.account import User
 from models.account_events import CLI, AccountEvent
-from models.account_links import InvalidLink
+from models.account_links import InvalidLink, new_link, valid_link
 from models.account_security import RecoveryCode
 from models.accounts import enrol
 from models.base import now_utc
 from models.errors import InvalidInput
 from models.outbox import OutboxMail
-from models.second_factor import new_recovery_codes
+from models.second_factor import (
+    RECOVERY_CODES,
+    new_recovery_codes,
+    provisioning_uri,
+    qr_svg,
+    set_up_totp,
+    take_recovery_code,
+    take_totp_code,
+    unused_recovery_codes,
+)
 from models.tokens import create_api_key
 
 world = api_world.world
@@ -204,3 +215,69 @@ def test_an_api_key_expires_within_a_year(session, world):
         create_api_key(session, actor_id=world["users"]["school"].id, name="te lang",
                        expires_at=now_utc() + timedelta(days=400), origin=CLI)
     assert [e["field"] for e in refused.value.errors] == ["expires_at"]
+
+
+def test_a_recovery_code_is_its_accounts_own_and_works_once(client, session):
+    owner, _ = _enrolled(session, role="coordinator")
+    other, _ = _enrolled(session, role="coordinator")
+    codes = new_recovery_codes(session, owner.id)
+    session.commit()
+    assert _token(client, other.email, codes[0]).status_code == 401
+    # Taken at the moment of the call when none is given, and not again.
+    assert take_recovery_code(session, owner.id, codes[1]) is True
+    assert take_recovery_code(session, owner.id, codes[1]) is False
+    assert unused_recovery_codes(session, owner.id) == RECOVERY_CODES - 1
+    assert _token(client, owner.email, codes[0]).status_code == 201
+
+
+def test_setting_up_totp_checks_the_code_at_its_moment_and_takes_its_step(session):
+    user = factories.user(session, role="partner", password=PASSWORD, demo=False)
+    secret = pyotp.random_base32()
+    totp, moment = pyotp.TOTP(secret), now_utc() - timedelta(hours=1)
+    with pytest.raises(InvalidInput) as refused:
+        set_up_totp(session, user, secret, totp.at(moment - timedelta(minutes=10)), now=moment)
+    message = ("Deze code klopt niet. Kijk of de tijd op uw telefoon goed staat en "
+               "probeer opnieuw.")
+    assert refused.value.message == message
+    assert refused.value.errors == [{"field": "code", "message": message}]
+    assert user.totp_secret is None
+    codes = set_up_totp(session, user, secret, totp.at(moment), now=moment)
+    assert len(codes) == RECOVERY_CODES and user.totp_secret == secret
+    # The code that set the factor up does not sign in again; the next step's does.
+    assert take_totp_code(session, user, totp.at(moment), now=moment) is False
+    later = moment + timedelta(seconds=30)
+    assert take_totp_code(session, user, totp.at(later), now=later) is True
+
+
+def test_the_authenticator_app_is_given_the_account_and_wegwijs_in_a_readable_qr_code():
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    uri = provisioning_uri(secret, "klantmanager.utrecht@wegwijs.example")
+    parsed = pyotp.parse_uri(uri)
+    assert (parsed.secret, parsed.name, parsed.issuer) == (
+        secret, "klantmanager.utrecht@wegwijs.example", "Wegwijs")
+    # Error level M (a phone reads it through glare or a smudge), black on white,
+    # four pixels a module with the standard quiet zone.
+    width, height = segno.make(uri, error="m").symbol_size(scale=4)
+    svg = qr_svg(uri)
+    assert svg.startswith(f'<svg width="{width}" height="{height}" ')
+    assert '<path fill="#fff" ' in svg and ' stroke="#000" ' in svg
+
+
+def test_a_mailed_link_works_for_its_purpose_until_the_end_of_its_lifetime(session):
+    user = factories.user(session, role="partner", password=PASSWORD)
+    sent = now_utc()
+    _, path = new_link(session, user.id, "invitation", now=sent)
+    assert path.startswith("/uitnodiging/")
+    secret = path.rsplit("/", 1)[1]
+    assert len(base64.urlsafe_b64decode(secret + "=")) == 32  # 256 random bits
+    refusal = ("Deze link werkt niet (meer): hij is verlopen, al gebruikt of vervangen door een "
+               "nieuwere. Vraag een nieuwe aan.")
+    # An invitation's link does not reset a password.
+    with pytest.raises(InvalidLink) as refused:
+        valid_link(session, secret, "reset", now=sent)
+    assert refused.value.message == refusal
+    end = sent + timedelta(hours=72)
+    assert valid_link(session, secret, "invitation", now=end - timedelta(microseconds=1))
+    with pytest.raises(InvalidLink) as refused:
+        valid_link(session, secret, "invitation", now=end)
+    assert refused.value.message == refusal
