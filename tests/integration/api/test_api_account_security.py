@@ -15,7 +15,7 @@ from models.audit import AccessLog
 from models.auth import ApiToken
 from models.base import now_utc
 from models.errors import Forbidden
-from models.lockout import LOCKOUT_AFTER, AccountLocked, unlock_account
+from models.lockout import LOCKOUT_AFTER, AccountLocked, locked_accounts, unlock_account
 from models.passwords import password_problems
 from models.sign_in import InvalidCredentials, sign_in
 
@@ -108,6 +108,18 @@ def test_an_unlock_names_who_may_not_and_what_does_not_exist(client, session, wo
     assert refused.value.message == "Alleen de coördinator deblokkeert accounts."
     session.rollback()
     assert user.locked_until is not None
+
+
+def test_the_coordinator_is_shown_the_accounts_locked_now_by_email(session):
+    now = now_utc()
+    later = factories.user(session, role="partner", email="zz-geblokkeerd@wegwijs.example",
+                           locked_until=now + timedelta(minutes=30))
+    first = factories.user(session, role="partner", email="aa-geblokkeerd@wegwijs.example",
+                           locked_until=now + timedelta(minutes=5))
+    factories.user(session, role="partner", email="mm-was-geblokkeerd@wegwijs.example",
+                   locked_until=now - timedelta(minutes=1))
+    factories.user(session, role="partner", email="bb-nooit@wegwijs.example")
+    assert locked_accounts(session) == [first, later]
 
 
 def test_unlock_command(runner, session):
