@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 import factories
 from models.account import User
 from models.account_events import CLI, AccountEvent
-from models.account_links import InvalidLink, new_link, valid_link
+from models.account_links import InvalidLink, new_link, use_link, valid_link
 from models.account_security import RecoveryCode
-from models.accounts import enrol
+from models.accounts import enrol, update_account
 from models.base import now_utc
 from models.errors import InvalidInput
 from models.outbox import OutboxMail
@@ -26,6 +26,7 @@ from models.second_factor import (
     provisioning_uri,
     qr_svg,
     set_up_totp,
+    take_code,
     take_recovery_code,
     take_totp_code,
     unused_recovery_codes,
@@ -281,3 +282,65 @@ def test_a_mailed_link_works_for_its_purpose_until_the_end_of_its_lifetime(sessi
     with pytest.raises(InvalidLink) as refused:
         valid_link(session, secret, "invitation", now=end)
     assert refused.value.message == refusal
+
+
+def test_a_link_is_taken_once_and_ends_only_its_accounts_links_of_its_purpose(session):
+    coordinator = factories.user(session, role="coordinator")
+    first = factories.user(session, role="partner", password=PASSWORD)
+    second = factories.user(session, role="partner", password=PASSWORD)
+
+    def secret(user, purpose):
+        return new_link(session, user.id, purpose)[1].rsplit("/", 1)[1]
+
+    first_invitation = secret(first, "invitation")
+    first_reset = secret(first, "reset")
+    second_invitation = secret(second, "invitation")
+    # Neither a link of another purpose nor another account's link ended the first.
+    assert valid_link(session, first_invitation, "invitation")
+    use_link(session, first_invitation, "invitation")
+    with pytest.raises(InvalidLink):
+        use_link(session, first_invitation, "invitation")
+    # Taking one link leaves the others working.
+    assert valid_link(session, second_invitation, "invitation")
+    assert valid_link(session, first_reset, "reset")
+    # A deactivated account's links end with it.
+    update_account(session, actor_id=coordinator.id, user_id=first.id,
+                   changes={"active": False}, origin=CLI)
+    with pytest.raises(InvalidLink):
+        valid_link(session, first_reset, "reset")
+
+
+def test_a_link_is_judged_and_taken_at_the_moment_given(session):
+    user = factories.user(session, role="partner", password=PASSWORD)
+    sent = now_utc() - timedelta(hours=100)
+    secret = new_link(session, user.id, "invitation", now=sent)[1].rsplit("/", 1)[1]
+    assert use_link(session, secret, "invitation", now=sent + timedelta(hours=1))
+
+
+def test_a_code_counts_at_the_moment_given_and_as_the_person_types_it(session):
+    user, totp = _enrolled(session, role="partner")
+    moment = now_utc() - timedelta(hours=1)
+    code = totp.at(moment)
+    # As an authenticator app shows it: two groups of three.
+    assert take_code(session, user, f"{code[:3]} {code[3:]}", now=moment) is True
+    recovery = new_recovery_codes(session, user.id)
+    # A recovery code in capitals, with spaces where the dashes were, or without either.
+    assert take_code(session, user, recovery[0].upper().replace("-", " "), now=moment) is True
+    assert take_code(session, user, recovery[1].replace("-", ""), now=moment) is True
+    assert unused_recovery_codes(session, user.id) == RECOVERY_CODES - 2
+
+
+def test_new_recovery_codes_end_the_accounts_earlier_codes_only(session):
+    user, _ = _enrolled(session, role="partner")
+    other, _ = _enrolled(session, role="partner")
+    earlier = new_recovery_codes(session, user.id)
+    others = new_recovery_codes(session, other.id)
+    new_recovery_codes(session, user.id)
+    assert take_recovery_code(session, user.id, earlier[0]) is False
+    assert take_recovery_code(session, other.id, others[0]) is True
+
+
+def test_an_account_without_an_authenticator_app_takes_no_six_digit_code(session):
+    user = factories.user(session, role="partner", password=PASSWORD, demo=False)
+    assert take_code(session, user, "123456") is False
+    assert take_totp_code(session, user, "123456") is False
