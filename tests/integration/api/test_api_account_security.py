@@ -143,6 +143,9 @@ def test_unlock_command(runner, session):
     ("Dragon123456!", "te makkelijk"),
     ("passwordpassword", "te makkelijk"),
     ("abcabcabcabc", "te makkelijk"),
+    ("012345678910", "te makkelijk"),  # listed as it is: all signs, nothing to take off
+    ("love12345678", "te makkelijk"),  # a listed word of four letters, digits added
+    ("aabababbbaba", "te makkelijk"),  # two characters, not in a repeated pattern
 ])
 def test_password_rules(password, problem):
     assert any(problem in p for p in password_problems(password, "jansen@wegwijs.example"))
@@ -150,6 +153,11 @@ def test_password_rules(password, problem):
 
 def test_a_good_password_breaks_no_rule():
     assert password_problems("paard batterij nietje correct", "jansen@wegwijs.example") == []
+
+
+def test_three_different_characters_are_enough_when_not_repeated():
+    """The rule's boundary: two different characters are too easy to guess, three are not."""
+    assert password_problems("abcacbbcacab", "jansen@wegwijs.example") == []
 
 
 def test_changing_the_password_revokes_every_token(client, session):

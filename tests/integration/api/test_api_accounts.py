@@ -344,3 +344,14 @@ def test_an_account_without_an_authenticator_app_takes_no_six_digit_code(session
     user = factories.user(session, role="partner", password=PASSWORD, demo=False)
     assert take_code(session, user, "123456") is False
     assert take_totp_code(session, user, "123456") is False
+
+
+def test_a_code_counts_within_one_step_of_now_either_way(session):
+    user, totp = _enrolled(session, role="partner")
+    now = now_utc()
+    # Two steps (a minute) ahead or behind: refused, however fresh the account.
+    assert take_totp_code(session, user, totp.at(now + timedelta(seconds=60)), now=now) is False
+    assert take_totp_code(session, user, totp.at(now - timedelta(seconds=60)), now=now) is False
+    for seconds in (-30, 0, 30):
+        assert take_totp_code(session, user, totp.at(now + timedelta(seconds=seconds)),
+                              now=now) is True, seconds
