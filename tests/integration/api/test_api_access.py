@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 import factories
 from models import access
+from models.account import Caller
 from models.base import now_utc
 from models.errors import Forbidden
 from models.offers import create_offer, update_offer
@@ -318,3 +319,30 @@ def test_what_is_out_of_reach_or_forbidden_is_named_in_dutch(client, session, wo
                      offer_id=world["course"].id, changes={"capacity": 1})
     assert refused.value.message == "Alleen de partner zelf of de coördinator beheert aanbod."
     assert world["course"].capacity == 5
+
+
+def test_a_deactivated_account_acts_no_more_by_the_rules_either(session, world):
+    """The API ends a deactivated account's tokens; the rules refuse its id as well."""
+    partner = world["users"]["school"]
+    partner.is_active = False
+    session.flush()
+    with pytest.raises(Forbidden) as refused:
+        update_offer(session, actor_id=partner.id, offer_id=world["course"].id,
+                     changes={"capacity": 1})
+    assert refused.value.message == "Dit account bestaat niet of is geblokkeerd."
+    assert world["course"].capacity == 5
+
+
+def test_a_klantmanager_sees_every_open_offer_and_no_closed_one(client, session, world):
+    closed = factories.offer(session, partner=world["school"], closed_at=now_utc())
+    headers = world["auth"]["km_utrecht"]
+    listed = client.get("/api/v1/offers?status=all", headers=headers).get_json()["offers"]
+    ids = {o["id"] for o in listed}
+    assert {world["course"].id, world["job"].id} <= ids and closed.id not in ids
+    assert client.get(f"/api/v1/offers/{world['course'].id}", headers=headers).status_code == 200
+
+
+def test_an_unknown_offer_status_is_named():
+    with pytest.raises(ValueError, match="unknown offer status 'gesloten'"):
+        access.offers_visible_to(
+            Caller(id=1, role="coordinator", gemeente_id=None, partner_id=None), "gesloten")

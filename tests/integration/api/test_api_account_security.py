@@ -155,6 +155,23 @@ def test_a_good_password_breaks_no_rule():
     assert password_problems("paard batterij nietje correct", "jansen@wegwijs.example") == []
 
 
+_WORDS = " ".join(f"paard{n}" for n in range(400))
+
+
+@pytest.mark.parametrize("password, email, problems", [
+    ("paard-nietje", "jans@wegwijs.example", []),
+    ("paard-nietj", "jans@wegwijs.example", ["Gebruik minstens 12 tekens."]),
+    (_WORDS[:1024], "jans@wegwijs.example", []),
+    (_WORDS[:1025], "jans@wegwijs.example", ["Gebruik hoogstens 1024 tekens."]),
+    # A local part of four letters is found inside; a shorter one only as the whole address.
+    ("ikheetjans-en-zo", "jans@wegwijs.example", ["Gebruik niet (een deel van) uw e-mailadres."]),
+    ("JAN@wegwijs.example", "jan@wegwijs.example", ["Gebruik niet (een deel van) uw e-mailadres."]),
+    ("wachtwoord123", "jans@wegwijs.example", ["Dit wachtwoord is te makkelijk te raden."]),
+])
+def test_password_problems_are_named_whole_at_their_boundaries(password, email, problems):
+    assert password_problems(password, email) == problems
+
+
 def test_three_different_characters_are_enough_when_not_repeated():
     """The rule's boundary: two different characters are too easy to guess, three are not."""
     assert password_problems("abcacbbcacab", "jansen@wegwijs.example") == []
