@@ -16,7 +16,7 @@ from models.auth import ApiToken
 from models.base import now_utc
 from models.errors import Forbidden
 from models.lockout import LOCKOUT_AFTER, AccountLocked, locked_accounts, unlock_account
-from models.passwords import password_problems
+from models.passwords import password_problems, verify_password
 from models.sign_in import InvalidCredentials, sign_in
 
 world = api_world.world
@@ -120,6 +120,26 @@ def test_the_coordinator_is_shown_the_accounts_locked_now_by_email(session):
                    locked_until=now - timedelta(minutes=1))
     factories.user(session, role="partner", email="bb-nooit@wegwijs.example")
     assert locked_accounts(session) == [first, later]
+
+
+def test_the_lock_ends_at_its_moment(session):
+    user = factories.user(session, role="partner", password=PASSWORD)
+    end = now_utc() + timedelta(minutes=30)
+    user.locked_until = end
+    session.commit()
+    with pytest.raises(AccountLocked):
+        check_credentials(session, user.email, PASSWORD, now=end - timedelta(microseconds=1))
+    assert check_credentials(session, user.email, PASSWORD, now=end)
+
+
+def test_an_account_without_a_password_signs_in_with_none(client, session):
+    """Invited and not yet enrolled: no hash (models/accounts.py stores ""), and the stand-in
+    hash's password opens nothing."""
+    user = factories.user(session, role="partner", password=PASSWORD)
+    user.password_hash = ""
+    session.commit()
+    assert verify_password(None, "wegwijs-dummy-password") is False
+    assert_problem(_login(client, user.email, "wegwijs-dummy-password"), 401)
 
 
 def test_unlock_command(runner, session):

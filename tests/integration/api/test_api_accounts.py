@@ -15,13 +15,14 @@ import factories
 from models.account import User
 from models.account_events import CLI, AccountEvent
 from models.account_links import InvalidLink, new_link, use_link, valid_link
-from models.account_security import RecoveryCode
+from models.account_security import Passkey, RecoveryCode
 from models.accounts import enrol, update_account
 from models.base import now_utc
 from models.errors import InvalidInput
 from models.outbox import OutboxMail
 from models.second_factor import (
     RECOVERY_CODES,
+    has_second_factor,
     new_recovery_codes,
     provisioning_uri,
     qr_svg,
@@ -355,3 +356,18 @@ def test_a_code_counts_within_one_step_of_now_either_way(session):
     for seconds in (-30, 0, 30):
         assert take_totp_code(session, user, totp.at(now + timedelta(seconds=seconds)),
                               now=now) is True, seconds
+
+
+def test_a_passkey_is_its_accounts_second_factor_and_no_one_elses(client, session):
+    with_passkey = factories.user(session, role="partner", password=PASSWORD, demo=False)
+    without = factories.user(session, role="partner", password=PASSWORD, demo=False)
+    session.add(Passkey(user_id=with_passkey.id, name="Telefoon", credential_id="c3RpY2s",
+                        public_key=b"sleutel"))
+    session.commit()
+    assert has_second_factor(session, with_passkey) is True
+    assert has_second_factor(session, without) is False
+    # A password alone does not pass a passkey by; without any factor it is enough.
+    assert client.post("/api/v1/tokens", json={"email": with_passkey.email,
+                                               "password": PASSWORD}).status_code == 401
+    assert client.post("/api/v1/tokens", json={"email": without.email,
+                                               "password": PASSWORD}).status_code == 201
