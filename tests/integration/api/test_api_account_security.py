@@ -127,8 +127,11 @@ def test_the_lock_ends_at_its_moment(session):
     end = now_utc() + timedelta(minutes=30)
     user.locked_until = end
     session.commit()
-    with pytest.raises(AccountLocked):
+    with pytest.raises(AccountLocked) as locked:
         check_credentials(session, user.email, PASSWORD, now=end - timedelta(microseconds=1))
+    assert locked.value.message == (
+        "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen om in te loggen. "
+        "Probeer het over een half uur opnieuw of vraag de coördinator het te deblokkeren.")
     assert check_credentials(session, user.email, PASSWORD, now=end)
 
 
