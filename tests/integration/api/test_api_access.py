@@ -6,6 +6,8 @@ from api_world import assert_problem
 from sqlalchemy import func, select
 
 import factories
+from models import access
+from models.account import Caller
 from models.base import now_utc
 from models.errors import Forbidden
 from models.offers import create_offer, update_offer
@@ -323,16 +325,49 @@ def test_what_is_out_of_reach_or_forbidden_is_named_in_dutch(client, session, wo
     km, employer = world["auth"]["km_utrecht"], world["auth"]["employer"]
     zeist = world["person_zeist"].id
     closed = factories.offer(session, partner=world["school"], closed_at=now_utc())
-    assert detail(client.get(f"/api/v1/inburgeraars/{zeist}/matches", headers=km),
-                  404) == "Deze inburgeraar bestaat niet."
+    for path in (f"/api/v1/inburgeraars/{zeist}", f"/api/v1/inburgeraars/{zeist}/matches"):
+        assert detail(client.get(path, headers=km), 404) == "Deze inburgeraar bestaat niet."
+    referral = _referral(session, world, person="person_zeist", km="km_zeist")
+    assert detail(client.get(f"/api/v1/referrals/{referral.id}", headers=km),
+                  404) == "Deze verwijzing bestaat niet."
     assert detail(client.get(f"/api/v1/offers/{closed.id}", headers=km),
                   404) == "Dit aanbod bestaat niet."
     course = f"/api/v1/offers/{world['course'].id}"
     assert detail(client.patch(course, headers=employer, json={"capacity": 1}),
                   404) == "Dit aanbod bestaat niet."
-    # The API refuses the klantmanager's role before the rule; the rule refuses it as well.
+    # The API refuses these roles before the rules do; the rules refuse them as well.
+    with pytest.raises(Forbidden) as refused:
+        access.get_inburgeraar(session, world["users"]["school"], zeist)
+    assert refused.value.message == "Deze rol heeft geen toegang tot inburgeraars."
     with pytest.raises(Forbidden) as refused:
         update_offer(session, actor_id=world["users"]["km_utrecht"].id,
                      offer_id=world["course"].id, changes={"capacity": 1})
     assert refused.value.message == "Alleen de partner zelf of de coördinator beheert aanbod."
     assert world["course"].capacity == 5
+
+
+def test_a_deactivated_account_acts_no_more_by_the_rules_either(session, world):
+    """The API ends a deactivated account's tokens; the rules refuse its id as well."""
+    partner = world["users"]["school"]
+    partner.is_active = False
+    session.flush()
+    with pytest.raises(Forbidden) as refused:
+        update_offer(session, actor_id=partner.id, offer_id=world["course"].id,
+                     changes={"capacity": 1})
+    assert refused.value.message == "Dit account bestaat niet of is geblokkeerd."
+    assert world["course"].capacity == 5
+
+
+def test_a_klantmanager_sees_every_open_offer_and_no_closed_one(client, session, world):
+    closed = factories.offer(session, partner=world["school"], closed_at=now_utc())
+    headers = world["auth"]["km_utrecht"]
+    listed = client.get("/api/v1/offers?status=all", headers=headers).get_json()["offers"]
+    ids = {o["id"] for o in listed}
+    assert {world["course"].id, world["job"].id} <= ids and closed.id not in ids
+    assert client.get(f"/api/v1/offers/{world['course'].id}", headers=headers).status_code == 200
+
+
+def test_an_unknown_offer_status_is_named():
+    with pytest.raises(ValueError, match="unknown offer status 'gesloten'"):
+        access.offers_visible_to(
+            Caller(id=1, role="coordinator", gemeente_id=None, partner_id=None), "gesloten")

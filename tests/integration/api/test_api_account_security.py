@@ -18,10 +18,10 @@ from models.audit import AccessLog
 from models.auth import ApiToken
 from models.base import now_utc
 from models.errors import Forbidden
-from models.lockout import LOCKOUT_AFTER, unlock_account
+from models.lockout import LOCKOUT_AFTER, locked_accounts, unlock_account
 from models.outbox import OutboxMail
-from models.passwords import password_problems
-from models.sign_in import InvalidCredentials, sign_in
+from models.passwords import password_problems, verify_password
+from models.sign_in import WRONG, InvalidCredentials, sign_in
 
 world = api_world.world
 PASSWORD = "een-lang-en-goed-wachtwoord"
@@ -105,7 +105,9 @@ def test_an_unlock_gives_every_try_back_and_is_recorded_with_who_unlocked_whom(
     for n in range(LOCKOUT_AFTER - 1):
         with pytest.raises(InvalidCredentials):
             check_credentials(session, user.email, "geraden", now=later + timedelta(minutes=2 * n))
-    assert check_credentials(session, user.email, PASSWORD, now=later + timedelta(hours=1))
+    # Within the half hour a lock would last.
+    last = later + timedelta(minutes=2 * (LOCKOUT_AFTER - 1))
+    assert check_credentials(session, user.email, PASSWORD, now=last)
 
 
 def test_an_unlock_names_who_may_not_and_what_does_not_exist(client, session, world):
@@ -121,6 +123,40 @@ def test_an_unlock_names_who_may_not_and_what_does_not_exist(client, session, wo
     assert refused.value.message == "Alleen de coördinator deblokkeert accounts."
     session.rollback()
     assert user.locked_until is not None
+
+
+def test_the_coordinator_is_shown_the_accounts_locked_now_by_email(session):
+    now = now_utc()
+    later = factories.user(session, role="partner", email="zz-geblokkeerd@wegwijs.example",
+                           locked_until=now + timedelta(minutes=30))
+    first = factories.user(session, role="partner", email="aa-geblokkeerd@wegwijs.example",
+                           locked_until=now + timedelta(minutes=5))
+    factories.user(session, role="partner", email="mm-was-geblokkeerd@wegwijs.example",
+                   locked_until=now - timedelta(minutes=1))
+    factories.user(session, role="partner", email="bb-nooit@wegwijs.example")
+    assert locked_accounts(session) == [first, later]
+
+
+def test_the_lock_ends_at_its_moment(session):
+    user = factories.user(session, role="partner", password=PASSWORD)
+    end = now_utc() + timedelta(minutes=30)
+    user.locked_until = end
+    session.commit()
+    # Locked, the right password is answered as a wrong one (the email's existence untold).
+    with pytest.raises(InvalidCredentials) as locked:
+        check_credentials(session, user.email, PASSWORD, now=end - timedelta(microseconds=1))
+    assert locked.value.message == WRONG
+    assert check_credentials(session, user.email, PASSWORD, now=end)
+
+
+def test_an_account_without_a_password_signs_in_with_none(client, session):
+    """Invited and not yet enrolled: no hash (models/accounts.py stores ""), and the stand-in
+    hash's password opens nothing."""
+    user = factories.user(session, role="partner", password=PASSWORD)
+    user.password_hash = ""
+    session.commit()
+    assert verify_password(None, "wegwijs-dummy-password") is False
+    assert_problem(_login(client, user.email, "wegwijs-dummy-password"), 401)
 
 
 def test_unlock_command(runner, session):
@@ -144,6 +180,9 @@ def test_unlock_command(runner, session):
     ("Dragon123456!", "te makkelijk"),
     ("passwordpassword", "te makkelijk"),
     ("abcabcabcabc", "te makkelijk"),
+    ("012345678910", "te makkelijk"),  # listed as it is: all signs, nothing to take off
+    ("love12345678", "te makkelijk"),  # a listed word of four letters, digits added
+    ("aabababbbaba", "te makkelijk"),  # two characters, not in a repeated pattern
 ])
 def test_password_rules(password, problem):
     assert any(problem in p for p in password_problems(password, "jansen@wegwijs.example"))
@@ -151,6 +190,32 @@ def test_password_rules(password, problem):
 
 def test_a_good_password_breaks_no_rule():
     assert password_problems("paard batterij nietje correct", "jansen@wegwijs.example") == []
+
+
+_WORDS = " ".join(f"paard{n}" for n in range(400))
+
+
+@pytest.mark.parametrize("password, email, problems", [
+    ("paard-nietje", "jans@wegwijs.example", []),
+    ("paard-nietj", "jans@wegwijs.example", ["Gebruik minstens 12 tekens."]),
+    (_WORDS[:1024], "jans@wegwijs.example", []),
+    (_WORDS[:1025], "jans@wegwijs.example", ["Gebruik hoogstens 1024 tekens."]),
+    # A local part of four letters is found inside; a shorter one only as the whole address.
+    ("ikheetjans-en-zo", "jans@wegwijs.example", ["Gebruik niet (een deel van) uw e-mailadres."]),
+    ("JAN@wegwijs.example", "jan@wegwijs.example", ["Gebruik niet (een deel van) uw e-mailadres."]),
+    ("wachtwoord123", "jans@wegwijs.example", ["Dit wachtwoord is te makkelijk te raden."]),
+])
+def test_password_problems_are_named_whole_at_their_boundaries(password, email, problems):
+    assert password_problems(password, email) == problems
+
+
+def test_the_boundaries_of_too_easy_patterns():
+    """Two different characters are too easy to guess, three are not; a pattern of up to
+    three characters repeated is, one of four (not listed) is not."""
+    assert password_problems("abcacbbcacab", "jansen@wegwijs.example") == []
+    assert password_problems("k9x!k9x!k9x!", "jansen@wegwijs.example") == []
+    assert password_problems("k9xk9xk9xk9x", "jansen@wegwijs.example") == [
+        "Dit wachtwoord is te makkelijk te raden."]
 
 
 def test_changing_the_password_revokes_every_token(client, session):

@@ -1,24 +1,37 @@
 """/api/v1/accounts and tokens with a second factor (API 1.2.0): invite, enrol, change,
 deactivate; TOTP codes once each, recovery codes once each, API keys."""
 
+import base64
 from datetime import timedelta
 
 import api_world
 import pyotp
 import pytest
+import segno
 from api_world import assert_problem
 from sqlalchemy import func, select
 
 import factories
 from models.account import User
 from models.account_events import CLI, AccountEvent
-from models.account_links import InvalidLink
-from models.account_security import RecoveryCode
-from models.accounts import enrol
+from models.account_links import InvalidLink, new_link, use_link, valid_link
+from models.account_security import Passkey, RecoveryCode
+from models.accounts import enrol, update_account
 from models.base import now_utc
 from models.errors import InvalidInput
 from models.outbox import OutboxMail
-from models.second_factor import new_recovery_codes
+from models.second_factor import (
+    RECOVERY_CODES,
+    has_second_factor,
+    new_recovery_codes,
+    provisioning_uri,
+    qr_svg,
+    set_up_totp,
+    take_code,
+    take_recovery_code,
+    take_totp_code,
+    unused_recovery_codes,
+)
 from models.tokens import create_api_key
 
 world = api_world.world
@@ -248,3 +261,157 @@ def test_enrolling_names_a_weak_password_and_a_wrong_code_at_once(client, sessio
         enrol(session, secret=secret, password="kort", totp_secret=pyotp.random_base32(),
               code="000000", origin=CLI)
     assert {e["field"] for e in refused.value.errors} == {"password", "code"}
+
+
+def test_a_recovery_code_is_its_accounts_own_and_works_once(client, session):
+    owner, _ = _enrolled(session, role="coordinator")
+    other, _ = _enrolled(session, role="coordinator")
+    codes = new_recovery_codes(session, owner.id)
+    session.commit()
+    assert _token(client, other.email, codes[0]).status_code == 401
+    # Taken at the moment of the call when none is given, and not again.
+    assert take_recovery_code(session, owner.id, codes[1]) is True
+    assert take_recovery_code(session, owner.id, codes[1]) is False
+    assert unused_recovery_codes(session, owner.id) == RECOVERY_CODES - 1
+    assert _token(client, owner.email, codes[0]).status_code == 201
+
+
+def test_setting_up_totp_checks_the_code_at_its_moment_and_takes_its_step(session):
+    user = factories.user(session, role="partner", password=PASSWORD, demo=False)
+    secret = pyotp.random_base32()
+    totp, moment = pyotp.TOTP(secret), now_utc() - timedelta(hours=1)
+    with pytest.raises(InvalidInput) as refused:
+        set_up_totp(session, user, secret, totp.at(moment - timedelta(minutes=10)), now=moment)
+    message = ("Deze code klopt niet. Kijk of de tijd op uw telefoon goed staat en "
+               "probeer opnieuw.")
+    assert refused.value.message == message
+    assert refused.value.errors == [{"field": "code", "message": message}]
+    assert user.totp_secret is None
+    codes = set_up_totp(session, user, secret, totp.at(moment), now=moment)
+    assert len(codes) == RECOVERY_CODES and user.totp_secret == secret
+    # The code that set the factor up does not sign in again; the next step's does.
+    assert take_totp_code(session, user, totp.at(moment), now=moment) is False
+    later = moment + timedelta(seconds=30)
+    assert take_totp_code(session, user, totp.at(later), now=later) is True
+
+
+def test_the_authenticator_app_is_given_the_account_and_wegwijs_in_a_readable_qr_code():
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    uri = provisioning_uri(secret, "klantmanager.utrecht@wegwijs.example")
+    parsed = pyotp.parse_uri(uri)
+    assert (parsed.secret, parsed.name, parsed.issuer) == (
+        secret, "klantmanager.utrecht@wegwijs.example", "Wegwijs")
+    # Error level M (a phone reads it through glare or a smudge), black on white,
+    # four pixels a module with the standard quiet zone.
+    width, height = segno.make(uri, error="m").symbol_size(scale=4)
+    svg = qr_svg(uri)
+    assert svg.startswith(f'<svg width="{width}" height="{height}" ')
+    assert '<path fill="#fff" ' in svg and ' stroke="#000" ' in svg
+
+
+def test_a_mailed_link_works_for_its_purpose_until_the_end_of_its_lifetime(session):
+    user = factories.user(session, role="partner", password=PASSWORD)
+    sent = now_utc()
+    _, path = new_link(session, user.id, "invitation", now=sent)
+    assert path.startswith("/uitnodiging/")
+    secret = path.rsplit("/", 1)[1]
+    assert len(base64.urlsafe_b64decode(secret + "=")) == 32  # 256 random bits
+    refusal = ("Deze link werkt niet (meer): hij is verlopen, al gebruikt of vervangen door een "
+               "nieuwere. Vraag een nieuwe aan.")
+    # An invitation's link does not reset a password.
+    with pytest.raises(InvalidLink) as refused:
+        valid_link(session, secret, "reset", now=sent)
+    assert refused.value.message == refusal
+    end = sent + timedelta(hours=72)
+    assert valid_link(session, secret, "invitation", now=end - timedelta(microseconds=1))
+    with pytest.raises(InvalidLink) as refused:
+        valid_link(session, secret, "invitation", now=end)
+    assert refused.value.message == refusal
+
+
+def test_a_link_is_taken_once_and_ends_only_its_accounts_links_of_its_purpose(session):
+    coordinator = factories.user(session, role="coordinator")
+    first = factories.user(session, role="partner", password=PASSWORD)
+    second = factories.user(session, role="partner", password=PASSWORD)
+
+    def secret(user, purpose):
+        return new_link(session, user.id, purpose)[1].rsplit("/", 1)[1]
+
+    first_invitation = secret(first, "invitation")
+    first_reset = secret(first, "reset")
+    second_invitation = secret(second, "invitation")
+    # Neither a link of another purpose nor another account's link ended the first.
+    assert valid_link(session, first_invitation, "invitation")
+    use_link(session, first_invitation, "invitation")
+    with pytest.raises(InvalidLink):
+        use_link(session, first_invitation, "invitation")
+    # Taking one link leaves the others working.
+    assert valid_link(session, second_invitation, "invitation")
+    assert valid_link(session, first_reset, "reset")
+    # A deactivated account's links end with it.
+    update_account(session, actor_id=coordinator.id, user_id=first.id,
+                   changes={"active": False}, origin=CLI)
+    with pytest.raises(InvalidLink):
+        valid_link(session, first_reset, "reset")
+
+
+def test_a_link_is_judged_and_taken_at_the_moment_given(session):
+    user = factories.user(session, role="partner", password=PASSWORD)
+    sent = now_utc() - timedelta(hours=100)
+    secret = new_link(session, user.id, "invitation", now=sent)[1].rsplit("/", 1)[1]
+    assert use_link(session, secret, "invitation", now=sent + timedelta(hours=1))
+
+
+def test_a_code_counts_at_the_moment_given_and_as_the_person_types_it(session):
+    user, totp = _enrolled(session, role="partner")
+    moment = now_utc() - timedelta(hours=1)
+    code = totp.at(moment)
+    # As an authenticator app shows it: two groups of three.
+    assert take_code(session, user, f"{code[:3]} {code[3:]}", now=moment) is True
+    recovery = new_recovery_codes(session, user.id)
+    # A recovery code in capitals, with spaces where the dashes were, or without either.
+    assert take_code(session, user, recovery[0].upper().replace("-", " "), now=moment) is True
+    assert take_code(session, user, recovery[1].replace("-", ""), now=moment) is True
+    assert unused_recovery_codes(session, user.id) == RECOVERY_CODES - 2
+
+
+def test_new_recovery_codes_end_the_accounts_earlier_codes_only(session):
+    user, _ = _enrolled(session, role="partner")
+    other, _ = _enrolled(session, role="partner")
+    earlier = new_recovery_codes(session, user.id)
+    others = new_recovery_codes(session, other.id)
+    new_recovery_codes(session, user.id)
+    assert take_recovery_code(session, user.id, earlier[0]) is False
+    assert take_recovery_code(session, other.id, others[0]) is True
+
+
+def test_an_account_without_an_authenticator_app_takes_no_six_digit_code(session):
+    user = factories.user(session, role="partner", password=PASSWORD, demo=False)
+    assert take_code(session, user, "123456") is False
+    assert take_totp_code(session, user, "123456") is False
+
+
+def test_a_code_counts_within_one_step_of_now_either_way(session):
+    user, totp = _enrolled(session, role="partner")
+    now = now_utc()
+    # Two steps (a minute) ahead or behind: refused, however fresh the account.
+    assert take_totp_code(session, user, totp.at(now + timedelta(seconds=60)), now=now) is False
+    assert take_totp_code(session, user, totp.at(now - timedelta(seconds=60)), now=now) is False
+    for seconds in (-30, 0, 30):
+        assert take_totp_code(session, user, totp.at(now + timedelta(seconds=seconds)),
+                              now=now) is True, seconds
+
+
+def test_a_passkey_is_its_accounts_second_factor_and_no_one_elses(client, session):
+    with_passkey = factories.user(session, role="partner", password=PASSWORD, demo=False)
+    without = factories.user(session, role="partner", password=PASSWORD, demo=False)
+    session.add(Passkey(user_id=with_passkey.id, name="Telefoon", credential_id="c3RpY2s",
+                        public_key=b"sleutel"))
+    session.commit()
+    assert has_second_factor(session, with_passkey) is True
+    assert has_second_factor(session, without) is False
+    # A password alone does not pass a passkey by; without any factor it is enough.
+    assert client.post("/api/v1/tokens", json={"email": with_passkey.email,
+                                               "password": PASSWORD}).status_code == 401
+    assert client.post("/api/v1/tokens", json={"email": without.email,
+                                               "password": PASSWORD}).status_code == 201
