@@ -53,3 +53,10 @@ class Postcode(Base):
         CheckConstraint("length(pc4) = 4 AND pc4 >= '1000' AND pc4 <= '9999'", name="pc4_format"),
         CheckConstraint("lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180", name="wgs84"),
     )
+
+
+def can_look_up(value: object) -> bool:
+    """Whether a name or code from a body can be looked up: a string, not empty, without
+    NUL. A body that failed validation reaches the lookups too (to name every bad field at
+    once); PostgreSQL's text holds no NUL, and the body's own check names such a value."""
+    return isinstance(value, str) and value != "" and "\x00" not in value

@@ -17,7 +17,7 @@ from models.base import now_utc
 from models.coalition import Partner
 from models.errors import Forbidden, InvalidInput
 from models.field_rules import person_field_errors
-from models.geography import Gemeente, Postcode
+from models.geography import Gemeente, Postcode, can_look_up
 from models.people import Inburgeraar, IntakeNeed, Need
 from models.person_fields import NAMES as PERSON_FIELDS
 from models.person_fields import empty_value
@@ -181,7 +181,7 @@ def reference_errors(session: Session, values: Mapping[str, Any]) -> list[dict]:
     a value of the wrong type is that check's to name, not this one's."""
     errors = []
     postcode = values.get("postcode")
-    if isinstance(postcode, str) and postcode and session.get(Postcode, postcode) is None:
+    if can_look_up(postcode) and session.get(Postcode, postcode) is None:
         errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
     mentor_id = values.get("mentor_id")
     if isinstance(mentor_id, int) and not isinstance(mentor_id, bool) and mentor_id >= 1:

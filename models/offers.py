@@ -21,7 +21,7 @@ from models.field_rules import (
     offer_field_errors,
     partner_offer_errors,
 )
-from models.geography import Postcode
+from models.geography import Postcode, can_look_up
 from models.under_way import domain_move_errors
 
 OFFER_FIELDS = frozenset({
@@ -145,7 +145,7 @@ def reference_errors(session: Session, values: Mapping[str, Any]) -> list[dict]:
     """The offer's fields that must name what the database holds: a postcode of the U16.
     ``values`` may come from a body that failed validation (a wrong type is not named here)."""
     postcode = values.get("postcode")
-    if isinstance(postcode, str) and postcode and session.get(Postcode, postcode) is None:
+    if can_look_up(postcode) and session.get(Postcode, postcode) is None:
         return [_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16).")]
     return []
 

@@ -22,7 +22,7 @@ from models.account import User
 from models.account_events import Origin, record_event
 from models.coalition import Offer, Partner, Tie
 from models.errors import Conflict, Forbidden, InvalidInput, NotFound
-from models.geography import Gemeente, Postcode
+from models.geography import Gemeente, Postcode, can_look_up
 from models.portal_sessions import end_all_sessions
 from models.referral import Referral
 from models.tokens import revoke_all
@@ -230,9 +230,9 @@ def reference_errors(session: Session, values: Mapping[str, Any], *,
     body that failed validation: a value of the wrong type is not named here."""
     errors = []
     gemeente, postcode = values.get("gemeente"), values.get("postcode")
-    if isinstance(gemeente, str) and gemeente and _gemeente_id(session, gemeente) is None:
+    if can_look_up(gemeente) and _gemeente_id(session, gemeente) is None:
         errors.append(_error("gemeente", "Deze gemeente ligt niet in de regio Utrecht (U16)."))
-    if isinstance(postcode, str) and postcode and session.get(Postcode, postcode) is None:
+    if can_look_up(postcode) and session.get(Postcode, postcode) is None:
         errors.append(_error("postcode", "Deze postcode ligt niet in de regio Utrecht (U16)."))
     ties = values.get("ties") if isinstance(values.get("ties"), list) else []
     if ties and all(isinstance(t, int) and not isinstance(t, bool) for t in ties):

@@ -65,6 +65,15 @@ def test_bad_input_names_every_field_and_changes_nothing(client, session, world)
     assert after == before
 
 
+def test_a_nul_in_a_looked_up_field_beside_a_bad_field_is_a_422(client, world):
+    # The lookups run on a body that failed validation too; PostgreSQL's text refused the NUL
+    # with a DataError (a 500) before the body's own check could name it.
+    response = _post(client, world, kind="bestaat-niet", gemeente="Utrecht\x00",
+                     postcode="35\x0011")
+    fields = {e["field"] for e in assert_problem(response, 422)["errors"]}
+    assert {"kind", "gemeente", "postcode"} <= fields
+
+
 def test_only_the_coordinator_adds_partners(client, world):
     response = client.post("/api/v1/partners", json={"name": "X", "kind": "welzijn",
                                                       "gemeente": "Utrecht"},
